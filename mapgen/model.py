@@ -1,0 +1,176 @@
+"""The story as mapgen understands it, once `places.yaml` has been validated.
+
+Data flows one way: ``load`` builds a :class:`Story`, ``sources`` checks its quotes,
+``geocode`` turns it into a :class:`GeocodedStory`, ``render`` draws that.  Every object
+keeps the :class:`Pos` of the YAML node it came from, so a problem found at any later
+stage can still be reported as ``places.yaml:LINE:COL: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Kinds of place a story may use; each gets its own marker colour and map layer.
+PLACE_KINDS: dict[str, str] = {
+    "capital": "Capital city",
+    "city": "City or town",
+    "port": "Port",
+    "military": "Military site",
+    "venue": "Venue",
+    "crossing": "Border crossing",
+    "site": "Other site",
+}
+
+#: How sure a position is, from most to least precise.
+PRECISIONS: tuple[str, ...] = ("exact", "point", "approximate", "city", "region", "country")
+
+#: How a route was travelled.
+ROUTE_MODES: tuple[str, ...] = ("rail", "road", "air", "sea", "other")
+
+
+@dataclass(frozen=True)
+class Pos:
+    """Where something was written: a file and a 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words copied from a source article, which must occur in it verbatim."""
+
+    source: str
+    text: str
+    pos: Pos
+
+
+@dataclass
+class Source:
+    """An article the story draws on; ``file`` is relative to the story folder."""
+
+    id: str
+    file: str
+    title: str
+    pos: Pos
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    text: str = ""
+
+
+@dataclass
+class Place:
+    """A point on the map.
+
+    ``coords`` (lat, lon) written in ``places.yaml`` win over any geocoder; otherwise
+    ``query`` (default: ``name``) is geocoded, narrowed by the ``country`` hint.
+    """
+
+    id: str
+    name: str
+    kind: str
+    pos: Pos
+    quotes: list[Quote] = field(default_factory=list)
+    query: str | None = None
+    country: str | None = None
+    coords: tuple[float, float] | None = None
+    precision: str | None = None
+    note: str | None = None
+
+    @property
+    def geocode_query(self) -> str:
+        return self.query or self.name
+
+
+@dataclass
+class Waypoint:
+    """One stop of a route: a place id, or an inline stop with a name.
+
+    An inline stop is drawn only as part of its route (no marker); without ``coords`` its
+    ``name`` is geocoded, narrowed by ``country``.
+    """
+
+    pos: Pos
+    place: str | None = None
+    name: str | None = None
+    coords: tuple[float, float] | None = None
+    country: str | None = None
+
+
+@dataclass
+class Route:
+    """A journey drawn as a line through its waypoints, in order."""
+
+    id: str
+    name: str
+    mode: str
+    via: list[Waypoint]
+    pos: Pos
+    quotes: list[Quote] = field(default_factory=list)
+    schematic: bool = False
+    note: str | None = None
+
+
+@dataclass
+class Area:
+    """A country drawn as a shaded area; ``country`` is its ISO code or name."""
+
+    id: str
+    name: str
+    country: str
+    pos: Pos
+    quotes: list[Quote] = field(default_factory=list)
+    note: str | None = None
+
+
+@dataclass
+class Story:
+    """A validated ``places.yaml`` and the articles it names."""
+
+    title: str
+    path: Path
+    sources: list[Source]
+    places: list[Place]
+    routes: list[Route]
+    areas: list[Area]
+    description: str | None = None
+
+    @property
+    def root(self) -> Path:
+        """The story folder: source files and the geocode cache live here."""
+        return self.path.parent
+
+    def source(self, source_id: str) -> Source:
+        return next(s for s in self.sources if s.id == source_id)
+
+    def place(self, place_id: str) -> Place:
+        return next(p for p in self.places if p.id == place_id)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a geocoder put a place, how sure it is, and who said so."""
+
+    lat: float
+    lon: float
+    precision: str
+    geocoder: str
+    query: str | None = None
+    address: str | None = None
+
+
+@dataclass
+class GeocodedStory:
+    """A story with every place, waypoint and area given a position or outline."""
+
+    story: Story
+    places: dict[str, Location]
+    routes: dict[str, list[tuple[float, float]]]
+    areas: dict[str, dict]
+    """Area id -> GeoJSON geometry (Polygon or MultiPolygon, lon/lat order)."""
