@@ -1,0 +1,85 @@
+"""The pipeline, as a library: places.yaml -> Story -> GeocodedStory -> folium.Map -> files.
+
+Each step is a function a notebook user can call on its own; :func:`build` runs them all
+and writes nothing until everything has been rendered to memory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+
+from . import geojson
+from .errors import OutputError
+from .fsutil import atomic_write
+from .gazetteer import Gazetteer
+from .geocode import GeocodeCache, geocode_story
+from .load import load_story
+from .model import GeocodedStory, Story
+from .render import build_map
+from .sources import verify_quotes
+
+DEFAULT_OUTPUT = "output"
+
+
+def load(path: str | os.PathLike[str] = ".") -> Story:
+    """Load and validate a story, and check every quote against its article."""
+    story = load_story(path)
+    verify_quotes(story)
+    return story
+
+
+def geocode(story: Story, *, gazetteer: Gazetteer | None = None) -> GeocodedStory:
+    """Give every place a position: coords, then the story's cache, then the gazetteer."""
+    cache = GeocodeCache.load(story.root)
+    return geocode_story(story, cache=cache, gazetteer=gazetteer)
+
+
+def make_map(path: str | os.PathLike[str] = ".") -> folium.Map:
+    """The story's map as a :class:`folium.Map`, for a notebook."""
+    return build_map(geocode(load(path)))
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    story: GeocodedStory
+    html: Path
+    geojson: Path
+
+
+def render_page(geo: GeocodedStory) -> str:
+    """The whole HTML page, in memory."""
+    return build_map(geo).get_root().render()
+
+
+def build(
+    path: str | os.PathLike[str] = ".",
+    output: str | os.PathLike[str] | None = None,
+) -> BuildResult:
+    """Build ``map.html`` and ``map.geojson`` for the story at ``path``.
+
+    ``output`` defaults to the story's ``output/`` folder.  Both files are rendered first and
+    then each replaced atomically, so a failed build leaves the previous map as it was.
+    """
+    geo = geocode(load(path))
+    page = render_page(geo)
+    data = geojson.dumps(geojson.to_geojson(geo))
+    out = Path(output) if output is not None else geo.story.root / DEFAULT_OUTPUT
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        html_path, geojson_path = out / "map.html", out / "map.geojson"
+        atomic_write(html_path, page)
+        atomic_write(geojson_path, data)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
+    return BuildResult(geo, html_path, geojson_path)
+
+
+def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:
+    """Validate, verify quotes and resolve every place, writing nothing but the cache."""
+    return geocode(load(path))

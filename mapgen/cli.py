@@ -1,0 +1,79 @@
+"""``mapgen``: a thin command line over :mod:`mapgen.build`.
+
+A mistake in the story prints one ``file:line:col: message`` line per problem and exits
+with status 2; a failure to write exits with 1.  Neither prints a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import build as pipeline
+from .errors import MapgenError, StoryError
+
+STORY_ERROR = 2
+OTHER_ERROR = 1
+
+story_path = click.argument(
+    "path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
+)
+
+
+def _fail(exc: MapgenError) -> None:
+    problems = exc.problems if isinstance(exc, StoryError) else [exc]
+    for problem in problems:
+        click.echo(f"{problem}", err=True)
+    if isinstance(exc, StoryError) and len(problems) > 1:
+        click.echo(f"{len(problems)} problems; nothing was written.", err=True)
+    sys.exit(STORY_ERROR if isinstance(exc, StoryError) else OTHER_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mapgen")
+def main() -> None:
+    """Turn news articles into an interactive map whose popups quote them word for word.
+
+    PATH is a story folder holding places.yaml, or the places.yaml file itself.
+    """
+
+
+@main.command()
+@story_path
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
+)
+def build(path: Path, output: Path | None) -> None:
+    """Build map.html and map.geojson from places.yaml."""
+    try:
+        result = pipeline.build(path, output)
+    except MapgenError as exc:
+        _fail(exc)
+        return
+    story = result.story.story
+    click.echo(
+        f"{result.html} ({len(story.places)} places, {len(story.routes)} routes,"
+        f" {len(story.areas)} areas) and {result.geojson.name}"
+    )
+
+
+@main.command()
+@story_path
+def check(path: Path) -> None:
+    """Validate places.yaml, verify every quote and resolve every place; write nothing."""
+    try:
+        geo = pipeline.check(path)
+    except MapgenError as exc:
+        _fail(exc)
+        return
+    story = geo.story
+    quotes = sum(len(f.quotes) for f in (*story.places, *story.routes, *story.areas))
+    click.echo(
+        f"{story.path.name}: OK: {len(story.sources)} sources, {len(story.places)} places,"
+        f" {len(story.routes)} routes, {len(story.areas)} areas, {quotes} quotes verified"
+    )

@@ -1,0 +1,78 @@
+"""The story as RFC 7946 GeoJSON, so any GIS tool can read it.
+
+One Feature per place (Point), route (LineString along its geodesics) and area (Polygon or
+MultiPolygon).  Positions are [longitude, latitude].  ``sources`` is a foreign member
+naming the articles that the quotes' ``source`` ids refer to.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import geodesy
+from .model import GeocodedStory, Quote
+from .render import Quotes
+
+
+def _quotes(quotes: Quotes, items: list[Quote]) -> list[dict[str, str]]:
+    return [{"source": q.source, "text": quotes.verbatim(q).words} for q in items]
+
+
+def _feature(fid: str, geometry: dict, properties: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "id": fid, "geometry": geometry, "properties": properties}
+
+
+def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
+    """The FeatureCollection: places, then routes, then areas, each in story order."""
+    story = geo.story
+    quotes = Quotes(story)
+    features = []
+    for place in story.places:
+        loc = geo.places[place.id]
+        props = {
+            "id": place.id,
+            "name": place.name,
+            "kind": place.kind,
+            "precision": loc.precision,
+            "geocoder": loc.geocoder,
+            "quotes": _quotes(quotes, place.quotes),
+        }
+        point = {"type": "Point", "coordinates": [round(loc.lon, 6), round(loc.lat, 6)]}
+        features.append(_feature(place.id, point, props))
+    for route in story.routes:
+        points = geo.routes[route.id]
+        props = {
+            "id": route.id,
+            "name": route.name,
+            "kind": "route",
+            "mode": route.mode,
+            "schematic": route.schematic,
+            "length_km": round(geodesy.length_km(points), 1),
+            "quotes": _quotes(quotes, route.quotes),
+        }
+        line = {
+            "type": "LineString",
+            "coordinates": [[lon, lat] for lat, lon in geodesy.densify(points)],
+        }
+        features.append(_feature(route.id, line, props))
+    for area in story.areas:
+        props = {
+            "id": area.id,
+            "name": area.name,
+            "kind": "country",
+            "country": area.country,
+            "quotes": _quotes(quotes, area.quotes),
+        }
+        features.append(_feature(area.id, geo.areas[area.id], props))
+    return {
+        "type": "FeatureCollection",
+        "title": story.title,
+        "sources": [{"id": s.id, "title": s.title, "file": s.file} for s in story.sources],
+        "features": features,
+    }
+
+
+def dumps(collection: dict[str, Any]) -> str:
+    """Stable text: same story, same bytes."""
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,103 @@
+"""Quote verification against the real seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mapgen.errors import StoryError
+from mapgen.model import Place, Pos, Quote, Source, Story
+from mapgen.sources import fold, fold_text, locate, nearest_passage, verify_quotes
+
+ROOT = Path(__file__).resolve().parents[1]
+WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
+SUMMIT = (ROOT / "seeds" / "001_a7f3773a7dc7432f.txt").read_text(encoding="utf-8")
+
+
+def story_with(*quotes: tuple[str, str]) -> Story:
+    pos = Pos("places.yaml", 1, 1)
+    sources = [
+        Source("warning", "seeds/a.txt", "North Korea may face repercussions", pos, text=WARNING),
+        Source("summit", "seeds/b.txt", "US warns North Korea", pos, text=SUMMIT),
+    ]
+    place = Place(
+        "p",
+        "P",
+        "city",
+        pos,
+        quotes=[
+            Quote(src, txt, Pos("places.yaml", 10 + i, 15)) for i, (src, txt) in enumerate(quotes)
+        ],
+    )
+    return Story("t", ROOT / "places.yaml", sources, [place], [], [])
+
+
+def test_verbatim_quote_is_found_at_its_offsets():
+    quote = "Kim was likely to visit Pier 33, where naval vessels from Russia\u2019s Pacific fleet are docked."
+    start, end = locate(quote, WARNING)
+    assert WARNING[start:end] == quote
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        # straight apostrophe for the article's curly one
+        "Kim was likely to visit Pier 33, where naval vessels from Russia's Pacific fleet",
+        # straight double quotes for curly ones, and a line break in the middle
+        'Moscow and Pyongyang were contemplating "leader-level discussions,\n   perhaps even in person,"',
+        # an en dash typed for the article's hyphen is folded too
+        "Vladivostok is hosting the Eastern Economic Forum from September 10\u201313",
+    ],
+)
+def test_folded_quotes_match(typed):
+    assert locate(typed, WARNING + "\n" + SUMMIT) is not None
+    verify_quotes(
+        story_with(("warning" if "Pier" in typed or "Moscow" in typed else "summit", typed))
+    )
+
+
+def test_folding_maps_back_to_original_offsets():
+    article = "He said \u201cWhy\u00a0not?\u201d \u2014 twice."
+    folded = fold(article)
+    assert folded.text == 'He said "Why not?" - twice.'
+    start, end = locate('"Why not?"', article, folded)
+    assert article[start:end] == "\u201cWhy\u00a0not?\u201d"
+    assert fold_text("  a \n\t b ") == "a b"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Kim was likely to visit Pier 34, where naval vessels from Russia's Pacific fleet are docked.",
+        "kim was likely to visit Pier 33",  # case is part of the words
+        "Kim was likely to visit Pier 33 where naval vessels",  # a dropped comma
+    ],
+)
+def test_changed_quote_is_an_error_with_the_nearest_passage(typed):
+    with pytest.raises(StoryError) as info:
+        verify_quotes(story_with(("warning", typed)))
+    message = str(info.value)
+    assert message.startswith('places.yaml:10:15: quote not found in source "warning"')
+    assert "North Korea may face repercussions" in message
+    assert 'nearest passage: "Kim was likely to visit Pier 33' in message
+    assert "\n" not in message
+
+
+def test_every_missing_quote_is_reported_once():
+    with pytest.raises(StoryError) as info:
+        verify_quotes(
+            story_with(
+                ("warning", "This sentence is in neither article."),
+                ("summit", "Kim Jong Un is reportedly planning to travel to Vladivostok"),
+                ("summit", "Pier 33"),  # in the other article only
+            )
+        )
+    lines = str(info.value).splitlines()
+    assert [line.split(": ")[0] for line in lines] == ["places.yaml:10:15", "places.yaml:12:15"]
+
+
+def test_nearest_passage_is_in_the_articles_own_words():
+    near = nearest_passage("Shoigu visited North Korea in July to get munitions", WARNING)
+    assert near in " ".join(WARNING.split())
+    assert "Shoigu" in near
