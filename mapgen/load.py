@@ -1,0 +1,941 @@
+"""Read ``places.yaml`` into a :class:`~mapgen.model.Story`, or say everything wrong with it.
+
+An editor writes ``places.yaml`` by hand, so every mistake must come back as a line they can
+act on (``places.yaml:LINE:COL: message``), never as a traceback, and all at once: the whole
+file is checked and one :class:`~mapgen.errors.StoryError` lists every problem found.
+
+Only PyYAML's safe loader is used, and only to build the node tree; the values are read from
+the nodes here, so that each keeps its line and column and so that YAML's surprises (``NO``
+read as a boolean, ``5e1`` read as text) can be explained where they happen.  The file is
+guarded before it is walked: nesting deeper than :data:`MAX_DEPTH` levels, and aliases that
+expand to more than :data:`MAX_NODES` nodes (a "billion laughs"), are refused up front.
+
+Schema
+------
+
+Top level (a mapping):
+
+- ``title`` (text, required): the story's title.
+- ``description`` (text).
+- ``sources`` (list, required, at least one): the articles.
+- ``places``, ``routes``, ``areas`` (lists).
+
+A *source*:
+
+- ``id`` (required): a slug (lowercase letters, digits, ``-`` and ``_``), unique among sources.
+- ``file`` (required): the article's path relative to the story folder. It must be a UTF-8
+  text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way.
+- ``title`` (required), ``outlet``, ``url`` (text).
+- ``date``: a YAML date (``2023-09-05``) or text such as ``2023-09``.
+
+A *place* (a marker):
+
+- ``id`` (required slug), ``name`` (required text).
+- ``kind`` (required): one of ``capital``, ``city``, ``port``, ``military``, ``venue``,
+  ``crossing``, ``site``.
+- ``query`` (text): what to geocode instead of ``name``.
+- ``country`` (text): an ISO code or country name narrowing the geocoder.
+- ``coords``: ``[lat, lon]``, two numbers (lat -90..90, lon -180..180); they win over any
+  geocoder.
+- ``precision``: how sure ``coords`` are, one of ``exact``, ``point``, ``approximate``,
+  ``city``, ``region``, ``country``; only with ``coords``, default ``point``.
+- ``note`` (text).
+- ``quotes`` (required, at least one).
+
+A *quote*: ``{source: <source id>, text: <words copied verbatim from that article>}``.
+
+A *route* (a line):
+
+- ``id`` (required slug), ``name`` (required text).
+- ``mode`` (required): one of ``rail``, ``road``, ``air``, ``sea``, ``other``.
+- ``via`` (required, at least two waypoints, in order). A waypoint is a place id, or an
+  inline stop ``{name: <text, required>, coords: [lat, lon], country: <text>}``.
+- ``schematic`` (``true`` or ``false``, default ``false``): drawn through waypoints, not the
+  real track.
+- ``note`` (text), ``quotes`` (required, at least one).
+
+An *area* (a shaded country):
+
+- ``id`` (required slug), ``name`` (required text), ``country`` (required: ISO code or name).
+- ``note`` (text), ``quotes`` (required, at least one).
+
+Ids are unique across places, routes and areas together. Text values must not be empty.
+Anchors and aliases (``&name``, ``*name``, ``<<: *name``) may be used.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import difflib
+import math
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader
+
+from .errors import Problem, StoryError
+from .model import (
+    PLACE_KINDS,
+    PRECISIONS,
+    ROUTE_MODES,
+    Area,
+    Place,
+    Pos,
+    Quote,
+    Route,
+    Source,
+    Story,
+    Waypoint,
+)
+
+__all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
+
+#: The story file looked for when ``load_story`` is given a folder.
+STORY_FILE = "places.yaml"
+#: Deepest nesting of lists and mappings accepted; a real story needs about six.
+MAX_DEPTH = 50
+#: Most nodes the file may expand to through aliases; a real story has a few hundred.
+MAX_NODES = 200_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_MERGE = _TAG + "merge"
+_CORE_TAGS = frozenset(
+    _TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*\Z")
+# Text that Python reads as a number but YAML 1.1 does not (``5e1``, ``5.0e1``, ``-.5``).
+_NUMBERISH = re.compile(r"([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?)(\d+))?\Z")
+
+
+def load_story(path: str | os.PathLike[str]) -> Story:
+    """Load and validate a story: a folder holding ``places.yaml``, or the YAML file itself.
+
+    Each source's article is read into :attr:`Source.text`.  Raises one
+    :class:`StoryError` listing every problem found, each with its file, line and column.
+    """
+    file, yaml_path = _locate(path)
+    text = _read_yaml_text(file, yaml_path)
+    root = _parse(file, text)
+    story_path = yaml_path.resolve()
+    checker = _Checker(file, story_path.parent)
+    story = checker.story(root, story_path)
+    if checker.problems or story is None:
+        raise StoryError(checker.sorted_problems())
+    return story
+
+
+# --- reading the file -------------------------------------------------------------------
+
+
+def _locate(path: str | os.PathLike[str]) -> tuple[str, Path]:
+    """The YAML file's name as the user will recognise it, and its path."""
+    given = os.fspath(path)
+    if os.path.isdir(given):
+        given = os.path.join(given, STORY_FILE)
+    return given, Path(given)
+
+
+def _fail(problem: Problem) -> StoryError:
+    return StoryError([problem])
+
+
+def _read_yaml_text(file: str, path: Path) -> str:
+    """The file's text; a missing, unreadable or non-UTF-8 file stops loading here."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        where = path.parent.resolve()
+        raise _fail(Problem(f"no such file (looked in {where})", file=file)) from None
+    except OSError as exc:
+        raise _fail(Problem(f"cannot read: {exc.strerror}", file=file)) from None
+    text = _utf8(data)
+    if isinstance(text, _BadByte):
+        message = f"not UTF-8: byte 0x{text.byte:02x} is not valid here; save the file as UTF-8"
+        raise _fail(Problem(message, Pos(file, text.line, text.col)))
+    return text
+
+
+@dataclass(frozen=True)
+class _BadByte:
+    """Where strict UTF-8 decoding failed: byte offset, the byte, 1-based line and column."""
+
+    offset: int
+    byte: int
+    line: int
+    col: int
+
+
+def _utf8(data: bytes) -> str | _BadByte:
+    """Decode strictly, allowing a leading BOM; on failure say where the bad byte is."""
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[start:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = start + exc.start
+        line_start = max(data.rfind(b"\n", 0, offset) + 1, start)
+        col = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        return _BadByte(offset, data[offset], data.count(b"\n", 0, offset) + 1, col)
+
+
+def _text_pos(file: str, text: str, index: int) -> Pos:
+    """The position of character ``index`` of ``text``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return Pos(file, text.count("\n", 0, index) + 1, index - line_start + 1)
+
+
+def _mark_pos(file: str, mark: yaml.Mark) -> Pos:
+    return Pos(file, mark.line + 1, mark.column + 1)
+
+
+# --- parsing: syntax, depth, aliases ----------------------------------------------------
+
+
+def _parse(file: str, text: str) -> Node | None:
+    """Compose the single document's node tree, refusing anything unsafe to walk."""
+    bad_char = Reader.NON_PRINTABLE.search(text)
+    if bad_char:
+        message = f"character U+{ord(bad_char.group()):04X} is not allowed in YAML; delete it"
+        raise _fail(Problem(message, _text_pos(file, text, bad_char.start())))
+    try:
+        _scan(file, text)
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _fail(_syntax_problem(file, text, exc)) from None
+    except yaml.YAMLError as exc:  # a reader error without a mark: say what PyYAML said
+        raise _fail(Problem(f"YAML error: {exc}", file=file)) from None
+    if root is not None:
+        _check_expansion(file, root)
+    return root
+
+
+def _scan(file: str, text: str) -> None:
+    """Walk the event stream (no tree yet): refuse deep nesting and a second document.
+
+    The composer recurses once per level, so depth must be checked before composing.
+    """
+    depth = documents = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nesting too deep: more than {MAX_DEPTH} levels of lists and mappings"
+                raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                message = "a second YAML document ('---'); places.yaml must hold only one"
+                raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
+
+
+def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's own words, at its mark, with a plainer message for the common tab mistake."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Problem(f"YAML syntax error: {exc.problem or exc}", file=file)
+    lines = text.splitlines()
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    if line[mark.column : mark.column + 1] == "\t":
+        return Problem("tab character: YAML must be indented with spaces", _mark_pos(file, mark))
+    message = f"YAML syntax error: {exc.problem or exc.context}"
+    if exc.context and exc.context_mark and exc.context_mark.line != mark.line:
+        message += f" ({exc.context} at line {exc.context_mark.line + 1})"
+    return Problem(message, _mark_pos(file, mark))
+
+
+def _children(node: Node) -> Iterator[Node]:
+    if isinstance(node, SequenceNode):
+        yield from node.value
+    elif isinstance(node, MappingNode):
+        for key, value in node.value:
+            yield key
+            yield value
+
+
+def _check_expansion(file: str, root: Node) -> None:
+    """Refuse what walking the tree would choke on, before walking it.
+
+    The composer shares an aliased node instead of copying it, so a few lines can stand
+    for billions of nodes, or nest far deeper than any line does.
+    """
+    size, depth = _measure(file, root)
+    if size[id(root)] > MAX_NODES:
+        culprit = _descend(root, lambda node, _level: size[id(node)] > MAX_NODES)
+        message = f"too many nodes: aliases expand to more than {MAX_NODES:,} ({size[id(root)]:,})"
+        raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
+    if depth[id(root)] > MAX_DEPTH:
+        culprit = _descend(root, lambda node, level: level + depth[id(node)] > MAX_DEPTH + 1)
+        message = f"nesting too deep: aliases nest lists and mappings more than {MAX_DEPTH} levels"
+        raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
+
+
+def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
+    """Expanded size and nesting depth of every distinct node, keyed by ``id(node)``.
+
+    One post-order pass over the distinct nodes, iterative because alias chains can be
+    deeper than Python's recursion limit.  A node met again before it is finished is its
+    own ancestor (``&a [*a]``), and a tag other than YAML's own is refused here too.
+    """
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    entered: set[int] = set()
+    bad_tags: list[Problem] = []
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            kids = list(_children(node))
+            size[key] = 1 + sum(size[id(kid)] for kid in kids)
+            nested = 1 if isinstance(node, (MappingNode, SequenceNode)) else 0
+            depth[key] = nested + max((depth[id(kid)] for kid in kids), default=0)
+        elif key in entered:
+            if key not in size:
+                message = (
+                    "an alias refers to a list or mapping that contains it; YAML here cannot loop"
+                )
+                raise _fail(Problem(message, _mark_pos(file, node.start_mark)))
+        else:
+            entered.add(key)
+            if node.tag not in _CORE_TAGS:
+                tag = node.tag.replace(_TAG, "!!", 1)
+                message = f"unsupported YAML tag {tag}; mapgen reads plain YAML only"
+                bad_tags.append(Problem(message, _mark_pos(file, node.start_mark)))
+            stack.append((node, True))
+            stack.extend((kid, False) for kid in _children(node))
+    if bad_tags:
+        raise StoryError(bad_tags)
+    return size, depth
+
+
+def _descend(root: Node, too_big: Callable[[Node, int], bool]) -> Node:
+    """The innermost node on the first path from ``root`` whose nodes are all too big."""
+    node, level = root, 1
+    while True:
+        kid = next((k for k in _children(node) if too_big(k, level + 1)), None)
+        if kid is None or level > MAX_DEPTH:
+            return node
+        node, level = kid, level + 1
+
+
+# --- checking: from nodes to model objects ----------------------------------------------
+
+_TOP = "the top level"
+"""The noun for the top-level mapping in messages."""
+
+_BAD: Any = object()
+"""What a converter returns for an invalid value, once it has reported the problem."""
+
+Convert = Callable[["_Checker", Node, str], Any]
+"""Reads one node; ``label`` (usually its key) starts every message about it."""
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One key of a mapping: how to read its value and whether it must be there."""
+
+    convert: Convert
+    required: bool = False
+
+
+@dataclass
+class _Record:
+    """A mapping read against a field spec.
+
+    ``values`` holds the keys that were present and valid, under their own names (which
+    are the model's field names); ``nodes`` the value node of every key present, for
+    positions.  ``ok`` is false if any key was missing, unknown or invalid.
+    """
+
+    pos: Pos
+    values: dict[str, Any]
+    nodes: dict[str, Node]
+    ok: bool
+
+
+class _Checker:
+    """Reads the node tree into model objects, collecting every problem on the way."""
+
+    def __init__(self, file: str, root: Path) -> None:
+        self.file = file
+        self.root = root
+        self.problems: list[Problem] = []
+        self.source_ids: dict[str, Pos] = {}
+        self.place_ids: dict[str, Pos] = {}
+        self.feature_ids: list[tuple[str, Pos]] = []
+        self._constructor = SafeConstructor()
+
+    # - reporting -
+
+    def pos(self, node: Node) -> Pos:
+        return _mark_pos(self.file, node.start_mark)
+
+    def fail(self, where: Node | Pos, message: str) -> Any:
+        """Record a problem at a node or position; returns :data:`_BAD` for converters."""
+        pos = where if isinstance(where, Pos) else self.pos(where)
+        self.problems.append(Problem(message, pos))
+        return _BAD
+
+    def sorted_problems(self) -> list[Problem]:
+        """In file order, each once: a node shared through an alias reports only once."""
+        unique = list(dict.fromkeys(self.problems))
+        return sorted(unique, key=lambda p: (p.pos.line, p.pos.col) if p.pos else (0, 0))
+
+    # - the story -
+
+    def story(self, root: Node | None, path: Path) -> Story | None:
+        if root is None:
+            self.fail(Pos(self.file, 1, 1), "the file is empty; a story needs title: and sources:")
+            return None
+        record = self.mapping(root, _STORY, _TOP)
+        self.check_unique_ids()
+        if record is None or not record.ok:
+            return None
+        values = record.values
+        return Story(
+            title=values["title"],
+            path=path,
+            sources=values["sources"],
+            places=values.get("places", []),
+            routes=values.get("routes", []),
+            areas=values.get("areas", []),
+            description=values.get("description"),
+        )
+
+    def check_unique_ids(self) -> None:
+        """Places, routes and areas share one id space: their ids become GeoJSON ids."""
+        first: dict[str, Pos] = {}
+        for feature_id, pos in sorted(
+            self.feature_ids, key=lambda item: (item[1].line, item[1].col)
+        ):
+            if feature_id in first:
+                self.fail(
+                    pos, f"duplicate id '{feature_id}' (first at line {first[feature_id].line})"
+                )
+            else:
+                first[feature_id] = pos
+
+    # - mappings -
+
+    def mapping(self, node: Node, spec: dict[str, _Field], noun: str) -> _Record | None:
+        """Read ``node`` against ``spec``, in the spec's order (sources before places...)."""
+        if not isinstance(node, MappingNode):
+            self.fail(node, f"{noun} must be a mapping of key: value lines, {_not(node)}")
+            return None
+        pairs = self.pairs(node)
+        ok = self.check_keys(node, pairs, spec, noun)
+        values: dict[str, Any] = {}
+        nodes: dict[str, Node] = {}
+        for key, fld in spec.items():
+            if key in pairs:
+                nodes[key] = value_node = pairs[key][1]
+                value = fld.convert(self, value_node, key)
+                if value is _BAD:
+                    ok = False
+                else:
+                    values[key] = value
+        return _Record(self.pos(node), values, nodes, ok)
+
+    def check_keys(
+        self,
+        node: MappingNode,
+        pairs: dict[str, tuple[Node, Node]],
+        spec: dict[str, _Field],
+        noun: str,
+    ) -> bool:
+        """Report unknown keys (with a did-you-mean) and missing required ones."""
+        name = _id_hint(pairs)
+        where = "at the top level" if noun == _TOP else f"in {noun}{name}"
+        unknown = [key_node for key, (key_node, _) in pairs.items() if key not in spec]
+        for key_node in unknown:
+            key = key_node.value
+            self.fail(key_node, f"unknown key '{key}' {where}{_suggest(key, list(spec))}")
+        missing = [key for key, fld in spec.items() if fld.required and key not in pairs]
+        if missing:
+            keys = ", ".join(f"'{key}'" for key in missing)
+            self.fail(node, f"{noun}{name} is missing {keys}")
+        return not unknown and not missing
+
+    def pairs(self, node: MappingNode) -> dict[str, tuple[Node, Node]]:
+        """Key -> (key node, value node); duplicates reported, ``<<`` merges applied.
+
+        Keys written in the mapping win over merged ones; among merged mappings the first
+        wins, as YAML's merge key specifies.
+        """
+        own: dict[str, tuple[Node, Node]] = {}
+        merged: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                for source in self.merge_sources(value_node):
+                    for key, pair in self.pairs(source).items():
+                        merged.setdefault(key, pair)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.fail(key_node, f"a key must be a plain word like name:, {_not(key_node)}")
+                continue
+            key = key_node.value
+            if key in own:
+                first = self.pos(own[key][0]).line
+                self.fail(key_node, f"duplicate key '{key}' (first at line {first})")
+                continue
+            own[key] = (key_node, value_node)
+        return {**merged, **own}
+
+    def merge_sources(self, node: Node) -> list[MappingNode]:
+        if isinstance(node, MappingNode):
+            return [node]
+        if isinstance(node, SequenceNode) and all(isinstance(n, MappingNode) for n in node.value):
+            return list(node.value)
+        self.fail(node, "<< must merge a mapping: write <<: *name, with &name on a mapping")
+        return []
+
+    # - scalars -
+
+    def scalar_value(self, node: ScalarNode) -> Any:
+        """What PyYAML would make of the scalar, or :data:`_BAD` if it cannot (``!!int x``)."""
+        try:
+            return self._constructor.construct_object(node)
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):
+            return _BAD
+
+    def reading(self, node: ScalarNode) -> str:
+        """How YAML read a scalar that is not plain text, in the user's terms."""
+        value = self.scalar_value(node)
+        kind = node.tag[len(_TAG) :]
+        if value is _BAD:
+            return f"YAML cannot read {node.value} as a {kind}"
+        if kind == "bool":
+            return f"YAML reads {node.value} as the boolean {str(value).lower()}"
+        if kind == "null":
+            return f"YAML reads {node.value} as null (no value)"
+        if kind in ("int", "float"):
+            return f"YAML reads {node.value} as the number {value}"
+        if kind == "timestamp":
+            return f"YAML reads {node.value} as a date"
+        return f"YAML reads {node.value} as text"
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _TAG + "null" and node.value == ""
+
+
+def _not(node: Node) -> str:
+    """What a node of the wrong shape is, as the end of a message: "not a list"."""
+    if isinstance(node, SequenceNode):
+        return "not a list"
+    if isinstance(node, MappingNode):
+        return "not a mapping"
+    if _is_empty(node):
+        return "not an empty value"
+    return f"not {node.value!r}"
+
+
+def _id_hint(pairs: dict[str, tuple[Node, Node]]) -> str:
+    """`` 'pier-33'`` to name the mapping in messages, if it has a readable id."""
+    id_node = pairs.get("id", (None, None))[1]
+    if isinstance(id_node, ScalarNode) and id_node.value:
+        return f" '{id_node.value}'"
+    return ""
+
+
+def _suggest(word: str, options: Sequence[str], limit: int = 20) -> str:
+    """A did-you-mean for ``word`` or, with nothing close, the options to choose from."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    if not options:
+        return ""
+    shown = ", ".join(options[:limit]) + (", ..." if len(options) > limit else "")
+    return f"; expected one of: {shown}"
+
+
+# --- converters: one per kind of value --------------------------------------------------
+
+
+def _text(ck: _Checker, node: Node, label: str) -> Any:
+    """Non-empty text; a scalar YAML read as something else gets a 'use quotes' hint."""
+    if not isinstance(node, ScalarNode):
+        return ck.fail(node, f"{label} must be text, {_not(node)}")
+    if _is_empty(node):
+        return ck.fail(node, f"{label} has no value; write it, or remove the key")
+    if node.tag != _TAG + "str":
+        reading = ck.reading(node)
+        return ck.fail(
+            node, f'{label}: {reading}; write "{node.value}" in quotes if you mean the text'
+        )
+    if not node.value.strip():
+        return ck.fail(node, f"{label} is empty")
+    return node.value
+
+
+def _slug(ck: _Checker, node: Node, label: str) -> Any:
+    value = _text(ck, node, label)
+    if value is not _BAD and not _SLUG.match(value):
+        return ck.fail(
+            node,
+            f"{label} '{value}' must be a slug: lowercase letters, digits, '-' and '_', "
+            "starting with a letter or digit",
+        )
+    return value
+
+
+def _choice(options: Sequence[str]) -> Convert:
+    """Text that must be one of ``options``."""
+
+    def convert(ck: _Checker, node: Node, label: str) -> Any:
+        value = _text(ck, node, label)
+        if value is not _BAD and value not in options:
+            return ck.fail(node, f"{label}: unknown value '{value}'{_suggest(value, options)}")
+        return value
+
+    return convert
+
+
+def _number(ck: _Checker, node: Node, label: str) -> Any:
+    """An int or float as YAML reads it; text that merely looks like a number is explained."""
+    if not isinstance(node, ScalarNode):
+        return ck.fail(node, f"{label} must be a number, {_not(node)}")
+    if _is_empty(node):
+        return ck.fail(node, f"{label} has no value; write a number")
+    if node.tag in (_TAG + "int", _TAG + "float"):
+        value = ck.scalar_value(node)
+        if value is _BAD or (isinstance(value, float) and not math.isfinite(value)):
+            return ck.fail(node, f"{label} must be a finite number, not {node.value}")
+        return value
+    if node.tag != _TAG + "str":
+        return ck.fail(node, f"{label}: {ck.reading(node)}, not a number")
+    if node.style:  # quoted
+        return ck.fail(
+            node,
+            f'{label}: "{node.value}" is in quotes, so YAML reads it as text; '
+            "remove the quotes to make it a number",
+        )
+    hint = _number_hint(node.value)
+    if hint:
+        return ck.fail(node, f"{label}: YAML reads {node.value} as text, not a number ({hint})")
+    return ck.fail(node, f"{label} must be a number, not the text '{node.value}'")
+
+
+def _number_hint(raw: str) -> str | None:
+    """How to write ``raw`` so that YAML 1.1 reads a number, if Python would read one."""
+    match = _NUMBERISH.match(raw)
+    if not match or not any(c.isdigit() for c in raw):
+        return None
+    value = float(raw)
+    plain = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    sign, whole, fraction, exp_sign, exponent = match.groups()
+    if exponent is None:
+        return f"write {plain}"
+    mantissa = f"{sign}{whole or '0'}.{fraction or '0'}"
+    return f"YAML 1.1 needs a dot: {mantissa}e{exp_sign or '+'}{exponent}, or write {plain}"
+
+
+def _bool(ck: _Checker, node: Node, label: str) -> Any:
+    """A real YAML boolean: a quoted "yes" is text, and text is not true."""
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "bool":
+        value = ck.scalar_value(node)
+        return ck.fail(node, f"{label}: {ck.reading(node)}") if value is _BAD else value
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "str" and node.style:
+        return ck.fail(
+            node,
+            f'{label}: "{node.value}" is in quotes, so YAML reads it as text; '
+            "write true or false without quotes",
+        )
+    return ck.fail(node, f"{label} must be true or false, {_not(node)}")
+
+
+def _date(ck: _Checker, node: Node, label: str) -> Any:
+    """A YAML date becomes ISO text (``2023-09-05``); text such as ``2023-09`` stays."""
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "timestamp":
+        value = ck.scalar_value(node)
+        if value is _BAD:
+            return ck.fail(node, f"{label}: {node.value} is not a real date")
+        if isinstance(value, dt.datetime):
+            return node.value
+        return value.isoformat()
+    if (
+        isinstance(node, ScalarNode)
+        and node.tag == _TAG + "int"
+        and re.fullmatch(r"\d{4}", node.value)
+    ):
+        return node.value  # a year
+    return _text(ck, node, label)
+
+
+def _coords(ck: _Checker, node: Node, label: str) -> Any:
+    """``[lat, lon]``: every problem points at the number (or the list) it is about."""
+    if not isinstance(node, SequenceNode):
+        return ck.fail(node, f"{label} must be a list [lat, lon], {_not(node)}")
+    items = node.value
+    if len(items) > 2:
+        return ck.fail(items[2], f"{label} has {len(items)} numbers; write [lat, lon]")
+    if len(items) < 2:
+        return ck.fail(node, f"{label} needs two numbers [lat, lon], got {len(items)}")
+    lat = _number(ck, items[0], "lat")
+    lon = _number(ck, items[1], "lon")
+    if lat is _BAD or lon is _BAD:
+        return _BAD
+    ok = True
+    for value, limit, name, item in (
+        (lat, 90, "latitude", items[0]),
+        (lon, 180, "longitude", items[1]),
+    ):
+        if not -limit <= value <= limit:
+            swapped = " (are lat and lon swapped?)" if name == "latitude" and abs(lon) <= 90 else ""
+            ck.fail(item, f"{name} {item.value} is out of range -{limit}..{limit}{swapped}")
+            ok = False
+    return (float(lat), float(lon)) if ok else _BAD
+
+
+def _list_of(item: Convert, noun: str, min_items: int = 0) -> Convert:
+    """A list whose items are read by ``item`` (called with ``noun`` as their label)."""
+
+    def convert(ck: _Checker, node: Node, label: str) -> Any:
+        if not isinstance(node, SequenceNode):
+            if _is_empty(node):
+                return ck.fail(node, f"{label} has no value; list the {noun}s, or remove the key")
+            return ck.fail(
+                node, f"{label} must be a list of {noun}s (lines starting with -), {_not(node)}"
+            )
+        if len(node.value) < min_items:
+            wanted = f"{min_items} {noun}" + ("" if min_items == 1 else "s")
+            return ck.fail(node, f"{label} needs at least {wanted}, got {len(node.value)}")
+        values = [item(ck, child, noun) for child in node.value]
+        return _BAD if any(value is _BAD for value in values) else values
+
+    return convert
+
+
+# --- the sections -----------------------------------------------------------------------
+
+
+def _quote(ck: _Checker, node: Node, label: str) -> Any:
+    """Its ``pos`` is the text's: a quote missing from its article is reported there."""
+    record = ck.mapping(node, _QUOTE, label)
+    if record is None:
+        return _BAD
+    source = record.values.get("source")
+    if source is not None and ck.source_ids and source not in ck.source_ids:
+        ck.fail(
+            record.nodes["source"],
+            f"source: unknown source '{source}'{_suggest(source, list(ck.source_ids))}",
+        )
+        return _BAD
+    if not record.ok:
+        return _BAD
+    return Quote(source, record.values["text"], ck.pos(record.nodes["text"]))
+
+
+def _source(ck: _Checker, node: Node, label: str) -> Any:
+    record = ck.mapping(node, _SOURCE, label)
+    if record is None:
+        return _BAD
+    source_id = record.values.get("id")
+    if source_id is not None:
+        if source_id in ck.source_ids:
+            first = ck.source_ids[source_id].line
+            ck.fail(
+                record.nodes["id"], f"duplicate source id '{source_id}' (first at line {first})"
+            )
+            record.ok = False
+        else:
+            ck.source_ids[source_id] = ck.pos(record.nodes["id"])
+    if "file" not in record.values:
+        return _BAD
+    text = _article(ck, record.nodes["file"], record.values["file"])
+    if text is _BAD or not record.ok:
+        return _BAD
+    return Source(pos=record.pos, text=text, **record.values)
+
+
+def _article(ck: _Checker, node: Node, name: str) -> Any:
+    """The article's text, if ``name`` is a UTF-8 file inside the story folder."""
+    try:
+        found = _inside(ck.root, name)
+        if isinstance(found, str):
+            return ck.fail(node, found)
+        data = found.read_bytes()
+    except (OSError, ValueError) as exc:  # unreadable, a name too long, a NUL in it...
+        reason = getattr(exc, "strerror", None) or exc
+        return ck.fail(node, f"file '{name}' cannot be read: {reason}")
+    text = _utf8(data)
+    if isinstance(text, _BadByte):
+        return ck.fail(
+            node,
+            f"file '{name}' is not UTF-8: byte 0x{text.byte:02x} at offset {text.offset} "
+            f"(line {text.line}, column {text.col}); save it as UTF-8",
+        )
+    return text
+
+
+def _inside(root: Path, name: str) -> Path | str:
+    """The regular file ``name`` within ``root``, or why it is not allowed.
+
+    A story folder is shared and published as a whole, so a source must be in it: no
+    absolute path, no ``..``, and no symlink on the way, not even one that points inside
+    (it would break when the folder is copied, and can be swapped to point anywhere).
+    """
+    if any(char < " " for char in name):
+        return f"file {name!r} has a control character in its name"
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
+        return f"file '{name}' is an absolute path; give it relative to the story folder"
+    parts = [part for part in re.split(r"[\\/]", name) if part not in ("", ".")]
+    if ".." in parts:
+        return f"file '{name}' uses '..'; sources must lie inside the story folder"
+    path = root
+    for depth, part in enumerate(parts, 1):
+        path = path / part
+        if path.is_symlink():
+            what = "is a symlink" if depth == len(parts) else f"goes through the symlink '{part}'"
+            return f"file '{name}' {what}; copy the article into the story folder"
+        if not path.exists():
+            close = difflib.get_close_matches(part, _names_in(path.parent), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return f"file '{name}' does not exist in the story folder{hint}"
+    if not path.is_file():
+        return f"file '{name}' is not a regular file"
+    return path
+
+
+def _names_in(folder: Path) -> list[str]:
+    """The names in ``folder``, to suggest one for a misspelt file; none if unreadable."""
+    try:
+        return sorted(entry.name for entry in folder.iterdir())
+    except OSError:
+        return []
+
+
+def _place(ck: _Checker, node: Node, label: str) -> Any:
+    record = ck.mapping(node, _PLACE, label)
+    if record is None:
+        return _BAD
+    _note_feature(ck, record)
+    if "id" in record.values:
+        ck.place_ids.setdefault(record.values["id"], record.pos)
+    values = record.values
+    if "precision" in record.nodes and "coords" not in record.nodes:
+        ck.fail(
+            record.nodes["precision"],
+            "precision says how sure coords are; add coords: [lat, lon] or remove precision",
+        )
+        return _BAD
+    if not record.ok:
+        return _BAD
+    if "coords" in values:
+        values.setdefault("precision", "point")
+    return Place(pos=record.pos, **values)
+
+
+def _waypoint(ck: _Checker, node: Node, label: str) -> Any:
+    """A place id (it must exist: places are read before routes) or an inline stop."""
+    if isinstance(node, MappingNode):
+        record = ck.mapping(node, _STOP, "a waypoint")
+        if record is None or not record.ok:
+            return _BAD
+        return Waypoint(pos=record.pos, **record.values)
+    place = _text(ck, node, label)
+    if place is _BAD:
+        return _BAD
+    if place not in ck.place_ids:
+        hint = _suggest(place, list(ck.place_ids))
+        return ck.fail(node, f"via: no place with id '{place}'{hint}")
+    return Waypoint(pos=ck.pos(node), place=place)
+
+
+def _route(ck: _Checker, node: Node, label: str) -> Any:
+    record = ck.mapping(node, _ROUTE, label)
+    if record is None:
+        return _BAD
+    _note_feature(ck, record)
+    return Route(pos=record.pos, **record.values) if record.ok else _BAD
+
+
+def _area(ck: _Checker, node: Node, label: str) -> Any:
+    record = ck.mapping(node, _AREA, label)
+    if record is None:
+        return _BAD
+    _note_feature(ck, record)
+    return Area(pos=record.pos, **record.values) if record.ok else _BAD
+
+
+def _note_feature(ck: _Checker, record: _Record) -> None:
+    if "id" in record.values:
+        ck.feature_ids.append((record.values["id"], ck.pos(record.nodes["id"])))
+
+
+# --- the schema: one field spec per section ---------------------------------------------
+
+_QUOTES = _Field(_list_of(_quote, "quote", 1), required=True)
+
+_QUOTE = {
+    "source": _Field(_text, required=True),
+    "text": _Field(_text, required=True),
+}
+
+_SOURCE = {
+    "id": _Field(_slug, required=True),
+    "file": _Field(_text, required=True),
+    "title": _Field(_text, required=True),
+    "outlet": _Field(_text),
+    "date": _Field(_date),
+    "url": _Field(_text),
+}
+
+_PLACE = {
+    "id": _Field(_slug, required=True),
+    "name": _Field(_text, required=True),
+    "kind": _Field(_choice(list(PLACE_KINDS)), required=True),
+    "query": _Field(_text),
+    "country": _Field(_text),
+    "coords": _Field(_coords),
+    "precision": _Field(_choice(PRECISIONS)),
+    "note": _Field(_text),
+    "quotes": _QUOTES,
+}
+
+_STOP = {
+    "name": _Field(_text, required=True),
+    "coords": _Field(_coords),
+    "country": _Field(_text),
+}
+
+_ROUTE = {
+    "id": _Field(_slug, required=True),
+    "name": _Field(_text, required=True),
+    "mode": _Field(_choice(ROUTE_MODES), required=True),
+    "via": _Field(_list_of(_waypoint, "waypoint", 2), required=True),
+    "schematic": _Field(_bool),
+    "note": _Field(_text),
+    "quotes": _QUOTES,
+}
+
+_AREA = {
+    "id": _Field(_slug, required=True),
+    "name": _Field(_text, required=True),
+    "country": _Field(_text, required=True),
+    "note": _Field(_text),
+    "quotes": _QUOTES,
+}
+
+# Read in this order whatever the file's order: quotes need the source ids, routes the
+# place ids.
+_STORY = {
+    "title": _Field(_text, required=True),
+    "description": _Field(_text),
+    "sources": _Field(_list_of(_source, "source", 1), required=True),
+    "places": _Field(_list_of(_place, "place")),
+    "routes": _Field(_list_of(_route, "route")),
+    "areas": _Field(_list_of(_area, "area")),
+}
