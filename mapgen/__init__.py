@@ -8,8 +8,8 @@ The library is the product; the ``mapgen`` command is a thin shell over it::
     mapgen.build(".")                       # output/map.html and output/map.geojson
 """
 
-from .build import build, check, geocode, load, make_map, render_page
 from .errors import GeocodeError, MapgenError, OutputError, Problem, StoryError
+from .pipeline import build, check, geocode, load, make_map, render_page
 
 __all__ = [
     "GeocodeError",

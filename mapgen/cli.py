@@ -1,4 +1,4 @@
-"""``mapgen``: a thin command line over :mod:`mapgen.build`.
+"""``mapgen``: a thin command line over :mod:`mapgen.pipeline`.
 
 A mistake in the story prints one ``file:line:col: message`` line per problem and exits
 with status 2; a failure to write exits with 1.  Neither prints a traceback.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import build as pipeline
+from . import pipeline
 from .errors import MapgenError, StoryError
 
 STORY_ERROR = 2

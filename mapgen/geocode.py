@@ -438,6 +438,7 @@ def geocode_story(
     gazetteer: Gazetteer | None = None,
     geocoder: Geocoder | None = None,
     today: dt.date | None = None,
+    save: bool = True,
 ) -> GeocodedStory:
     """Give every place, route stop and area of ``story`` a position or an outline.
 
@@ -449,6 +450,7 @@ def geocode_story(
         know; its ``geocode(query, exactly_one=True)`` answers.  None (the default) keeps
         the build offline.
     :param today: the date recorded with new answers (default: today).
+    :param save: write new answers to the cache file; ``mapgen check`` writes nothing.
     :raises StoryError: listing every place, stop and area that could not be resolved, or
         a corrupt cache file.
     :raises OutputError: the cache could not be written.
@@ -517,7 +519,8 @@ def geocode_story(
         areas[area.id] = outline
 
     try:
-        cache.save()
+        if save:
+            cache.save()
     except OSError as exc:
         failed = OutputError(f"{cache.path}: cannot write the geocode cache: {exc.strerror}")
     else:

@@ -189,7 +189,7 @@ def _build(geo: GeocodedStory) -> folium.Map:
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
     for area in story.areas:
         feature = {"type": "Feature", "geometry": geo.areas[area.id], "properties": {}}
-        layer = folium.GeoJson(feature, name=area.name, style_function=lambda _f: AREA_STYLE)
+        layer = folium.GeoJson(feature, style_function=lambda _f: AREA_STYLE)
         body = _popup_html(
             area.name, ["Country"], area.note, [quotes.verbatim(q) for q in area.quotes]
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 import folium
 
 from . import geojson
-from .errors import OutputError
+from .errors import OutputError, Problem, StoryError
 from .fsutil import atomic_write
 from .gazetteer import Gazetteer
 from .geocode import GeocodeCache, geocode_story
@@ -32,10 +32,15 @@ def load(path: str | os.PathLike[str] = ".") -> Story:
     return story
 
 
-def geocode(story: Story, *, gazetteer: Gazetteer | None = None) -> GeocodedStory:
-    """Give every place a position: coords, then the story's cache, then the gazetteer."""
+def geocode(
+    story: Story, *, gazetteer: Gazetteer | None = None, save: bool = True
+) -> GeocodedStory:
+    """Give every place a position: coords, then the story's cache, then the gazetteer.
+
+    New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false.
+    """
     cache = GeocodeCache.load(story.root)
-    return geocode_story(story, cache=cache, gazetteer=gazetteer)
+    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
 
 
 def make_map(path: str | os.PathLike[str] = ".") -> folium.Map:
@@ -66,7 +71,7 @@ def build(
     ``output`` defaults to the story's ``output/`` folder.  Both files are rendered first and
     then each replaced atomically, so a failed build leaves the previous map as it was.
     """
-    geo = geocode(load(path))
+    geo = _prepare(path, save=True)
     page = render_page(geo)
     data = geojson.dumps(geojson.to_geojson(geo))
     out = Path(output) if output is not None else geo.story.root / DEFAULT_OUTPUT
@@ -81,5 +86,31 @@ def build(
 
 
 def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:
-    """Validate, verify quotes and resolve every place, writing nothing but the cache."""
-    return geocode(load(path))
+    """Validate, verify quotes and resolve every place, writing nothing."""
+    return _prepare(path, save=False)
+
+
+def _prepare(path: str | os.PathLike[str], *, save: bool) -> GeocodedStory:
+    """Load, verify and geocode, reporting quote and place problems together.
+
+    A story whose structure is wrong stops at loading; otherwise a missing quote and an
+    unknown place are fixed in one round, not two.
+    """
+    story = load_story(path)
+    problems: list[Problem] = []
+    try:
+        verify_quotes(story)
+    except StoryError as exc:
+        problems += exc.problems
+    try:
+        geo = geocode(story, save=save)
+    except StoryError as exc:
+        problems += exc.problems
+    if problems:
+        raise StoryError(sorted(problems, key=_where))
+    return geo
+
+
+def _where(problem: Problem) -> tuple[str, int, int]:
+    pos = problem.pos
+    return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)

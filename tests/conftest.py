@@ -1,0 +1,79 @@
+"""Shared fixtures: stories copied into a temporary folder, so tests never touch the repo's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def seed_story(tmp_path: Path) -> Path:
+    """A copy of the shipped story (places.yaml, seeds/ and the geocode cache if any)."""
+    story = tmp_path / "story"
+    story.mkdir()
+    shutil.copy(ROOT / "places.yaml", story / "places.yaml")
+    shutil.copytree(ROOT / "seeds", story / "seeds")
+    cache = ROOT / "geocode-cache.yaml"
+    if cache.exists():
+        shutil.copy(cache, story / cache.name)
+    return story
+
+
+PAYLOADS = [
+    "</script><script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    "${window.__pwned = 3}",
+    "a lone ` backtick",
+    "quote ' and \" and & and \\ backslash",
+]
+
+
+@pytest.fixture
+def hostile_story(tmp_path: Path) -> Path:
+    """A story whose every name, title, note and quote is an HTML or script payload."""
+    story = tmp_path / "hostile"
+    (story / "seeds").mkdir(parents=True)
+    article = "\n".join(f"Line {i}: {p}" for i, p in enumerate(PAYLOADS))
+    (story / "seeds" / "a.txt").write_text(article, encoding="utf-8")
+    lines = [
+        "title: '<b>bold</b> </title><script>window.__pwned = 4</script>'",
+        "sources:",
+        "  - id: a",
+        "    file: seeds/a.txt",
+        f"    title: {_yaml_str(PAYLOADS[1])}",
+        "places:",
+    ]
+    for i, payload in enumerate(PAYLOADS):
+        lines += [
+            f"  - id: p{i}",
+            f"    name: {_yaml_str(payload)}",
+            "    kind: city",
+            f"    coords: [{10 + i}, {20 + i}]",
+            f"    note: {_yaml_str(payload)}",
+            "    quotes:",
+            f"      - {{source: a, text: {_yaml_str(payload)}}}",
+        ]
+    lines += [
+        "routes:",
+        "  - id: r",
+        f"    name: {_yaml_str(PAYLOADS[0])}",
+        "    mode: road",
+        "    via: [p0, p1]",
+        f"    quotes: [{{source: a, text: {_yaml_str(PAYLOADS[2])}}}]",
+        "areas:",
+        "  - id: c",
+        f"    name: {_yaml_str(PAYLOADS[1])}",
+        "    country: UA",
+        f"    quotes: [{{source: a, text: {_yaml_str(PAYLOADS[3])}}}]",
+    ]
+    (story / "places.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return story
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

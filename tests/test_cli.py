@@ -1,0 +1,138 @@
+"""The command line: exit codes, one-line messages, nothing lost on failure."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mapgen.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_build_writes_the_map_and_geojson(seed_story):
+    code, out, err = run("build", str(seed_story))
+    assert code == 0, err
+    assert (seed_story / "output" / "map.html").stat().st_size > 10_000
+    assert (seed_story / "output" / "map.geojson").exists()
+    assert "7 places, 2 routes, 4 areas" in out
+    # The gazetteer's answers were saved beside places.yaml, like a lock file.
+    assert "Pyongyang" in (seed_story / "geocode-cache.yaml").read_text(encoding="utf-8")
+
+
+def test_build_takes_the_yaml_file_and_an_output_folder(seed_story, tmp_path):
+    code, _, err = run("build", str(seed_story / "places.yaml"), "-o", str(tmp_path / "elsewhere"))
+    assert code == 0, err
+    assert (tmp_path / "elsewhere" / "map.html").exists()
+    assert not (seed_story / "output").exists()
+
+
+def test_check_verifies_and_writes_nothing(seed_story):
+    cache = seed_story / "geocode-cache.yaml"
+    before = cache.read_bytes() if cache.exists() else None
+    if cache.exists():
+        cache.unlink()  # the gazetteer must answer, and still nothing may be written
+    code, out, err = run("check", str(seed_story))
+    assert code == 0, err
+    assert "OK" in out and "quotes verified" in out
+    assert not cache.exists()
+    assert not (seed_story / "output").exists()
+    del before
+
+
+BROKEN = [
+    ("    kind: capital\n", "    kind: capitol\n", r":\d+:11: .*did you mean 'capital'"),
+    ("    coords: [43.114, 131.893]", "    coords: [143.114, 131.893]", r":\d+:14: .*latitude"),
+    (
+        "Pier 33, where naval",
+        "Pier 34, where naval",
+        r':\d+:15: quote not found in source "warning"',
+    ),
+    ("name: Pyongyang", "name: Pyongyangx", r":\d+:\d+: .*Pyongyangx"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "pattern"), BROKEN)
+def test_a_mistake_is_one_line_exit_2_and_the_old_map_stays(seed_story, old, new, pattern):
+    import re
+
+    assert run("build", str(seed_story))[0] == 0
+    html = seed_story / "output" / "map.html"
+    geojson = seed_story / "output" / "map.geojson"
+    cache = seed_story / "geocode-cache.yaml"
+    before = html.read_bytes(), geojson.read_bytes(), cache.read_bytes()
+    places = seed_story / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    assert old in text
+    places.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, err = run("build", str(seed_story))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(str(seed_story / "places.yaml") + ":")
+    assert re.search(pattern, lines[0]), lines[0]
+    assert "Traceback" not in err + out
+    assert (html.read_bytes(), geojson.read_bytes(), cache.read_bytes()) == before
+    assert sorted(p.name for p in html.parent.iterdir()) == ["map.geojson", "map.html"]
+
+
+def test_several_mistakes_are_all_reported(seed_story):
+    places = seed_story / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    text = text.replace("Pier 33, where naval", "Pier 34, where naval", 1)
+    text = text.replace("name: Seoul", "name: Seoull", 1)
+    places.write_text(text, encoding="utf-8")
+    code, _, err = run("check", str(seed_story))
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 3 and lines[-1] == "2 problems; nothing was written."
+
+
+def test_missing_story_is_a_clear_error(tmp_path):
+    code, _, err = run("build", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert "no such file" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_output_is_exit_1(seed_story, tmp_path):  # pragma: no cover - CI runs as root
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    code, _, err = run("build", str(seed_story), "-o", str(out))
+    assert code == 1 and "cannot write" in err
+
+
+def test_output_that_is_a_file_is_exit_1(seed_story, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, _, err = run("build", str(seed_story), "-o", str(blocker / "out"))
+    assert code == 1
+    assert "cannot write the map" in err and "Traceback" not in err
+
+
+def test_python_dash_m_works_the_same(seed_story):
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapgen", "check", str(seed_story)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "quotes verified" in proc.stdout
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapgen", "build", str(Path(seed_story) / "missing.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
