@@ -142,7 +142,7 @@ def _locate(path: str | os.PathLike[str]) -> tuple[str, Path]:
     """The YAML file's name as the user will recognise it, and its path."""
     given = os.fspath(path)
     if os.path.isdir(given):
-        given = os.path.join(given, STORY_FILE)
+        given = os.path.normpath(os.path.join(given, STORY_FILE))
     return given, Path(given)
 
 
