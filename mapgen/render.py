@@ -51,9 +51,17 @@ MODE_LABELS = {"rail": "by rail", "road": "by road", "air": "by air", "sea": "by
 SURE_PRECISIONS = {"exact", "point"}
 
 
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
 def text(value: object) -> str:
-    """Escape untrusted text for HTML, quotes included."""
-    return html.escape(str(value), quote=True)
+    """Escape untrusted text for HTML, quotes and braces included.
+
+    Braces too: branca compiles each element's rendered output as a Jinja template once
+    more before the page is written, so ``{{ 7*7 }}`` in a quote would print 49, and worse
+    expressions would run in this process.
+    """
+    return html.escape(str(value), quote=True).translate(_BRACES)
 
 
 @dataclass

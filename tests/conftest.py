@@ -29,6 +29,7 @@ PAYLOADS = [
     "${window.__pwned = 3}",
     "a lone ` backtick",
     "quote ' and \" and & and \\ backslash",
+    "{{ 7*7 }} and {% if true %}jinja{% endif %} and {# a comment #}",
 ]
 
 
@@ -40,7 +41,7 @@ def hostile_story(tmp_path: Path) -> Path:
     article = "\n".join(f"Line {i}: {p}" for i, p in enumerate(PAYLOADS))
     (story / "seeds" / "a.txt").write_text(article, encoding="utf-8")
     lines = [
-        "title: '<b>bold</b> </title><script>window.__pwned = 4</script>'",
+        "title: '<b>bold</b> {{ 6*7 }} </title><script>window.__pwned = 4</script>'",
         "sources:",
         "  - id: a",
         "    file: seeds/a.txt",

@@ -162,6 +162,9 @@ def test_hostile_text_is_escaped_everywhere(hostile_story, tmp_path):
     assert "<script>window.__pwned" not in page  # ... but never as markup
     assert "<img src=x" not in page
     assert "<b>bold</b>" not in page
+    # branca re-reads rendered output as a Jinja template: braces must not survive as braces.
+    assert "&lt;b&gt;bold&lt;/b&gt; &#123;&#123; 6*7 &#125;&#125;" in page
+    assert " 42 " not in page
     # Outside the JSON strings handed to Leaflet, no payload reaches a script.
     rest = TOOLTIP.sub("", POPUP.sub("", page))
     assert "${" not in rest and "__pwned = 1" not in rest and "__pwned = 2" not in rest
