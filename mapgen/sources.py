@@ -8,6 +8,7 @@ changed word, case or punctuation mark is a different quote.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -35,11 +36,13 @@ class Folded:
     origin: list[int]
 
 
+@functools.lru_cache(maxsize=256)
 def fold(text: str) -> Folded:
     """Fold ``text`` for comparison, remembering where each character came from.
 
     The offsets let a match in folded text be shown, and later highlighted, in the
-    article's own words.
+    article's own words.  Verification, the page and the GeoJSON all need an article's
+    folding: it is computed once per text (treat the result as read-only).
     """
     out: list[str] = []
     origin: list[int] = []
