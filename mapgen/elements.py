@@ -71,3 +71,28 @@ class Overlay(MacroElement):
         self._name = "Overlay"
         self.html = html
         self.css = css
+
+
+class Area(MacroElement):
+    """A filled polygon or multipolygon (Leaflet's nested [lat, lon] rings).
+
+    ``folium.Polygon`` only accepts one polygon with holes; a country such as Russia or
+    Indonesia is many.  ``options`` are Leaflet path options (``className`` included).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.polygon(
+                {{ this.latlngs|tojson }},
+                {{ this.options|tojson }}
+            ).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, latlngs: list, **options: object):
+        super().__init__()
+        self._name = "Area"
+        self.latlngs = latlngs
+        self.options = options

@@ -18,7 +18,7 @@ import folium
 from branca.element import Element
 
 from . import geodesy
-from .elements import Overlay, SafePopup, SafeTooltip
+from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .model import PLACE_KINDS, GeocodedStory, Location, Quote, Route, Story
 from .sources import Folded, fold, locate
 
@@ -45,7 +45,13 @@ ROUTE_DASH: dict[str, str | None] = {
     "sea": "14 6 2 6",
     "other": None,
 }
-AREA_STYLE = {"color": "#7b241c", "weight": 1.5, "fillColor": "#e6b0aa", "fillOpacity": 0.35}
+AREA_STYLE = {
+    "color": "#7b241c",
+    "weight": 1.5,
+    "fillColor": "#e6b0aa",
+    "fillOpacity": 0.35,
+    "className": "mg-area",
+}
 MODE_LABELS = {"rail": "by rail", "road": "by road", "air": "by air", "sea": "by sea", "other": ""}
 #: Positions this precise are drawn as solid pins; the rest look approximate.
 SURE_PRECISIONS = {"exact", "point"}
@@ -196,8 +202,7 @@ def _build(geo: GeocodedStory) -> folium.Map:
 
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
     for area in story.areas:
-        feature = {"type": "Feature", "geometry": geo.areas[area.id], "properties": {}}
-        layer = folium.GeoJson(feature, style_function=lambda _f: AREA_STYLE)
+        layer = Area(_polygon_latlngs(geo.areas[area.id]), **AREA_STYLE)
         body = _popup_html(
             area.name, ["Country"], area.note, [quotes.verbatim(q) for q in area.quotes]
         )
@@ -214,6 +219,7 @@ def _build(geo: GeocodedStory) -> folium.Map:
             weight=4,
             opacity=0.85,
             dash_array=ROUTE_DASH[route.mode],
+            class_name=f"mg-route mg-{route.mode}",
         )
         body = _popup_html(route.name, meta, route.note, [quotes.verbatim(q) for q in route.quotes])
         line.add_child(SafePopup(body)).add_child(SafeTooltip(text(tip)))
@@ -260,6 +266,17 @@ def _build(geo: GeocodedStory) -> folium.Map:
         fmap.fit_bounds(bounds, padding=(30, 30))
     fmap.get_root().title = text(story.title)
     return fmap
+
+
+def _polygon_latlngs(geometry: dict) -> list:
+    """A GeoJSON Polygon or MultiPolygon as Leaflet's nested [lat, lon] rings."""
+
+    def ring(coords: list) -> list[tuple[float, float]]:
+        return [(lat, lon) for lon, lat, *_ in coords]
+
+    if geometry["type"] == "Polygon":
+        return [ring(r) for r in geometry["coordinates"]]
+    return [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]
 
 
 def _bounds(geo: GeocodedStory) -> list[list[float]] | None:

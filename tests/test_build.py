@@ -62,7 +62,7 @@ def test_every_place_route_and_area_is_drawn_once(built):
     story = result.story.story
     assert page.count("L.marker(") == len(story.places) + 3 * len(story.routes)  # + arrowheads
     assert page.count("L.polyline(") == len(story.routes)
-    assert page.count("L.geoJson(") == len(story.areas)
+    assert page.count("L.polygon(") == len(story.areas)
     texts = [html_text(p)[0] for p in popups(page)]
     assert len(texts) == len(story.places) + len(story.routes) + len(story.areas)
     for feature in (*story.places, *story.routes, *story.areas):
