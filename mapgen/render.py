@@ -53,8 +53,9 @@ AREA_STYLE = {
     "className": "mg-area",
 }
 MODE_LABELS = {"rail": "by rail", "road": "by road", "air": "by air", "sea": "by sea", "other": ""}
-#: Positions this precise are drawn as solid pins; the rest look approximate.
-SURE_PRECISIONS = {"exact", "point"}
+#: Positions this vague are drawn as hollow, dashed pins.  A city placed at the city's
+#: centre is where it should be, so "city" is not among them.
+VAGUE_PRECISIONS = {"approximate", "region", "country"}
 
 
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
@@ -241,7 +242,7 @@ def _build(geo: GeocodedStory) -> folium.Map:
             groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
     for place in story.places:
         loc = geo.places[place.id]
-        approximate = loc.precision not in SURE_PRECISIONS
+        approximate = loc.precision in VAGUE_PRECISIONS
         icon = folium.DivIcon(
             html=pin_svg(KIND_COLORS[place.kind], approximate),
             icon_size=(26, 38),
