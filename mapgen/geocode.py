@@ -8,7 +8,9 @@ For each place the first of these that answers wins:
 4. any other geopy geocoder passed as ``geocoder=`` (none by default: a build stays offline).
 
 Every new answer goes into the cache, which is saved (atomically) when it changed, so the
-next build asks nobody.  A cache hit does not touch the gazetteer's city data.
+next build asks nobody.  A cache hit does not touch the gazetteer's city data.  Saving
+re-reads the file under a lock on its folder and adds this run's answers to what is there,
+so two builds at once (a ``mapgen watch`` and a ``mapgen build``) lose neither's answers.
 
 Everything that cannot be resolved is collected and reported at once in one
 :class:`~mapgen.errors.StoryError`, each problem at its ``places.yaml:LINE:COL``.
@@ -17,6 +19,7 @@ Everything that cannot be resolved is collected and reported at once in one
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -30,7 +33,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeopyLocation
 
 from .errors import OutputError, Problem, StoryError
-from .fsutil import atomic_write
+from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
 from .model import PRECISIONS, GeocodedStory, Location, Pos, Story
 
@@ -110,6 +113,11 @@ class GeocodeCache:
         self._entries: dict[tuple[str, str], CacheEntry] = {e.key: e for e in entries}
         #: Whether :meth:`put` changed anything since the file was read or written.
         self.changed = False
+        #: Entries not (yet) in the file: what :meth:`save` adds to the file as it finds it.
+        self._added: set[tuple[str, str]] = set(self._entries)
+        #: SHA-256 of the file's bytes as last read or written here (None: no file), so a
+        #: long-lived holder can tell whether the file changed under it (see :meth:`stale`).
+        self.digest: bytes | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> GeocodeCache:
@@ -138,7 +146,20 @@ class GeocodeCache:
         entries, problems = _parse(text, name)
         if problems:
             raise StoryError(problems)
-        return cls(path, entries)
+        cache = cls(path, entries)
+        cache._added.clear()
+        cache.digest = hashlib.sha256(data).digest()
+        return cache
+
+    def stale(self) -> bool:
+        """Whether the file is no longer what this cache last read or wrote."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return self.digest is not None
+        except OSError:
+            return True
+        return hashlib.sha256(data).digest() != self.digest
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -183,6 +204,7 @@ class GeocodeCache:
         if old is not None and replace(old, date=date, query=entry.query) == entry:
             return
         self._entries[entry.key] = entry
+        self._added.add(entry.key)
         self.changed = True
 
     def dumps(self) -> str:
@@ -194,12 +216,31 @@ class GeocodeCache:
         return _HEADER + dumped
 
     def save(self) -> bool:
-        """Write the file if anything changed; return whether it was written."""
+        """Write the file if anything changed; return whether it was written.
+
+        Under a lock on the file's folder (:func:`~mapgen.fsutil.folder_lock`), the file is
+        read again and this cache's new answers are added to what it holds now: another
+        build may have added entries since this one read it, and a person may have deleted
+        some.  Leftover temporary files of a killed build are removed first.  A file that
+        has become invalid raises :class:`StoryError` and is not overwritten.
+        """
         if not self.changed:
             return False
-        atomic_write(self.path, self.dumps())
+        with folder_lock(self.path.parent):
+            remove_stale_temps(self.path)
+            now = GeocodeCache.load(self.path)
+            for key in self._added:
+                now._entries[key] = self._entries[key]
+            self._entries = now._entries
+            text = now.dumps()
+            data = text.encode("utf-8")
+            written = hashlib.sha256(data).digest() != now.digest
+            if written:
+                atomic_write(self.path, data)
+            self.digest = hashlib.sha256(data).digest()
+        self._added.clear()
         self.changed = False
-        return True
+        return written
 
 
 _FIX = "fix it, or delete it (or the whole file) to geocode again"
