@@ -13,6 +13,7 @@ import click
 
 from . import pipeline
 from .errors import MapgenError, StoryError
+from .geocli import geocode_command, online_options
 
 STORY_ERROR = 2
 OTHER_ERROR = 1
@@ -42,6 +43,7 @@ def main() -> None:
 
 @main.command()
 @story_path
+@online_options
 @click.option(
     "-o",
     "--output",
@@ -77,3 +79,6 @@ def check(path: Path) -> None:
         f"{story.path.name}: OK: {len(story.sources)} sources, {len(story.places)} places,"
         f" {len(story.routes)} routes, {len(story.areas)} areas, {quotes} quotes verified"
     )
+
+
+main.add_command(geocode_command)

@@ -46,3 +46,62 @@ class GeocodeError(MapgenError):
 
 class OutputError(MapgenError):
     """The map could not be written (permissions, disk full, ...)."""
+
+
+class GeocoderFault(MapgenError):
+    """An online geocoder failed; the message is one line that says which and why.
+
+    A fault is never "not found": a place an online geocoder could not be asked about is
+    reported, and whatever was cached or found offline is kept.
+    """
+
+    #: What kind of fault, for a summary: "offline", "timeout", ...
+    kind = "fault"
+
+    def __init__(self, message: str, *, geocoder: str = "", requests: int = 0):
+        self.geocoder = geocoder
+        self.reason = message
+        self.requests = requests
+        super().__init__(f"{geocoder}: {message}" if geocoder else message)
+
+
+class GeocoderNotConfigured(GeocoderFault):
+    """The geocoder cannot be set up: unknown service, missing key or contact."""
+
+    kind = "configuration"
+
+
+class GeocoderOffline(GeocoderFault):
+    """The service could not be reached: no network, DNS failure, connection refused."""
+
+    kind = "offline"
+
+
+class GeocoderTimeout(GeocoderFault):
+    """The service did not answer in time, on every try."""
+
+    kind = "timeout"
+
+
+class GeocoderRateLimit(GeocoderFault):
+    """The service kept answering 429 (or asked to wait longer than mapgen will)."""
+
+    kind = "rate limit"
+
+
+class GeocoderServerError(GeocoderFault):
+    """The service answered with a server error (5xx), on every try."""
+
+    kind = "server error"
+
+
+class GeocoderRefused(GeocoderFault):
+    """The service refused the request (400, 401, 402, 403): retrying cannot help."""
+
+    kind = "refused"
+
+
+class GeocoderBadAnswer(GeocoderFault):
+    """The service answered something that is not a geocoding answer (malformed JSON...)."""
+
+    kind = "unexpected answer"

@@ -5,12 +5,21 @@ For each place the first of these that answers wins:
 1. ``coords:`` written in ``places.yaml`` (``geocoder: places.yaml``);
 2. the story's geocode cache, ``geocode-cache.yaml`` beside ``places.yaml``;
 3. the offline :class:`~mapgen.gazetteer.Gazetteer`;
-4. any other geopy geocoder passed as ``geocoder=`` (none by default: a build stays offline).
+4. an online geocoder passed as ``geocoder=`` (none by default: a build stays offline).
+
+With ``online_first`` the online geocoder is asked before the gazetteer, and with
+``refresh`` before the cache too (``mapgen geocode --refresh --online NAME``).
 
 Every new answer goes into the cache, which is saved (atomically) when it changed, so the
 next build asks nobody.  A cache hit does not touch the gazetteer's city data.  Saving
 re-reads the file under a lock on its folder and adds this run's answers to what is there,
 so two builds at once (a ``mapgen watch`` and a ``mapgen build``) lose neither's answers.
+After each online answer the cache is saved at once, so an interrupted run keeps what it
+was told.
+
+An online geocoder's faults (unreachable, timeouts, rate limits, server errors, malformed
+answers) are never taken for "not found": each place it could not answer is reported with
+the one-line reason, and after the first fault it is not asked again in that run.
 
 Everything that cannot be resolved is collected and reported at once in one
 :class:`~mapgen.errors.StoryError`, each problem at its ``places.yaml:LINE:COL``.
@@ -32,22 +41,27 @@ from geopy.exc import GeocoderQueryError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeopyLocation
 
-from .errors import OutputError, Problem, StoryError
+from .errors import GeocoderFault, OutputError, Problem, StoryError
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
-from .gazetteer import Gazetteer
-from .model import PRECISIONS, GeocodedStory, Location, Pos, Story
+from .gazetteer import FEATURES, AmbiguousPlace, Gazetteer
+from .model import PRECISIONS, GeocodedStory, Location, Pos, Story, feature_for_kind
+from .online import current_request, nominatim_options, online_geocoder, precision_of
+from .ratelimit import PoliteGeocoder
 
 #: The cache file's name, in the story folder beside ``places.yaml``.
 CACHE_NAME = "geocode-cache.yaml"
 #: The cache file's format; a file with another number is refused, not rewritten.
-CACHE_FORMAT = 1
+#: Format 1 (no ``feature``) is still read; it is written as format 2.
+CACHE_FORMAT = 2
+_READABLE_FORMATS = (1, 2)
 
 _HEADER = f"""\
 # {CACHE_NAME}: where geocoders put the places that places.yaml names without coords.
 # mapgen writes this file; commit it with the story, like a lock file, so that a rebuild
 # asks no geocoder: it is offline, fast, and draws the same map.  Each entry is one query
-# with its country hint: the answer (lat, lon, precision, address), which geocoder gave it,
-# and the date it was asked.  Delete an entry (or the file) to geocode that place again.
+# with its country and feature hints: the answer (lat, lon, precision, address), which
+# geocoder gave it, and the date it was asked.  Delete an entry (or the file) to geocode
+# that place again.
 # To move a place, do not edit its entry: give it `coords: [lat, lon]` in places.yaml.
 """
 
@@ -55,10 +69,18 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _DECIMALS = 6  # about 0.1 m: more would only make the file noisier
 
 
-def cache_key(query: str, country: str | None) -> tuple[str, str]:
-    """Entries are keyed by the query folded for case and white space, and the country
-    hint as written, upper-cased (so ``Moscow``/``RU`` and ``moscow``/``ru`` are one)."""
-    return " ".join(query.casefold().split()), (country or "").strip().upper()
+CacheKey = tuple[str, str, str]
+
+
+def cache_key(query: str, country: str | None, feature: str | None = None) -> CacheKey:
+    """Entries are keyed by the query folded for case and white space, the country hint as
+    written, upper-cased (so ``Moscow``/``RU`` and ``moscow``/``ru`` are one), and the
+    feature hint (``city``, ``capital``, ``country`` or none)."""
+    return (
+        " ".join(query.casefold().split()),
+        (country or "").strip().upper(),
+        (feature or "").strip().lower(),
+    )
 
 
 @dataclass(frozen=True)
@@ -73,10 +95,11 @@ class CacheEntry:
     geocoder: str
     date: str
     address: str | None = None
+    feature: str | None = None
 
     @property
-    def key(self) -> tuple[str, str]:
-        return cache_key(self.query, self.country)
+    def key(self) -> CacheKey:
+        return cache_key(self.query, self.country, self.feature)
 
     def location(self) -> Location:
         return Location(
@@ -92,6 +115,7 @@ class CacheEntry:
         return {
             "query": self.query,
             "country": self.country,
+            **({"feature": self.feature} if self.feature else {}),
             "lat": self.lat,
             "lon": self.lon,
             "precision": self.precision,
@@ -110,11 +134,11 @@ class GeocodeCache:
 
     def __init__(self, path: str | os.PathLike[str], entries: Sequence[CacheEntry] = ()):
         self.path = Path(path)
-        self._entries: dict[tuple[str, str], CacheEntry] = {e.key: e for e in entries}
+        self._entries: dict[CacheKey, CacheEntry] = {e.key: e for e in entries}
         #: Whether :meth:`put` changed anything since the file was read or written.
         self.changed = False
         #: Entries not (yet) in the file: what :meth:`save` adds to the file as it finds it.
-        self._added: set[tuple[str, str]] = set(self._entries)
+        self._added: set[CacheKey] = set(self._entries)
         #: SHA-256 of the file's bytes as last read or written here (None: no file), so a
         #: long-lived holder can tell whether the file changed under it (see :meth:`stale`).
         self.digest: bytes | None = None
@@ -167,9 +191,11 @@ class GeocodeCache:
     def __iter__(self) -> Iterator[CacheEntry]:
         return iter(sorted(self._entries.values(), key=lambda e: e.key))
 
-    def get(self, query: str, country: str | None = None) -> Location | None:
-        """The cached answer for ``query`` with this country hint, if any."""
-        entry = self._entries.get(cache_key(query, country))
+    def get(
+        self, query: str, country: str | None = None, feature: str | None = None
+    ) -> Location | None:
+        """The cached answer for ``query`` with these hints, if any."""
+        entry = self._entries.get(cache_key(query, country, feature))
         return entry.location() if entry is not None else None
 
     def put(
@@ -178,6 +204,7 @@ class GeocodeCache:
         country: str | None,
         location: Location,
         when: dt.date | str | None = None,
+        feature: str | None = None,
     ) -> None:
         """Record ``location`` as the answer to ``query`` (``when``: default today).
 
@@ -193,6 +220,7 @@ class GeocodeCache:
         entry = CacheEntry(
             query=" ".join(query.split()),
             country=hint,
+            feature=(feature or "").strip().lower() or None,
             lat=round(float(location.lat), _DECIMALS),
             lon=round(float(location.lon), _DECIMALS),
             precision=location.precision,
@@ -244,7 +272,7 @@ class GeocodeCache:
 
 
 _FIX = "fix it, or delete it (or the whole file) to geocode again"
-_FIELDS = ("query", "country", "lat", "lon", "precision", "address", "geocoder", "date")
+_FIELDS = ("query", "country", "feature", "lat", "lon", "precision", "address", "geocoder", "date")
 _REQUIRED = ("query", "lat", "lon", "precision", "geocoder", "date")
 
 
@@ -279,7 +307,7 @@ def _entries(
     problems: list[Problem] = []
     version = top.get("version")
     value = loader.construct_object(version) if isinstance(version, yaml.ScalarNode) else None
-    if value != CACHE_FORMAT:
+    if value not in _READABLE_FORMATS or isinstance(value, bool):
         where = at(version) if version is not None else at(root)
         message = f"unknown geocode cache format {value!r}, expected `version: {CACHE_FORMAT}`"
         return [], [Problem(f"{message}; {_FIX}", where)]
@@ -289,7 +317,7 @@ def _entries(
     if not isinstance(items, yaml.SequenceNode):
         return [], [Problem(f"`entries` must be a list; {_FIX}", at(items))]
     entries: list[CacheEntry] = []
-    seen: dict[tuple[str, str], Pos] = {}
+    seen: dict[CacheKey, Pos] = {}
     for item in items.value:
         entry = _entry(item, loader, at, problems)
         if entry is None:
@@ -341,6 +369,8 @@ def _entry(
     number = (int, float)
     check("query", isinstance(value.get("query"), str) and bool(value["query"].strip()), "text")
     check("country", value.get("country") is None or isinstance(value["country"], str), "text")
+    feature = value.get("feature")
+    check("feature", feature is None or feature in FEATURES, f"one of {', '.join(FEATURES)}")
     for field, limit in (("lat", 90), ("lon", 180)):
         v = value.get(field)
         valid = isinstance(v, number) and not isinstance(v, bool) and -limit <= v <= limit
@@ -358,6 +388,7 @@ def _entry(
     return CacheEntry(
         query=value["query"],
         country=(country.strip().upper() or None) if isinstance(country, str) else None,
+        feature=feature,
         lat=float(value["lat"]),
         lon=float(value["lon"]),
         precision=value["precision"],
@@ -370,55 +401,147 @@ def _entry(
 # --------------------------------------------------------------------------- the chain
 
 
-def geocoder_name(geocoder: Geocoder) -> str:
+def geocoder_name(geocoder: Any) -> str:
     """How a geocoder is named in the cache: its ``name`` attribute or its class name."""
-    name = getattr(type(geocoder), "name", None)
+    name = getattr(geocoder, "name", None)  # PoliteGeocoder, LazyGeocoder, Gazetteer
+    name = name if isinstance(name, str) else getattr(type(geocoder), "name", None)
     return name if isinstance(name, str) and name else type(geocoder).__name__.lower()
 
 
+#: Called after each place or stop: (how many are done, how many in all, the query).
+Progress = Callable[[int, int, str], None]
+
+
 class _Resolver:
-    """Cache, then each geocoder in turn, for one story; collects the problems."""
+    """Cache, the gazetteer and the online geocoder, for one story; collects the problems."""
 
     def __init__(
         self,
         cache: GeocodeCache,
         gazetteer: Gazetteer,
-        others: Sequence[Geocoder],
+        online: Geocoder | PoliteGeocoder | None,
         today: dt.date,
+        *,
+        online_first: bool = False,
+        refresh: bool = False,
+        save: bool = True,
     ):
         self.cache = cache
         self.gazetteer = gazetteer
-        self.chain: list[Geocoder] = [gazetteer, *others]
+        self.online = online
+        self.online_first = online_first and online is not None
+        self.refresh = refresh
+        self.save = save
         self.today = today
         self.problems: list[Problem] = []
+        #: The online geocoder's first fault in this run; it is not asked again after it.
+        self.fault: GeocoderFault | None = None
+        #: Where each answer came from: "cache", "gazetteer", the online geocoder's name.
+        self.tally: dict[str, int] = {}
+        #: Faults that other answers made up for (the map is still built).
+        self.warnings: list[Problem] = []
+        self._warned = False
 
-    def locate(self, query: str, country: str | None, pos: Pos, *, inline: bool) -> Location | None:
-        """The position of ``query`` (narrowed by ``country``), or None and a problem."""
+    def _count(self, how: str) -> None:
+        self.tally[how] = self.tally.get(how, 0) + 1
+
+    def locate(
+        self,
+        query: str,
+        country: str | None,
+        feature: str | None,
+        pos: Pos,
+        *,
+        inline: bool,
+    ) -> Location | None:
+        """The position of ``query`` (narrowed by the hints), or None and a problem."""
         hint = country.strip() if country and country.strip() else None
         if hint is not None and self.gazetteer.resolve_country(hint) is None:
             self.problems.append(Problem(_unknown_country(self.gazetteer, hint), pos))
             return None
-        cached = self.cache.get(query, hint)
-        if cached is not None:
+        cached = self.cache.get(query, hint, feature)
+        if cached is not None and not self.refresh:
+            self._count("cache")
             return cached
-        for geocoder in self.chain:
-            try:
-                answer = _ask(geocoder, query, hint)
-            except GeocoderQueryError as exc:
-                self.problems.append(Problem(f"cannot geocode {query!r}: {exc}", pos))
-                return None
+        fault: Problem | None = None
+        if self.online_first:
+            answer, fault = self._ask_online(query, hint, feature, pos)
             if answer is not None:
-                location = _location(answer, geocoder, query)
-                self.cache.put(query, hint, location, self.today)
-                return location
-        self.problems.append(Problem(self._not_found(query, hint, inline), pos))
+                return answer
+        try:
+            found = self.gazetteer.geocode(query, exactly_one=True, country=hint, feature=feature)
+        except AmbiguousPlace as exc:
+            self.problems.append(Problem(_ambiguous(exc, hint, inline), pos))
+            return None
+        except GeocoderQueryError as exc:
+            self.problems.append(Problem(f"cannot geocode {query!r}: {exc}", pos))
+            return None
+        if isinstance(found, GeopyLocation):
+            self._warn(fault, "used the offline gazetteer's answer")
+            return self._keep(query, hint, feature, _location(found, self.gazetteer, query))
+        if self.online is not None and not self.online_first:
+            answer, fault = self._ask_online(query, hint, feature, pos)
+            if answer is not None:
+                return answer
+        if cached is not None:
+            self._warn(fault, "kept the cached answer")
+            self._count("cache")
+            return cached
+        if fault is not None:
+            self.problems.append(fault)
+            return None
+        self.problems.append(Problem(self._not_found(query, hint, feature, inline), pos))
         return None
 
-    def _not_found(self, query: str, hint: str | None, inline: bool) -> str:
+    def _warn(self, fault: Problem | None, instead: str) -> None:
+        """A fault that another answer made up for: a warning, once per run."""
+        if fault is not None and self.fault is not None and not self._warned:
+            self._warned = True
+            self.warnings.append(Problem(f"{fault.message}; {instead}", fault.pos))
+
+    def _keep(self, query: str, hint: str | None, feature: str | None, loc: Location) -> Location:
+        self.cache.put(query, hint, loc, self.today, feature=feature)
+        self._count(loc.geocoder)
+        return loc
+
+    def _ask_online(
+        self, query: str, hint: str | None, feature: str | None, pos: Pos
+    ) -> tuple[Location | None, Problem | None]:
+        """The online geocoder's answer (saved at once), or None and, if it failed or was
+        not asked after an earlier fault, the problem to report if nothing else answers."""
+        assert self.online is not None
+        name = geocoder_name(self.online)
+        if self.fault is not None:
+            message = f"{query!r} was not looked up: {self.fault}"
+            return None, Problem(message, pos)
+        try:
+            answer = _ask(self.online, query, hint, feature)
+        except GeocoderFault as exc:
+            self.fault = exc
+            return None, Problem(f"cannot look up {query!r}: {exc}", pos)
+        except GeocoderQueryError as exc:
+            return None, Problem(f"cannot look up {query!r} with {name}: {exc}", pos)
+        if answer is None:
+            return None, None
+        location = self._keep(query, hint, feature, _location(answer, self.online, query))
+        if self.save:
+            self.cache.save()  # each online answer is kept at once: Ctrl-C loses nothing
+        return location, None
+
+    def _not_found(self, query: str, hint: str | None, feature: str | None, inline: bool) -> str:
         where = "the offline gazetteer"
-        if len(self.chain) > 1:
-            where += " or " + ", ".join(geocoder_name(g) for g in self.chain[1:])
+        if self.online is not None:
+            where += " or " + geocoder_name(self.online)
         asked = f"{query!r} (country {hint})" if hint else repr(query)
+        weak = self.gazetteer.search(query, country=hint, feature=feature).weak
+        if weak:
+            only = weak[0]
+            return (
+                f"cannot find {asked} in {where}: only {only.describe()} has it as a weak"
+                f" alternate name (a romanisation or a code), not enough to place it there;"
+                f" if you mean {only.name}, write `{'name' if inline else 'query'}: {only.name}`,"
+                " otherwise add `coords: [lat, lon]`"
+            )
         near = self.gazetteer.closest(query, 5, country=hint) if hint else []
         near = near or self.gazetteer.closest(query, 5)
         fixes = ["`coords: [lat, lon]`"]
@@ -431,32 +554,58 @@ class _Resolver:
         return f"cannot find {asked} in {where}{closest}; add {add}"
 
 
-def _ask(geocoder: Geocoder, query: str, country: str | None) -> GeopyLocation | None:
-    """One geocoder's single best answer.
+def _ambiguous(exc: AmbiguousPlace, hint: str | None, inline: bool) -> str:
+    """The ambiguity error: the candidates, one per line, each with its hint."""
+    shown = list(zip(exc.candidates, exc.hints, strict=True))[:6]
+    more = len(exc.candidates) - len(shown)
+    asked = f"{exc.query!r} (country {hint})" if hint else repr(exc.query)
+    lines = [
+        f"{asked} is ambiguous: the gazetteer knows {len(exc.candidates)} places of similar"
+        " size by that name; say which with the hint after its name"
+    ]
+    for candidate, pick in shown:
+        if inline and pick.startswith("query: "):
+            pick = "name: " + pick[len("query: ") :]
+        lines.append(f"    {candidate.describe()}: {pick}")
+    if more:
+        lines.append(f"    ... and {more} more")
+    return "\n".join(lines)
 
-    The gazetteer takes the country hint as ``country=``.  geopy's online geocoders each
-    spell a country filter differently (Nominatim ``country_codes``, Google ``region`` ...),
-    so for them the country's name is added to the query text, which they all understand.
+
+def _ask(
+    geocoder: Any, query: str, country: str | None, feature: str | None
+) -> GeopyLocation | None:
+    """An online geocoder's single best answer.
+
+    Nominatim takes the hints as its own ``country_codes`` and ``featuretype`` filters.
+    geopy's other geocoders each spell a country filter differently (Google ``region``,
+    ...), so for them the country's name is added to the query text, which they all
+    understand.
     """
-    if isinstance(geocoder, Gazetteer):
-        answer = geocoder.geocode(query, exactly_one=True, country=country)
+    resolved = Gazetteer.resolve_country(country) if country else None
+    if geocoder_name(geocoder) == "nominatim":
+        options = nominatim_options(resolved[0] if resolved else None, feature)
+        answer = geocoder.geocode(query, **options)
     else:
         if country:
-            resolved = Gazetteer.resolve_country(country)
             query = f"{query}, {resolved[1] if resolved else country}"
-        answer = geocoder.geocode(query, exactly_one=True)
+        # A plain geopy Geocoder is asked for one answer; the wrappers always give one.
+        extra = {"exactly_one": True} if isinstance(geocoder, Geocoder) else {}
+        answer = geocoder.geocode(query, **extra)
     if isinstance(answer, list):
         answer = answer[0] if answer else None
     return answer
 
 
-def _location(answer: GeopyLocation, geocoder: Geocoder, query: str) -> Location:
+def _location(answer: GeopyLocation, geocoder: Any, query: str) -> Location:
     raw = answer.raw if isinstance(answer.raw, dict) else {}
     precision = raw.get("precision")
+    if precision not in PRECISIONS:
+        precision = precision_of(answer) if raw else "approximate"
     return Location(
         lat=round(float(answer.latitude), _DECIMALS),
         lon=round(float(answer.longitude), _DECIMALS),
-        precision=precision if precision in PRECISIONS else "approximate",
+        precision=precision,
         geocoder=geocoder_name(geocoder),
         query=query,
         address=answer.address or None,
@@ -464,7 +613,7 @@ def _location(answer: GeopyLocation, geocoder: Geocoder, query: str) -> Location
 
 
 def _unknown_country(gazetteer: Gazetteer, text: str) -> str:
-    near = gazetteer.closest(text, 3, kind="country")
+    near = gazetteer.closest(text, 3, feature="country")
     closest = f"; closest: {', '.join(c.name + ' (' + c.country_code + ')' for c in near)}"
     return (
         f"unknown country {text!r}; write an ISO code such as KP or a name such as"
@@ -472,74 +621,148 @@ def _unknown_country(gazetteer: Gazetteer, text: str) -> str:
     )
 
 
+def lookups(story: Story) -> list[tuple[str, str | None, str | None, Pos, bool]]:
+    """Every (query, country, feature, pos, inline) the story needs a geocoder for: places
+    and route stops without ``coords``, in file order."""
+    found = []
+    for place in story.places:
+        if place.coords is None:
+            feature = place.feature or feature_for_kind(place.kind)
+            found.append((place.geocode_query, place.country, feature, place.pos, False))
+    for route in story.routes:
+        for stop in route.via:
+            if stop.place is None and stop.coords is None and stop.name:
+                found.append((stop.name, stop.country, stop.feature, stop.pos, True))
+    return found
+
+
 def geocode_story(
     story: Story,
     *,
     cache: GeocodeCache | None = None,
     gazetteer: Gazetteer | None = None,
-    geocoder: Geocoder | None = None,
+    geocoder: Geocoder | PoliteGeocoder | None = None,
+    offline: bool = False,
+    online_first: bool = False,
+    refresh: bool = False,
     today: dt.date | None = None,
     save: bool = True,
+    progress: Progress | None = None,
+    tally: dict[str, int] | None = None,
+    warnings: list[Problem] | None = None,
 ) -> GeocodedStory:
     """Give every place, route stop and area of ``story`` a position or an outline.
 
     :param cache: the story's cache; default: ``geocode-cache.yaml`` in the story folder.
         New answers are added to it and it is saved if it changed, even when some places
-        could not be resolved (an interrupted or failed run loses nothing).
+        could not be resolved (an interrupted or failed run loses nothing); each online
+        answer is saved as soon as it arrives.
     :param gazetteer: the offline gazetteer (default: a new :class:`Gazetteer`).
-    :param geocoder: a geopy Geocoder asked after the gazetteer for the names it does not
-        know; its ``geocode(query, exactly_one=True)`` answers.  None (the default) keeps
-        the build offline.
+    :param geocoder: an online geocoder (a :class:`~mapgen.ratelimit.PoliteGeocoder`, or
+        any geopy Geocoder), asked for the names the gazetteer does not know.  By default,
+        the one the command line asked for (:func:`mapgen.online.requested`: ``--geocoder``),
+        else the story's ``geocoder:`` setting, else none: the build stays offline.
+    :param offline: ask no online geocoder, whatever the story or command line say.
+    :param online_first: ask ``geocoder`` before the gazetteer.
+    :param refresh: look every place up again, even those in the cache (an answer that
+        cannot be had again is kept as it was).
     :param today: the date recorded with new answers (default: today).
     :param save: write new answers to the cache file; ``mapgen check`` writes nothing.
-    :raises StoryError: listing every place, stop and area that could not be resolved, or
-        a corrupt cache file.
+    :param progress: called after each place and stop that needed a lookup.
+    :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
+    :param warnings: filled with the online faults that other answers made up for.
+    :raises StoryError: listing every place, stop and area that could not be resolved
+        (ambiguous names, unknown names, online faults), or a corrupt cache file.
     :raises OutputError: the cache could not be written.
     """
     if cache is None:
         cache = GeocodeCache.load(story.root / CACHE_NAME)
     gazetteer = gazetteer if gazetteer is not None else Gazetteer()
-    others = [geocoder] if geocoder is not None else []
-    resolver = _Resolver(cache, gazetteer, others, today or dt.date.today())
+    request = current_request()
+    if request is not None:
+        online_first = online_first or request.first
+        refresh = refresh or request.refresh
+        tally = request.tally if tally is None else tally
+        warnings = request.warnings if warnings is None else warnings
+    if offline:
+        geocoder = None
+    elif geocoder is None:
+        geocoder = online_geocoder(story.geocoder, request)
+    resolver = _Resolver(
+        cache,
+        gazetteer,
+        geocoder,
+        today or dt.date.today(),
+        online_first=online_first,
+        refresh=refresh,
+        save=save,
+    )
     problems = resolver.problems
+    total = len(lookups(story))
+    done = 0
 
-    places: dict[str, Location] = {}
-    for place in story.places:
-        if place.coords is not None:
-            lat, lon = place.coords
-            places[place.id] = Location(
-                lat=lat,
-                lon=lon,
-                precision=place.precision or "point",
-                geocoder="places.yaml",
-                query=place.query,
-            )
-            continue
-        found = resolver.locate(place.geocode_query, place.country, place.pos, inline=False)
-        if found is not None:
-            places[place.id] = found
+    def locate(query: str, country: str | None, feature: str | None, pos: Pos, inline: bool):
+        nonlocal done
+        found = resolver.locate(query, country, feature, pos, inline=inline)
+        done += 1
+        if progress is not None:
+            progress(done, total, query)
+        return found
 
-    known = {place.id for place in story.places}
-    routes: dict[str, list[tuple[float, float]]] = {}
-    for route in story.routes:
-        line: list[tuple[float, float]] = []
-        for stop in route.via:
-            location: Location | None = None
-            if stop.place is not None:
-                location = places.get(stop.place)  # an unresolved place is reported already
-                if stop.place not in known:
-                    problems.append(Problem(f"no place with id {stop.place!r}", stop.pos))
-            elif stop.coords is not None:
-                line.append((float(stop.coords[0]), float(stop.coords[1])))
+    try:
+        places: dict[str, Location] = {}
+        for place in story.places:
+            if place.coords is not None:
+                lat, lon = place.coords
+                places[place.id] = Location(
+                    lat=lat,
+                    lon=lon,
+                    precision=place.precision or "point",
+                    geocoder="places.yaml",
+                    query=place.query,
+                )
                 continue
-            elif stop.name:
-                location = resolver.locate(stop.name, stop.country, stop.pos, inline=True)
-            else:
-                problems.append(Problem("a stop needs a place id, or a name", stop.pos))
-            if location is not None:
-                line.append((location.lat, location.lon))
-        if len(line) == len(route.via):
-            routes[route.id] = line
+            feature = place.feature or feature_for_kind(place.kind)
+            found = locate(place.geocode_query, place.country, feature, place.pos, False)
+            if found is not None:
+                places[place.id] = found
+
+        known = {place.id for place in story.places}
+        routes: dict[str, list[tuple[float, float]]] = {}
+        for route in story.routes:
+            line: list[tuple[float, float]] = []
+            for stop in route.via:
+                location: Location | None = None
+                if stop.place is not None:
+                    location = places.get(stop.place)  # an unresolved place is reported already
+                    if stop.place not in known:
+                        problems.append(Problem(f"no place with id {stop.place!r}", stop.pos))
+                elif stop.coords is not None:
+                    line.append((float(stop.coords[0]), float(stop.coords[1])))
+                    continue
+                elif stop.name:
+                    location = locate(stop.name, stop.country, stop.feature, stop.pos, True)
+                else:
+                    problems.append(Problem("a stop needs a place id, or a name", stop.pos))
+                if location is not None:
+                    line.append((location.lat, location.lon))
+            if len(line) == len(route.via):
+                routes[route.id] = line
+    finally:
+        # Whatever happened (a fault, Ctrl-C), what was found is kept for next time.
+        if tally is not None:
+            tally.update(resolver.tally)
+        if warnings is not None:
+            warnings.extend(resolver.warnings)
+        try:
+            if save:
+                cache.save()
+        except OSError as exc:
+            failed: OutputError | None = OutputError(
+                f"{cache.path}: cannot write the geocode cache: {exc.strerror}"
+            )
+        else:
+            failed = None
 
     areas: dict[str, dict] = {}
     for area in story.areas:
@@ -559,13 +782,6 @@ def geocode_story(
             continue
         areas[area.id] = outline
 
-    try:
-        if save:
-            cache.save()
-    except OSError as exc:
-        failed = OutputError(f"{cache.path}: cannot write the geocode cache: {exc.strerror}")
-    else:
-        failed = None
     if problems:
         raise StoryError(problems)
     if failed is not None:

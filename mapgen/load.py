@@ -19,6 +19,13 @@ Top level (a mapping):
 - ``description`` (text).
 - ``sources`` (list, required, at least one): the articles.
 - ``places``, ``routes``, ``areas`` (lists).
+- ``geocoder``: the online geocoder to ask, when a build may go online, for the places the
+  cache and the offline gazetteer do not know: a geopy service name (``nominatim``), or a
+  mapping with ``name`` (required), ``contact`` (for the user agent), ``api_key_env`` (the
+  name of the environment variable holding the API key: a key itself is refused),
+  ``api_key_option`` (the geopy option it goes to, default ``api_key``), ``min_delay``
+  (seconds between requests; Nominatim: at least 1), ``timeout`` (seconds), ``retries``,
+  and ``options`` (passed to the geopy class; secrets such as ``api_key`` are refused).
 
 A *source*:
 
@@ -33,8 +40,12 @@ A *place* (a marker):
 - ``id`` (required slug), ``name`` (required text).
 - ``kind`` (required): one of ``capital``, ``city``, ``port``, ``military``, ``venue``,
   ``crossing``, ``site``.
-- ``query`` (text): what to geocode instead of ``name``.
+- ``query`` (text): what to geocode instead of ``name``; ``"Name, Qualifier"`` narrows by a
+  country or a US state (``Springfield, Illinois``).
 - ``country`` (text): an ISO code or country name narrowing the geocoder.
+- ``feature``: what to look for, one of ``city``, ``capital``, ``country``; default: the
+  ``kind`` says (``capital`` -> ``capital``, ``city`` and ``port`` -> ``city``), other kinds
+  take countries first, then cities.
 - ``coords``: ``[lat, lon]``, two numbers (lat -90..90, lon -180..180); they win over any
   geocoder.
 - ``precision``: how sure ``coords`` are, one of ``exact``, ``point``, ``approximate``,
@@ -49,7 +60,8 @@ A *route* (a line):
 - ``id`` (required slug), ``name`` (required text).
 - ``mode`` (required): one of ``rail``, ``road``, ``air``, ``sea``, ``other``.
 - ``via`` (required, at least two waypoints, in order). A waypoint is a place id, or an
-  inline stop ``{name: <text, required>, coords: [lat, lon], country: <text>}``.
+  inline stop ``{name: <text, required>, coords: [lat, lon], country: <text>,
+  feature: <city, capital or country>}``.
 - ``schematic`` (``true`` or ``false``, default ``false``): drawn through waypoints, not the
   real track.
 - ``note`` (text), ``quotes`` (required, at least one).
@@ -84,6 +96,7 @@ from yaml.reader import Reader
 
 from .errors import Problem, StoryError
 from .model import (
+    FEATURES,
     PLACE_KINDS,
     PRECISIONS,
     ROUTE_MODES,
@@ -96,6 +109,7 @@ from .model import (
     Story,
     Waypoint,
 )
+from .online import GeocoderSetting, check_options, check_service
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
 
@@ -412,6 +426,7 @@ class _Checker:
             routes=values.get("routes", []),
             areas=values.get("areas", []),
             description=values.get("description"),
+            geocoder=values.get("geocoder"),
         )
 
     def check_unique_ids(self) -> None:
@@ -875,7 +890,87 @@ def _note_feature(ck: _Checker, record: _Record) -> None:
         ck.feature_ids.append((record.values["id"], ck.pos(record.nodes["id"])))
 
 
+def _service(ck: _Checker, node: Node, label: str) -> Any:
+    """A geopy service name (``nominatim``, ``photon`` ...)."""
+    value = _text(ck, node, label)
+    if value is _BAD:
+        return _BAD
+    problem = check_service(value)
+    return ck.fail(node, f"{label}: {problem}") if problem else value.lower()
+
+
+def _positive(ck: _Checker, node: Node, label: str) -> Any:
+    value = _number(ck, node, label)
+    if value is not _BAD and value < 0:
+        return ck.fail(node, f"{label} must not be negative")
+    return value
+
+
+def _count(ck: _Checker, node: Node, label: str) -> Any:
+    value = _number(ck, node, label)
+    if value is not _BAD and (not isinstance(value, int) or value < 0):
+        return ck.fail(node, f"{label} must be a whole number, 0 or more")
+    return value
+
+
+def _env_name(ck: _Checker, node: Node, label: str) -> Any:
+    """The name of an environment variable (never the secret it holds)."""
+    value = _text(ck, node, label)
+    if value is not _BAD and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        return ck.fail(
+            node,
+            f"{label} is the name of the environment variable that holds the key (such as"
+            " OPENCAGE_API_KEY), not the key itself",
+        )
+    return value
+
+
+def _options(ck: _Checker, node: Node, label: str) -> Any:
+    """geopy options: a mapping of plain values, none of them a secret."""
+    if not isinstance(node, MappingNode):
+        return ck.fail(node, f"{label} must be a mapping of option: value, {_not(node)}")
+    options: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, ScalarNode) else None
+        if not isinstance(key, str) or not key:
+            ck.fail(key_node, f"{label}: option names must be text")
+            return _BAD
+        problem = check_options({key: None})
+        if problem:
+            return ck.fail(key_node, f"{label}: {problem}")
+        if not isinstance(value_node, ScalarNode):
+            return ck.fail(value_node, f"{label}: `{key}` must be a single value")
+        value = ck.scalar_value(value_node)
+        if value is _BAD:
+            return _BAD
+        options[key] = value
+    return options
+
+
+def _geocoder(ck: _Checker, node: Node, label: str) -> Any:
+    """The online geocoder setting (used only when a build or ``mapgen geocode`` may go
+    online): a service name, or a mapping with ``name`` and its options."""
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "str":
+        name = _service(ck, node, label)
+        return _BAD if name is _BAD else GeocoderSetting(name=name)
+    record = ck.mapping(node, _GEOCODER, label)
+    if record is None or not record.ok:
+        return _BAD
+    return GeocoderSetting(**record.values)
+
+
 # --- the schema: one field spec per section ---------------------------------------------
+
+_GEOCODER = {
+    "name": _Field(_service, required=True),
+    "contact": _Field(_text),
+    "api_key_env": _Field(_env_name),
+    "api_key_option": _Field(_text),
+    "min_delay": _Field(_positive),
+    "timeout": _Field(_positive),
+    "retries": _Field(_count),
+    "options": _Field(_options),
+}
 
 _QUOTES = _Field(_list_of(_quote, "quote", 1), required=True)
 
@@ -899,6 +994,7 @@ _PLACE = {
     "kind": _Field(_choice(list(PLACE_KINDS)), required=True),
     "query": _Field(_text),
     "country": _Field(_text),
+    "feature": _Field(_choice(FEATURES)),
     "coords": _Field(_coords),
     "precision": _Field(_choice(PRECISIONS)),
     "note": _Field(_text),
@@ -909,6 +1005,7 @@ _STOP = {
     "name": _Field(_text, required=True),
     "coords": _Field(_coords),
     "country": _Field(_text),
+    "feature": _Field(_choice(FEATURES)),
 }
 
 _ROUTE = {
@@ -938,4 +1035,5 @@ _STORY = {
     "places": _Field(_list_of(_place, "place")),
     "routes": _Field(_list_of(_route, "route")),
     "areas": _Field(_list_of(_area, "area")),
+    "geocoder": _Field(_geocoder),
 }

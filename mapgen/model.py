@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 #: Kinds of place a story may use; each gets its own marker colour and map layer.
 PLACE_KINDS: dict[str, str] = {
@@ -21,6 +22,19 @@ PLACE_KINDS: dict[str, str] = {
     "crossing": "Border crossing",
     "site": "Other site",
 }
+
+#: What a geocoder should look for (``feature:`` in places.yaml): any city, a national
+#: capital first, or a country.
+FEATURES: tuple[str, ...] = ("city", "capital", "country")
+
+#: The feature a place's kind implies when it has no ``feature:``; the other kinds (sites,
+#: venues, crossings, military sites) take whatever the name means, countries first.
+KIND_FEATURES: dict[str, str] = {"capital": "capital", "city": "city", "port": "city"}
+
+
+def feature_for_kind(kind: str) -> str | None:
+    return KIND_FEATURES.get(kind)
+
 
 #: How sure a position is, from most to least precise.
 PRECISIONS: tuple[str, ...] = ("exact", "point", "approximate", "city", "region", "country")
@@ -69,7 +83,8 @@ class Place:
     """A point on the map.
 
     ``coords`` (lat, lon) written in ``places.yaml`` win over any geocoder; otherwise
-    ``query`` (default: ``name``) is geocoded, narrowed by the ``country`` hint.
+    ``query`` (default: ``name``) is geocoded, narrowed by the ``country`` hint and the
+    ``feature`` hint (default: the one ``kind`` implies, see :data:`KIND_FEATURES`).
     """
 
     id: str
@@ -82,6 +97,7 @@ class Place:
     coords: tuple[float, float] | None = None
     precision: str | None = None
     note: str | None = None
+    feature: str | None = None
 
     @property
     def geocode_query(self) -> str:
@@ -93,7 +109,7 @@ class Waypoint:
     """One stop of a route: a place id, or an inline stop with a name.
 
     An inline stop is drawn only as part of its route (no marker); without ``coords`` its
-    ``name`` is geocoded, narrowed by ``country``.
+    ``name`` is geocoded, narrowed by ``country`` and ``feature``.
     """
 
     pos: Pos
@@ -101,6 +117,7 @@ class Waypoint:
     name: str | None = None
     coords: tuple[float, float] | None = None
     country: str | None = None
+    feature: str | None = None
 
 
 @dataclass
@@ -140,6 +157,9 @@ class Story:
     routes: list[Route]
     areas: list[Area]
     description: str | None = None
+    #: The ``geocoder:`` setting: which online geocoder to ask, when asked (a
+    #: :class:`mapgen.online.GeocoderSetting`).
+    geocoder: Any = None
 
     @property
     def root(self) -> Path:

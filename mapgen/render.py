@@ -126,6 +126,8 @@ def _precision_line(loc: Location) -> str:
         "places.yaml": "coordinates given in places.yaml",
         "gazetteer": "offline gazetteer (GeoNames)",
     }.get(loc.geocoder, loc.geocoder)
+    if loc.query and loc.geocoder != "places.yaml":
+        said += f" \u00b7 query: {loc.query}"  # which query gave this position
     return f"Precision: {loc.precision} \u00b7 {said}"
 
 

@@ -3,11 +3,26 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def asset_cache(tmp_path_factory) -> Iterator[Path]:
+    """A user cache folder of the test session's own (``$MAPGEN_CACHE_DIR``), never ~/.cache.
+
+    Subprocesses started by tests inherit it.  Tests that need another cache (an empty one,
+    say) set ``MAPGEN_CACHE_DIR`` themselves with ``monkeypatch``.
+    """
+    folder = tmp_path_factory.mktemp("mapgen-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MAPGEN_CACHE_DIR", str(folder))
+        mp.delenv("MAPGEN_CDN_BASE", raising=False)
+        yield folder
 
 
 @pytest.fixture

@@ -95,10 +95,11 @@ def test_explicit_coords_win_and_need_no_gazetteer(tmp_path):
 
 CACHE_TEXT = """\
 # a cache written by an earlier run
-version: 1
+version: 2
 entries:
 - query: Pyongyang
   country: KP
+  feature: city
   lat: 39.0
   lon: 125.7
   precision: city
@@ -119,7 +120,7 @@ def test_cache_hit_does_not_touch_the_city_data(tmp_path):
     (tmp_path / CACHE_NAME).write_text(CACHE_TEXT, encoding="utf-8")
     story = make_story(
         tmp_path,
-        [place("pyongyang", "Pyongyang", 3, country="KP")],
+        [place("pyongyang", "Pyongyang", 3, country="KP")],  # kind city: feature city
         [
             Route(
                 "train",
@@ -156,7 +157,7 @@ def test_warm_rebuild_never_reads_the_city_file(tmp_path):
         from mapgen.model import Area, Place, Pos, Story
         p = Pos("places.yaml", 1, 1)
         story = Story("t", pathlib.Path({str(tmp_path / "places.yaml")!r}), [],
-                      [Place("pyongyang", "Pyongyang", "capital", p, country="KP")],
+                      [Place("pyongyang", "Pyongyang", "city", p, country="KP")],
                       [], [Area("kp", "North Korea", "North Korea", p),
                            Area("ru", "Russia", "RU", p)])
         geo = geocode_story(story, today=datetime.date(2024, 5, 1))
@@ -184,7 +185,7 @@ def test_warm_rebuild_never_reads_the_city_file(tmp_path):
         ("Moscow", "RU", 55.75, 37.62),  # not Moscow, Idaho
         ("Moscow", "Russia", 55.75, 37.62),  # a country name works as a hint
         ("Moscow", None, 55.75, 37.62),  # by population
-        ("Moscow", "US", 46.73, -117.0),  # Idaho, when asked for
+        ("Moscow", "US", 46.73, -117.0),  # Idaho (25 k), not Pennsylvania (2 k)
         ("Washington", "US", 38.9, -77.04),  # DC, not Washington state's towns
         ("Washington", "USA", 38.9, -77.04),
         ("Hamhung", "KP", 39.92, 127.54),  # GeoNames spells it Hamhŭng
@@ -217,12 +218,12 @@ def test_gazetteer_location_raw_and_ranking():
 
 def test_gazetteer_finds_countries():
     g = Gazetteer()
-    ukraine = g.geocode("Ukraine", kind="country")
+    ukraine = g.geocode("Ukraine", feature="country")
     assert ukraine.raw["precision"] == "country" and ukraine.raw["country_code"] == "UA"
     assert 44 < ukraine.latitude < 53 and 22 < ukraine.longitude < 41
     assert g.geocode("North Korea").raw["country_code"] == "KP"  # no city: then countries
-    assert g.geocode("Pyongyang", kind="country") is None
-    assert g.geocode("Ukraine", kind="city") is None
+    assert g.geocode("Pyongyang", feature="country") is None
+    assert g.geocode("North Korea", feature="city") is None
 
 
 @pytest.mark.parametrize(
@@ -322,7 +323,7 @@ def test_closest():
     in_kp = g.closest("Tumangang", 3, country="KP")
     assert len(in_kp) == 3 and {c.country_code for c in in_kp} == {"KP"}
     assert str(g.closest("Vladivostock", 1)[0]) == "Vladivostok (RU, 43.11, 131.87)"
-    countries = g.closest("Ukrain", 2, kind="country")
+    countries = g.closest("Ukrain", 2, feature="country")
     assert countries[0].name == "Ukraine" and countries[0].feature == "country"
 
 
@@ -417,8 +418,9 @@ def test_cache_file_is_deterministic(tmp_path):
     assert len(cache) == 3 and not cache.changed
     assert cache.save() is False
     before = (one / CACHE_NAME).read_bytes()
-    loc = cache.get(" moscow ", "ru")
-    cache.put("MOSCOW", "RU", loc, dt.date(2031, 1, 1))  # the same answer: no change
+    loc = cache.get(" moscow ", "ru", "city")
+    # The same answer: no change.
+    cache.put("MOSCOW", "RU", loc, dt.date(2031, 1, 1), feature="city")
     assert not cache.changed and cache.dumps().encode() == before
 
 
@@ -491,7 +493,7 @@ def test_unknown_country_hint(tmp_path):
             ":3:3: ",
             "an entry without `lon`, `precision`, `geocoder`, `date`",
         ),
-        ("version: 2\nentries: []\n", ":1:10: ", "unknown geocode cache format 2"),
+        ("version: 3\nentries: []\n", ":1:10: ", "unknown geocode cache format 3"),
         ("- just a list\n", ":1:1: ", "expected `version:`"),
     ],
 )

@@ -1,0 +1,154 @@
+"""The command line's geocoding parts: ``--geocoder``/``--offline`` and ``mapgen geocode``.
+
+``mapgen build --geocoder NAME`` lets a build ask an online geocoder for the places that
+neither the cache nor the offline gazetteer know; ``--offline`` forbids it even when
+``places.yaml`` has a ``geocoder:`` setting.  ``mapgen geocode`` fills (or, with
+``--refresh``, refreshes) the geocode cache without building the map, with a progress bar;
+``--online NAME`` asks that geocoder first, before the gazetteer.  Every answer is saved
+as it arrives, so Ctrl-C keeps what was found.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import MapgenError
+from .geocode import CACHE_NAME, geocode_story, lookups
+from .load import load_story
+from .online import Request, check_service, set_request
+
+INTERRUPTED = 130
+
+
+def _request(ctx: click.Context) -> Request:
+    """The command's :class:`~mapgen.online.Request`, made current on first use; its
+    warnings are printed when the command ends, however it ends."""
+    request = ctx.meta.get("mapgen.request")
+    if request is None:
+        request = ctx.meta["mapgen.request"] = Request()
+        set_request(request)
+        ctx.call_on_close(lambda: _report_warnings(request))
+    return request
+
+
+def _report_warnings(request: Request) -> None:
+    for warning in request.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    request.warnings.clear()
+
+
+def _service(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        problem = check_service(value)
+        if problem:
+            raise click.BadParameter(problem, ctx=ctx, param=param)
+        value = value.lower()
+    return value
+
+
+def _set_geocoder(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    _request(ctx).name = _service(ctx, param, value)
+
+
+def _set_offline(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    _request(ctx).offline = bool(value)
+
+
+def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--geocoder NAME`` and ``--offline`` for a command that geocodes."""
+    command = click.option(
+        "--offline",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_offline,
+        help="Ask no online geocoder, even if places.yaml has a geocoder: setting.",
+    )(command)
+    command = click.option(
+        "--geocoder",
+        metavar="NAME",
+        expose_value=False,
+        callback=_set_geocoder,
+        help="Ask this online geocoder (any geopy service name: nominatim, photon, ...)"
+        " for the places neither the cache nor the offline gazetteer know.",
+    )(command)
+    return command
+
+
+def _fail(exc: MapgenError) -> None:
+    from .cli import _fail as fail  # the one way mapgen prints problems and exits
+
+    fail(exc)
+
+
+@click.command("geocode")
+@click.argument("path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Look up again the places already in the cache (an answer that cannot be had"
+    " again is kept as it was).",
+)
+@click.option(
+    "--online",
+    metavar="NAME",
+    callback=_service,
+    help="Ask this online geocoder first, before the offline gazetteer (with --refresh:"
+    " for every place).",
+)
+@online_options
+def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
+    """Fill the geocode cache (geocode-cache.yaml) for places.yaml, without building.
+
+    Each answer is saved to the cache as it arrives: Ctrl-C keeps what was found.
+    """
+    ctx = click.get_current_context()
+    request = _request(ctx)
+    request.refresh = refresh
+    if online is not None:
+        request.name, request.first = online, True
+    try:
+        story = load_story(path)
+    except MapgenError as exc:
+        _fail(exc)
+        return
+    todo = lookups(story)
+    failure: MapgenError | None = None
+    with click.progressbar(
+        length=len(todo), label="geocoding", file=sys.stderr, show_pos=True
+    ) as bar:
+
+        def progress(done: int, total: int, query: str) -> None:
+            bar.update(1, query)
+
+        try:
+            geocode_story(story, progress=progress)
+        except KeyboardInterrupt:
+            bar.render_finish()
+            click.echo(f"interrupted: the answers found so far are saved in {CACHE_NAME}", err=True)
+            sys.exit(INTERRUPTED)
+        except MapgenError as exc:
+            failure = exc
+    click.echo(_summary(story.root / CACHE_NAME, len(todo), request))
+    if failure is not None:
+        _fail(failure)
+
+
+def _summary(cache: Path, total: int, request: Request) -> str:
+    """``geocode-cache.yaml: 12 lookups: 9 cache, 2 gazetteer, 1 nominatim (1 request)``."""
+    parts = [f"{n} {how}" for how, n in sorted(request.tally.items(), key=lambda t: -t[1])]
+    found = sum(request.tally.values())
+    line = f"{cache}: {total} lookups"
+    if parts:
+        line += ": " + ", ".join(parts)
+    if found < total:
+        line += f", {total - found} unresolved"
+    online = request.geocoder
+    if online is not None and online.requests:
+        plural = "" if online.requests == 1 else "s"
+        line += f" ({online.requests} request{plural} to {online.name})"
+    return line

@@ -1,0 +1,317 @@
+"""Online geocoders, through geopy, only when asked.
+
+A story asks for one with a ``geocoder:`` setting in ``places.yaml``, a user with
+``--geocoder NAME`` (or ``mapgen geocode --online NAME``).  Any geopy service name works
+(``nominatim``, ``photon``, ``arcgis``, ``opencage`` ...): :func:`make_geocoder` finds the
+class with ``geopy.geocoders.get_geocoder_for_service``, passes the setting's options, reads
+an API key from the environment variable the setting names (a key is never written in
+``places.yaml``), and wraps the result in a :class:`~mapgen.ratelimit.PoliteGeocoder`.
+
+Nominatim gets what its usage policy asks: a user agent naming mapgen and the user's contact
+(``contact:`` in the setting, or ``$MAPGEN_CONTACT``), and at most one request per second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import functools
+import importlib.metadata
+import inspect
+import math
+import os
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from geopy.adapters import RequestsAdapter, URLLibAdapter
+from geopy.exc import ConfigurationError, GeocoderNotFound
+from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
+from geopy.location import Location as GeopyLocation
+
+from .errors import GeocoderNotConfigured
+from .ratelimit import PoliteGeocoder
+
+#: Seconds between two requests to Nominatim, and the least a setting may ask for.
+NOMINATIM_MIN_DELAY = 1.0
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_RETRIES = 3
+#: Options that hold secrets: refused in ``places.yaml`` (use ``api_key_env``).
+SECRET_OPTIONS = frozenset(
+    {
+        "api_key",
+        "apikey",
+        "key",
+        "password",
+        "secret",
+        "client_secret",
+        "token",
+        "access_token",
+        "auth_token",
+        "app_key",
+        "private_key",
+    }
+)
+#: The environment variable holding the contact for the user agent, when the setting has none.
+CONTACT_ENV = "MAPGEN_CONTACT"
+
+
+@dataclass(frozen=True)
+class GeocoderSetting:
+    """Which online geocoder to use and how: the ``geocoder:`` of ``places.yaml``."""
+
+    name: str
+    contact: str | None = None
+    api_key_env: str | None = None
+    api_key_option: str = "api_key"
+    min_delay: float | None = None
+    timeout: float | None = None
+    retries: int | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+def service_names() -> list[str]:
+    """Every service name geopy knows."""
+    return sorted(SERVICE_TO_GEOCODER)
+
+
+def check_service(name: str) -> str | None:
+    """Why ``name`` is not a geopy service (with a did-you-mean), or None if it is."""
+    if name.lower() in SERVICE_TO_GEOCODER:
+        return None
+    close = difflib.get_close_matches(name.lower(), service_names(), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown geocoder {name!r}{hint} (geopy knows {', '.join(service_names())})"
+
+
+def check_options(options: Mapping[str, Any]) -> str | None:
+    """Why ``options`` must not be written in ``places.yaml``, or None."""
+    secret = sorted(k for k in options if str(k).lower() in SECRET_OPTIONS)
+    if secret:
+        return (
+            f"`{secret[0]}` is a secret: never write it in places.yaml; put it in an"
+            " environment variable and name that variable with `api_key_env:`"
+        )
+    return None
+
+
+def user_agent(contact: str | None) -> str:
+    """``mapgen/0.1.0 (contact: you@example.org)``."""
+    try:
+        version = importlib.metadata.version("mapgen")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        version = "dev"
+    return f"mapgen/{version} (contact: {contact})" if contact else f"mapgen/{version}"
+
+
+def _adapter_factory(**kwargs: Any) -> Any:
+    """geopy's requests adapter without its own connection retries (they would hide
+    requests from :class:`PoliteGeocoder`'s count and spacing); urllib when requests is
+    missing (it never retries)."""
+    try:
+        return RequestsAdapter(max_retries=0, **kwargs)
+    except ImportError:  # pragma: no cover - requests is installed with mapgen
+        return URLLibAdapter(**kwargs)
+
+
+def make_geocoder(
+    setting: GeocoderSetting,
+    *,
+    environ: Mapping[str, str] | None = None,
+    backoff: float = 2.0,
+) -> PoliteGeocoder:
+    """The geopy geocoder ``setting`` names, configured and wrapped.
+
+    :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
+        environment variable or contact, or options the geopy class refuses.
+    """
+    env = os.environ if environ is None else environ
+    name = setting.name.lower()
+    problem = check_service(name) or check_options(setting.options)
+    if problem:
+        raise GeocoderNotConfigured(problem, geocoder=name)
+    try:
+        cls = get_geocoder_for_service(name)
+    except GeocoderNotFound as exc:  # pragma: no cover - check_service said it exists
+        raise GeocoderNotConfigured(str(exc), geocoder=name) from None
+    params = inspect.signature(cls.__init__).parameters
+    kwargs: dict[str, Any] = dict(setting.options)
+    if setting.api_key_env:
+        key = env.get(setting.api_key_env)
+        if not key:
+            raise GeocoderNotConfigured(
+                f"the environment variable {setting.api_key_env} (api_key_env) is not set",
+                geocoder=name,
+            )
+        kwargs[setting.api_key_option] = key
+    contact = setting.contact or env.get(CONTACT_ENV) or None
+    if name == "nominatim" and not contact and "user_agent" not in kwargs:
+        raise GeocoderNotConfigured(
+            "Nominatim's usage policy asks who is calling: set `contact:` (an e-mail or web"
+            f" address) under `geocoder:` in places.yaml, or ${CONTACT_ENV}",
+            geocoder=name,
+        )
+    if "user_agent" in params:
+        kwargs.setdefault("user_agent", user_agent(contact))
+    timeout = setting.timeout if setting.timeout is not None else DEFAULT_TIMEOUT
+    if "timeout" in params:
+        kwargs.setdefault("timeout", timeout)
+    if "adapter_factory" in params:
+        kwargs.setdefault("adapter_factory", functools.partial(_adapter_factory))
+    try:
+        geocoder = cls(**kwargs)
+    except (TypeError, ValueError, ConfigurationError) as exc:
+        raise GeocoderNotConfigured(f"cannot be set up: {exc}", geocoder=name) from None
+    min_delay = setting.min_delay or 0.0
+    if name == "nominatim":
+        min_delay = max(min_delay, NOMINATIM_MIN_DELAY)
+    retries = setting.retries if setting.retries is not None else DEFAULT_RETRIES
+    return PoliteGeocoder(
+        geocoder,
+        name=name,
+        min_delay=min_delay,
+        retries=retries,
+        backoff=backoff,
+        timeout=timeout,
+    )
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def precision_of(answer: GeopyLocation) -> str:
+    """How precise an online answer is: country, region, city, approximate or point.
+
+    Nominatim says it with ``place_rank`` (4 country, 8 state, 12 county, 16 city, 20
+    suburb, 30 a building); other services are judged by their bounding box, if any.
+    """
+    raw = answer.raw if isinstance(answer.raw, dict) else {}
+    rank = raw.get("place_rank")
+    try:
+        rank = int(rank)
+    except (TypeError, ValueError):
+        rank = None
+    if rank is not None:
+        if rank <= 4:
+            return "country"
+        if rank <= 12:
+            return "region"
+        if rank <= 20:
+            return "city"
+        if rank <= 25:
+            return "approximate"
+        return "point"
+    box = raw.get("boundingbox") or raw.get("bbox")
+    try:
+        south, north, west, east = (float(v) for v in box)  # Nominatim's order
+    except (TypeError, ValueError):
+        return "approximate"
+    size = max(abs(north - south), abs(east - west) * math.cos(math.radians((north + south) / 2)))
+    km = size * 111.0
+    if km > 500:
+        return "country"
+    if km > 60:
+        return "region"
+    if km > 2:
+        return "city"
+    return "point"
+
+
+def nominatim_options(country: str | None, feature: str | None) -> dict[str, Any]:
+    """Nominatim's own filters for the hints: ``country_codes`` and ``featuretype``."""
+    options: dict[str, Any] = {}
+    if country:
+        options["country_codes"] = country.lower()
+    if feature in ("city", "capital"):
+        options["featuretype"] = "city"
+    elif feature == "country":
+        options["featuretype"] = "country"
+    return options
+
+
+# --------------------------------------------------------------------------- when asked
+
+
+class LazyGeocoder:
+    """The online geocoder of a setting, set up on the first lookup that needs it.
+
+    A story whose places are all in its cache or in the gazetteer builds without it, even
+    where its API key variable or contact is not set; a setting that cannot be used is a
+    :class:`~mapgen.errors.GeocoderNotConfigured` fault for the first place that needs it.
+    """
+
+    def __init__(self, setting: GeocoderSetting, **make_options: Any):
+        self.setting = setting
+        self.name = setting.name.lower()
+        self._make_options = make_options
+        self._polite: PoliteGeocoder | None = None
+
+    @property
+    def requests(self) -> int:
+        return self._polite.requests if self._polite is not None else 0
+
+    def geocode(self, query: str, **options: Any) -> GeopyLocation | None:
+        if self._polite is None:
+            self._polite = make_geocoder(self.setting, **self._make_options)
+        return self._polite.geocode(query, **options)
+
+
+@dataclass
+class Request:
+    """What the command line asked of geocoding: which online geocoder (``--geocoder``),
+    none at all (``--offline``), or online first (``mapgen geocode --online``); and what
+    came of it, for the command to report."""
+
+    name: str | None = None
+    offline: bool = False
+    first: bool = False
+    refresh: bool = False
+    #: Faults that other answers made up for (the map was still built).
+    warnings: list[Any] = field(default_factory=list)
+    #: How many answers came from where.
+    tally: dict[str, int] = field(default_factory=dict)
+    #: The online geocoder used, once set up (for its request count).
+    geocoder: LazyGeocoder | None = None
+
+
+_request: ContextVar[Request | None] = ContextVar("mapgen_online_request", default=None)
+
+
+@contextlib.contextmanager
+def requested(request: Request) -> Iterator[Request]:
+    """Geocoding within this block follows ``request`` (see :func:`online_geocoder`)."""
+    token = _request.set(request)
+    try:
+        yield request
+    finally:
+        _request.reset(token)
+
+
+def current_request() -> Request | None:
+    return _request.get()
+
+
+def set_request(request: Request | None) -> None:
+    """Make ``request`` the current one for the rest of this context (the command line)."""
+    _request.set(request)
+
+
+def online_geocoder(
+    setting: GeocoderSetting | None, request: Request | None
+) -> LazyGeocoder | None:
+    """The online geocoder to use: none when offline; else ``--geocoder NAME`` (keeping
+    the story's options when it names the same service, and its contact in any case), else
+    the story's ``geocoder:`` setting, else none."""
+    if request is not None and request.offline:
+        return None
+    name = request.name.lower() if request is not None and request.name else None
+    if name is not None and (setting is None or setting.name.lower() != name):
+        contact = setting.contact if setting is not None else None
+        setting = GeocoderSetting(name=name, contact=contact)
+    if setting is None:
+        return None
+    geocoder = LazyGeocoder(setting)
+    if request is not None:
+        request.geocoder = geocoder
+    return geocoder

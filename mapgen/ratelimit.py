@@ -1,0 +1,209 @@
+"""A geopy geocoder made polite and honest: spaced requests, retries, typed faults.
+
+:class:`PoliteGeocoder` wraps any geopy geocoder the way geopy's own
+``geopy.extra.rate_limiter.RateLimiter`` wraps a function, and uses that RateLimiter for the
+spacing, but changes what its defaults get wrong for mapgen:
+
+* RateLimiter swallows errors and returns None, so a failure looks like "not found".  Here
+  every failure ends in a :class:`~mapgen.errors.GeocoderFault` subclass, and None means
+  the service answered that it knows no such place.
+* RateLimiter never reads ``Retry-After``.  Here a 429 waits what the server asks (up to
+  ``max_retry_after``; asking for longer is a fault at once), other transient faults
+  (timeouts, 5xx, an unreachable service) back off exponentially, and refusals (400, 401,
+  402, 403) and malformed answers are not retried at all.
+* RateLimiter spaces the *starts* of calls; a request that took long to connect could then
+  reach the server less than ``min_delay`` before the next.  Here the next request also
+  waits ``min_delay`` after the previous *answer*, so no two requests ever reach the server
+  closer than that.
+* geopy's requests adapter retries failed connections by itself, unseen; the geocoders
+  mapgen builds use an adapter with those retries off (:func:`mapgen.online.make_geocoder`),
+  so :attr:`PoliteGeocoder.requests` counts every request that was really sent.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from geopy.exc import (
+    GeocoderAuthenticationFailure,
+    GeocoderInsufficientPrivileges,
+    GeocoderParseError,
+    GeocoderQueryError,
+    GeocoderQuotaExceeded,
+    GeocoderRateLimited,
+    GeocoderServiceError,
+    GeocoderTimedOut,
+    GeocoderUnavailable,
+)
+from geopy.extra.rate_limiter import RateLimiter
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from .errors import (
+    GeocoderBadAnswer,
+    GeocoderFault,
+    GeocoderOffline,
+    GeocoderRateLimit,
+    GeocoderRefused,
+    GeocoderServerError,
+    GeocoderTimeout,
+)
+
+
+def _status(exc: BaseException) -> int | None:
+    """The HTTP status behind a geopy error (geopy chains the adapter's error)."""
+    cause = exc.__cause__
+    status = getattr(cause, "status_code", None)
+    return status if isinstance(status, int) else None
+
+
+def _offline_reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "refused" in text:
+        return "connection refused"
+    if any(s in text for s in ("name or service", "getaddrinfo", "nameresolution", "resolve")):
+        return "host name not found"
+    return "network unreachable"
+
+
+class PoliteGeocoder:
+    """Ask ``geocoder`` one query at a time, spaced, retried, never silently failing.
+
+    :param name: the service's name, for the cache and for messages.
+    :param min_delay: seconds between requests (Nominatim's policy: at least 1).
+    :param retries: further tries after a transient fault (timeout, 5xx, 429, unreachable).
+    :param backoff: the first wait before a retry, doubled at each retry (capped at
+        ``max_backoff``); a 429's ``Retry-After`` wins when longer.
+    :param max_retry_after: a server asking to wait longer than this is a fault at once.
+    """
+
+    def __init__(
+        self,
+        geocoder: Geocoder,
+        *,
+        name: str,
+        min_delay: float = 0.0,
+        retries: int = 3,
+        backoff: float = 2.0,
+        max_backoff: float = 30.0,
+        max_retry_after: float = 60.0,
+        timeout: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        if retries < 0 or min_delay < 0:
+            raise ValueError("retries and min_delay must not be negative")
+        self.geocoder = geocoder
+        self.name = name
+        self.min_delay = float(min_delay)
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self.timeout = timeout
+        self._sleep = sleep
+        self._clock = clock
+        #: Requests sent to the service (every try of every query).
+        self.requests = 0
+        self._last_answer: float | None = None
+        self._lock = threading.Lock()
+        # geopy's RateLimiter spaces the calls; no retries and no swallowing there.
+        self._limited = RateLimiter(
+            self._send,
+            min_delay_seconds=self.min_delay,
+            max_retries=0,
+            swallow_exceptions=False,
+        )
+
+    def _send(self, query: str, options: dict[str, Any]) -> Any:
+        with self._lock:
+            if self._last_answer is not None:
+                wait = self._last_answer + self.min_delay - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            self.requests += 1
+            try:
+                return self.geocoder.geocode(query, exactly_one=True, **options)
+            finally:
+                self._last_answer = self._clock()
+
+    def geocode(self, query: str, **options: Any) -> Location | None:
+        """The service's best answer, None if it knows no such place, or a fault."""
+        if self.timeout is not None:
+            options.setdefault("timeout", self.timeout)
+        tries = self.retries + 1
+        fault: GeocoderFault | None = None
+        for attempt in range(tries):
+            wait = min(self.backoff * 2**attempt, self.max_backoff)
+            try:
+                answer = self._limited(query, options)
+            except GeocoderRateLimited as exc:
+                after = exc.retry_after
+                if after is not None and after > self.max_retry_after:
+                    raise self._fault(
+                        GeocoderRateLimit,
+                        f"rate limited (HTTP 429): the service asks to wait {after:g} s;"
+                        " try again later",
+                    ) from None
+                wait = max(wait, float(after or 0))
+                fault = self._fault(GeocoderRateLimit, "rate limited (HTTP 429)")
+            except (
+                GeocoderAuthenticationFailure,
+                GeocoderInsufficientPrivileges,
+                GeocoderQuotaExceeded,
+                GeocoderQueryError,
+            ) as exc:
+                status = _status(exc)
+                what = f"HTTP {status}" if status else str(exc) or type(exc).__name__
+                raise self._fault(
+                    GeocoderRefused,
+                    f"refused the request ({what}); check the API key, the contact and"
+                    " the service's usage policy",
+                ) from None
+            except GeocoderTimedOut as exc:
+                status = _status(exc)
+                if status is not None:  # geopy maps 503 and 504 to "timed out"
+                    fault = self._fault(GeocoderServerError, f"server error (HTTP {status})")
+                else:
+                    limit = options.get("timeout")
+                    within = f" within {limit:g} s" if isinstance(limit, (int, float)) else ""
+                    fault = self._fault(GeocoderTimeout, f"no answer{within}")
+            except GeocoderUnavailable as exc:
+                fault = self._fault(GeocoderOffline, f"cannot reach it ({_offline_reason(exc)})")
+            except GeocoderParseError:
+                raise self._fault(GeocoderBadAnswer, "unexpected answer (not valid JSON)") from None
+            except GeocoderServiceError as exc:
+                status = _status(exc)
+                what = f"HTTP {status}" if status else str(exc).splitlines()[0][:120]
+                fault = self._fault(GeocoderServerError, f"server error ({what})")
+            except Exception as exc:  # geopy parsing an answer of the wrong shape
+                raise self._fault(
+                    GeocoderBadAnswer, f"unexpected answer ({type(exc).__name__}: {exc})"
+                ) from None
+            else:
+                return self._checked(answer)
+            if attempt + 1 < tries:
+                self._sleep(wait)
+        assert fault is not None
+        raise self._fault(type(fault), f"{fault.reason}, on {tries} tries")
+
+    def _checked(self, answer: Any) -> Location | None:
+        if isinstance(answer, list):
+            answer = answer[0] if answer else None
+        if answer is None:
+            return None
+        try:
+            lat, lon = float(answer.latitude), float(answer.longitude)
+        except (AttributeError, TypeError, ValueError):
+            raise self._fault(GeocoderBadAnswer, "unexpected answer (no coordinates)") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise self._fault(
+                GeocoderBadAnswer, f"unexpected answer (coordinates {lat}, {lon} out of range)"
+            )
+        return answer
+
+    def _fault(self, cls: type[GeocoderFault], message: str) -> GeocoderFault:
+        return cls(message, geocoder=self.name, requests=self.requests)
