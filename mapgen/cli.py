@@ -7,11 +7,13 @@ with status 2; a failure to write exits with 1.  Neither prints a traceback.
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 
 import click
 
 from . import pipeline
+from .assets import AssetWarning
 from .errors import MapgenError, StoryError
 from .geocli import geocode_command, online_options
 
@@ -50,13 +52,27 @@ def main() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
 )
-def build(path: Path, output: Path | None) -> None:
-    """Build map.html and map.geojson from places.yaml."""
+@click.option(
+    "--cdn",
+    is_flag=True,
+    help="Link Leaflet from the CDN instead of inlining it (the page then needs the network).",
+)
+def build(path: Path, output: Path | None, cdn: bool) -> None:
+    """Build map.html and map.geojson from places.yaml.
+
+    The page is self-contained: it inlines Leaflet (fetched once into the user cache), so it
+    opens from disk with no network; only map tiles come from the network.
+    """
     try:
-        result = pipeline.build(path, output)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", AssetWarning)
+            result = pipeline.build(path, output, cdn=cdn)
     except MapgenError as exc:
         _fail(exc)
         return
+    finally:
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
     story = result.story.story
     click.echo(
         f"{result.html} ({len(story.places)} places, {len(story.routes)} routes,"

@@ -43,9 +43,9 @@ def geocode(
     return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
 
 
-def make_map(path: str | os.PathLike[str] = ".") -> folium.Map:
-    """The story's map as a :class:`folium.Map`, for a notebook."""
-    return build_map(geocode(load(path)))
+def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
+    """The story's map as a :class:`folium.Map`, for a notebook (``cdn``: link Leaflet)."""
+    return build_map(geocode(load(path)), cdn=cdn)
 
 
 @dataclass
@@ -55,24 +55,34 @@ class BuildResult:
     story: GeocodedStory
     html: Path
     geojson: Path
+    #: False if the page links Leaflet from the CDN (asked for, or it could not be had).
+    self_contained: bool = True
 
 
-def render_page(geo: GeocodedStory) -> str:
-    """The whole HTML page, in memory."""
-    return build_map(geo).get_root().render()
+def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
+    """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`)."""
+    return build_map(geo, cdn=cdn).get_root().render()
 
 
 def build(
     path: str | os.PathLike[str] = ".",
     output: str | os.PathLike[str] | None = None,
+    *,
+    cdn: bool = False,
 ) -> BuildResult:
     """Build ``map.html`` and ``map.geojson`` for the story at ``path``.
 
     ``output`` defaults to the story's ``output/`` folder.  Both files are rendered first and
     then each replaced atomically, so a failed build leaves the previous map as it was.
+
+    The page inlines Leaflet, the one script it needs, so it opens from disk with no network
+    (only the map tiles come from the network, and the outline basemap stands in for them).
+    ``cdn`` links Leaflet from the CDN instead; so does a build that cannot get Leaflet (no
+    cached copy, no ``npm``, no network), with an :class:`~mapgen.assets.AssetWarning`.
     """
     geo = _prepare(path, save=True)
-    page = render_page(geo)
+    fmap = build_map(geo, cdn=cdn)
+    page = fmap.get_root().render()
     data = geojson.dumps(geojson.to_geojson(geo))
     out = Path(output) if output is not None else geo.story.root / DEFAULT_OUTPUT
     try:
@@ -82,7 +92,7 @@ def build(
         atomic_write(geojson_path, data)
     except OSError as exc:
         raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
-    return BuildResult(geo, html_path, geojson_path)
+    return BuildResult(geo, html_path, geojson_path, self_contained=fmap.self_contained)
 
 
 def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:

@@ -20,6 +20,7 @@ from branca.element import Element
 from . import geodesy
 from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .model import PLACE_KINDS, GeocodedStory, Location, Quote, Route, Story
+from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .sources import Folded, fold, locate
 
 KIND_COLORS: dict[str, str] = {
@@ -192,16 +193,25 @@ def _stop_name(geo: GeocodedStory, route: Route, index: int) -> str:
     return stop.name or format_coords(*geo.routes[route.id][index])
 
 
-def build_map(geo: GeocodedStory) -> folium.Map:
-    """Draw the story as a :class:`folium.Map`: the same story gives the same page."""
+def build_map(geo: GeocodedStory, *, cdn: bool = False) -> StandaloneMap:
+    """Draw the story as a :class:`folium.Map`: the same story gives the same page.
+
+    Leaflet and the outline basemap are inlined (fetched once into the user cache, see
+    :mod:`mapgen.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
+    is then linked from the CDN) and an :class:`~mapgen.assets.AssetWarning` says so.
+    """
+    inline = page_assets(cdn)
     with stable_ids():
-        return _build(geo)
+        return _build(geo, inline)
 
 
-def _build(geo: GeocodedStory) -> folium.Map:
+def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story)
-    fmap = folium.Map(tiles="OpenStreetMap", control_scale=True, zoom_start=3, location=(45, 100))
+    fmap = StandaloneMap(
+        tiles=None, control_scale=True, zoom_start=3, location=(45, 100), leaflet=inline.leaflet
+    )
+    add_base_layers(fmap, inline.outlines)
 
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
     for area in story.areas:

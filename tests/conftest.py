@@ -25,6 +25,27 @@ def asset_cache(tmp_path_factory) -> Iterator[Path]:
         yield folder
 
 
+@pytest.fixture(scope="session")
+def page_assets(asset_cache: Path):
+    """Leaflet and the basemap data, fetched once into the session's cache (npm or CDN).
+
+    Tests of the self-contained page use it; where neither npm nor the CDN can be reached
+    they are skipped (the fetching itself is tested against a local server, see
+    tests/test_assets.py).
+    """
+    import warnings
+
+    from mapgen.assets import AssetWarning
+    from mapgen.page import page_assets as fetch_page_assets
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", AssetWarning)
+        found = fetch_page_assets()
+    if found.leaflet is None or found.outlines is None:
+        pytest.skip(f"front-end assets unavailable here: {caught[0].message if caught else '?'}")
+    return found
+
+
 @pytest.fixture
 def seed_story(tmp_path: Path) -> Path:
     """A copy of the shipped story (places.yaml, seeds/ and the geocode cache if any)."""

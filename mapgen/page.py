@@ -1,0 +1,290 @@
+"""The page around the story: a folium Map that loads Leaflet and nothing else, its tiles,
+and the outline basemap under them.  One small class per feature, folium-plugin style, each
+declaring what it puts in the page.
+
+folium's Map links Leaflet, jQuery, Bootstrap, Font Awesome, glyphicons and awesome-markers
+from five CDNs.  mapgen's page uses only Leaflet (markers are inline SVG in DivIcons, popups
+and tooltips are :mod:`mapgen.elements`' SafePopup and SafeTooltip, lines and areas are
+Leaflet paths), so :class:`StandaloneMap` drops the rest and inlines Leaflet, or links it
+from the CDN when asked to (``cdn``) or when it cannot be had.
+
+Text that goes into the page as it is (Leaflet's code, the outlines) is a :class:`RawHTML`
+element: branca compiles ``Element(text)`` as a Jinja template, which such text must not be.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import dataclass
+
+import folium
+from branca.element import Element, Figure, MacroElement
+from folium.template import Template
+
+from . import assets, basemap
+
+#: Leaflet's own panes: tiles at 200, vectors at 400, markers at 600.  The outline pane
+#: sits below the tiles, so the tiles cover it wherever they load.
+BASEMAP_PANE = "mg-basemap"
+BASEMAP_Z_INDEX = 150
+#: Sea, land and borders of the outline basemap (OpenStreetMap's colours).
+SEA = "#aad3df"
+LAND = {"color": "#7d9cab", "weight": 0.8, "fillColor": "#f2efe9", "fillOpacity": 1}
+BORDERS = {"color": "#9a8f9e", "weight": 0.8, "dashArray": "4 2"}
+ATTRIBUTION = 'Outlines: <a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+
+
+class RawHTML(Element):
+    """HTML placed in the page exactly as given (never compiled as a template)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self._name = "RawHTML"
+        self.html = html
+
+    def render(self, **kwargs: object) -> str:
+        return self.html
+
+
+class StandaloneMap(folium.Map):
+    """A :class:`folium.Map` whose page loads Leaflet only: inline, or from the CDN.
+
+    ``leaflet`` is Leaflet's code to inline (see :func:`mapgen.assets.inline_leaflet`);
+    None links Leaflet 1.9.3 from folium's CDN, with its pinned hashes as ``integrity``.
+    ``L_DISABLE_3D = true`` is set before Leaflet loads: Leaflet reads it once, as it
+    starts, and without a GPU its 3D transforms make many markers very slow to draw
+    (folium's own ``disable_3d`` is emitted after Leaflet, too late).
+    """
+
+    default_js: list[tuple[str, str]] = []  # noqa: RUF012  (folium's interface)
+    default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+    # folium 0.20's Map template without its L_NO_TOUCH / L_DISABLE_3D block (emitted
+    # before Leaflet instead, see _head) and with ``$(document).ready`` (jQuery) replaced.
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <meta name="viewport" content="width=device-width,
+                initial-scale=1.0, maximum-scale=1.0, user-scalable=no" />
+            <style>
+                #{{ this.get_name() }} {
+                    position: {{this.position}};
+                    width: {{this.width[0]}}{{this.width[1]}};
+                    height: {{this.height[0]}}{{this.height[1]}};
+                    left: {{this.left[0]}}{{this.left[1]}};
+                    top: {{this.top[0]}}{{this.top[1]}};
+                }
+                .leaflet-container { font-size: {{this.font_size}}; }
+            </style>
+            <style>html, body { width: 100%; height: 100%; margin: 0; padding: 0; }</style>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map" id={{ this.get_name()|tojson }} ></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{this.options|tojavascript}}
+
+                }
+            );
+
+            {%- if this.control_scale %}
+            L.control.scale().addTo({{ this.get_name() }});
+            {%- endif %}
+
+            {%- if this.zoom_control_position %}
+            L.control.zoom( { position: {{ this.zoom_control|tojson }} } ).addTo({{ this.get_name() }});
+            {%- endif %}
+
+            {% if this.objects_to_stay_in_front %}
+            function objects_in_front() {
+                {%- for obj in this.objects_to_stay_in_front %}
+                    {{ obj.get_name() }}.bringToFront();
+                {%- endfor %}
+            };
+            {{ this.get_name() }}.on("overlayadd", objects_in_front);
+            window.addEventListener("DOMContentLoaded", objects_in_front);
+            {%- endif %}
+
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *args: object, leaflet: assets.Leaflet | None = None, **kwargs: object):
+        kwargs.setdefault("disable_3d", True)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.leaflet = leaflet
+
+    @property
+    def self_contained(self) -> bool:
+        """True if Leaflet is inlined, False if the page links it from the CDN."""
+        return self.leaflet is not None
+
+    def _head(self) -> str:
+        switches = self.global_switches
+        head = (
+            "<script>\n"
+            f"L_NO_TOUCH = {'true' if switches.no_touch else 'false'};\n"
+            f"L_DISABLE_3D = {'true' if switches.disable_3d else 'false'};\n"
+            "</script>\n"
+        )
+        if self.leaflet is None:
+            return head + assets.leaflet_cdn_tags()
+        return head + f"<script>\n{self.leaflet.js}</script>\n<style>\n{self.leaflet.css}</style>\n"
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), (
+            "You cannot render this Element if it is not in a Figure."
+        )
+        # First in <head> after the charset: the switches, then Leaflet, then the rest.
+        figure.header.add_child(RawHTML(self._head()), name="leaflet")
+        super().render(**kwargs)
+
+
+class OutlineBasemap(MacroElement):
+    """Land and country borders in a pane of their own, under the tiles; not interactive.
+
+    Also colours the map's background as sea, so that with no tiles at all the map shows
+    land, sea and borders.
+    """
+
+    def __init__(
+        self, outlines: basemap.Basemap, pane: str = BASEMAP_PANE, z_index: int = BASEMAP_Z_INDEX
+    ):
+        super().__init__()
+        self._name = "OutlineBasemap"
+        self.outlines = outlines
+        self.pane = pane
+        self.z_index = z_index
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), (
+            "You cannot render this Element if it is not in a Figure."
+        )
+        fmap, name, pane = self._parent.get_name(), self.get_name(), _json(self.pane)
+        figure.header.add_child(
+            RawHTML(f"<style>.folium-map.leaflet-container {{ background: {SEA}; }}</style>\n"),
+            name=f"{name}_css",
+        )
+        common = {"pane": self.pane, "interactive": False}
+        land = {**common, "style": LAND, "attribution": ATTRIBUTION}
+        borders = {**common, "style": BORDERS}
+        script = (
+            f"\n{fmap}.createPane({pane});\n"
+            f"{fmap}.getPane({pane}).style.zIndex = {int(self.z_index)};\n"
+            f"{fmap}.getPane({pane}).style.pointerEvents = 'none';\n"
+            f"var {name}_land = L.geoJSON(\n{self.outlines.land},\n{_json(land)}\n).addTo({fmap});\n"
+            f"var {name}_borders = L.geoJSON(\n{self.outlines.borders},\n{_json(borders)}\n)"
+            f".addTo({fmap});\n"
+        )
+        figure.script.add_child(RawHTML(script), name=name)
+
+
+class EmptyBaseLayer(folium.map.Layer):
+    """A base layer with nothing in it: choosing it hides the tiles (the outlines remain)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, show: bool = False):
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "EmptyBaseLayer"
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(", ", ": "))
+
+
+#: The tile layers offered in the layer control, the first shown: (name, URL template,
+#: attribution, subdomains, highest zoom).
+TILES: list[tuple[str, str, str, str, int]] = [
+    (
+        "OpenStreetMap",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        "abc",
+        19,
+    ),
+    (
+        "Light (CARTO Positron)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+        ' &copy; <a href="https://carto.com/attributions">CARTO</a>',
+        "abcd",
+        20,
+    ),
+]
+#: The base layer that shows the outlines alone.
+OUTLINE_ONLY = "Outline only (offline)"
+
+
+def add_base_layers(fmap: folium.Map, outlines: basemap.Basemap | None = None) -> None:
+    """The tile layers; with ``outlines``, the basemap under them and an outline-only choice."""
+    for index, (name, url, attribution, subdomains, max_zoom) in enumerate(TILES):
+        folium.TileLayer(
+            tiles=url,
+            attr=attribution,
+            name=name,
+            subdomains=subdomains,
+            max_zoom=max_zoom,
+            max_native_zoom=max_zoom,
+            overlay=False,
+            control=True,
+            show=index == 0,
+        ).add_to(fmap)
+    if outlines is not None:
+        EmptyBaseLayer(OUTLINE_ONLY).add_to(fmap)
+        fmap.add_child(OutlineBasemap(outlines))
+
+
+@dataclass(frozen=True)
+class PageAssets:
+    """What the page inlines: Leaflet, and the outline basemap's data (None: left out)."""
+
+    leaflet: assets.Leaflet | None
+    outlines: basemap.Basemap | None
+
+
+def page_assets(cdn: bool = False) -> PageAssets:
+    """Leaflet and the basemap from the asset cache (fetched once), or nothing with ``cdn``.
+
+    What cannot be had is left out with one :class:`~mapgen.assets.AssetWarning`: the page
+    then links Leaflet from the CDN, and has no outline basemap.
+    """
+    if cdn:
+        return PageAssets(None, None)
+    missing: list[str] = []
+    leaflet = outlines = None
+    try:
+        leaflet = assets.inline_leaflet(assets.fetch(assets.LEAFLET))
+    except (assets.AssetsUnavailable, ValueError) as exc:
+        missing.append(f"Leaflet is linked from the CDN, so the page needs the network ({exc})")
+    try:
+        atlas = assets.fetch(assets.WORLD_ATLAS)
+        outlines = basemap.from_topojson(atlas.files["countries-110m.json"])
+    except (assets.AssetsUnavailable, ValueError, KeyError) as exc:
+        missing.append(f"the page has no outline basemap ({exc})")
+    if missing:
+        warnings.warn(
+            "the map is not self-contained: "
+            + "; ".join(missing)
+            + f". Rebuild where npm or the network is available (files are cached in"
+            f" {assets.cache_dir()}), or pass --cdn to link Leaflet on purpose.",
+            assets.AssetWarning,
+            stacklevel=3,
+        )
+    return PageAssets(leaflet, outlines)
