@@ -1,0 +1,579 @@
+"""Online geocoding, all offline: geopy's real Nominatim class against a server on 127.0.0.1
+that answers like Nominatim's ``/search``, scripted per request.
+
+The server records when each request arrived, so the tests check what reached it: how many
+requests, their spacing (never two within a second), their parameters and user agent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from mapgen.errors import (
+    GeocoderBadAnswer,
+    GeocoderNotConfigured,
+    GeocoderOffline,
+    GeocoderRateLimit,
+    GeocoderRefused,
+    GeocoderServerError,
+    GeocoderTimeout,
+    StoryError,
+)
+from mapgen.geocode import CACHE_NAME, geocode_story
+from mapgen.model import Place, Pos, Story
+from mapgen.online import GeocoderSetting, make_geocoder, precision_of, user_agent
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2024, 5, 1)
+CONTACT = "desk@example.org"
+
+
+def pier(name: str = "Pier 33", lat: float = 43.1141, lon: float = 131.893) -> list[dict]:
+    """One Nominatim ``/search?format=json`` result, in the shape the service sends."""
+    return [
+        {
+            "place_id": 123456,
+            "licence": "Data © OpenStreetMap contributors, ODbL 1.0. http://osm.org/copyright",
+            "osm_type": "node",
+            "osm_id": 987654,
+            "lat": f"{lat}",
+            "lon": f"{lon}",
+            "class": "man_made",
+            "type": "pier",
+            "place_rank": 30,
+            "importance": 0.1,
+            "addresstype": "man_made",
+            "name": name,
+            "display_name": f"{name}, Vladivostok, Primorsky Krai, Russia",
+            "boundingbox": [f"{lat - 0.001}", f"{lat + 0.001}", f"{lon - 0.001}", f"{lon + 0.001}"],
+        }
+    ]
+
+
+@dataclass
+class Seen:
+    at: float
+    path: str
+    query: dict[str, list[str]]
+    agent: str
+
+
+@dataclass
+class Nominatim:
+    """The fake service: ``script`` is what to do for each request, in order (the last one
+    repeats): ``("json", data)``, ``("status", code, headers)``, ``("hang", seconds)``,
+    ``("raw", text)``."""
+
+    script: list[tuple] = field(default_factory=list)
+    seen: list[Seen] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def domain(self) -> str:
+        assert self.server is not None
+        return f"127.0.0.1:{self.server.server_address[1]}"
+
+    def spacing(self) -> list[float]:
+        times = [s.at for s in self.seen]
+        return [b - a for a, b in itertools.pairwise(times)]
+
+
+@pytest.fixture
+def nominatim():
+    fake = Nominatim()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # quiet
+            pass
+
+        def do_GET(self):
+            url = urlsplit(self.path)
+            fake.seen.append(
+                Seen(time.monotonic(), url.path, parse_qs(url.query), self.headers["User-Agent"])
+            )
+            step = fake.script[min(len(fake.seen), len(fake.script)) - 1]
+            kind = step[0]
+            if kind == "hang":
+                time.sleep(step[1])
+                kind, step = "json", ("json", [])
+            if kind == "json":
+                self._send(200, json.dumps(step[1]).encode(), {"Content-Type": "application/json"})
+            elif kind == "raw":
+                self._send(200, step[1].encode(), {"Content-Type": "application/json"})
+            else:
+                self._send(step[1], b'{"error": "no"}', dict(step[2]) if len(step) > 2 else {})
+
+        def _send(self, code, body, headers):
+            try:
+                self.send_response(code)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    fake.server = server
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake
+    server.shutdown()
+    server.server_close()
+
+
+def refused_domain() -> str:
+    """127.0.0.1 and a port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"127.0.0.1:{port}"
+
+
+def online(domain: str, *, retries: int = 1, timeout: float = 2.0, **kw):
+    setting = GeocoderSetting(
+        name="nominatim",
+        contact=CONTACT,
+        timeout=timeout,
+        retries=retries,
+        options={"domain": domain, "scheme": "http"},
+        **kw,
+    )
+    return make_geocoder(setting, backoff=0.05)
+
+
+def story(tmp_path: Path, *names: str) -> Story:
+    pos = lambda line: Pos("places.yaml", line, 5)  # noqa: E731
+    places = [
+        Place(id=f"p{i}", name=n, kind="military", pos=pos(i + 1), country="RU")
+        for i, n in enumerate(names)
+    ]
+    return Story("t", tmp_path / "places.yaml", [], places, [], [])
+
+
+def entries(tmp_path: Path) -> list[dict]:
+    path = tmp_path / CACHE_NAME
+    if not path.exists():
+        return []
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["entries"] or []
+
+
+def problems(err: pytest.ExceptionInfo) -> list[str]:
+    return [str(p) for p in err.value.problems]
+
+
+# ------------------------------------------------------------------ answers
+
+
+def test_success_is_spaced_identified_and_cached(tmp_path, nominatim):
+    nominatim.script = [("json", pier("Pier 33")), ("json", pier("Pier 34", 43.115, 131.894))]
+    geocoder = online(nominatim.domain)
+    geo = geocode_story(
+        story(tmp_path, "Pier 33", "Pier 34", "Vladivostok"), geocoder=geocoder, today=TODAY
+    )
+    assert len(nominatim.seen) == 2 == geocoder.requests  # Vladivostok: the gazetteer
+    assert all(gap >= 1.0 for gap in nominatim.spacing()), nominatim.spacing()
+    first = nominatim.seen[0]
+    assert first.path == "/search"
+    assert first.query["q"] == ["Pier 33"] and first.query["countrycodes"] == ["ru"]
+    assert first.query["format"] == ["json"]
+    assert (
+        first.agent == user_agent(CONTACT) and "mapgen/" in first.agent and CONTACT in first.agent
+    )
+    loc = geo.places["p0"]
+    assert (loc.lat, loc.lon, loc.precision, loc.geocoder) == (
+        43.1141,
+        131.893,
+        "point",
+        "nominatim",
+    )
+    assert loc.query == "Pier 33" and loc.address.startswith("Pier 33, Vladivostok")
+    assert [(e["query"], e["geocoder"]) for e in entries(tmp_path)] == [
+        ("Pier 33", "nominatim"),
+        ("Pier 34", "nominatim"),
+        ("Vladivostok", "gazetteer"),
+    ]
+    # A rebuild asks nobody.
+    again = geocode_story(
+        story(tmp_path, "Pier 33", "Pier 34", "Vladivostok"), geocoder=geocoder, today=TODAY
+    )
+    assert len(nominatim.seen) == 2 and again.places == geo.places
+
+
+def test_no_result_is_not_found_not_a_fault(tmp_path, nominatim):
+    nominatim.script = [("json", [])]
+    with pytest.raises(StoryError) as err:
+        geocode_story(story(tmp_path, "Pier 99"), geocoder=online(nominatim.domain), today=TODAY)
+    (line,) = problems(err)
+    assert "cannot find 'Pier 99' (country RU) in the offline gazetteer or nominatim" in line
+    assert len(nominatim.seen) == 1  # "nothing" is an answer: not retried
+    assert entries(tmp_path) == []
+
+
+def test_429_waits_what_retry_after_says(tmp_path, nominatim):
+    nominatim.script = [("status", 429, {"Retry-After": "2"}), ("json", pier())]
+    geocoder = online(nominatim.domain)
+    geo = geocode_story(story(tmp_path, "Pier 33"), geocoder=geocoder, today=TODAY)
+    assert len(nominatim.seen) == 2 == geocoder.requests
+    assert nominatim.spacing()[0] >= 2.0  # Retry-After, more than the 1 s spacing
+    assert geo.places["p0"].geocoder == "nominatim"
+    assert [e["query"] for e in entries(tmp_path)] == ["Pier 33"]
+
+
+def test_429_asking_too_long_a_wait_is_a_fault_at_once(tmp_path, nominatim):
+    nominatim.script = [("status", 429, {"Retry-After": "3600"})]
+    with pytest.raises(StoryError) as err:
+        geocode_story(
+            story(tmp_path, "Pier 33", "Vladivostok"),
+            geocoder=online(nominatim.domain, retries=3),
+            today=TODAY,
+        )
+    (line,) = problems(err)
+    assert line == (
+        "places.yaml:1:5: cannot look up 'Pier 33': nominatim: rate limited (HTTP 429):"
+        " the service asks to wait 3600 s; try again later"
+    )
+    assert len(nominatim.seen) == 1
+    assert [e["query"] for e in entries(tmp_path)] == ["Vladivostok"]  # offline answers kept
+
+
+@pytest.mark.parametrize(
+    ("script", "fault", "message", "requests"),
+    [
+        ([("status", 500)], GeocoderServerError, "server error (HTTP 500), on 2 tries", 2),
+        ([("status", 429)], GeocoderRateLimit, "rate limited (HTTP 429), on 2 tries", 2),
+        ([("status", 503)], GeocoderServerError, "server error (HTTP 503), on 2 tries", 2),
+        (
+            [("raw", '[{"lat": "43.1", "lon": ')],
+            GeocoderBadAnswer,
+            "unexpected answer (not valid JSON)",
+            1,
+        ),
+        ([("status", 403)], GeocoderRefused, "refused the request (HTTP 403)", 1),
+        ([("status", 401)], GeocoderRefused, "refused the request (HTTP 401)", 1),
+    ],
+)
+def test_server_faults(tmp_path, nominatim, script, fault, message, requests):
+    nominatim.script = script
+    geocoder = online(nominatim.domain)
+    with pytest.raises(fault) as err:
+        geocoder.geocode("Pier 33")
+    assert message in str(err.value) and "\n" not in str(err.value)
+    assert str(err.value).startswith("nominatim: ")
+    assert len(nominatim.seen) == requests == geocoder.requests
+    assert all(gap >= 1.0 for gap in nominatim.spacing())
+
+
+def test_a_hang_past_the_timeout(tmp_path, nominatim):
+    nominatim.script = [("hang", 1.6)]
+    geocoder = online(nominatim.domain, timeout=0.5, retries=1)
+    with pytest.raises(GeocoderTimeout, match=r"^nominatim: no answer within 0.5 s, on 2 tries$"):
+        geocoder.geocode("Pier 33")
+    assert len(nominatim.seen) == 2 == geocoder.requests
+    assert all(gap >= 1.0 for gap in nominatim.spacing())
+
+
+def test_connection_refused(tmp_path):
+    geocoder = online(refused_domain(), retries=1)
+    with pytest.raises(
+        GeocoderOffline, match=r"^nominatim: cannot reach it \(connection refused\), on 2 tries$"
+    ):
+        geocoder.geocode("Pier 33")
+    assert geocoder.requests == 2  # geopy's own adapter retries are off: these are all
+
+
+def test_after_a_fault_the_rest_is_not_asked_and_offline_answers_stay(tmp_path, nominatim):
+    nominatim.script = [("status", 500)]
+    with pytest.raises(StoryError) as err:
+        geocode_story(
+            story(tmp_path, "Pier 33", "Vladivostok", "Pier 34"),
+            geocoder=online(nominatim.domain, retries=1),
+            today=TODAY,
+        )
+    assert problems(err) == [
+        "places.yaml:1:5: cannot look up 'Pier 33': nominatim: server error (HTTP 500), on 2 tries",
+        "places.yaml:3:5: 'Pier 34' was not looked up: nominatim: server error (HTTP 500),"
+        " on 2 tries",
+    ]
+    assert len(nominatim.seen) == 2  # two tries for Pier 33, none for Pier 34
+    assert [e["query"] for e in entries(tmp_path)] == ["Vladivostok"]  # the offline answer
+
+
+def test_down_geocoder_does_not_stop_a_warm_or_offline_build(tmp_path):
+    s = story(tmp_path, "Vladivostok", "Ussuriysk")
+    down = online(refused_domain())
+    geo = geocode_story(s, geocoder=down, today=TODAY)  # the gazetteer knows both
+    assert down.requests == 0 and set(geo.places) == {"p0", "p1"}
+    (tmp_path / CACHE_NAME).write_text(
+        (tmp_path / CACHE_NAME).read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    geo2 = geocode_story(s, geocoder=down, online_first=True, today=TODAY)
+    assert geo2.places == geo.places and down.requests == 0  # the cache answered first
+
+
+def test_online_first_fault_falls_back_with_a_warning(tmp_path):
+    down = online(refused_domain(), retries=0)
+    warnings: list = []
+    geo = geocode_story(
+        story(tmp_path, "Vladivostok"),
+        geocoder=down,
+        online_first=True,
+        today=TODAY,
+        warnings=warnings,
+    )
+    assert geo.places["p0"].geocoder == "gazetteer"
+    assert [str(w) for w in warnings] == [
+        "places.yaml:1:5: cannot look up 'Vladivostok': nominatim: cannot reach it"
+        " (connection refused), on 1 tries; used the offline gazetteer's answer"
+    ]
+
+
+def test_refresh_keeps_the_cached_answer_when_the_service_is_down(tmp_path, nominatim):
+    nominatim.script = [("json", pier())]
+    s = story(tmp_path, "Pier 33")
+    geocode_story(s, geocoder=online(nominatim.domain), today=TODAY)
+    before = (tmp_path / CACHE_NAME).read_text(encoding="utf-8")
+    warnings: list = []
+    geo = geocode_story(
+        s,
+        geocoder=online(refused_domain(), retries=0),
+        online_first=True,
+        refresh=True,
+        today=dt.date(2030, 1, 1),
+        warnings=warnings,
+    )
+    assert geo.places["p0"].geocoder == "nominatim"
+    assert "kept the cached answer" in str(warnings[0])
+    assert (tmp_path / CACHE_NAME).read_text(encoding="utf-8") == before
+
+
+# ------------------------------------------------------------------ configuration
+
+
+def test_configuration_faults(monkeypatch):
+    monkeypatch.delenv("MAPGEN_CONTACT", raising=False)
+    with pytest.raises(GeocoderNotConfigured, match="usage policy asks who is calling"):
+        make_geocoder(GeocoderSetting(name="nominatim"))
+    with pytest.raises(GeocoderNotConfigured, match="did you mean 'nominatim'"):
+        make_geocoder(GeocoderSetting(name="nominatm"))
+    with pytest.raises(GeocoderNotConfigured, match="environment variable MY_KEY"):
+        make_geocoder(GeocoderSetting(name="opencage", api_key_env="MY_KEY"), environ={})
+    with pytest.raises(GeocoderNotConfigured, match=r"never write it in places\.yaml"):
+        make_geocoder(GeocoderSetting(name="opencage", options={"api_key": "s3cret"}))
+    keyed = make_geocoder(
+        GeocoderSetting(name="opencage", api_key_env="MY_KEY"), environ={"MY_KEY": "k"}
+    )
+    assert keyed.geocoder.api_key == "k" and keyed.min_delay == 0
+    monkeypatch.setenv("MAPGEN_CONTACT", CONTACT)
+    polite = make_geocoder(GeocoderSetting(name="nominatim", min_delay=0.2))
+    assert polite.min_delay == 1.0  # never faster than Nominatim's policy
+    assert polite.geocoder.headers["User-Agent"] == user_agent(CONTACT)
+
+
+def test_missing_setup_is_a_fault_only_when_a_place_needs_it(tmp_path, monkeypatch):
+    """A story naming a keyed geocoder builds from its cache and the gazetteer where the
+    key is not set; the first place that needs the geocoder reports the fault."""
+    from mapgen.online import LazyGeocoder
+
+    monkeypatch.delenv("NO_SUCH_KEY", raising=False)
+    lazy = LazyGeocoder(GeocoderSetting(name="opencage", api_key_env="NO_SUCH_KEY"))
+    geocode_story(story(tmp_path, "Vladivostok"), geocoder=lazy, today=TODAY)
+    with pytest.raises(StoryError, match="NO_SUCH_KEY"):
+        geocode_story(story(tmp_path, "Pier 33"), geocoder=lazy, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("raw", "precision"),
+    [
+        ({"place_rank": 4}, "country"),
+        ({"place_rank": 8}, "region"),
+        ({"place_rank": 16}, "city"),
+        ({"place_rank": 22}, "approximate"),
+        ({"place_rank": 30}, "point"),
+        ({"boundingbox": ["40", "50", "120", "135"]}, "country"),
+        ({"boundingbox": ["43.0", "43.3", "131.7", "132.1"]}, "city"),
+        ({"boundingbox": ["43.110", "43.111", "131.89", "131.891"]}, "point"),
+        ({}, "approximate"),
+    ],
+)
+def test_precision_of_answers(raw, precision):
+    from geopy.location import Location
+
+    assert precision_of(Location("x", (1.0, 2.0), raw)) == precision
+
+
+# ------------------------------------------------------------------ the command line
+
+
+def write_story(folder: Path, domain: str, names: list[str]) -> None:
+    (folder / "seeds").mkdir(parents=True)
+    (folder / "seeds" / "a.txt").write_text(" ".join(names), encoding="utf-8")
+    lines = [
+        "title: t",
+        "geocoder:",
+        "  name: nominatim",
+        f"  contact: {CONTACT}",
+        "  retries: 0",
+        f"  options: {{domain: '{domain}', scheme: http}}",
+        "sources:",
+        "  - {id: a, file: seeds/a.txt, title: A}",
+        "places:",
+    ]
+    for i, name in enumerate(names):
+        lines += [
+            f"  - id: p{i}",
+            f"    name: {name}",
+            "    kind: site",
+            "    country: RU",
+            f"    quotes: [{{source: a, text: {name}}}]",
+        ]
+    (folder / "places.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def mapgen(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mapgen", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+        timeout=120,
+        **kw,
+    )
+
+
+def test_cli_geocode_fills_the_cache(tmp_path, nominatim):
+    nominatim.script = [("json", pier("Pier 33")), ("json", pier("Pier 34"))]
+    write_story(tmp_path, nominatim.domain, ["Pier 33", "Pier 34", "Vladivostok"])
+    out = mapgen("geocode", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().endswith(
+        "3 lookups: 2 nominatim, 1 gazetteer (2 requests to nominatim)"
+    )
+    assert len(entries(tmp_path)) == 3
+    again = mapgen("geocode", str(tmp_path), "--offline")
+    assert again.stdout.strip().endswith("3 lookups: 3 cache") and len(nominatim.seen) == 2
+    # --offline: a place only the online geocoder knows is then an error.
+    write_story(tmp_path / "more", nominatim.domain, ["Pier 35"])
+    off = mapgen("build", str(tmp_path / "more"), "--offline")
+    assert off.returncode == 2 and "cannot find 'Pier 35' (country RU)" in off.stderr
+    assert "Traceback" not in off.stderr and len(nominatim.seen) == 2
+
+
+def test_cli_fault_is_one_line_and_the_map_needs_the_place(tmp_path):
+    write_story(tmp_path, refused_domain(), ["Pier 33", "Vladivostok"])
+    out = mapgen("build", str(tmp_path))
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert (
+        "places.yaml:10:5: cannot look up 'Pier 33': nominatim: cannot reach it"
+        " (connection refused), on 1 tries"
+    ) in out.stderr
+    assert [e["query"] for e in entries(tmp_path)] == ["Vladivostok"]
+
+
+def test_cli_unknown_geocoder_name(tmp_path):
+    write_story(tmp_path, "127.0.0.1:9", ["Vladivostok"])
+    out = mapgen("build", str(tmp_path), "--geocoder", "nominatm")
+    assert out.returncode == 2 and "did you mean 'nominatim'" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_ctrl_c_keeps_the_answers_so_far(tmp_path, nominatim):
+    names = [f"Pier {n}" for n in range(40, 46)]
+    nominatim.script = [("json", pier(n)) for n in names]
+    write_story(tmp_path, nominatim.domain, names)
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mapgen", "geocode", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while len(nominatim.seen) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the third answer arrives and is saved
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrupted: the answers found so far are saved" in err and "Traceback" not in err
+    saved = [e["query"] for e in entries(tmp_path)]
+    assert saved == names[: len(saved)] and len(saved) >= 3
+    assert len(nominatim.seen) < len(names)
+    assert not list(tmp_path.glob(".*.tmp"))  # no half-written file left
+
+
+# ------------------------------------------------------------------ places.yaml
+
+
+def test_the_geocoder_setting_and_feature_hints_in_places_yaml(tmp_path):
+    from mapgen.load import load_story
+
+    write_story(tmp_path, "127.0.0.1:9", ["Vladivostok"])
+    text = (tmp_path / "places.yaml").read_text(encoding="utf-8")
+    text = text.replace("    kind: site\n", "    kind: site\n    feature: city\n")
+    (tmp_path / "places.yaml").write_text(text, encoding="utf-8")
+    loaded = load_story(tmp_path)
+    assert loaded.geocoder == GeocoderSetting(
+        name="nominatim",
+        contact=CONTACT,
+        retries=0,
+        options={"domain": "127.0.0.1:9", "scheme": "http"},
+    )
+    assert loaded.places[0].feature == "city"
+    short = text.replace(
+        text[text.index("geocoder:") : text.index("sources:")], "geocoder: Photon\n"
+    )
+    (tmp_path / "places.yaml").write_text(short, encoding="utf-8")
+    assert load_story(tmp_path).geocoder == GeocoderSetting(name="photon")
+
+
+def test_the_geocoder_setting_refuses_keys_and_unknown_services(tmp_path):
+    from mapgen.load import load_story
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("Vladivostok", encoding="utf-8")
+    (tmp_path / "places.yaml").write_text(
+        "title: t\n"
+        "geocoder:\n"
+        "  name: nominatm\n"
+        "  api_key_env: sk-12345-abc\n"
+        "  options: {api_key: s3cret}\n"
+        "sources: [{id: a, file: seeds/a.txt, title: A}]\n"
+        "places:\n"
+        "  - {id: v, name: Vladivostok, kind: city, feature: town,"
+        " quotes: [{source: a, text: Vladivostok}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(StoryError) as err:
+        load_story(tmp_path)
+    lines = [str(p).replace(f"{tmp_path}/", "") for p in err.value.problems]
+    assert lines[0].startswith(
+        "places.yaml:3:9: name: unknown geocoder 'nominatm'; did you mean 'nominatim'?"
+    )
+    assert lines[1].startswith("places.yaml:4:16: api_key_env is the name of the environment")
+    assert lines[2].startswith("places.yaml:5:13: options: `api_key` is a secret: never write")
+    assert lines[3] == (
+        "places.yaml:8:53: feature: unknown value 'town'; expected one of: city, capital, country"
+    )
