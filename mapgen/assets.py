@@ -215,12 +215,29 @@ def _store(target: Path, data: bytes, reasons: list[str]) -> None:
         reasons.append(f"cache: cannot write {target}: {exc.strerror or exc}")
 
 
+#: npm's own retries take 70 s to give up when offline; one quick retry is enough.
+_NPM_RETRIES = (
+    "--fetch-retries=1",
+    "--fetch-retry-mintimeout=1000",
+    "--fetch-retry-maxtimeout=4000",
+)
+
+
 def _npm_pack(npm: str, package: Package, paths: list[str]) -> dict[str, bytes]:
     """The wanted files out of the package's published tarball, read without extracting it."""
     env = dict(os.environ, NPM_CONFIG_UPDATE_NOTIFIER="false", NPM_CONFIG_FUND="false")
     with tempfile.TemporaryDirectory(prefix="mapgen-npm-") as tmp:
         done = subprocess.run(
-            [npm, "pack", package.spec, "--json", "--ignore-scripts", "--pack-destination", tmp],
+            [
+                npm,
+                "pack",
+                package.spec,
+                "--json",
+                "--ignore-scripts",
+                "--pack-destination",
+                tmp,
+                *_NPM_RETRIES,
+            ],
             cwd=tmp,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -229,12 +246,22 @@ def _npm_pack(npm: str, package: Package, paths: list[str]) -> dict[str, bytes]:
             check=False,
         )
         if done.returncode != 0:
-            lines = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()
-            raise ValueError(f"npm pack {package.spec} failed: {lines[-1] if lines else done}")
+            raise ValueError(f"npm pack {package.spec} failed: {_npm_error(done.stderr)}")
         tarballs = sorted(Path(tmp).glob("*.tgz"))
         if len(tarballs) != 1:
             raise ValueError(f"npm pack {package.spec} left {len(tarballs)} tarballs")
         return read_tarball(tarballs[0], paths)
+
+
+def _npm_error(stderr: bytes) -> str:
+    """The telling line of npm's error output (the reason, not the log file's name)."""
+    lines = [
+        line.removeprefix("npm error").removeprefix("npm ERR!").strip()
+        for line in stderr.decode("utf-8", "replace").splitlines()
+    ]
+    lines = [line for line in lines if line and "complete log of this run" not in line]
+    telling = [line for line in lines if "reason:" in line or line.startswith("404")]
+    return (telling or lines or ["no message"])[0]
 
 
 def read_tarball(tarball: str | os.PathLike[str], paths: list[str]) -> dict[str, bytes]:

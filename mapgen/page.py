@@ -273,11 +273,15 @@ def page_assets(cdn: bool = False) -> PageAssets:
         leaflet = assets.inline_leaflet(assets.fetch(assets.LEAFLET))
     except (assets.AssetsUnavailable, ValueError) as exc:
         missing.append(f"Leaflet is linked from the CDN, so the page needs the network ({exc})")
-    try:
-        atlas = assets.fetch(assets.WORLD_ATLAS)
-        outlines = basemap.from_topojson(atlas.files["countries-110m.json"])
-    except (assets.AssetsUnavailable, ValueError, KeyError) as exc:
-        missing.append(f"the page has no outline basemap ({exc})")
+    if leaflet is None:
+        # Whatever kept Leaflet away would keep the basemap away too: do not wait twice.
+        missing.append("the page has no outline basemap")
+    else:
+        try:
+            atlas = assets.fetch(assets.WORLD_ATLAS)
+            outlines = basemap.from_topojson(atlas.files["countries-110m.json"])
+        except (assets.AssetsUnavailable, ValueError, KeyError) as exc:
+            missing.append(f"the page has no outline basemap ({exc})")
     if missing:
         warnings.warn(
             "the map is not self-contained: "

@@ -17,6 +17,7 @@ import socket
 import sys
 import tarfile
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,6 +232,33 @@ def test_npm_then_cdn_for_what_npm_lacked(cdn, tmp_path):
         "dist/leaflet.css": "cdn",
         "dist/images/layers.png": "cdn",
     }
+
+
+def test_a_failing_npm_is_reported_by_its_reason(tmp_path):
+    script = tmp_path / "npm"
+    script.write_text(
+        f"#!{sys.executable}\n"
+        "import sys\n"
+        "sys.stderr.write('npm error code E404\\nnpm error 404 Not Found - fakeleaf\\n'\n"
+        "                 'npm error A complete log of this run can be found in: /x.log\\n')\n"
+        "sys.exit(1)\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    with pytest.raises(AssetsUnavailable) as caught:
+        assets.fetch(FAKE, cache=tmp_path / "cache", npm=str(script), cdn_base="")
+    assert "npm: npm pack fakeleaf@0.0.1 failed: 404 Not Found - fakeleaf" in caught.value.reasons
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
+def test_real_npm_gives_up_quickly_when_the_registry_is_out_of_reach(tmp_path, monkeypatch):
+    monkeypatch.setenv("NPM_CONFIG_REGISTRY", closed_port_url() + "/")
+    monkeypatch.setenv("NPM_CONFIG_CACHE", str(tmp_path / "npm-cache"))
+    started = time.monotonic()
+    with pytest.raises(AssetsUnavailable) as caught:
+        assets.fetch(assets.LEAFLET, cache=tmp_path / "cache", cdn_base="")
+    assert time.monotonic() - started < 30  # npm's default retries take 70 s
+    assert any("ECONNREFUSED" in r for r in caught.value.reasons), caught.value.reasons
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
