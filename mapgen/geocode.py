@@ -537,8 +537,9 @@ class _Resolver:
         if weak:
             only = weak[0]
             return (
-                f"cannot find {asked} in {where}: only {only.describe()} has it as a weak"
-                f" alternate name (a romanisation or a code), not enough to place it there;"
+                f"cannot find {asked} in {where}: the only match is a weak alternate name (a"
+                f" romanisation or a code) of {replace(only, match='name').describe()}, not"
+                " enough to place it there;"
                 f" if you mean {only.name}, write `{'name' if inline else 'query'}: {only.name}`,"
                 " otherwise add `coords: [lat, lon]`"
             )

