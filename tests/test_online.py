@@ -578,3 +578,35 @@ def test_the_geocoder_setting_refuses_keys_and_unknown_services(tmp_path):
     assert lines[3] == (
         "places.yaml:8:53: feature: unknown value 'town'; expected one of: city, capital, country"
     )
+
+
+def test_two_runs_at_once_keep_each_others_answers(tmp_path):
+    """Two ``mapgen geocode`` processes on two stories in one folder, at the same time: the
+    cache ends with the answers of both (each saves under the folder lock and merges)."""
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("x", encoding="utf-8")
+    groups = {
+        "a": ["Vladivostok", "Ussuriysk", "Nakhodka", "Khabarovsk"],
+        "b": ["Pyongyang", "Wonsan", "Nampo", "Kaesong"],
+    }
+    for name, places in groups.items():
+        lines = ["title: t", "sources: [{id: a, file: seeds/a.txt, title: A}]", "places:"]
+        lines += [
+            f"  - {{id: p{i}, name: {p}, kind: site, quotes: [{{source: a, text: x}}]}}"
+            for i, p in enumerate(places)
+        ]
+        (tmp_path / f"{name}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mapgen", "geocode", str(tmp_path / f"{name}.yaml")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in groups
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    assert sorted(e["query"] for e in entries(tmp_path)) == sorted(groups["a"] + groups["b"])
