@@ -28,7 +28,13 @@ class SafePopup(MacroElement):
         super().__init__()
         self._name = "SafePopup"
         self.html = html
-        self.options = {"maxWidth": max_width, "className": "mg-popup-wrap"}
+        # Keep an opened popup clear of the title (top) and the layer control (right).
+        self.options = {
+            "maxWidth": max_width,
+            "className": "mg-popup-wrap",
+            "autoPanPaddingTopLeft": [20, 140],
+            "autoPanPaddingBottomRight": [260, 30],
+        }
 
 
 class SafeTooltip(MacroElement):

@@ -340,7 +340,7 @@ PAGE_CSS = """
   padding: 6px 14px; text-align: center; }
 #mg-title h1 { font-size: 17px; margin: 2px 0; }
 #mg-title p { margin: 2px 0 4px; font-size: 12px; color: #444; }
-#mg-legend { bottom: 28px; left: 10px; padding: 6px 10px; max-width: 240px; }
+#mg-legend { bottom: 44px; left: 10px; padding: 6px 10px; max-width: 240px; }
 #mg-legend h2 { font-size: 13px; margin: 2px 0 4px; }
 #mg-legend ul { list-style: none; margin: 0; padding: 0; }
 #mg-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }

@@ -1,0 +1,233 @@
+"""The page in a real browser: Debian's Chromium, driven by Playwright, from file://.
+
+Every request the page makes is recorded.  Tile requests are answered with a blank tile
+(this machine has no network, and a reader offline has none either); any other request
+off the page's own file is a failure.  In CI (``CI=true``) a missing browser fails the
+tests instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+import mapgen
+
+from .conftest import PAYLOADS
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("MAPGEN_CHROMIUM", "/usr/bin/chromium")
+TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com")
+BLANK_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require_browser() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:  # pragma: no cover - the test extra installs it
+        message = "playwright is not installed (pip install -e '.[test]')"
+    else:
+        if Path(CHROMIUM).exists():
+            return
+        message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Visit:
+    """A page opened from disk, with what it asked for and complained about."""
+
+    page: object
+    tiles: list[str] = field(default_factory=list)
+    offsite: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def open_popup(page, marker) -> str:
+    """Zoom in on a marker as a reader would, click it, and read its popup.
+
+    At the first view some pins overlap (Pier 33 is 2 km from Vladivostok's centre); close
+    up each stands alone.  The popup must open clear of the title, and close again.
+    """
+    marker.evaluate(
+        f"""el => {{
+            const map = {MAP};
+            map.eachLayer(l => {{
+                if (l.getElement && l.getElement() === el) map.setView(l.getLatLng(), 13, {{animate: false}});
+            }});
+        }}"""
+    )
+    marker.click()
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible")
+    page.wait_for_timeout(350)  # the auto-pan
+    box, title = popup.bounding_box(), page.locator("#mg-title").bounding_box()
+    clear = (
+        box["y"] >= title["y"] + title["height"]
+        or box["x"] >= title["x"] + title["width"]
+        or box["x"] + box["width"] <= title["x"]
+    )
+    assert clear, "the popup opened under the title"
+    shown = " ".join(popup.inner_text().split())
+    page.locator(".leaflet-popup-close-button").last.click()
+    popup.wait_for(state="detached")
+    return shown
+
+
+def open_page(browser, html: Path) -> Visit:
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    visit = Visit(page)
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("file:", "data:", "blob:")):
+            return r.continue_()
+        host = urlsplit(url).hostname or ""
+        if host.endswith(TILE_HOSTS):
+            visit.tiles.append(url)
+            return r.fulfill(status=200, content_type="image/png", body=BLANK_PNG)
+        visit.offsite.append(url)
+        return r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: m.type == "error" and visit.errors.append(m.text))
+    page.on("pageerror", lambda e: visit.errors.append(str(e)))
+    page.on("dialog", lambda d: (visit.dialogs.append(d.message), d.dismiss()))
+    page.goto(html.as_uri())
+    page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
+    page.wait_for_timeout(300)
+    return visit
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory) -> mapgen.pipeline.BuildResult:
+    story = tmp_path_factory.mktemp("seed")
+    shutil.copy(ROOT / "places.yaml", story / "places.yaml")
+    shutil.copytree(ROOT / "seeds", story / "seeds")
+    shutil.copy(ROOT / "geocode-cache.yaml", story / "geocode-cache.yaml")
+    return mapgen.build(story)
+
+
+@pytest.fixture
+def seed_visit(browser, seed_build) -> Iterator[Visit]:
+    visit = open_page(browser, seed_build.html)
+    yield visit
+    visit.page.context.close()
+
+
+def test_no_errors_and_no_request_off_the_page_but_tiles(seed_visit):
+    assert seed_visit.errors == []
+    assert seed_visit.offsite == []
+    assert seed_visit.tiles, "the default tile layer should have asked for tiles"
+
+
+def test_as_many_markers_lines_and_areas_as_the_story(seed_visit, seed_build):
+    story = seed_build.story.story
+    page = seed_visit.page
+    assert page.locator(".leaflet-marker-icon.mg-pin").count() == len(story.places)
+    assert page.locator("path.mg-route").count() == len(story.routes)
+    assert page.locator("path.mg-area").count() == len(story.areas)
+
+
+def test_each_marker_opens_its_popup_with_verbatim_quotes(seed_visit, seed_build):
+    geo = seed_build.story
+    story = geo.story
+    page = seed_visit.page
+    quotes = mapgen.render.Quotes(story)
+    pins = page.locator(".leaflet-marker-icon.mg-pin")
+    seen = set()
+    for i in range(pins.count()):
+        shown = open_popup(page, pins.nth(i))
+        place = next(p for p in story.places if shown.startswith(p.name))
+        seen.add(place.id)
+        for quote in place.quotes:
+            verbatim = quotes.verbatim(quote)
+            assert verbatim.words in shown
+            assert verbatim.source_title in shown
+    assert seen == {p.id for p in story.places}
+
+
+def test_route_and_area_popups_open(seed_visit):
+    page = seed_visit.page
+    page.locator("path.mg-area").first.click(force=True)
+    assert page.locator(".leaflet-popup-content").last.is_visible()
+
+
+def test_layer_control_hides_and_shows_a_kind(seed_visit):
+    page = seed_visit.page
+    capitals = page.locator(".leaflet-marker-icon.mg-capital")
+    before = capitals.count()
+    assert before > 0
+    box = page.locator(".leaflet-control-layers-overlays label", has_text="Capital city")
+    box.locator("input").uncheck()
+    assert capitals.count() == 0
+    box.locator("input").check()
+    assert capitals.count() == before
+
+
+def test_legend_and_title_are_visible(seed_visit):
+    page = seed_visit.page
+    assert page.locator("#mg-legend").is_visible()
+    assert page.locator("#mg-title").is_visible()
+    assert "Military site" in page.locator("#mg-legend").inner_text()
+
+
+def test_hostile_story_shows_payloads_as_text_and_runs_nothing(browser, hostile_story, tmp_path):
+    result = mapgen.build(hostile_story, tmp_path / "out")
+    visit = open_page(browser, result.html)
+    page = visit.page
+    try:
+        assert page.evaluate("window.__pwned") is None
+        assert visit.dialogs == [] and visit.errors == [] and visit.offsite == []
+        assert page.locator("img[src=x]").count() == 0
+        pins = page.locator(".leaflet-marker-icon.mg-pin")
+        assert pins.count() == len(PAYLOADS)
+        shown = [open_popup(page, pins.nth(i)) for i in range(pins.count())]
+        for payload in PAYLOADS:  # each is a place's name: its popup starts with it
+            assert any(text.startswith(" ".join(payload.split())) for text in shown), payload
+        assert page.evaluate("window.__pwned") is None
+        assert "</title><script>" in page.locator("#mg-title").inner_text()
+    finally:
+        page.context.close()
+
+
+def test_screenshot(seed_visit, tmp_path):
+    shot = tmp_path / "map.png"
+    seed_visit.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
