@@ -16,6 +16,7 @@ from . import pipeline
 from .assets import AssetWarning
 from .errors import MapgenError, StoryError
 from .geocli import geocode_command, online_options
+from .watch import watch_command
 
 STORY_ERROR = 2
 OTHER_ERROR = 1
@@ -98,3 +99,4 @@ def check(path: Path) -> None:
 
 
 main.add_command(geocode_command)
+main.add_command(watch_command)

@@ -1,7 +1,8 @@
 """The pipeline, as a library: places.yaml -> Story -> GeocodedStory -> folium.Map -> files.
 
 Each step is a function a notebook user can call on its own; :func:`build` runs them all
-and writes nothing until everything has been rendered to memory.
+and writes nothing until everything has been rendered to memory.  :class:`Builder` is the
+same build kept alive between runs (``mapgen watch``): what did not change stays in memory.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ import folium
 
 from . import geojson
 from .errors import OutputError, Problem, StoryError
-from .fsutil import atomic_write
+from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
-from .geocode import GeocodeCache, geocode_story
-from .load import load_story
+from .geocode import CACHE_NAME, GeocodeCache, geocode_story
+from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
 from .render import build_map
 from .sources import verify_quotes
@@ -73,54 +74,143 @@ def build(
     """Build ``map.html`` and ``map.geojson`` for the story at ``path``.
 
     ``output`` defaults to the story's ``output/`` folder.  Both files are rendered first and
-    then each replaced atomically, so a failed build leaves the previous map as it was.
+    then each replaced atomically, so a failed build leaves the previous map as it was, and
+    a build killed at any point leaves each file either old or new, whole.  Two builds at
+    once take turns writing (a lock on the output folder), and the temporary files a killed
+    build left beside the files are removed before they are written again.
 
     The page inlines Leaflet, the one script it needs, so it opens from disk with no network
     (only the map tiles come from the network, and the outline basemap stands in for them).
     ``cdn`` links Leaflet from the CDN instead; so does a build that cannot get Leaflet (no
     cached copy, no ``npm``, no network), with an :class:`~mapgen.assets.AssetWarning`.
     """
-    geo = _prepare(path, save=True)
-    fmap = build_map(geo, cdn=cdn)
-    page = fmap.get_root().render()
-    data = geojson.dumps(geojson.to_geojson(geo))
-    out = Path(output) if output is not None else geo.story.root / DEFAULT_OUTPUT
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        html_path, geojson_path = out / "map.html", out / "map.geojson"
-        atomic_write(html_path, page)
-        atomic_write(geojson_path, data)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
-    return BuildResult(geo, html_path, geojson_path, self_contained=fmap.self_contained)
+    return Builder(path, output, cdn=cdn).build()
 
 
 def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:
     """Validate, verify quotes and resolve every place, writing nothing."""
-    return _prepare(path, save=False)
-
-
-def _prepare(path: str | os.PathLike[str], *, save: bool) -> GeocodedStory:
-    """Load, verify and geocode, reporting quote and place problems together.
-
-    A story whose structure is wrong stops at loading; otherwise a missing quote and an
-    unknown place are fixed in one round, not two.
-    """
-    story = load_story(path)
-    problems: list[Problem] = []
-    try:
-        verify_quotes(story)
-    except StoryError as exc:
-        problems += exc.problems
-    try:
-        geo = geocode(story, save=save)
-    except StoryError as exc:
-        problems += exc.problems
-    if problems:
-        raise StoryError(sorted(problems, key=_where))
-    return geo
+    return Builder(path).check()
 
 
 def _where(problem: Problem) -> tuple[str, int, int]:
     pos = problem.pos
     return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
+
+
+class Builder:
+    """One story built again and again, keeping in memory what did not change.
+
+    ``mapgen build`` makes one for a single build; ``mapgen watch`` keeps one for the whole
+    session.  Between builds it keeps the gazetteer (and the process keeps its city index),
+    the story's geocode cache (read again only when the file changed on disk, so only new or
+    changed queries are geocoded), and each article's folding (:func:`mapgen.sources.fold`
+    is cached by text).  Each :meth:`build` reads ``places.yaml`` and the articles again:
+    they are what the user edits.
+
+    :meth:`build` writes like :func:`build`: rendered in memory first, then each file
+    replaced atomically, under a lock on the output folder, after removing what a killed
+    build left there; a failed build raises and leaves the previous files as they were.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] = ".",
+        output: str | os.PathLike[str] | None = None,
+        *,
+        cdn: bool = False,
+        gazetteer: Gazetteer | None = None,
+    ):
+        self.path = Path(path)
+        #: The story file: ``path`` itself, or ``places.yaml`` in it.
+        self.story_file = self.path / STORY_FILE if self.path.is_dir() else self.path
+        #: The story folder: the articles and the geocode cache are found from here.
+        self.root = self.story_file.resolve().parent
+        #: Where map.html and map.geojson go.
+        self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
+        self.cdn = cdn
+        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
+        #: The story as last loaded (even if a later step failed), and the last build.
+        self.story: Story | None = None
+        self.last: BuildResult | None = None
+        #: How many builds wrote the map.
+        self.builds = 0
+        self._cache: GeocodeCache | None = None
+
+    @property
+    def html_path(self) -> Path:
+        return self.output / "map.html"
+
+    @property
+    def geojson_path(self) -> Path:
+        return self.output / "map.geojson"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.root / CACHE_NAME
+
+    def sources(self) -> list[Path]:
+        """The article files the story last loaded names."""
+        story = self.story
+        return [story.root / source.file for source in story.sources] if story else []
+
+    def cache_changed(self) -> bool:
+        """Whether the geocode cache file differs from the one in memory (not this
+        builder's own writes: another build's, or a person's)."""
+        return self._cache is None or self._cache.stale()
+
+    def prepare(self, *, save: bool = True) -> GeocodedStory:
+        """Load, verify and geocode, reporting quote and place problems together.
+
+        A story whose structure is wrong stops at loading; otherwise a missing quote and an
+        unknown place are fixed in one round, not two.  New answers are saved to the
+        geocode cache unless ``save`` is false.
+        """
+        story = load_story(self.path)
+        self.story = story
+        if save:
+            with folder_lock(self.root):
+                remove_stale_temps(self.cache_path)
+        problems: list[Problem] = []
+        try:
+            verify_quotes(story)
+        except StoryError as exc:
+            problems += exc.problems
+        try:
+            geo = geocode_story(
+                story, cache=self._geocode_cache(), gazetteer=self.gazetteer, save=save
+            )
+        except StoryError as exc:
+            problems += exc.problems
+        if problems:
+            raise StoryError(sorted(problems, key=_where))
+        return geo
+
+    def _geocode_cache(self) -> GeocodeCache:
+        if self._cache is None or self._cache.stale():
+            self._cache = None  # a cache that cannot be read is read again next time
+            self._cache = GeocodeCache.load(self.cache_path)
+        return self._cache
+
+    def check(self) -> GeocodedStory:
+        """Validate, verify quotes and resolve every place, writing nothing."""
+        return self.prepare(save=False)
+
+    def build(self) -> BuildResult:
+        """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
+        geo = self.prepare(save=True)
+        fmap = build_map(geo, cdn=self.cdn)
+        page = fmap.get_root().render()
+        data = geojson.dumps(geojson.to_geojson(geo))
+        out = self.output
+        html_path, geojson_path = self.html_path, self.geojson_path
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            with folder_lock(out):
+                remove_stale_temps(html_path, geojson_path)
+                atomic_write(html_path, page)
+                atomic_write(geojson_path, data)
+        except OSError as exc:
+            raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
+        self.builds += 1
+        self.last = BuildResult(geo, html_path, geojson_path, self_contained=fmap.self_contained)
+        return self.last

@@ -1,0 +1,347 @@
+"""``mapgen watch``: rebuild the map whenever the story changes, and serve it if asked.
+
+The loop, like ``mkdocs serve``'s, reuses the build and survives a failed rebuild: a
+mistake prints its ``places.yaml:LINE:COL: message`` lines and leaves ``output/`` as it was
+(the last good map), and the next save tries again.
+
+What is watched: the folder of ``places.yaml`` (not its sub-folders) for ``places.yaml``
+itself and the geocode cache, and each folder holding an article the story names (and
+``seeds/``), for its files.  Changes are gathered until they settle (:data:`STEP_MS` without
+a new one), so a burst of saves makes one rebuild.  mapgen's own writes do not trigger a
+rebuild: ``output/`` is not watched, temporary files are ignored, and the geocode cache
+counts only when it differs from the one the build holds in memory (another build's or a
+person's change, not this build's own save).
+
+Folders are watched one level deep with ``watchfiles`` (inotify, FSEvents, ...): a story
+kept at the root of a project does not have its ``.venv`` or ``.git`` watched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import signal
+import sys
+import threading
+import time
+import traceback
+import warnings
+import webbrowser
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+import watchfiles
+
+from .errors import MapgenError, StoryError
+from .fsutil import is_temp
+from .geocli import online_options
+from .livereload import LiveServer, LiveState
+from .pipeline import Builder, BuildResult
+
+#: Milliseconds without a new change after which a burst of changes is taken as settled.
+STEP_MS = 50
+#: The longest a rebuild waits for changes to settle, in milliseconds.
+DEBOUNCE_MS = 1600
+#: The folder beside places.yaml where stories keep their articles.
+SEEDS = "seeds"
+
+# Editors' backup, swap and lock files (as watchfiles' default filter has them), and Vim's
+# probe file "4913".
+_JUNK = re.compile(r"\.py[cod]$|\.___jb_...___$|\.sw.$|~$|^\.#|^\.DS_Store$|^flycheck_|^4913$")
+
+Echo = Callable[[str, bool], None]
+
+
+def _echo(line: str, err: bool) -> None:
+    print(line, file=sys.stderr if err else sys.stdout, flush=True)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    with contextlib.suppress(ValueError):
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    return str(path)
+
+
+class Watcher:
+    """Rebuilds with a :class:`~mapgen.pipeline.Builder` when the story's files change.
+
+    :param state: told of every rebuild, for the served pages (a new one by default).
+    :param echo: prints one line, to stderr when its second argument is true.
+    """
+
+    def __init__(
+        self,
+        builder: Builder,
+        *,
+        state: LiveState | None = None,
+        echo: Echo = _echo,
+        step_ms: int = STEP_MS,
+        debounce_ms: int = DEBOUNCE_MS,
+    ):
+        self.builder = builder
+        self.state = state if state is not None else LiveState()
+        self.echo = echo
+        self.step_ms = step_ms
+        self.debounce_ms = debounce_ms
+        #: How many rebuilds have finished, and how many of them failed.
+        self.rebuilds = 0
+        self.failures = 0
+        #: Whether a rebuild is under way.
+        self.building = False
+        #: The folders being watched (empty until the loop starts).
+        self.watching: list[Path] = []
+        self._warned: set[str] = set()
+
+    # ----------------------------------------------------------------- one rebuild
+
+    def rebuild(self) -> bool:
+        """Build once: on success tell the pages to reload, else print and show the error."""
+        self.building = True
+        try:
+            return self._rebuild()
+        finally:
+            self.rebuilds += 1
+            self.building = False
+
+    def _rebuild(self) -> bool:
+        start = time.perf_counter()
+        html = _shown(self.builder.html_path)
+        try:
+            result = self._build()
+        except StoryError as exc:
+            lines = [str(problem) for problem in exc.problems]
+            if len(lines) > 1:
+                lines.append(f"{len(lines)} problems; {html} is still the last good map.")
+            return self._failed(lines)
+        except MapgenError as exc:
+            return self._failed([str(exc)])
+        except Exception as exc:  # a bug: say so, keep watching (the next save may work)
+            self.echo(traceback.format_exc().rstrip(), True)
+            return self._failed([f"mapgen failed unexpectedly: {type(exc).__name__}: {exc}"])
+        elapsed = (time.perf_counter() - start) * 1000
+        story = result.story.story
+        self.echo(
+            f"{_now()} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
+            f" {len(story.areas)} areas) in {elapsed:.0f} ms",
+            False,
+        )
+        self.state.built()
+        return True
+
+    def _build(self) -> BuildResult:
+        """Build, printing each distinct warning (Leaflet linked from the CDN...) once."""
+        with warnings.catch_warnings(record=True) as recorded:
+            warnings.simplefilter("always")
+            try:
+                return self.builder.build()
+            finally:
+                for warning in recorded:
+                    message = str(warning.message)
+                    if message not in self._warned:
+                        self._warned.add(message)
+                        self.echo(f"warning: {message}", True)
+
+    def _failed(self, lines: list[str]) -> bool:
+        self.failures += 1
+        for line in lines:
+            self.echo(line, True)
+        self.state.failed("\n".join(lines))
+        return False
+
+    # ----------------------------------------------------------------- what to watch
+
+    def watched_folders(self) -> list[Path]:
+        """The story folder, ``seeds/``, and each folder holding an article, that exist."""
+        root = self.builder.root
+        folders = {root, root / SEEDS, *(path.parent for path in self.builder.sources())}
+        return sorted({folder.resolve() for folder in folders if folder.is_dir()})
+
+    def relevant(self, change: watchfiles.Change, path: str) -> bool:
+        """Whether a change to ``path`` calls for a rebuild."""
+        del change
+        file = Path(path)
+        name = file.name
+        if is_temp(name) or _JUNK.search(name):
+            return False
+        builder = self.builder
+        if file in {builder.html_path.resolve(), builder.geojson_path.resolve()}:
+            return False
+        if file == builder.cache_path:
+            return builder.cache_changed()
+        if file == builder.story_file.resolve():
+            return True
+        sources = {source.resolve() for source in builder.sources()}
+        if file in sources:
+            return True
+        if file.parent != builder.root:
+            return True  # a file in an articles folder: a new article the story may name
+        # In the story folder, only a folder that articles live in (it may just have been
+        # made: watching it starts after the rebuild).
+        tops = {SEEDS} | {Path(s.file).parts[0] for s in _story_sources(builder)}
+        return name in tops
+
+    # ----------------------------------------------------------------- the loop
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Build, then rebuild on every change until ``stop`` is set (or Ctrl-C)."""
+        self.rebuild()
+        self.loop(stop)
+
+    def loop(self, stop: threading.Event | None = None) -> None:
+        """Rebuild on every change until ``stop`` is set."""
+        stop = stop if stop is not None else threading.Event()
+        while not stop.is_set():
+            folders = self.watched_folders()
+            if not folders:  # the story folder itself is gone; wait for it
+                stop.wait(self.step_ms / 1000)
+                continue
+            self.watching = folders
+            try:
+                for _changes in watchfiles.watch(
+                    *folders,
+                    watch_filter=self.relevant,
+                    debounce=self.debounce_ms,
+                    step=self.step_ms,
+                    stop_event=stop,
+                    recursive=False,
+                    rust_timeout=1000,
+                    ignore_permission_denied=True,
+                ):
+                    self.rebuild()
+                    if self.watched_folders() != folders:
+                        break  # an articles folder appeared or went: watch the new set
+            except FileNotFoundError:  # a watched folder went away as watching started
+                stop.wait(self.step_ms / 1000)
+
+
+def _story_sources(builder: Builder) -> list:
+    return builder.story.sources if builder.story is not None else []
+
+
+def _now() -> str:
+    return dt.datetime.now().strftime("%H:%M:%S")
+
+
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C (or SIGTERM) sets ``stop``: a rebuild under way finishes, then the loop ends.
+    A second Ctrl-C interrupts at once (an interrupted write still leaves no temporary
+    file)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def watch(
+    path: str | os.PathLike[str] = ".",
+    output: str | os.PathLike[str] | None = None,
+    *,
+    serve: bool = False,
+    port: int = 8000,
+    open_browser: bool = False,
+    cdn: bool = False,
+    echo: Echo = _echo,
+    stop: threading.Event | None = None,
+) -> int:
+    """``mapgen watch``: build, serve if asked, rebuild on changes until Ctrl-C.
+
+    Returns the exit status: 0 after Ctrl-C, 1 if the port cannot be had, 2 if there is
+    no story folder to watch.
+    """
+    given = Path(path)
+    if not given.exists() and not (given.suffix in (".yaml", ".yml") and given.parent.is_dir()):
+        echo(f"{given}: no such folder to watch", True)
+        return 2
+    builder = Builder(given, output, cdn=cdn)
+    stop = stop if stop is not None else threading.Event()
+    watcher = Watcher(builder, echo=echo)
+    server: LiveServer | None = None
+    with _stop_on_signals(stop):
+        try:
+            watcher.rebuild()
+            if serve and not stop.is_set():
+                try:
+                    server = LiveServer(builder.output, watcher.state, port).start()
+                except OSError as exc:
+                    reason = exc.strerror or str(exc)
+                    echo(f"cannot serve on 127.0.0.1:{port}: {reason}; try another --port", True)
+                    return 1
+                echo(f"Serving {_shown(builder.html_path)} at {server.url}", False)
+                if open_browser:
+                    threading.Thread(
+                        target=webbrowser.open, args=(server.url,), daemon=True
+                    ).start()
+            shown = ", ".join(_shown(f) or "." for f in watcher.watched_folders())
+            echo(f"Watching {shown} for changes; Ctrl-C to stop.", False)
+            watcher.loop(stop)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if server is not None:
+                server.stop()
+    echo("Stopped.", False)
+    return 0
+
+
+@click.command("watch")
+@click.argument("path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
+@online_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
+)
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Serve the map on http://127.0.0.1:PORT/; the open page reloads after each rebuild.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=None,
+    help="Port to serve on (default 8000; 0 picks a free one). Implies --serve.",
+)
+@click.option(
+    "--open", "open_browser", is_flag=True, help="Open the map in a browser. Implies --serve."
+)
+@click.option("--cdn", is_flag=True, help="Link Leaflet from the CDN instead of inlining it.")
+def watch_command(
+    path: Path, output: Path | None, serve: bool, port: int | None, open_browser: bool, cdn: bool
+) -> None:
+    """Build, then rebuild whenever places.yaml, an article or the geocode cache changes.
+
+    A mistake prints its places.yaml:LINE:COL line (and, in the served page, a banner over
+    the last good map) and leaves the output as it was. Ctrl-C stops.
+    """
+
+    def echo(line: str, err: bool) -> None:
+        click.echo(line, err=err)
+
+    code = watch(
+        path,
+        output,
+        serve=serve or open_browser or port is not None,
+        port=8000 if port is None else port,
+        open_browser=open_browser,
+        cdn=cdn,
+        echo=echo,
+    )
+    sys.exit(code)
