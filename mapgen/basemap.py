@@ -20,12 +20,18 @@ and each border is one line of text.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
 import json
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from .fsutil import atomic_write
 
 #: Decimal places kept in each coordinate.
 DECIMALS = 2
@@ -225,3 +231,38 @@ def from_topojson(
     shared = sorted(i for i, who in _arc_users(countries).items() if len(who) > 1)
     borders = [_coords(topo.arcs[i]) for i in shared if len(topo.arcs[i]) >= 2]
     return Basemap(land=_multi("MultiPolygon", land), borders=_multi("MultiLineString", borders))
+
+
+#: Bump when :func:`from_topojson`'s output changes, so that stale derived files are ignored.
+DERIVED_FORMAT = 1
+_DERIVED = re.compile(
+    r'\{"type":"Feature","properties":\{\},"geometry":\{"type":"Multi(?:Polygon|LineString)",'
+    r'"coordinates":\[\n[\d.,\-\[\]\n]*\n\]\}\}'
+)
+
+
+def cached_from_topojson(data: bytes, folder: Path | None) -> Basemap:
+    """:func:`from_topojson`, kept on disk beside the asset cache.
+
+    Deriving the basemap (merging, simplifying, splitting at the antimeridian) took 60 ms, a
+    third of a warm build; its result depends only on the pinned input file and the
+    settings, so it is named by their hash and computed once.  A cache that cannot be read
+    or written costs only that time.
+    """
+    if folder is None:
+        return from_topojson(data)
+    key = hashlib.sha256(data).hexdigest()[:16]
+    path = folder / f"basemap-{key}-{DECIMALS}-{TOLERANCE}-v{DERIVED_FORMAT}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        land, borders = stored["land"], stored["borders"]
+        # The text goes into the page's script as it is: only numbers may come from disk.
+        if _DERIVED.fullmatch(land) and _DERIVED.fullmatch(borders):
+            return Basemap(land=land, borders=borders)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    outlines = from_topojson(data)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps({"land": outlines.land, "borders": outlines.borders}))
+    return outlines

@@ -14,8 +14,10 @@ element: branca compiles ``Element(text)`` as a Jinja template, which such text 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import folium
@@ -146,7 +148,41 @@ class StandaloneMap(folium.Map):
         )
         # First in <head> after the charset: the switches, then Leaflet, then the rest.
         figure.header.add_child(RawHTML(self._head()), name="leaflet")
-        super().render(**kwargs)
+        with rendered_once():
+            super().render(**kwargs)
+
+
+def _render_macro(self: MacroElement, **kwargs: object) -> None:
+    """branca's ``MacroElement.render``, keeping each rendered part as :class:`RawHTML`."""
+    figure = self.get_root()
+    macros = self._template.module.__dict__
+    for part, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
+        macro = macros.get(part)
+        if macro is not None:
+            target.add_child(RawHTML(macro(self, kwargs)), name=self.get_name())
+    for element in self._children.values():
+        element.render(**kwargs)
+
+
+@contextlib.contextmanager
+def rendered_once() -> Iterator[None]:
+    """Render every element's template once, as Jinja meant, and never again.
+
+    branca wraps each element's rendered output in ``Element(text)``, which compiles that
+    text as a new Jinja template and renders it a second time: a third of a build's time
+    went there, and ``{{ ... }}`` in a story's text would run.  (``render.text`` escapes
+    braces anyway; this removes the second pass itself.)
+    """
+    original = MacroElement.__dict__["render"]
+    MacroElement.render = _render_macro  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        MacroElement.render = original  # type: ignore[method-assign]
 
 
 class OutlineBasemap(MacroElement):
@@ -279,7 +315,9 @@ def page_assets(cdn: bool = False) -> PageAssets:
     else:
         try:
             atlas = assets.fetch(assets.WORLD_ATLAS)
-            outlines = basemap.from_topojson(atlas.files["countries-110m.json"])
+            outlines = basemap.cached_from_topojson(
+                atlas.files["countries-110m.json"], assets.cache_dir() / "derived"
+            )
         except (assets.AssetsUnavailable, ValueError, KeyError) as exc:
             missing.append(f"the page has no outline basemap ({exc})")
     if missing:
