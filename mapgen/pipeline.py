@@ -20,6 +20,7 @@ from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
+from .page import PageAssets, page_assets
 from .render import build_map
 from .sources import verify_quotes
 
@@ -103,9 +104,10 @@ class Builder:
     ``mapgen build`` makes one for a single build; ``mapgen watch`` keeps one for the whole
     session.  Between builds it keeps the gazetteer (and the process keeps its city index),
     the story's geocode cache (read again only when the file changed on disk, so only new or
-    changed queries are geocoded), and each article's folding (:func:`mapgen.sources.fold`
-    is cached by text).  Each :meth:`build` reads ``places.yaml`` and the articles again:
-    they are what the user edits.
+    changed queries are geocoded), the page's assets (Leaflet and the outline basemap, read
+    from the user cache, checked and prepared once), and each article's folding
+    (:func:`mapgen.sources.fold` is cached by text).  Each :meth:`build` reads
+    ``places.yaml`` and the articles again: they are what the user edits.
 
     :meth:`build` writes like :func:`build`: rendered in memory first, then each file
     replaced atomically, under a lock on the output folder, after removing what a killed
@@ -135,6 +137,7 @@ class Builder:
         #: How many builds wrote the map.
         self.builds = 0
         self._cache: GeocodeCache | None = None
+        self._assets: PageAssets | None = None
 
     @property
     def html_path(self) -> Path:
@@ -191,6 +194,13 @@ class Builder:
             self._cache = GeocodeCache.load(self.cache_path)
         return self._cache
 
+    def _page_assets(self) -> PageAssets:
+        """Leaflet and the basemap, read, checked and prepared once (again while missing)."""
+        kept = self._assets
+        if kept is None or (not self.cdn and (kept.leaflet is None or kept.outlines is None)):
+            self._assets = page_assets(self.cdn)
+        return self._assets
+
     def check(self) -> GeocodedStory:
         """Validate, verify quotes and resolve every place, writing nothing."""
         return self.prepare(save=False)
@@ -198,7 +208,7 @@ class Builder:
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo = self.prepare(save=True)
-        fmap = build_map(geo, cdn=self.cdn)
+        fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
         page = fmap.get_root().render()
         data = geojson.dumps(geojson.to_geojson(geo))
         out = self.output

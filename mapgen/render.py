@@ -193,14 +193,19 @@ def _stop_name(geo: GeocodedStory, route: Route, index: int) -> str:
     return stop.name or format_coords(*geo.routes[route.id][index])
 
 
-def build_map(geo: GeocodedStory, *, cdn: bool = False) -> StandaloneMap:
+def build_map(
+    geo: GeocodedStory, *, cdn: bool = False, inline: PageAssets | None = None
+) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
     Leaflet and the outline basemap are inlined (fetched once into the user cache, see
     :mod:`mapgen.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
     is then linked from the CDN) and an :class:`~mapgen.assets.AssetWarning` says so.
+    ``inline`` gives them when the caller has them already (``mapgen watch`` reads and
+    prepares them once, not at every rebuild); default: :func:`~mapgen.page.page_assets`.
     """
-    inline = page_assets(cdn)
+    if inline is None:
+        inline = page_assets(cdn)
     with stable_ids():
         return _build(geo, inline)
 

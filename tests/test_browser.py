@@ -3,13 +3,13 @@
 Every request the page makes is recorded.  Tile requests are answered with a blank tile
 (this machine has no network, and a reader offline has none either); any other request
 off the page's own file is a failure.  In CI (``CI=true``) a missing browser fails the
-tests instead of skipping them.
+tests instead of skipping them (the ``browser`` fixture is in conftest.py, shared with
+tests/test_watch_browser.py: Playwright's sync API runs once per process).
 """
 
 from __future__ import annotations
 
 import base64
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,45 +23,10 @@ import mapgen
 from .conftest import PAYLOADS
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("MAPGEN_CHROMIUM", "/usr/bin/chromium")
 TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com")
 BLANK_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _require_browser() -> None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:  # pragma: no cover - the test extra installs it
-        message = "playwright is not installed (pip install -e '.[test]')"
-    else:
-        if Path(CHROMIUM).exists():
-            return
-        message = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -211,8 +211,15 @@ def test_a_cache_written_by_another_build_is_read_again(session, monkeypatch):
     assert [p.name for p in loads][:1] == ["geocode-cache.yaml"]
 
 
-def test_rebuilds_are_incremental(seed_story):
-    """Only a new query goes to the gazetteer; the cache file is not read again."""
+def test_rebuilds_are_incremental(seed_story, monkeypatch):
+    """Only a new query goes to the gazetteer; the page's assets are prepared once."""
+    import mapgen.pipeline
+
+    prepared = []
+    real_assets = mapgen.pipeline.page_assets
+    monkeypatch.setattr(
+        mapgen.pipeline, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
+    )
     builder = Builder(seed_story)
     builder.build()
     asked: list[str] = []
@@ -230,6 +237,7 @@ def test_rebuilds_are_incremental(seed_story):
     assert asked == ["Kaesong"]
     assert "Kaesong" in (seed_story / "geocode-cache.yaml").read_text(encoding="utf-8")
     assert builder.builds == 3
+    assert len(prepared) == 1 or builder._assets.leaflet is None  # (retried while missing)
 
 
 # --------------------------------------------------------------------------- the server
