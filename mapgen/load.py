@@ -19,6 +19,9 @@ Top level (a mapping):
 - ``description`` (text).
 - ``sources`` (list, required, at least one): the articles.
 - ``places``, ``routes``, ``areas`` (lists).
+- ``include`` (list): CSV or GeoJSON files of places in bulk (see :mod:`mapgen.bulk`): a
+  file name inside the story folder, or ``{file: ..., kind: ..., source: ..., status: ...}``
+  whose other keys are defaults for the file's rows.
 - ``geocoder``: the online geocoder to ask, when a build may go online, for the places the
   cache and the offline gazetteer do not know: a geopy service name (``nominatim``), or a
   mapping with ``name`` (required), ``contact`` (for the user agent), ``api_key_env`` (the
@@ -94,6 +97,7 @@ from yaml.events import CollectionEndEvent, CollectionStartEvent, DocumentStartE
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
+from . import bulk
 from .errors import Problem, StoryError
 from .model import (
     FEATURES,
@@ -405,7 +409,14 @@ class _Checker:
     def sorted_problems(self) -> list[Problem]:
         """In file order, each once: a node shared through an alias reports only once."""
         unique = list(dict.fromkeys(self.problems))
-        return sorted(unique, key=lambda p: (p.pos.line, p.pos.col) if p.pos else (0, 0))
+        return sorted(unique, key=self._order)
+
+    def _order(self, problem: Problem) -> tuple[bool, str, int, int]:
+        """places.yaml first, then the files it includes, each in line order."""
+        pos = problem.pos
+        file = pos.file if pos else problem.file or self.file
+        line, col = (pos.line, pos.col) if pos else (0, 0)
+        return (file != self.file, file, line, col)
 
     # - the story -
 
@@ -422,7 +433,7 @@ class _Checker:
             title=values["title"],
             path=path,
             sources=values["sources"],
-            places=values.get("places", []),
+            places=values.get("places", []) + [p for ps in values.get("include", []) for p in ps],
             routes=values.get("routes", []),
             areas=values.get("areas", []),
             description=values.get("description"),
@@ -433,12 +444,13 @@ class _Checker:
         """Places, routes and areas share one id space: their ids become GeoJSON ids."""
         first: dict[str, Pos] = {}
         for feature_id, pos in sorted(
-            self.feature_ids, key=lambda item: (item[1].line, item[1].col)
+            self.feature_ids,
+            key=lambda item: (item[1].file != self.file, item[1].line, item[1].col),
         ):
             if feature_id in first:
-                self.fail(
-                    pos, f"duplicate id '{feature_id}' (first at line {first[feature_id].line})"
-                )
+                at = first[feature_id]
+                where = f"line {at.line}" if at.file == pos.file else f"{at.file}:{at.line}"
+                self.fail(pos, f"duplicate id '{feature_id}' (first at {where})")
             else:
                 first[feature_id] = pos
 
@@ -885,6 +897,34 @@ def _area(ck: _Checker, node: Node, label: str) -> Any:
     return Area(pos=record.pos, **record.values) if record.ok else _BAD
 
 
+def _include(ck: _Checker, node: Node, label: str) -> Any:
+    """A CSV or GeoJSON file of places (see :mod:`mapgen.bulk`): its name, or
+    ``{file: ..., kind: ..., source: ..., status: ...}`` with defaults for its rows."""
+    if isinstance(node, MappingNode):
+        record = ck.mapping(node, _INCLUDE, "an include")
+        if record is None or not record.ok:
+            return _BAD
+        values, file_node = record.values, record.nodes["file"]
+    else:
+        name = _text(ck, node, label)
+        if name is _BAD:
+            return _BAD
+        values, file_node = {"file": name}, node
+    name = values.pop("file")
+    if not name.lower().endswith(bulk.BULK_SUFFIXES):
+        return ck.fail(file_node, f"{label}: '{name}' is not a .csv, .geojson or .json file")
+    found = _inside(ck.root, name)
+    if isinstance(found, str):
+        return ck.fail(file_node, found)
+    shown = os.path.join(os.path.dirname(ck.file), *re.split(r"[\\/]", name))
+    places, problems = bulk.read_places(found, shown, bulk.Defaults(**values), ck.source_ids)
+    ck.problems += problems
+    for place in places:
+        ck.place_ids.setdefault(place.id, place.pos)
+        ck.feature_ids.append((place.id, place.pos))
+    return _BAD if problems else places
+
+
 def _note_feature(ck: _Checker, record: _Record) -> None:
     if "id" in record.values:
         ck.feature_ids.append((record.values["id"], ck.pos(record.nodes["id"])))
@@ -1028,11 +1068,19 @@ _AREA = {
 
 # Read in this order whatever the file's order: quotes need the source ids, routes the
 # place ids.
+_INCLUDE = {
+    "file": _Field(_text, required=True),
+    "kind": _Field(_choice(list(PLACE_KINDS))),
+    "source": _Field(_text),
+    "status": _Field(_choice(bulk.STATUSES)),
+}
+
 _STORY = {
     "title": _Field(_text, required=True),
     "description": _Field(_text),
     "sources": _Field(_list_of(_source, "source", 1), required=True),
     "places": _Field(_list_of(_place, "place")),
+    "include": _Field(_list_of(_include, "include")),
     "routes": _Field(_list_of(_route, "route")),
     "areas": _Field(_list_of(_area, "area")),
     "geocoder": _Field(_geocoder),

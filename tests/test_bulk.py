@@ -1,0 +1,235 @@
+"""Places in bulk: CSV and GeoJSON files that places.yaml includes, and their errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mapgen.errors import StoryError
+from mapgen.load import load_story
+
+ARTICLE = (
+    "Kim visited Pyongyang, the capital. Troops moved to Wonsan.\n"
+    'A strike hit "Depot 7", near Kharkiv.\n'
+)
+
+HEAD = """\
+title: Bulk
+sources:
+  - id: a
+    file: seeds/a.txt
+    title: A
+"""
+
+
+def story(tmp_path: Path, include: str, files: dict[str, str], extra: str = "") -> Path:
+    root = tmp_path / "story"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "places.yaml").write_text(HEAD + extra + include, encoding="utf-8")
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(StoryError) as caught:
+        load_story(root)
+    return [str(p).replace(str(root) + "/", "") for p in caught.value.problems]
+
+
+CSV = """\
+id,name,kind,lat,lon,source,quote
+p1,Pyongyang,capital,39.03,125.75,a,"Kim visited Pyongyang, the capital."
+p2,Wonsan,port,,,a,Troops moved to Wonsan.
+"""
+
+
+def test_a_csv_of_places(tmp_path):
+    root = story(tmp_path, "include: [data/pts.csv]\n", {"data/pts.csv": CSV})
+    loaded = load_story(root)
+    one, two = loaded.places
+    assert (one.id, one.name, one.kind, one.coords, one.precision) == (
+        "p1",
+        "Pyongyang",
+        "capital",
+        (39.03, 125.75),
+        "point",
+    )
+    assert one.quotes[0].source == "a"
+    assert one.quotes[0].text == "Kim visited Pyongyang, the capital."
+    assert str(one.pos).endswith("data/pts.csv:2:1")
+    assert str(one.quotes[0].pos).endswith("data/pts.csv:2:37")  # the quoted cell
+    assert two.coords is None and two.precision is None  # geocoded by name
+
+
+def test_defaults_aliases_generated_ids_and_status(tmp_path):
+    text = "Name,Latitude,Longitude,Passage,status\nDepot,49.9,36.2,near Kharkiv,denied\nX,1,2,Wonsan,\n"
+    include = (
+        "include:\n  - file: strikes.csv\n    kind: military\n    source: a\n    status: expected\n"
+    )
+    root = story(tmp_path, include, {"strikes.csv": text})
+    depot, x = load_story(root).places
+    assert (depot.id, depot.kind, depot.status) == ("strikes-2", "military", "denied")
+    assert (x.id, x.status, x.coords) == ("strikes-3", "expected", (1.0, 2.0))
+
+
+def test_csv_errors_at_their_line_and_column(tmp_path):
+    text = (
+        "id,name,kind,lat,lon,source,quote\n"
+        "p1,Pyongyang,capitol,39.03,125.75,a,Kim visited\n"  # 2: kind
+        'p2,"Wonsan, port",port,91,127.4,a,Troops\n'  # 3: lat (after a quoted comma)
+        "p3,Depot,site,49.9,x,a,strike\n"  # 4: lon
+        "p4,Depot,site,49.9,36.2,b,strike\n"  # 5: source
+        "p5,Depot,site,49.9,36.2,a,\n"  # 6: no quote
+        "p1,Again,site,,,a,strike\n"  # 7: duplicate id
+        "Bad Id,Depot,site,,,a,strike\n"  # 8: not a slug
+        "p8,Depot,site,,,a\n"  # 9: short row
+        ",,site,,,a,strike\n"  # 10: no name
+        "p9,Depot,site,,,a,strike,extra\n"  # 11: long row
+        "p10,Depot,site,,,a,strike\n"  # fine
+    )
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    assert problems(root) == [
+        "pts.csv:2:14: kind: unknown value 'capitol'; did you mean 'capital'?",
+        "pts.csv:3:24: latitude 91 is out of range -90..90",
+        "pts.csv:4:20: lon must be a number, not 'x'",
+        "pts.csv:5:25: source: unknown source 'b'; expected one of: a",
+        "pts.csv:6:27: a place needs a quote: the words of its source that name it",
+        "pts.csv:7:1: duplicate id 'p1' (first at line 2)",
+        "pts.csv:8:1: id 'Bad Id' must be a slug: lowercase letters, digits, '-' and '_',"
+        " starting with a letter or digit",
+        'pts.csv:9:1: 6 cells where the header has 7; quote cells that hold commas ("like, this")',
+        "pts.csv:10:2: a place needs a name",
+        'pts.csv:11:1: 8 cells where the header has 7; quote cells that hold commas ("like, this")',
+    ]
+
+
+def test_csv_header_errors(tmp_path):
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": "id,nmae,kind,lat\n"})
+    assert problems(root) == [
+        "pts.csv:1:4: unknown column 'nmae'; did you mean 'name'?",
+    ]
+    root = story(tmp_path / "2", "include: [pts.csv]\n", {"pts.csv": "name,lat,quote\n"})
+    assert problems(root) == [
+        "pts.csv:1:1: a 'lat' column needs a 'lon' column, and the other way",
+    ]
+
+
+def test_a_quoted_cell_across_lines(tmp_path):
+    text = 'name,kind,source,quote,lat,lon\n"Two\nlines",site,a,Wonsan,x,1\n'
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    assert problems(root) == ["pts.csv:3:22: lat must be a number, not 'x'"]
+
+
+def test_include_entry_errors_in_places_yaml(tmp_path):
+    include = (
+        "include:\n"
+        "  - missing.csv\n"  # line 7
+        "  - notes.txt\n"  # line 8
+        "  - file: pts.csv\n"  # line 9
+        "    kind: sight\n"  # line 10
+        "    colour: red\n"  # line 11
+    )
+    root = story(tmp_path, include, {"pts.csv": CSV, "notes.txt": "x"})
+    assert problems(root) == [
+        "places.yaml:7:5: file 'missing.csv' does not exist in the story folder",
+        "places.yaml:8:5: include: 'notes.txt' is not a .csv, .geojson or .json file",
+        "places.yaml:10:11: kind: unknown value 'sight'; did you mean 'site'?",
+        "places.yaml:11:5: unknown key 'colour' in an include; expected one of: file, kind,"
+        " source, status",
+    ]
+
+
+def test_ids_are_unique_across_places_yaml_and_files(tmp_path):
+    place = (
+        "places:\n  - id: p2\n    name: Wonsan\n    kind: port\n"
+        "    quotes: [{source: a, text: Wonsan}]\n"
+    )
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": CSV}, extra=place)
+    assert problems(root) == ["pts.csv:3:1: duplicate id 'p2' (first at places.yaml:7)"]
+
+
+def test_routes_may_join_places_from_files(tmp_path):
+    route = (
+        "routes:\n  - id: r\n    name: Road\n    mode: road\n    via: [p1, p2]\n"
+        "    quotes: [{source: a, text: Troops moved}]\n"
+    )
+    root = story(tmp_path, "include: [pts.csv]\n" + route, {"pts.csv": CSV})
+    assert [s.place for s in load_story(root).routes[0].via] == ["p1", "p2"]
+
+
+GEOJSON = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": "depot",
+            "geometry": {"type": "Point", "coordinates": [36.2, 49.9]},
+            "properties": {
+                "name": "Depot 7",
+                "kind": "military",
+                "quote": 'A strike hit "Depot 7"',
+            },
+        },
+        {
+            "type": "Feature",
+            "geometry": None,
+            "properties": {
+                "name": "Kharkiv",
+                "kind": "city",
+                "country": "UA",
+                "quotes": [
+                    {"source": "a", "text": "near Kharkiv"},
+                    {"source": "a", "text": "Depot"},
+                ],
+            },
+        },
+    ],
+}
+
+
+def test_a_geojson_of_places(tmp_path):
+    root = story(
+        tmp_path,
+        "include:\n  - file: pts.geojson\n    source: a\n",
+        {"pts.geojson": json.dumps(GEOJSON, indent=1)},
+    )
+    depot, kharkiv = load_story(root).places
+    assert (depot.id, depot.coords, depot.kind) == ("depot", (49.9, 36.2), "military")
+    assert depot.quotes[0].text == 'A strike hit "Depot 7"'
+    assert kharkiv.id.startswith("pts-") and kharkiv.coords is None and kharkiv.country == "UA"
+    assert [q.text for q in kharkiv.quotes] == ["near Kharkiv", "Depot"]
+
+
+def test_geojson_errors_at_the_key_they_are_about(tmp_path):
+    bad = json.loads(json.dumps(GEOJSON))
+    bad["features"][0]["properties"]["kind"] = "militery"
+    bad["features"][1]["geometry"] = {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}
+    bad["features"].append({"type": "Feature", "properties": {"name": "X", "colour": "red"}})
+    text = json.dumps(bad, indent=1)
+    lines = text.splitlines()
+    kind_line = next(i for i, line in enumerate(lines, 1) if '"militery"' in line)
+    kind_col = lines[kind_line - 1].index('"') + 1
+    geometry_line = next(i for i, line in enumerate(lines, 1) if "LineString" in line) - 1
+    colour_line = next(i for i, line in enumerate(lines, 1) if '"colour"' in line)
+    root = story(
+        tmp_path, "include:\n  - file: pts.geojson\n    source: a\n", {"pts.geojson": text}
+    )
+    assert problems(root) == [
+        f"pts.geojson:{kind_line}:{kind_col}: kind: unknown value"
+        " 'militery'; did you mean 'military'?",
+        f"pts.geojson:{geometry_line}:4: geometry must be a Point [lon, lat], or null",
+        f"pts.geojson:{colour_line}:5: unknown property 'colour'; did you mean 'country'?",
+    ]
+
+
+def test_geojson_syntax_error(tmp_path):
+    root = story(tmp_path, "include: [pts.geojson]\n", {"pts.geojson": '{"type": "Feat\n'})
+    (problem,) = problems(root)
+    assert problem.startswith("pts.geojson:1:15: not valid JSON: ")
+    root = story(tmp_path / "2", "include: [pts.json]\n", {"pts.json": "[1, 2]"})
+    assert problems(root) == ["pts.json:1:1: expected a GeoJSON FeatureCollection (a JSON object)"]
