@@ -255,6 +255,10 @@ class _Handler(SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, ValueError):
             return  # the page went away
 
+    def list_directory(self, path: str) -> None:
+        """No folder listings: the map, its GeoJSON and what the page loads are enough."""
+        self.send_error(HTTPStatus.NOT_FOUND)
+
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
         super().end_headers()

@@ -156,6 +156,18 @@ class Builder:
         story = self.story
         return [story.root / source.file for source in story.sources] if story else []
 
+    def inputs(self) -> list[Path]:
+        """Every file the story last loaded was read from but the story file itself: its
+        articles, and the CSV or GeoJSON files of places it includes."""
+        story = self.story
+        if story is None:
+            return []
+        files = self.sources()
+        for name in dict.fromkeys(place.pos.file for place in story.places):
+            if Path(name).resolve() != story.path:
+                files.append(Path(name))
+        return files
+
     def cache_changed(self) -> bool:
         """Whether the geocode cache file differs from the one in memory (not this
         builder's own writes: another build's, or a person's)."""

@@ -5,12 +5,13 @@ mistake prints its ``places.yaml:LINE:COL: message`` lines and leaves ``output/`
 (the last good map), and the next save tries again.
 
 What is watched: the folder of ``places.yaml`` (not its sub-folders) for ``places.yaml``
-itself and the geocode cache, and each folder holding an article the story names (and
-``seeds/``), for its files.  Changes are gathered until they settle (:data:`STEP_MS` without
-a new one), so a burst of saves makes one rebuild.  mapgen's own writes do not trigger a
-rebuild: ``output/`` is not watched, temporary files are ignored, and the geocode cache
-counts only when it differs from the one the build holds in memory (another build's or a
-person's change, not this build's own save).
+itself and the geocode cache, and each folder holding an article or a CSV or GeoJSON file
+of places that the story names (and ``seeds/``), for its files.  Changes are gathered
+until they settle (:data:`STEP_MS` without a new one), so a burst of saves makes one
+rebuild.  mapgen's own writes do not trigger a rebuild: ``output/`` is not watched,
+temporary files are ignored, and the geocode cache counts only when it differs from the
+one the build holds in memory (another build's or a person's change, not this build's own
+save).
 
 Folders are watched one level deep with ``watchfiles`` (inotify, FSEvents, ...): a story
 kept at the root of a project does not have its ``.venv`` or ``.git`` watched.
@@ -135,13 +136,13 @@ class Watcher:
     def _build(self) -> BuildResult:
         """Build, printing each distinct warning (Leaflet linked from the CDN...) once."""
         with warnings.catch_warnings(record=True) as recorded:
-            warnings.simplefilter("always")
+            warnings.simplefilter("always", UserWarning)
             try:
                 return self.builder.build()
             finally:
                 for warning in recorded:
                     message = str(warning.message)
-                    if message not in self._warned:
+                    if issubclass(warning.category, UserWarning) and message not in self._warned:
                         self._warned.add(message)
                         self.echo(f"warning: {message}", True)
 
@@ -155,9 +156,9 @@ class Watcher:
     # ----------------------------------------------------------------- what to watch
 
     def watched_folders(self) -> list[Path]:
-        """The story folder, ``seeds/``, and each folder holding an article, that exist."""
+        """The story folder, ``seeds/``, and each folder holding an input, that exist."""
         root = self.builder.root
-        folders = {root, root / SEEDS, *(path.parent for path in self.builder.sources())}
+        folders = {root, root / SEEDS, *(path.parent for path in self.builder.inputs())}
         return sorted({folder.resolve() for folder in folders if folder.is_dir()})
 
     def relevant(self, change: watchfiles.Change, path: str) -> bool:
@@ -174,14 +175,17 @@ class Watcher:
             return builder.cache_changed()
         if file == builder.story_file.resolve():
             return True
-        sources = {source.resolve() for source in builder.sources()}
-        if file in sources:
+        inputs = {path.resolve() for path in builder.inputs()}
+        if file in inputs:
             return True
         if file.parent != builder.root:
             return True  # a file in an articles folder: a new article the story may name
-        # In the story folder, only a folder that articles live in (it may just have been
+        # In the story folder, only a folder that inputs live in (it may just have been
         # made: watching it starts after the rebuild).
-        tops = {SEEDS} | {Path(s.file).parts[0] for s in _story_sources(builder)}
+        tops = {SEEDS}
+        for path in inputs:
+            with contextlib.suppress(ValueError):
+                tops.add(path.relative_to(builder.root).parts[0])
         return name in tops
 
     # ----------------------------------------------------------------- the loop
@@ -216,10 +220,6 @@ class Watcher:
                         break  # an articles folder appeared or went: watch the new set
             except FileNotFoundError:  # a watched folder went away as watching started
                 stop.wait(self.step_ms / 1000)
-
-
-def _story_sources(builder: Builder) -> list:
-    return builder.story.sources if builder.story is not None else []
 
 
 def _now() -> str:

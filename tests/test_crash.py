@@ -280,3 +280,25 @@ def test_a_watch_and_a_manual_build_at_once(seed_story):
     assert "Kaesong" in {e.query for e in cache}
     assert os.path.getsize(seed_story / "output" / "map.html") > 10_000
     assert not [p for p in (seed_story / "output").iterdir() if is_temp(p.name)]
+
+
+def test_every_file_mapgen_writes_goes_through_atomic_write():
+    """No module writes a file but fsutil: the rest call atomic_write."""
+    import re
+
+    import mapgen
+
+    package = Path(mapgen.__file__).parent
+    writes = re.compile(
+        r"\.write_(text|bytes)\(|\bopen\([^)]*['\"][wax]b?\+?['\"]|os\.(replace|rename)\(|"
+        r"mkstemp\(|NamedTemporaryFile\(|shutil\.(copy|move)"
+    )
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(package.glob("*.py"))
+        if path.name != "fsutil.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []
+    assert "atomic_write(" in (package / "pipeline.py").read_text(encoding="utf-8")

@@ -134,7 +134,18 @@ def test_a_mistake_keeps_the_last_good_map_and_the_fix_clears_it(session):
     assert state.error is None and state.build == 2
 
 
-def test_a_burst_of_saves_is_one_rebuild(session):
+def test_a_burst_of_saves_is_one_rebuild(seed_story):
+    # Saves 10 ms apart; changes settle after 200 ms here (50 by default), so that a slow
+    # machine's scheduling cannot split the burst.
+    session = start(seed_story, step_ms=200)
+    try:
+        _burst(session)
+    finally:
+        session.stop.set()
+        session.thread.join(10)
+
+
+def _burst(session: Session) -> None:
     base = session.settle()
     text = session.places.read_text(encoding="utf-8")
     for i in range(6):
@@ -180,6 +191,35 @@ def test_an_article_change_rebuilds_and_a_new_article_is_picked_up(session):
         lambda: (session.story / "seeds" / "extra.txt").write_text("Extra words.\n")
     )
     assert session.watcher.state.snapshot().error is None
+
+
+def test_a_csv_of_places_it_includes_is_watched(tmp_path):
+    story = tmp_path / "bulk"
+    (story / "seeds").mkdir(parents=True)
+    (story / "data").mkdir()
+    (story / "seeds" / "a.txt").write_text("Kim visited Pyongyang, the capital.\n", "utf-8")
+    (story / "places.yaml").write_text(
+        "title: Bulk\nsources:\n  - {id: a, file: seeds/a.txt, title: A}\n"
+        "include: [data/pts.csv]\n",
+        encoding="utf-8",
+    )
+    csv = story / "data" / "pts.csv"
+    csv.write_text(
+        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited"\n',
+        encoding="utf-8",
+    )
+    s = start(story)
+    try:
+        assert s.watcher.failures == 0, s.lines
+        assert story / "data" in s.watcher.watching
+        s.rebuilt_after(lambda: edit(csv, "p1,Pyongyang,", "p1,Pyongyang (capital),"))
+        assert "Pyongyang (capital)" in s.html.read_text(encoding="utf-8")
+        s.rebuilt_after(lambda: edit(csv, ",39.03,", ",139.03,"))
+        error = s.watcher.state.snapshot().error or ""
+        assert "pts.csv:2:" in error and "139.03" in error
+    finally:
+        s.stop.set()
+        s.thread.join(10)
 
 
 def test_files_it_does_not_read_are_ignored(session):
@@ -277,6 +317,8 @@ def test_the_served_page_has_the_script_and_the_file_on_disk_does_not(server):
     assert get(live.url.replace("map.html", "../secret.txt"))[0] == 404
     status, headers, _ = get(live.url.replace("map.html", ""))
     assert status == 200  # / redirects to the map
+    (folder / "sub").mkdir()
+    assert get(live.url.replace("map.html", "sub/"))[0] == 404  # no folder listings
 
 
 def test_the_state_and_the_event_stream(server):

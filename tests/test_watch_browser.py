@@ -49,7 +49,9 @@ class Served:
 
 
 @pytest.fixture
-def served(browser, seed_story) -> Iterator[Served]:
+def served(browser, page_assets, seed_story) -> Iterator[Served]:
+    """The watch's server and a page on it; Leaflet must be inlined (``page_assets``): this
+    test lets no request leave 127.0.0.1 but the tiles'."""
     session = start(seed_story)
     server = LiveServer(session.watcher.builder.output, session.watcher.state, port=0).start()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
