@@ -18,10 +18,12 @@ Top level (a mapping):
 - ``title`` (text, required): the story's title.
 - ``description`` (text).
 - ``sources`` (list, required, at least one): the articles.
-- ``places``, ``routes``, ``areas`` (lists).
+- ``places``, ``routes``, ``areas``, ``events`` (lists).
 - ``include`` (list): CSV or GeoJSON files of places in bulk (see :mod:`mapgen.bulk`): a
   file name inside the story folder, or ``{file: ..., kind: ..., source: ..., status: ...}``
   whose other keys are defaults for the file's rows.
+- ``left_out`` (list): places the articles mention that the map leaves out on purpose, so
+  that ``mapgen check`` does not list them: a name, or ``{name: ..., reason: ...}``.
 - ``geocoder``: the online geocoder to ask, when a build may go online, for the places the
   cache and the offline gazetteer do not know: a geopy service name (``nominatim``), or a
   mapping with ``name`` (required), ``contact`` (for the user agent), ``api_key_env`` (the
@@ -36,7 +38,7 @@ A *source*:
 - ``file`` (required): the article's path relative to the story folder. It must be a UTF-8
   text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way.
 - ``title`` (required), ``outlet``, ``url`` (text).
-- ``date``: a YAML date (``2023-09-05``) or text such as ``2023-09``.
+- ``date``: a day (``2023-09-05``), a month (``2023-09``) or a year (``2023``).
 
 A *place* (a marker):
 
@@ -54,9 +56,12 @@ A *place* (a marker):
 - ``precision``: how sure ``coords`` are, one of ``exact``, ``point``, ``approximate``,
   ``city``, ``region``, ``country``; only with ``coords``, default ``point``.
 - ``note`` (text).
+- ``status``: how firmly the sources establish it, one of ``reported`` (default),
+  ``expected``, ``confirmed``, ``denied``; places, routes, areas and events all take it.
 - ``quotes`` (required, at least one).
 
-A *quote*: ``{source: <source id>, text: <words copied verbatim from that article>}``.
+A *quote*: ``{source: <source id>, text: <words copied verbatim from that article>}``, and
+``stance: denies`` for a passage that denies the claim (default ``claims``).
 
 A *route* (a line):
 
@@ -72,9 +77,17 @@ A *route* (a line):
 An *area* (a shaded country):
 
 - ``id`` (required slug), ``name`` (required text), ``country`` (required: ISO code or name).
-- ``note`` (text), ``quotes`` (required, at least one).
+- ``note`` (text), ``status``, ``quotes`` (required, at least one).
 
-Ids are unique across places, routes and areas together. Text values must not be empty.
+An *event* (on the timeline):
+
+- ``id`` (required slug), ``title`` (required text).
+- ``date`` (required): a day (``2023-09-09``), a month (``2023-07``), a year (``2022``) or
+  a range of them (``2023-09-10/2023-09-13``).
+- where it happened, exactly one of ``place``, ``route``, ``area``: the id of one.
+- ``status``, ``note``, ``quotes`` (required, at least one).
+
+Ids are unique across places, routes, areas and events together. Text values must not be empty.
 Anchors and aliases (``&name``, ``*name``, ``<<: *name``) may be used.
 """
 
@@ -104,7 +117,11 @@ from .model import (
     PLACE_KINDS,
     PRECISIONS,
     ROUTE_MODES,
+    STANCES,
+    STATUSES,
     Area,
+    Event,
+    LeftOut,
     Place,
     Pos,
     Quote,
@@ -114,6 +131,8 @@ from .model import (
     Waypoint,
 )
 from .online import GeocoderSetting, check_options, check_service
+from .when import FORMS as _DATE_FORMS
+from .when import parse_when
 
 __all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
 
@@ -392,6 +411,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self.source_ids: dict[str, Pos] = {}
         self.place_ids: dict[str, Pos] = {}
+        self.route_ids: dict[str, Pos] = {}
+        self.area_ids: dict[str, Pos] = {}
         self.feature_ids: list[tuple[str, Pos]] = []
         self._constructor = SafeConstructor()
 
@@ -438,10 +459,13 @@ class _Checker:
             areas=values.get("areas", []),
             description=values.get("description"),
             geocoder=values.get("geocoder"),
+            events=values.get("events", []),
+            left_out=values.get("left_out", []),
         )
 
     def check_unique_ids(self) -> None:
-        """Places, routes and areas share one id space: their ids become GeoJSON ids."""
+        """Places, routes, areas and events share one id space: their ids become GeoJSON
+        ids, and the page's reader finds a feature's quotes by its id."""
         first: dict[str, Pos] = {}
         for feature_id, pos in sorted(
             self.feature_ids,
@@ -683,14 +707,18 @@ def _bool(ck: _Checker, node: Node, label: str) -> Any:
     return ck.fail(node, f"{label} must be true or false, {_not(node)}")
 
 
-def _date(ck: _Checker, node: Node, label: str) -> Any:
-    """A YAML date becomes ISO text (``2023-09-05``); text such as ``2023-09`` stays."""
+def _date_text(ck: _Checker, node: Node, label: str) -> Any:
+    """The date as ISO text, whatever YAML made of it.
+
+    Unquoted, ``2023-09-05`` is a YAML date and ``2022`` a number, while ``2023-09`` and
+    ``2023-09-10/2023-09-13`` are text: each is read back to the text written.
+    """
     if isinstance(node, ScalarNode) and node.tag == _TAG + "timestamp":
         value = ck.scalar_value(node)
         if value is _BAD:
             return ck.fail(node, f"{label}: {node.value} is not a real date")
         if isinstance(value, dt.datetime):
-            return node.value
+            return ck.fail(node, f"{label}: give a day such as {value.date()}, not a time of day")
         return value.isoformat()
     if (
         isinstance(node, ScalarNode)
@@ -698,7 +726,27 @@ def _date(ck: _Checker, node: Node, label: str) -> Any:
         and re.fullmatch(r"\d{4}", node.value)
     ):
         return node.value  # a year
+    if isinstance(node, ScalarNode) and node.tag in (_TAG + "int", _TAG + "float"):
+        return ck.fail(node, f"{label}: {ck.reading(node)}; write {_DATE_FORMS}")
     return _text(ck, node, label)
+
+
+def _date(ck: _Checker, node: Node, label: str) -> Any:
+    """One day, month or year (a source's date): ``2023-09-05``, ``2023-09``, ``2023``."""
+    text = _date_text(ck, node, label)
+    if text is _BAD:
+        return _BAD
+    when = parse_when(text, ranges=False)
+    return ck.fail(node, f"{label}: {when}") if isinstance(when, str) else when.text
+
+
+def _when(ck: _Checker, node: Node, label: str) -> Any:
+    """A day, month, year or range (an event's date), as a :class:`~mapgen.model.When`."""
+    text = _date_text(ck, node, label)
+    if text is _BAD:
+        return _BAD
+    when = parse_when(text)
+    return ck.fail(node, f"{label}: {when}") if isinstance(when, str) else when
 
 
 def _coords(ck: _Checker, node: Node, label: str) -> Any:
@@ -762,7 +810,8 @@ def _quote(ck: _Checker, node: Node, label: str) -> Any:
         return _BAD
     if not record.ok:
         return _BAD
-    return Quote(source, record.values["text"], ck.pos(record.nodes["text"]))
+    stance = record.values.get("stance", "claims")
+    return Quote(source, record.values["text"], ck.pos(record.nodes["text"]), stance)
 
 
 def _source(ck: _Checker, node: Node, label: str) -> Any:
@@ -886,6 +935,8 @@ def _route(ck: _Checker, node: Node, label: str) -> Any:
     if record is None:
         return _BAD
     _note_feature(ck, record)
+    if "id" in record.values:
+        ck.route_ids.setdefault(record.values["id"], record.pos)
     return Route(pos=record.pos, **record.values) if record.ok else _BAD
 
 
@@ -894,7 +945,72 @@ def _area(ck: _Checker, node: Node, label: str) -> Any:
     if record is None:
         return _BAD
     _note_feature(ck, record)
+    if "id" in record.values:
+        ck.area_ids.setdefault(record.values["id"], record.pos)
     return Area(pos=record.pos, **record.values) if record.ok else _BAD
+
+
+def _reference(kind: str) -> Convert:
+    """The id of a place, route or area (read before events) that must exist."""
+
+    def convert(ck: _Checker, node: Node, label: str) -> Any:
+        value = _text(ck, node, label)
+        if value is _BAD:
+            return _BAD
+        known = {"place": ck.place_ids, "route": ck.route_ids, "area": ck.area_ids}[kind]
+        if value not in known:
+            return ck.fail(
+                node, f"{label}: no {kind} with id '{value}'{_suggest(value, list(known))}"
+            )
+        return value
+
+    return convert
+
+
+def _event(ck: _Checker, node: Node, label: str) -> Any:
+    """An event: where it happened is exactly one of its place, route or area."""
+    record = ck.mapping(node, _EVENT, label)
+    if record is None:
+        return _BAD
+    _note_feature(ck, record)
+    where = [key for key in ("place", "route", "area") if key in record.nodes]
+    if len(where) > 1:
+        second = record.nodes[where[1]]
+        return ck.fail(
+            _key_node(node, where[1]) or second,
+            f"event{_id_of(record)} is at one place, route or area; it has both"
+            f" {where[0]}: and {where[1]}:",
+        )
+    if not where:
+        return ck.fail(
+            record.pos,
+            f"event{_id_of(record)} needs where it happened: place:, route: or area: (an id)",
+        )
+    return Event(pos=record.pos, **record.values) if record.ok else _BAD
+
+
+def _key_node(node: Node, key: str) -> Node | None:
+    if isinstance(node, MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == key:
+                return key_node
+    return None
+
+
+def _id_of(record: _Record) -> str:
+    value = record.values.get("id")
+    return f" '{value}'" if value else ""
+
+
+def _left_out(ck: _Checker, node: Node, label: str) -> Any:
+    """A name (``United States``) or ``{name: ..., reason: ...}``."""
+    if isinstance(node, MappingNode):
+        record = ck.mapping(node, _LEFT_OUT, "a left-out place")
+        if record is None or not record.ok:
+            return _BAD
+        return LeftOut(pos=record.pos, **record.values)
+    name = _text(ck, node, "left_out")
+    return _BAD if name is _BAD else LeftOut(name=name, pos=ck.pos(node))
 
 
 def _include(ck: _Checker, node: Node, label: str) -> Any:
@@ -1017,7 +1133,10 @@ _QUOTES = _Field(_list_of(_quote, "quote", 1), required=True)
 _QUOTE = {
     "source": _Field(_text, required=True),
     "text": _Field(_text, required=True),
+    "stance": _Field(_choice(STANCES)),
 }
+
+_STATUS = _Field(_choice(list(STATUSES)))
 
 _SOURCE = {
     "id": _Field(_slug, required=True),
@@ -1038,6 +1157,7 @@ _PLACE = {
     "coords": _Field(_coords),
     "precision": _Field(_choice(PRECISIONS)),
     "note": _Field(_text),
+    "status": _STATUS,
     "quotes": _QUOTES,
 }
 
@@ -1055,6 +1175,7 @@ _ROUTE = {
     "via": _Field(_list_of(_waypoint, "waypoint", 2), required=True),
     "schematic": _Field(_bool),
     "note": _Field(_text),
+    "status": _STATUS,
     "quotes": _QUOTES,
 }
 
@@ -1063,11 +1184,29 @@ _AREA = {
     "name": _Field(_text, required=True),
     "country": _Field(_text, required=True),
     "note": _Field(_text),
+    "status": _STATUS,
     "quotes": _QUOTES,
 }
 
+_EVENT = {
+    "id": _Field(_slug, required=True),
+    "title": _Field(_text, required=True),
+    "date": _Field(_when, required=True),
+    "place": _Field(_reference("place")),
+    "route": _Field(_reference("route")),
+    "area": _Field(_reference("area")),
+    "status": _STATUS,
+    "note": _Field(_text),
+    "quotes": _QUOTES,
+}
+
+_LEFT_OUT = {
+    "name": _Field(_text, required=True),
+    "reason": _Field(_text),
+}
+
 # Read in this order whatever the file's order: quotes need the source ids, routes the
-# place ids.
+# place ids, events the place, route and area ids.
 _INCLUDE = {
     "file": _Field(_text, required=True),
     "kind": _Field(_choice(list(PLACE_KINDS))),
@@ -1083,5 +1222,7 @@ _STORY = {
     "include": _Field(_list_of(_include, "include")),
     "routes": _Field(_list_of(_route, "route")),
     "areas": _Field(_list_of(_area, "area")),
+    "events": _Field(_list_of(_event, "event")),
+    "left_out": _Field(_list_of(_left_out, "left-out place")),
     "geocoder": _Field(_geocoder),
 }

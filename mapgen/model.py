@@ -8,6 +8,7 @@ stage can still be reported as ``places.yaml:LINE:COL: message``.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,20 @@ PRECISIONS: tuple[str, ...] = ("exact", "point", "approximate", "city", "region"
 #: How a route was travelled.
 ROUTE_MODES: tuple[str, ...] = ("rail", "road", "air", "sea", "other")
 
+#: How firmly the sources establish a place, route, area or event (``status:``), with what
+#: each means to a reader; ``reported`` is the default.
+STATUSES: dict[str, str] = {
+    "reported": "a source reports it",
+    "expected": "planned or anticipated",
+    "confirmed": "officially confirmed",
+    "denied": "denied by a party to it",
+}
+DEFAULT_STATUS = "reported"
+
+#: What a quote says of its feature (``stance:``): it makes the claim (default), or it
+#: denies it.  A denial is shown beside the claim, each with its source.
+STANCES: tuple[str, ...] = ("claims", "denies")
+
 
 @dataclass(frozen=True)
 class Pos:
@@ -62,6 +77,7 @@ class Quote:
     source: str
     text: str
     pos: Pos
+    stance: str = "claims"
 
 
 @dataclass
@@ -98,6 +114,7 @@ class Place:
     precision: str | None = None
     note: str | None = None
     feature: str | None = None
+    status: str = DEFAULT_STATUS
 
     @property
     def geocode_query(self) -> str:
@@ -132,6 +149,7 @@ class Route:
     quotes: list[Quote] = field(default_factory=list)
     schematic: bool = False
     note: str | None = None
+    status: str = DEFAULT_STATUS
 
 
 @dataclass
@@ -144,6 +162,50 @@ class Area:
     pos: Pos
     quotes: list[Quote] = field(default_factory=list)
     note: str | None = None
+    status: str = DEFAULT_STATUS
+
+
+@dataclass(frozen=True)
+class When:
+    """A day, a month, a year or a range of them, as written (``text``), with the first
+    and last day it covers."""
+
+    text: str
+    start: dt.date
+    end: dt.date
+
+    def overlaps(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass
+class Event:
+    """Something that happened (or is expected) at a place, along a route or in a country."""
+
+    id: str
+    title: str
+    date: When
+    pos: Pos
+    place: str | None = None
+    route: str | None = None
+    area: str | None = None
+    quotes: list[Quote] = field(default_factory=list)
+    status: str = DEFAULT_STATUS
+    note: str | None = None
+
+    @property
+    def feature(self) -> str:
+        """The id of the place, route or area it happened at."""
+        return self.place or self.route or self.area or ""
+
+
+@dataclass
+class LeftOut:
+    """A place the articles mention that the map leaves out on purpose (``left_out:``)."""
+
+    name: str
+    pos: Pos
+    reason: str | None = None
 
 
 @dataclass
@@ -157,6 +219,8 @@ class Story:
     routes: list[Route]
     areas: list[Area]
     description: str | None = None
+    events: list[Event] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
     #: The ``geocoder:`` setting: which online geocoder to ask, when asked (a
     #: :class:`mapgen.online.GeocoderSetting`).
     geocoder: Any = None
@@ -171,6 +235,12 @@ class Story:
 
     def place(self, place_id: str) -> Place:
         return next(p for p in self.places if p.id == place_id)
+
+    def feature(self, feature_id: str) -> Place | Route | Area | Event:
+        """The place, route, area or event with this id."""
+        return next(
+            f for f in (*self.places, *self.routes, *self.areas, *self.events) if f.id == feature_id
+        )
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,52 @@
 Every piece of text from ``places.yaml`` or an article passes through :func:`text` before
 it enters HTML, and HTML enters scripts only as JSON strings (see :mod:`mapgen.elements`).
 Quotes are shown in the article's own words: the verified span of the source text, not
-what the editor typed, so a popup is exactly what the article said.
+what the editor typed, so a popup is exactly what the article said.  Popups, the sources
+panel and the reader are :mod:`mapgen.evidence`'s, the timeline :mod:`mapgen.timeline`'s,
+the look of statuses and route modes :mod:`mapgen.styles`'.
 """
 
 from __future__ import annotations
 
 import contextlib
-import html
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import folium
 from branca.element import Element
 
 from . import geodesy
-from .elements import Area, Overlay, SafePopup, SafeTooltip
-from .model import PLACE_KINDS, GeocodedStory, Location, Quote, Route, Story
+from .elements import Area, Overlay, SafePopup, SafeTooltip, text
+from .evidence import Evidence, FeatureEvidence, Quotes, QuoteText, StoryPanel, sources_tab
+from .evidence import popup_html as _evidence_popup
+from .model import PLACE_KINDS, STATUSES, Event, GeocodedStory, Location, Route, Story
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
-from .sources import Folded, fold, locate
+from .styles import (
+    MODE_STYLES,
+    STATUS_LABELS,
+    STATUS_LINES,
+    area_style,
+    arrow_svg,
+    badge_svg,
+    line_sample,
+    mode_icon_svg,
+    pin_svg,
+    route_style,
+)
+from .timeline import event_extra, since_dates, timeline_data, timeline_tab
+from .when import label as date_label
+
+__all__ = [
+    "KIND_COLORS",
+    "QuoteText",
+    "Quotes",
+    "arrow_svg",
+    "build_map",
+    "format_coords",
+    "pin_svg",
+    "stable_ids",
+    "text",
+]
 
 KIND_COLORS: dict[str, str] = {
     "capital": "#c0392b",
@@ -32,20 +59,8 @@ KIND_COLORS: dict[str, str] = {
     "crossing": "#566573",
     "site": "#7d6608",
 }
-ROUTE_COLORS: dict[str, str] = {
-    "rail": "#1b2631",
-    "road": "#7e5109",
-    "air": "#1f618d",
-    "sea": "#117a65",
-    "other": "#4a235a",
-}
-ROUTE_DASH: dict[str, str | None] = {
-    "rail": "10 6",
-    "road": None,
-    "air": "2 8",
-    "sea": "14 6 2 6",
-    "other": None,
-}
+#: A route's colour, by mode (see :data:`mapgen.styles.MODE_STYLES` for the rest).
+ROUTE_COLORS: dict[str, str] = {mode: str(style["color"]) for mode, style in MODE_STYLES.items()}
 AREA_STYLE = {
     "color": "#7b241c",
     "weight": 1.5,
@@ -53,67 +68,21 @@ AREA_STYLE = {
     "fillOpacity": 0.35,
     "className": "mg-area",
 }
-MODE_LABELS = {"rail": "by rail", "road": "by road", "air": "by air", "sea": "by sea", "other": ""}
+MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
 #: Positions this vague are drawn as hollow, dashed pins.  A city placed at the city's
 #: centre is where it should be, so "city" is not among them.
 VAGUE_PRECISIONS = {"approximate", "region", "country"}
 
 
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
-
-
-def text(value: object) -> str:
-    """Escape untrusted text for HTML, quotes and braces included.
-
-    Braces too: branca compiles each element's rendered output as a Jinja template once
-    more before the page is written, so ``{{ 7*7 }}`` in a quote would print 49, and worse
-    expressions would run in this process.
-    """
-    return html.escape(str(value), quote=True).translate(_BRACES)
-
-
-@dataclass
-class QuoteText:
-    """A quote as the article prints it, with the source it came from."""
-
-    source_id: str
-    source_title: str
-    words: str
-
-
-class Quotes:
-    """Finds each quote's verbatim span in its article (folding each article once)."""
-
-    def __init__(self, story: Story):
-        self._sources = {s.id: s for s in story.sources}
-        self._folded: dict[str, Folded] = {}
-
-    def verbatim(self, quote: Quote) -> QuoteText:
-        source = self._sources[quote.source]
-        folded = self._folded.get(source.id)
-        if folded is None:
-            folded = self._folded[source.id] = fold(source.text)
-        span = locate(quote.text, source.text, folded)
-        words = " ".join(source.text[span[0] : span[1]].split()) if span else quote.text
-        return QuoteText(source.id, source.title, words)
-
-
-def _quotes_html(quotes: list[QuoteText]) -> str:
-    return "".join(
-        f'<blockquote class="mg-quote">\u201c{text(q.words)}\u201d'
-        f"<footer>\u2014 <cite>{text(q.source_title)}</cite></footer></blockquote>"
-        for q in quotes
-    )
-
-
-def _popup_html(title: str, meta: list[str], note: str | None, quotes: list[QuoteText]) -> str:
-    parts = [f'<div class="mg-popup"><h3>{text(title)}</h3>']
-    parts += [f'<p class="mg-meta">{text(line)}</p>' for line in meta]
-    if note:
-        parts.append(f'<p class="mg-note">{text(note)}</p>')
-    parts.append(_quotes_html(quotes))
-    parts.append("</div>")
-    return "".join(parts)
+def _popup_html(
+    feature_id: str,
+    title: str,
+    meta: list[str],
+    note: str | None,
+    quotes: list[QuoteText],
+    status: str = "reported",
+) -> str:
+    return _evidence_popup(feature_id, title, meta, note, quotes, status)
 
 
 def format_coords(lat: float, lon: float) -> str:
@@ -130,25 +99,6 @@ def _precision_line(loc: Location) -> str:
     if loc.query and loc.geocoder != "places.yaml":
         said += f" \u00b7 query: {loc.query}"  # which query gave this position
     return f"Precision: {loc.precision} \u00b7 {said}"
-
-
-def pin_svg(color: str, approximate: bool) -> str:
-    """A map pin; an approximate position gets a hollow, dashed pin."""
-    fill, dash = ("#ffffff", ' stroke-dasharray="3 2"') if approximate else (color, "")
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="38" viewBox="0 0 26 38">'
-        f'<path d="M13 1C6.4 1 1 6.3 1 12.9 1 22 13 37 13 37s12-15 12-24.1C25 6.3 19.6 1 13 1z"'
-        f' fill="{fill}" stroke="{color}" stroke-width="2"{dash}/>'
-        f'<circle cx="13" cy="13" r="4.5" fill="{color if approximate else "#ffffff"}"/></svg>'
-    )
-
-
-def arrow_svg(color: str, bearing: float) -> str:
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="-9 -9 18 18"'
-        f' style="transform: rotate({bearing:.1f}deg)">'
-        f'<path d="M0 -7 L6 6 L0 3 L-6 6 Z" fill="{color}" stroke="#fff" stroke-width="1"/></svg>'
-    )
 
 
 @contextlib.contextmanager
@@ -213,6 +163,13 @@ def build_map(
 def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story)
+    evidence = Evidence(story, quotes)
+    since = since_dates(story)
+
+    def when(feature_id: str) -> dict[str, str]:
+        day = since.get(feature_id)
+        return {"since": day.isoformat()} if day is not None else {}
+
     fmap = StandaloneMap(
         tiles=None, control_scale=True, zoom_start=3, location=(45, 100), leaflet=inline.leaflet
     )
@@ -220,51 +177,73 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
 
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
     for area in story.areas:
-        layer = Area(_polygon_latlngs(geo.areas[area.id]), **AREA_STYLE)
-        body = _popup_html(
-            area.name, ["Country"], area.note, [quotes.verbatim(q) for q in area.quotes]
-        )
+        cited = [quotes.verbatim(q) for q in area.quotes]
+        latlngs = _polygon_latlngs(geo.areas[area.id])
+        layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
+        body = _popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(text(area.name)))
         layer.add_to(areas)
+        bounds = _area_bounds(geo.areas[area.id])
+        at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
+        feature = FeatureEvidence(
+            area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
+        )
+        evidence.add(feature, layer)
 
     routes = folium.FeatureGroup(name="Routes", show=True).add_to(fmap)
     for route in story.routes:
+        cited = [quotes.verbatim(q) for q in route.quotes]
         color = ROUTE_COLORS[route.mode]
         tip, meta = _route_meta(geo, route)
-        line = folium.PolyLine(
-            route_line(geo, route),
-            color=color,
-            weight=4,
-            opacity=0.85,
-            dash_array=ROUTE_DASH[route.mode],
-            class_name=f"mg-route mg-{route.mode}",
-        )
-        body = _popup_html(route.name, meta, route.note, [quotes.verbatim(q) for q in route.quotes])
+        line = folium.PolyLine(route_line(geo, route), **route_style(route.mode, route.status))
+        body = _popup_html(route.id, route.name, meta, route.note, cited, route.status)
         line.add_child(SafePopup(body)).add_child(SafeTooltip(text(tip)))
         line.add_to(routes)
         points = geo.routes[route.id]
-        for fraction in (0.25, 0.5, 0.75):
+        drawn: list[folium.Marker] = [line]
+        # Arrowheads a quarter and three quarters along show the direction; the mode's icon
+        # (with the status's badge) stands at the middle.
+        for fraction in (0.25, 0.75):
             here, ahead = geodesy.along(points, fraction)
             icon = folium.DivIcon(
                 html=arrow_svg(color, geodesy.screen_bearing(here, ahead)),
                 icon_size=(18, 18),
                 icon_anchor=(9, 9),
-                class_name="mg-arrow",
+                class_name=f"mg-arrow mg-status-{route.status}",
             )
-            folium.Marker(here, icon=icon, interactive=False, keyboard=False).add_to(routes)
+            arrow = folium.Marker(here, icon=icon, interactive=False, keyboard=False)
+            drawn.append(arrow.add_to(routes))
+        middle, _ = geodesy.along(points, 0.5)
+        badge = folium.DivIcon(
+            html=mode_icon_svg(route.mode, route.status),
+            icon_size=(30, 30),
+            icon_anchor=(15, 15),
+            class_name=f"mg-mode mg-mode-{route.mode} mg-status-{route.status}",
+        )
+        # Not interactive: a click on it reaches the line under it, and its popup.
+        mode_icon = folium.Marker(middle, icon=badge, interactive=False, keyboard=False)
+        drawn.append(mode_icon.add_to(routes))
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        feature = FeatureEvidence(
+            route.id, route.name, "route", route.status, cited, middle, bounds, when(route.id)
+        )
+        evidence.add(feature, *drawn)
 
     groups: dict[str, folium.FeatureGroup] = {}
     for kind, label in PLACE_KINDS.items():
         if any(p.kind == kind for p in story.places):
             groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
     for place in story.places:
+        cited = [quotes.verbatim(q) for q in place.quotes]
         loc = geo.places[place.id]
         approximate = loc.precision in VAGUE_PRECISIONS
+        pin = pin_svg(KIND_COLORS[place.kind], approximate, place.status)
         icon = folium.DivIcon(
-            html=pin_svg(KIND_COLORS[place.kind], approximate),
-            icon_size=(26, 38),
+            html=pin,
+            icon_size=(34 if place.status != "reported" else 26, 38),
             icon_anchor=(13, 37),
-            class_name=f"mg-pin mg-{place.kind}",
+            class_name=f"mg-pin mg-{place.kind} mg-status-{place.status}",
         )
         marker = folium.Marker((loc.lat, loc.lon), icon=icon, title=None)
         meta = [
@@ -272,18 +251,64 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
             format_coords(loc.lat, loc.lon),
             _precision_line(loc),
         ]
-        body = _popup_html(place.name, meta, place.note, [quotes.verbatim(q) for q in place.quotes])
+        body = _popup_html(place.id, place.name, meta, place.note, cited, place.status)
         marker.add_child(SafePopup(body)).add_child(SafeTooltip(text(place.name)))
         marker.add_to(groups[place.kind])
+        feature = FeatureEvidence(
+            place.id,
+            place.name,
+            "place",
+            place.status,
+            cited,
+            (loc.lat, loc.lon),
+            None,
+            when(place.id),
+        )
+        evidence.add(feature, marker)
+
+    names = {f.id: f.name for f in evidence.features.values()}
+    for event in story.events:
+        cited = [quotes.verbatim(q) for q in event.quotes]
+        body = _popup_html(
+            event.id, event.title, _event_meta(event, names), event.note, cited, event.status
+        )
+        extra = {**when(event.id), **event_extra(event), "popup": body}
+        evidence.add(
+            FeatureEvidence(event.id, event.title, "event", event.status, cited, None, None, extra)
+        )
 
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.add_child(Overlay(_title_html(story), PAGE_CSS))
     fmap.add_child(Overlay(_legend_html(story)))
+    timeline = timeline_data(story)
+    tabs = [timeline_tab(story, names), sources_tab(evidence)]
+    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline}))
     bounds = _bounds(geo)
     if bounds:
-        fmap.fit_bounds(bounds, padding=(30, 30))
+        fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
     fmap.get_root().title = text(story.title)
     return fmap
+
+
+def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
+    where = names.get(event.feature, event.feature)
+    return [f"Event \u00b7 {date_label(event.date)}", f"At: {where}"]
+
+
+def _area_bounds(geometry: dict) -> list[list[float]]:
+    """South-west and north-east corners of the country's largest polygon (a country
+    across the antimeridian, such as Russia, is fitted by its main part)."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+
+    def extent(polygon: list) -> tuple[float, list[list[float]]]:
+        lons = [p[0] for p in polygon[0]]
+        lats = [p[1] for p in polygon[0]]
+        box = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        return (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]), box
+
+    return max((extent(p) for p in polygons), key=lambda pair: pair[0])[1]
 
 
 def _polygon_latlngs(geometry: dict) -> list:
@@ -311,30 +336,60 @@ def _title_html(story: Story) -> str:
     return f'<div id="mg-title" class="mg-box"><h1>{text(story.title)}</h1>{desc}</div>'
 
 
+def _status_key(status: str) -> str:
+    """A short grey line drawn as the status draws lines, with the status's badge."""
+    dash, opacity = STATUS_LINES[status]
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        '<svg width="36" height="14" viewBox="0 0 36 14"><line x1="1" y1="7" x2="23" y2="7"'
+        f' stroke="#34495e" stroke-width="3" stroke-opacity="{opacity}"{dash_attr}/>'
+        f"{badge_svg(status, 29, 7, 5.5)}</svg>"
+    )
+
+
 def _legend_html(story: Story) -> str:
-    rows = []
-    for kind, label in PLACE_KINDS.items():
-        if any(p.kind == kind for p in story.places):
-            rows.append(
-                f'<li><span class="mg-key">{pin_svg(KIND_COLORS[kind], False)}</span>'
-                f"{text(label)}</li>"
-            )
-    rows.append(f'<li><span class="mg-key">{pin_svg("#555", True)}</span>Approximate position</li>')
-    for mode in dict.fromkeys(r.mode for r in story.routes):
-        dash = ROUTE_DASH[mode]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        rows.append(
-            '<li><span class="mg-key"><svg width="36" height="10"><line x1="0" y1="5" x2="36"'
-            f' y2="5" stroke="{ROUTE_COLORS[mode]}" stroke-width="3"{dash_attr}/></svg></span>'
-            f"Route {text(MODE_LABELS[mode])}</li>"
+    def row(key: str, label: str, cls: str = "") -> str:
+        attr = f' class="{cls}"' if cls else ""
+        return f'<li{attr}><span class="mg-key">{key}</span><span>{label}</span></li>'
+
+    places = [
+        row(pin_svg(KIND_COLORS[kind], False), text(label))
+        for kind, label in PLACE_KINDS.items()
+        if any(p.kind == kind for p in story.places)
+    ]
+    places.append(row(pin_svg("#555", True), "Approximate position"))
+    routes = [
+        row(
+            f"{line_sample(mode, width=18)}{mode_icon_svg(mode, size=18)}",
+            f"Route {text(MODE_LABELS[mode])}".strip(),
         )
+        for mode in dict.fromkeys(r.mode for r in story.routes)
+    ]
+    if any(r.schematic for r in story.routes):
+        routes.append(row("&#8594;", "Arrows: the direction of travel"))
+    claims = [
+        row(
+            _status_key(status),
+            f"<b>{STATUS_LABELS[status]}</b>: {text(meaning)}",
+            f"mg-legend-status mg-legend-{status}",
+        )
+        for status, meaning in STATUSES.items()
+    ]
+    countries = []
     if story.areas:
-        rows.append(
-            f'<li><span class="mg-key"><svg width="20" height="14"><rect width="20" height="14"'
-            f' fill="{AREA_STYLE["fillColor"]}" stroke="{AREA_STYLE["color"]}"/></svg></span>'
-            "Country named in the story</li>"
+        countries.append(
+            row(
+                f'<svg width="20" height="14"><rect width="20" height="14"'
+                f' fill="{AREA_STYLE["fillColor"]}" stroke="{AREA_STYLE["color"]}"/></svg>',
+                "Country named in the story",
+            )
         )
-    return f'<div id="mg-legend" class="mg-box"><h2>Legend</h2><ul>{"".join(rows)}</ul></div>'
+    sections = [("Places", places), ("Routes", routes + countries), ("Claims", claims)]
+    body = "".join(f"<h3>{title}</h3><ul>{''.join(rows)}</ul>" for title, rows in sections if rows)
+    return (
+        '<details id="mg-legend" class="mg-box" open><summary><h2>Legend</h2></summary>'
+        f"{body}</details>"
+    )
 
 
 PAGE_CSS = """
@@ -345,13 +400,21 @@ PAGE_CSS = """
   padding: 6px 14px; text-align: center; }
 #mg-title h1 { font-size: 17px; margin: 2px 0; }
 #mg-title p { margin: 2px 0 4px; font-size: 12px; color: #444; }
-#mg-legend { bottom: 44px; left: 10px; padding: 6px 10px; max-width: 240px; }
-#mg-legend h2 { font-size: 13px; margin: 2px 0 4px; }
+#mg-legend { bottom: 44px; left: 10px; padding: 6px 10px; max-width: 250px;
+  max-height: calc(100% - 150px); overflow: auto; }
+#mg-legend summary { cursor: pointer; list-style-position: inside; }
+#mg-legend h2 { display: inline; font-size: 13px; margin: 2px 0 4px; }
+#mg-legend h3 { font-size: 10.5px; text-transform: uppercase; letter-spacing: 0.05em;
+  color: #666; margin: 6px 0 1px; }
 #mg-legend ul { list-style: none; margin: 0; padding: 0; }
-#mg-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
-.mg-key { display: inline-flex; width: 36px; justify-content: center; }
-.mg-key svg[height="38"] { height: 20px; width: 14px; }
-.mg-pin, .mg-arrow { background: none; border: none; }
+#mg-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; font-size: 12px; }
+#mg-legend .mg-drawn { color: #666; }
+.mg-key { display: inline-flex; flex: none; width: 36px; justify-content: center;
+  align-items: center; }
+.mg-key svg[height="38"] { height: 20px; width: auto; }
+.mg-pin, .mg-arrow, .mg-mode { background: none; border: none; }
+.mg-pin.mg-status-denied, .mg-mode.mg-status-denied, .mg-arrow.mg-status-denied {
+  opacity: 0.5; }
 .mg-popup h3 { font-size: 15px; margin: 0 0 4px; }
 .mg-popup .mg-meta { margin: 1px 0; color: #555; font-size: 12px; }
 .mg-popup .mg-note { margin: 6px 0; font-style: italic; }

@@ -82,7 +82,8 @@ PAYLOADS = [
 
 @pytest.fixture
 def hostile_story(tmp_path: Path) -> Path:
-    """A story whose every name, title, note and quote is an HTML or script payload."""
+    """A story whose every name, title, note and quote is an HTML or script payload: the
+    source's outlet and link too, and the events' titles and notes."""
     story = tmp_path / "hostile"
     (story / "seeds").mkdir(parents=True)
     article = "\n".join(f"Line {i}: {p}" for i, p in enumerate(PAYLOADS))
@@ -93,18 +94,25 @@ def hostile_story(tmp_path: Path) -> Path:
         "  - id: a",
         "    file: seeds/a.txt",
         f"    title: {_yaml_str(PAYLOADS[1])}",
+        f"    outlet: {_yaml_str(PAYLOADS[0])}",
+        "    date: 2023-09",
+        '    url: "javascript:window.__pwned = 5"',
         "places:",
     ]
+    statuses = ["denied", "expected", "confirmed", "reported"]
     for i, payload in enumerate(PAYLOADS):
         lines += [
             f"  - id: p{i}",
             f"    name: {_yaml_str(payload)}",
             "    kind: city",
+            f"    status: {statuses[i % 4]}",
             f"    coords: [{10 + i}, {20 + i}]",
             f"    note: {_yaml_str(payload)}",
             "    quotes:",
             f"      - {{source: a, text: {_yaml_str(payload)}}}",
         ]
+        if i == 0:  # a claim and its denial, side by side
+            lines.append(f"      - {{source: a, text: {_yaml_str(PAYLOADS[1])}, stance: denies}}")
     lines += [
         "routes:",
         "  - id: r",
@@ -117,6 +125,22 @@ def hostile_story(tmp_path: Path) -> Path:
         f"    name: {_yaml_str(PAYLOADS[1])}",
         "    country: UA",
         f"    quotes: [{{source: a, text: {_yaml_str(PAYLOADS[3])}}}]",
+        "events:",
+        "  - id: e0",
+        f"    title: {_yaml_str(PAYLOADS[0])}",
+        "    date: 2023-09-10/2023-09-13",
+        "    place: p0",
+        "    status: confirmed",
+        f"    note: {_yaml_str(PAYLOADS[1])}",
+        f"    quotes: [{{source: a, text: {_yaml_str(PAYLOADS[4])}}}]",
+        "  - id: e1",
+        f"    title: {_yaml_str(PAYLOADS[2])}",
+        "    date: 2023-07",
+        "    route: r",
+        f"    quotes: [{{source: a, text: {_yaml_str(PAYLOADS[5])}}}]",
+        "left_out:",
+        f"  - {_yaml_str(PAYLOADS[5])}",
+        f"  - {{name: {_yaml_str(PAYLOADS[3])}, reason: {_yaml_str(PAYLOADS[0])}}}",
     ]
     (story / "places.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return story

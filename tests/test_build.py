@@ -15,6 +15,7 @@ from mapgen.sources import fold_text
 from .conftest import PAYLOADS
 
 POPUP = re.compile(r"\.bindPopup\((\"(?:[^\"\\]|\\.)*\"),")
+EVIDENCE = re.compile(r'<script type="application/json" id="mg-evidence">(.*?)</script>', re.S)
 TOOLTIP = re.compile(r"\.bindTooltip\((\"(?:[^\"\\]|\\.)*\"),")
 
 
@@ -41,6 +42,11 @@ def html_text(fragment: str) -> tuple[str, list[str]]:
 
 def popups(page: str) -> list[str]:
     return [json.loads(m) for m in POPUP.findall(page)]
+
+
+def evidence(page: str) -> dict:
+    """The page's evidence data: the articles, and each feature's passages."""
+    return json.loads(EVIDENCE.search(page).group(1))
 
 
 @pytest.fixture(scope="module")
@@ -165,15 +171,35 @@ def test_hostile_text_is_escaped_everywhere(hostile_story, tmp_path):
     # branca re-reads rendered output as a Jinja template: braces must not survive as braces.
     assert "&lt;b&gt;bold&lt;/b&gt; &#123;&#123; 6*7 &#125;&#125;" in page
     assert " 42 " not in page
-    # Outside the JSON strings handed to Leaflet, no payload reaches a script.
-    rest = TOOLTIP.sub("", POPUP.sub("", page))
-    assert "${" not in rest and "__pwned = 1" not in rest and "__pwned = 2" not in rest
-    shown = [html_text(p) for p in popups(page)]
+    # The articles and the events are data: one JSON document, with no "<" to end its
+    # script element, never run.
+    data = evidence(page)
+    assert data["sources"][0]["text"].startswith("Line 0: </script><script>")
+    assert data["sources"][0]["outlet"] == PAYLOADS[0]
+    assert "url" not in data["sources"][0]  # a javascript: link is never made
+    assert "javascript:" not in page.replace('"javascript:window.__pwned = 5"', "")
+    block = EVIDENCE.search(page).group(1)
+    assert "<" not in block and ">" not in block
+    # Outside the JSON strings handed to Leaflet and that data, no payload reaches a script.
+    scripts = [
+        TOOLTIP.sub("", POPUP.sub("", body))
+        for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", page, re.S)
+        if "application/json" not in attrs
+    ]
+    for script in scripts:
+        assert "${" not in script and "__pwned" not in script
+    # Every popup, events' too, shows the payloads as text, in a few known tags.
+    events = [f["popup"] for f in data["features"].values() if "popup" in f]
+    assert len(events) == 2
+    shown = [html_text(p) for p in popups(page) + events]
+    allowed = {"div", "h3", "h4", "p", "blockquote", "footer", "cite", "a", "span", "svg"}
+    allowed |= {"g", "circle", "path"}  # the status badges
     for _text, tags in shown:
-        assert set(tags) <= {"div", "h3", "p", "blockquote", "footer", "cite"}, tags
+        assert set(tags) <= allowed, tags
     every = " ".join(t for t, _ in shown)
     for payload in PAYLOADS:
         assert fold_text(payload) in every, payload
+    assert "The claim" in every and "The denial" in every
     tips = [html_text(json.loads(m)) for m in TOOLTIP.findall(page)]
     assert any(PAYLOADS[0] in t for t, _ in tips)
     assert all(tags == [] for _, tags in tips)
