@@ -278,7 +278,9 @@ _REQUIRED = ("query", "lat", "lon", "precision", "geocoder", "date")
 
 def _parse(text: str, name: str) -> tuple[list[CacheEntry], list[Problem]]:
     """Entries and problems of a cache file, each problem at its line and column."""
-    loader = yaml.SafeLoader(text)
+    # libyaml's loader where installed (a big story's cache holds thousands of entries);
+    # its nodes keep their lines and columns all the same.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         root = loader.get_single_node()
         return _entries(root, loader, name)

@@ -21,6 +21,7 @@ from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
 from .page import PageAssets, page_assets
+from .perf import gc_paused
 from .render import build_map
 from .sources import verify_quotes
 
@@ -173,6 +174,7 @@ class Builder:
         builder's own writes: another build's, or a person's)."""
         return self._cache is None or self._cache.stale()
 
+    @gc_paused()
     def prepare(self, *, save: bool = True) -> GeocodedStory:
         """Load, verify and geocode, reporting quote and place problems together.
 
@@ -217,6 +219,7 @@ class Builder:
         """Validate, verify quotes and resolve every place, writing nothing."""
         return self.prepare(save=False)
 
+    @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo = self.prepare(save=True)
