@@ -128,7 +128,8 @@ def folder_lock(*folders: str | os.PathLike[str]) -> Iterator[None]:
     SIGKILL does not leave the next one waiting).  It is reentrant within a thread, so a
     build holding it may call code that takes it again.  Folders are locked in a fixed
     order, so two builds locking the same folders cannot deadlock.  Where ``flock`` does
-    not exist (Windows), only threads of this process are kept apart.
+    not exist (Windows) or the file system refuses it, only threads of this process are
+    kept apart.
     """
     keys = sorted({os.path.realpath(folder) for folder in folders})
     with contextlib.ExitStack() as stack:
@@ -143,13 +144,7 @@ def _lock_one(key: str) -> Iterator[None]:
         held = _held.setdefault(key, _Held())
     with held.thread_lock:
         if held.depth == 0 and fcntl is not None:
-            fd = os.open(key, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(fd)
-                raise
-            held.fd = fd
+            held.fd = _flock(key)
         held.depth += 1
         try:
             yield
@@ -160,3 +155,22 @@ def _lock_one(key: str) -> Iterator[None]:
                 with contextlib.suppress(OSError):
                     fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
+
+
+def _flock(folder: str) -> int | None:
+    """An open descriptor of ``folder`` holding ``flock``, or None where the file system
+    cannot lock a folder (some network file systems): the write is then made unlocked,
+    atomic all the same."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError:
+        os.close(fd)
+        return None
+    except BaseException:  # Ctrl-C while waiting for the lock
+        os.close(fd)
+        raise
+    return fd

@@ -7,8 +7,9 @@ disk is never changed, so it stays the page ``mapgen build`` would write.
 
 The script listens to ``/__mapgen/events`` (Server-Sent Events).  Each event is the
 :class:`LiveState` as JSON: ``build``, the number of the last build that wrote the map,
-and ``error``, the problem lines of the last rebuild if it failed (else null).  A page
-whose build number is older reloads; before it does, it saves the map's centre and zoom in
+``session``, which ``mapgen watch`` counts it (a restarted watch counts afresh), and
+``error``, the problem lines of the last rebuild if it failed (else null).  A page whose
+build is not the latest reloads; before it does, it saves the map's centre and zoom in
 ``sessionStorage``, and after loading it puts them back.  The error is shown with
 ``textContent``, never as HTML.
 
@@ -19,6 +20,7 @@ address only and serves nothing outside the output folder.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 from dataclasses import dataclass
 from functools import partial
@@ -43,9 +45,13 @@ class Snapshot:
     build: int
     error: str | None
     version: int
+    session: str = ""
+
+    def data(self) -> dict[str, Any]:
+        return {"session": self.session, "build": self.build, "error": self.error}
 
     def json(self) -> str:
-        return json.dumps({"build": self.build, "error": self.error})
+        return json.dumps(self.data())
 
 
 class LiveState:
@@ -54,6 +60,8 @@ class LiveState:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._build = 0
+        #: Tells this watch's builds from those of an earlier one the page may have seen.
+        self.session = secrets.token_hex(8)
         self._error: str | None = None
         self._version = 0
         self._closed = False
@@ -85,7 +93,7 @@ class LiveState:
 
     def snapshot(self) -> Snapshot:
         with self._cond:
-            return Snapshot(self._build, self._error, self._version)
+            return Snapshot(self._build, self._error, self._version, self.session)
 
     def wait(self, seen: int, timeout: float) -> Snapshot | None:
         """The state once its version is past ``seen``; None on time-out or close."""
@@ -93,7 +101,7 @@ class LiveState:
             self._cond.wait_for(lambda: self._version != seen or self._closed, timeout)
             if self._closed or self._version == seen:
                 return None
-            return Snapshot(self._build, self._error, self._version)
+            return Snapshot(self._build, self._error, self._version, self.session)
 
 
 # The script added to the served page.  It runs after folium's own script, so the map
@@ -150,7 +158,7 @@ _SCRIPT = """\
   var events = new EventSource("EVENTS");
   events.onmessage = function (event) {
     var now = JSON.parse(event.data);
-    if (now.build !== state.build) {
+    if (now.build !== state.build || now.session !== state.session) {
       saveView();
       events.close();
       location.reload();
@@ -181,7 +189,7 @@ def script_json(value: Any) -> str:
 
 
 def reload_script(snapshot: Snapshot) -> str:
-    state = {"build": snapshot.build, "error": snapshot.error}
+    state = snapshot.data()
     # The state last: it holds the user's text, which must not be searched for tokens.
     script = _SCRIPT.replace("BANNER", BANNER_ID).replace("EVENTS", EVENTS_PATH)
     return script.replace("STATE", script_json(state))

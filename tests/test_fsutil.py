@@ -163,3 +163,17 @@ def test_a_cache_save_removes_leftovers_of_a_killed_save(tmp_path):
     cache.put("Alpha", None, _location(1.0), "2024-01-01")
     cache.save()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["geocode-cache.yaml"]
+
+
+def test_a_file_system_that_cannot_lock_still_writes(tmp_path, monkeypatch):
+    import errno
+
+    import mapgen.fsutil
+
+    def refuse(fd, operation):
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(mapgen.fsutil.fcntl, "flock", refuse)
+    with folder_lock(tmp_path):
+        atomic_write(tmp_path / "map.html", "new")
+    assert (tmp_path / "map.html").read_text() == "new"

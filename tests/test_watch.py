@@ -324,7 +324,12 @@ def test_the_served_page_has_the_script_and_the_file_on_disk_does_not(server):
 def test_the_state_and_the_event_stream(server):
     live, state, _ = server
     base = live.url.replace("/map.html", "")
-    assert json.loads(get(base + "/__mapgen/state")[2]) == {"build": 0, "error": None}
+    session = state.session
+    assert json.loads(get(base + "/__mapgen/state")[2]) == {
+        "session": session,
+        "build": 0,
+        "error": None,
+    }
     events: list[dict] = []
 
     def listen():
@@ -344,9 +349,9 @@ def test_the_state_and_the_event_stream(server):
     state.built()
     thread.join(10)
     assert events == [
-        {"build": 0, "error": None},
-        {"build": 0, "error": "places.yaml:3:1: oops"},
-        {"build": 1, "error": None},
+        {"session": session, "build": 0, "error": None},
+        {"session": session, "build": 0, "error": "places.yaml:3:1: oops"},
+        {"session": session, "build": 1, "error": None},
     ]
 
 
@@ -360,7 +365,7 @@ def test_the_error_cannot_break_out_of_the_script():
     assert f'getElementById("{BANNER_ID}")' in page and EVENTS_PATH in page
     start = script.index("var state = ") + len("var state = ")
     embedded = json.loads(script[start : script.index(";\n", start)])
-    assert embedded == {"build": 0, "error": hostile}
+    assert embedded == {"session": state.session, "build": 0, "error": hostile}
 
 
 def test_a_missing_map_is_a_placeholder_with_the_banner(tmp_path):
