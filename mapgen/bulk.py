@@ -14,7 +14,8 @@ Each row (CSV) or feature (GeoJSON) is one place, with the same fields as a plac
 ``places.yaml``: ``name`` (required), ``id`` (a slug; default ``<file>-<row>``), ``kind``,
 ``lat`` and ``lon`` (or a GeoJSON Point) or else a ``query`` to geocode, ``country``,
 ``feature``, ``precision``, ``status``, ``note``, and the quote backing it: ``source`` and
-``quote`` (a CSV row has one; a GeoJSON feature may give ``quotes: [{source, text}]``).
+``quote`` (a CSV row has one; a GeoJSON feature may give ``quotes: [{source, text, stance}]``,
+``stance`` being ``claims``, the default, or ``denies``).
 
 Every mistake is reported like a mistake in ``places.yaml``, all at once, each at its
 ``file:line:col`` (a GeoJSON feature's problems at the key they are about).  Reading is
@@ -524,12 +525,21 @@ class _Rows:
                 return None
             found = []
             for item in items:
-                if not isinstance(item, dict) or set(item) - {"source", "text"}:
-                    self.fail(at.field("quotes"), "each quote must be {source, text}")
+                if not isinstance(item, dict) or set(item) - {"source", "text", "stance"}:
+                    self.fail(at.field("quotes"), "each quote must be {source, text, stance}")
                     return None
                 quote = self.quote(item.get("source"), item.get("text"), at, "quotes")
                 if quote is None:
                     return None
+                stance = item.get("stance", "claims")
+                if stance not in _STANCES:
+                    self.fail(
+                        at.field("quotes"),
+                        f"stance: unknown value {stance!r}; expected claims or denies",
+                    )
+                    return None
+                if stance != "claims":
+                    quote = Quote(quote.source, quote.text, quote.pos, stance)  # type: ignore[call-arg]
                 found.append(quote)
             return found
         quote = self.quote(values.get("source"), values.get("quote"), at, "quote")
@@ -557,6 +567,7 @@ class _Rows:
 
 _KINDS = list(PLACE_KINDS)
 _KIND_SET = frozenset(PLACE_KINDS)
+_STANCES = tuple(getattr(model, "STANCES", ("claims", "denies")))
 
 
 def _number(raw: Any) -> float | None:

@@ -255,6 +255,9 @@ class Evidence:
         self.features: dict[str, FeatureEvidence] = {}
         #: Feature id -> the JavaScript names of the Leaflet layers drawn for it.
         self.layers: dict[str, list[str]] = {}
+        #: Source id -> kind -> how many features it supports that are drawn elsewhere (a
+        #: big story's data layer carries its places' passages itself): counted, not listed.
+        self.elsewhere: dict[str, dict[str, int]] = {}
 
     def add(self, feature: FeatureEvidence, *layers: MacroElement) -> FeatureEvidence:
         self.features[feature.id] = feature
@@ -266,9 +269,18 @@ class Evidence:
         """Layers drawn for a feature (its marker, its line, its arrows...)."""
         self.layers.setdefault(feature_id, []).extend(layer.get_name() for layer in layers)
 
+    def count_elsewhere(self, kind: str, quotes: list[Quote]) -> None:
+        """A feature drawn by a layer that carries its own passages (:mod:`mapgen.datalayer`):
+        the sources' counts include it, though :meth:`data` does not list it."""
+        for source_id in {q.source for q in quotes if q.stance != "denies"}:
+            tally = self.elsewhere.setdefault(source_id, {})
+            tally[kind] = tally.get(kind, 0) + 1
+
     def counts(self, source_id: str) -> dict[str, int]:
         """How many places, routes, areas and events the source supports."""
         counts = {"place": 0, "route": 0, "area": 0, "event": 0}
+        for kind, n in self.elsewhere.get(source_id, {}).items():
+            counts[kind] = counts.get(kind, 0) + n
         for feature in self.features.values():
             if any(q.source_id == source_id and q.stance != "denies" for q in feature.quotes):
                 counts[feature.kind] = counts.get(feature.kind, 0) + 1

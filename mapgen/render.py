@@ -72,6 +72,9 @@ MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
 #: Positions this vague are drawn as hollow, dashed pins.  A city placed at the city's
 #: centre is where it should be, so "city" is not among them.
 VAGUE_PRECISIONS = {"approximate", "region", "country"}
+#: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
+#: one canvas, clustered, each popup built when opened; up to it, a marker per place.
+DATA_LAYER_THRESHOLD = 1000
 
 
 def _popup_html(
@@ -230,11 +233,17 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         )
         evidence.add(feature, *drawn)
 
+    places = story.places
+    if len(places) > DATA_LAYER_THRESHOLD:  # one canvas layer instead of a marker each
+        from .datalayer import add_places
+
+        add_places(fmap, geo, quotes, evidence)
+        places = []
     groups: dict[str, folium.FeatureGroup] = {}
     for kind, label in PLACE_KINDS.items():
-        if any(p.kind == kind for p in story.places):
+        if any(p.kind == kind for p in places):
             groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
-    for place in story.places:
+    for place in places:
         cited = [quotes.verbatim(q) for q in place.quotes]
         loc = geo.places[place.id]
         approximate = loc.precision in VAGUE_PRECISIONS

@@ -1,0 +1,409 @@
+"""A big story's places as one data layer: one canvas, clustered, popups built on demand.
+
+A marker per place is what a small story wants: each pin is a DOM element with its popup's
+HTML bound to it.  Past :data:`mapgen.render.DATA_LAYER_THRESHOLD` places that stops working (10,000 folium markers
+take half a minute to show; 100,000 never do), so the page draws the places instead:
+
+* the places' data goes into the page once, as JSON in a ``<script type="application/json">``
+  block (``<``, ``>`` and ``&`` escaped, so no text can leave it), one place per line:
+  ``[lat, lon, name, style, meta, quotes(, note)]``, with a quote as the id of an article
+  passage stored once however many places quote it;
+* ``datalayer.js`` (inlined) draws the same pins on one canvas, clusters them where they
+  crowd (a bubble with a count; a click zooms in), shows the name on hover, and builds a
+  place's popup only when it is opened;
+* the popup's HTML is the one :func:`mapgen.render._popup_html` makes for a marker, to the
+  byte: the JavaScript fills a template cut from that function's own output with the
+  place's text, escaped by the same rules as :func:`mapgen.render.text` (checked here on
+  the first place of every build, and in the browser tests on every place);
+* the layer control has one layer per kind, as for markers, and the legend is the same.
+
+The same story builds to the same bytes, and a moved place changes its own line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import resources
+from typing import Any
+
+import folium
+from branca.element import Figure, MacroElement
+from folium.template import Template
+
+from .elements import SafeTooltip
+from .model import PLACE_KINDS, GeocodedStory
+from .page import RawHTML
+from .sources import locate
+
+#: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
+#: from which nothing is clustered.
+CLUSTER_GRID = 60
+CLUSTER_UNTIL_ZOOM = 15
+#: Colour of a cluster that holds more than one kind of place.
+MIXED_COLOR = "#34495e"
+
+#: Placeholders for the story's text when the popup's template is cut from its HTML.
+_FIELDS = ("id", "title", "meta", "note", "words", "cite", "support", "status", "index")
+_SENTINELS = {name: chr(0xE000 + i) for i, name in enumerate(_FIELDS)}
+#: Slots of the popup where optional parts go, in this order.
+_SLOTS = ("@status", "@meta", "@note", "@quotes")
+
+
+def script() -> str:
+    """The data layer's JavaScript, inlined in the page once."""
+    code = resources.files("mapgen").joinpath("datalayer.js").read_text(encoding="utf-8")
+    if re.search(r"</script", code, re.I):  # pragma: no cover - a guard on our own file
+        raise ValueError("datalayer.js cannot be inlined: it closes its own element")
+    return code
+
+
+# --------------------------------------------------------------------------- the popup
+
+
+def _insertion(base: str, longer: str) -> tuple[int, str]:
+    """Where ``longer`` inserts one piece into ``base``, and that piece, cut at tag bounds.
+
+    An insertion point is ambiguous when the piece starts with what follows it (``<p>..</p>``
+    before ``</div>``): of the equivalent cuts, the one whose piece starts with ``<`` and
+    ends with ``>`` is taken.
+    """
+    extra = len(longer) - len(base)
+    i = 0
+    while i < len(base) and base[i] == longer[i]:
+        i += 1
+    piece = longer[i : i + extra]
+    if extra <= 0 or base[i:] != longer[i + extra :]:
+        raise ValueError("the popup's part is not a single insertion")
+    while i > 0 and base[i - 1] == piece[-1]:
+        i, piece = i - 1, piece[-1] + piece[:-1]
+    while not (piece.startswith("<") and piece.endswith(">")) and i < len(base):
+        if base[i] != piece[0]:
+            break
+        i, piece = i + 1, piece[1:] + piece[0]
+    return i, piece
+
+
+def _unit(piece: str) -> list[str]:
+    """A piece as [text, field, text, field, ..., text], fields named by their placeholder
+    (``@slot`` for the slots of the popup's skeleton)."""
+    names = {v: k for k, v in _SENTINELS.items()}
+    names |= {chr(0xE100 + i): slot for i, slot in enumerate(_SLOTS)}
+    pattern = "([" + "".join(names) + "])"
+    parts = re.split(pattern, piece)
+    return [names.get(part, part) if i % 2 else part for i, part in enumerate(parts)]
+
+
+def popup_template() -> dict[str, Any]:
+    """The popup's HTML (:func:`mapgen.evidence.popup_html`, what every marker shows) cut
+    into the pieces the page fills in: the skeleton with its slots, and the units repeated
+    per meta line, per quote....  Cut from that function's own output, rendered with
+    placeholders for the story's text, so that the HTML cannot drift apart; what is logic
+    rather than text (the support line's counting, claims beside denials) the page's
+    script does as :mod:`mapgen.evidence` does, and the browser tests compare the two."""
+    from .elements import text
+    from .evidence import QuoteText, _quote_html, popup_html, quotes_html, status_html, support_line
+
+    s = _SENTINELS
+    fid, title = s["id"], s["title"]
+    base = popup_html(fid, title, [], None, [], "reported")
+    status_at, status = _insertion(base, popup_html(fid, title, [], None, [], "expected"))
+    meta_at, meta = _insertion(base, popup_html(fid, title, [s["meta"]], None, []))
+    note_at, note = _insertion(base, popup_html(fid, title, [], s["note"], []))
+    claim = QuoteText("src", s["cite"], s["words"], "claims")
+    denial = QuoteText("src", s["cite"], s["words"], "denies")
+    quotes_at, quoted = _insertion(base, popup_html(fid, title, [], None, [claim]))
+    alone = quotes_html(fid, [claim])
+    if not quoted.endswith(alone):
+        raise ValueError("the popup's quotes do not close it")
+    support = quoted[: -len(alone)].replace(text(support_line([claim])), s["support"])
+    number = "918273645"
+    quote = _quote_html(fid, int(number), claim).replace(number, s["index"])
+    first, second = _quote_html(fid, 0, claim), _quote_html(fid, 1, denial)
+    sides = quotes_html(fid, [claim, denial])
+    i = sides.index(first)
+    j = sides.index(second, i + len(first))
+    points = sorted(
+        zip((status_at, meta_at, note_at, quotes_at), range(4), strict=True), reverse=True
+    )
+    skeleton = base
+    for at, k in points:
+        skeleton = skeleton[:at] + chr(0xE100 + k) + skeleton[at:]
+    order = [k for _, k in sorted(points)]
+    if order != [0, 1, 2, 3]:
+        raise ValueError("the popup's parts are not in the order status, meta, note, quotes")
+    return {
+        "base": _unit(skeleton),
+        "status": _unit(status.replace(status_html("expected"), s["status"])),
+        "meta": _unit(meta),
+        "note": _unit(note),
+        "support": _unit(support),
+        "quote": _unit(quote),
+        "sides": [
+            _unit(sides[:i]),
+            _unit(sides[i + len(first) : j]),
+            _unit(sides[j + len(second) :]),
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- the data
+
+
+def _js_fixed(value: float) -> str:
+    """``Math.abs(value).toFixed(4)`` as JavaScript computes it: exact ties round up."""
+    return str(Decimal(abs(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def _maybe_tie(value: float) -> bool:
+    scaled = abs(value) * 10000.0
+    return abs(scaled - math.floor(scaled) - 0.5) < 1e-6
+
+
+class _Utf16:
+    """Offsets in a text as JavaScript counts them (UTF-16 code units), in O(log n)."""
+
+    def __init__(self, text: str):
+        self.astral = [] if text.isascii() else [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+
+    def __call__(self, index: int) -> int:
+        return index + bisect.bisect_left(self.astral, index) if self.astral else index
+
+
+class PlaceData:
+    """The JSON the page reads: places, passages, and the tables they index."""
+
+    def __init__(self, geo: GeocodedStory, quotes: Any):
+        from .elements import POPUP_OPTIONS
+        from .evidence import status_html
+        from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
+
+        story = geo.story
+        self.kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in story.places)]
+        kind_index = {k: i for i, k in enumerate(self.kinds)}
+        sources = {s.id: i for i, s in enumerate(story.sources)}
+        offsets = {s.id: _Utf16(s.text) for s in story.sources}
+        lines: dict[str, int] = {}
+        metas: dict[tuple[int, ...], int] = {}
+        styles: dict[tuple[int, int, str], int] = {}
+        passages: dict[str, int] = {}
+        seen: dict[tuple[str, str, str], int] = {}
+        passage_rows: list[str] = []
+        rows: list[str] = []
+        overrides: dict[str, str] = {}
+        string = json.encoder.encode_basestring  # a str as a JSON string (C)
+
+        def line_id(text: str) -> int:
+            found = lines.get(text)
+            if found is None:
+                found = lines[text] = len(lines)
+            return found
+
+        texts = {s.id: s.text for s in story.sources}
+
+        def passage_id(quote: Any) -> int:
+            key = (quote.source, quote.text, quote.stance)
+            found = seen.get(key)
+            if found is None:
+                # Where the passage stands (found once, when the quote was verified): the
+                # page takes its words from the article, which the reader carries anyway.
+                span = locate(quote.text, texts[quote.source])
+                source = sources[quote.source]
+                stance = 1 if quote.stance == "denies" else 0
+                if span is not None:
+                    utf16 = offsets[quote.source]
+                    row = f"[{source},{utf16(span[0])},{utf16(span[1])},{stance}]"
+                else:  # not in its article (mapgen check only): the words as typed
+                    words = quotes.verbatim(quote).words
+                    row = f"[{source},-1,-1,{stance},{string(words)}]"
+                found = passages.get(row)
+                if found is None:
+                    found = passages[row] = len(passage_rows)
+                    passage_rows.append(row)
+                seen[key] = found
+            return found
+
+        places = geo.places
+        precision_lines: dict[tuple[str, str, str | None], int] = {}
+        for index, place in enumerate(story.places):
+            loc = places[place.id]
+            key = (loc.precision, loc.geocoder, loc.query)
+            precision = precision_lines.get(key)
+            if precision is None:
+                precision = precision_lines[key] = line_id(_precision_line(loc))
+            pattern = (line_id(PLACE_KINDS[place.kind]), -1, precision)
+            meta = metas.get(pattern)
+            if meta is None:
+                meta = metas[pattern] = len(metas)
+            look = (kind_index[place.kind], int(loc.precision in VAGUE_PRECISIONS), place.status)
+            style = styles.get(look)
+            if style is None:
+                style = styles[look] = len(styles)
+            cited = place.quotes
+            q = (
+                str(passage_id(cited[0]))
+                if len(cited) == 1
+                else "[" + ",".join(str(passage_id(c)) for c in cited) + "]"
+            )
+            note = "," + string(place.note) if place.note else ""
+            # As json.dumps writes it (floats by repr), a few times faster.
+            rows.append(
+                f"[{loc.lat!r},{loc.lon!r},{string(place.id)},{string(place.name)},"
+                f"{style},{meta},{q}{note}]"
+            )
+            if _maybe_tie(loc.lat) or _maybe_tie(loc.lon):
+                js = (
+                    f"{_js_fixed(loc.lat)}\u00b0 {'N' if loc.lat >= 0 else 'S'}, "
+                    f"{_js_fixed(loc.lon)}\u00b0 {'E' if loc.lon >= 0 else 'W'}"
+                )
+                if js != format_coords(loc.lat, loc.lon):
+                    overrides[str(index)] = format_coords(loc.lat, loc.lon)
+
+        statuses = sorted({status for _, _, status in styles})
+        self.head = {
+            "v": 2,
+            "kinds": self.kinds,
+            "colors": [KIND_COLORS[k] for k in self.kinds],
+            "styles": [
+                {
+                    "kind": k,
+                    "status": status,
+                    "pin": pin_svg(KIND_COLORS[self.kinds[k]], bool(approximate), status),
+                    "size": [34 if status != "reported" else 26, 38],
+                    "anchor": [13, 37],
+                }
+                for (k, approximate, status) in styles
+            ],
+            "statusHtml": {status: status_html(status) for status in statuses},
+            "cluster": {"grid": CLUSTER_GRID, "until": CLUSTER_UNTIL_ZOOM, "mixed": MIXED_COLOR},
+            "lines": list(lines),
+            "metas": [list(m) for m in metas],
+            "sources": [s.title for s in story.sources],
+            "sourceIds": [s.id for s in story.sources],
+            "fmt": overrides,
+            "tpl": popup_template(),
+            "popup": dict(POPUP_OPTIONS),
+            "tooltip": SafeTooltip("").options,
+        }
+        self.passages = passage_rows
+        self.rows = rows
+
+    def dumps(self) -> str:
+        """The JSON text, one passage and one place per line, safe inside ``<script>``."""
+        head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        text = (
+            head[:-1]
+            + ',"passages":[\n'
+            + ",\n".join(self.passages)
+            + '\n],"places":[\n'
+            + ",\n".join(self.rows)
+            + "\n]}"
+        )
+        return (
+            text.replace("<", "\\u003c")
+            .replace(">", "\\u003e")
+            .replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028")
+            .replace("\u2029", "\\u2029")
+        )
+
+
+# --------------------------------------------------------------------------- the elements
+
+
+class DataLayer(MacroElement):
+    """The places' data block, the script that draws it (once per page), and the store."""
+
+    def __init__(self, data: PlaceData):
+        super().__init__()
+        self._name = "DataLayer"
+        self.data = data
+
+    @property
+    def block_id(self) -> str:
+        return f"mg-data-{self.get_name()}"
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "DataLayer must be in a Figure"
+        figure.header.add_child(RawHTML(f"<script>\n{script()}</script>\n"), name="mg_datalayer")
+        figure.html.add_child(
+            RawHTML(
+                f'<script type="application/json" id="{self.block_id}">\n'
+                f"{self.data.dumps()}\n</script>\n"
+            ),
+            name=f"{self.get_name()}_data",
+        )
+        figure.script.add_child(
+            RawHTML(
+                f"var {self.get_name()} = mapgenData({self._parent.get_name()},"
+                f" {json.dumps(self.block_id)});\n"
+            ),
+            name=self.get_name(),
+        )
+
+
+class KindLayer(folium.map.Layer):
+    """One kind of place in the layer control: shows or hides it in the data layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = {{ this.store }}.layer({{ this.index }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, store: DataLayer, index: int, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "KindLayer"
+        self.store_element = store
+        self.index = index
+
+    @property
+    def store(self) -> str:
+        return self.store_element.get_name()
+
+
+def add_places(fmap: folium.Map, geo: GeocodedStory, quotes: Any, evidence: Any) -> DataLayer:
+    """Draw the story's places on ``fmap`` as one data layer, a layer per kind.
+
+    ``quotes`` is the build's :class:`mapgen.evidence.Quotes` (each quote's verbatim words
+    and place in its article), ``evidence`` its :class:`mapgen.evidence.Evidence`: the
+    places that events happen at are entered there as markers' places are (the timeline
+    flies to them and opens their popup); the others enter the reader's data when their
+    popup is first built, in the page."""
+    data = PlaceData(geo, quotes)
+    store = DataLayer(data)
+    fmap.add_child(store)
+    for index, kind in enumerate(data.kinds):
+        fmap.add_child(KindLayer(store, index, PLACE_KINDS[kind]))
+    _enter_evidence(geo, quotes, evidence)
+    return store
+
+
+def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
+    """The places events name, as :mod:`mapgen.render` enters a marker's place, with their
+    popup's HTML (there is no marker to open it); the others only counted for the sources
+    panel (the page's data layer carries their passages)."""
+    from .evidence import FeatureEvidence
+    from .render import _popup_html, _precision_line, format_coords
+
+    story = geo.story
+    named = {event.place for event in story.events if event.place}
+    for place in story.places:
+        if place.id not in named:
+            evidence.count_elsewhere("place", place.quotes)
+            continue
+        loc = geo.places[place.id]
+        cited = [quotes.verbatim(q) for q in place.quotes]
+        meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), _precision_line(loc)]
+        body = _popup_html(place.id, place.name, meta, place.note, cited, place.status)
+        at = (loc.lat, loc.lon)
+        feature = FeatureEvidence(
+            place.id, place.name, "place", place.status, cited, at, None, {"popup": body}
+        )
+        evidence.add(feature)

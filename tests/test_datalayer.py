@@ -1,0 +1,372 @@
+"""Big stories: past the threshold, places are one data layer whose popups are built on
+demand, and they must read exactly as the markers' popups do (in Chromium)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import mapgen
+from mapgen import render
+from mapgen.elements import text
+
+from .conftest import PAYLOADS
+
+ARTICLE_A = "\n".join(
+    [f"Line {i}: {p}" for i, p in enumerate(PAYLOADS)]
+    + [f"A strike was reported at depot {i}, near the river." for i in range(40)]
+    + ["Officials said the convoy\u2019s route \u2014 through the pass \u2026 was closed."]
+)
+ARTICLE_B = "The ministry denied that depot 3 was hit.\nDepot 3 burned all night.\n"
+
+
+@pytest.fixture(scope="module")
+def big_story(tmp_path_factory) -> Path:
+    """40 places from a CSV (payload names and notes, statuses, approximate positions) and
+    three from places.yaml (two sources, a denial beside a claim)."""
+    root = tmp_path_factory.mktemp("big")
+    (root / "seeds").mkdir()
+    (root / "seeds" / "a.txt").write_text(ARTICLE_A, encoding="utf-8")
+    (root / "seeds" / "b.txt").write_text(ARTICLE_B, encoding="utf-8")
+    statuses = ["reported", "expected", "confirmed", "denied"]
+    kinds = ["military", "site", "city", "port"]
+    with (root / "places.csv").open("w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["id", "name", "kind", "lat", "lon", "precision", "status", "note", "quote"])
+        for i in range(40):
+            name = PAYLOADS[i % len(PAYLOADS)] if i < 12 else f"Depot {i}"
+            note = PAYLOADS[(i + 1) % len(PAYLOADS)] if i % 5 == 0 else ""
+            precision = "approximate" if i % 7 == 3 else ""
+            lat, lon = 40 + (i % 8) * 1.5 + 0.03125, 20 + (i // 8) * 2.25
+            quote = f"A strike was reported at depot {i}, near the river."
+            if i < len(PAYLOADS):
+                quote = PAYLOADS[i]
+            out.writerow(
+                [f"d{i}", name, kinds[i % 4], lat, lon, precision, statuses[i % 4], note, quote]
+            )
+    (root / "places.yaml").write_text(
+        """\
+title: A big story </title><script>window.__pwned = 1</script>
+sources:
+  - id: a
+    file: seeds/a.txt
+    title: "Report <b>A</b> {{ 7*7 }}"
+    date: 2023-09
+  - id: b
+    file: seeds/b.txt
+    title: Report B
+places:
+  - id: depot-3
+    name: Depot 3 (disputed)
+    kind: military
+    coords: [44.5, 22.25]
+    status: denied
+    note: Satellite images are unclear.
+    quotes:
+      - {source: b, text: Depot 3 burned all night.}
+      - {source: b, text: The ministry denied that depot 3 was hit., stance: denies}
+  - id: pass
+    name: The pass
+    kind: crossing
+    coords: [41.25, 27.5]
+    quotes:
+      - {source: a, text: "Officials said the convoy's route - through the pass ... was closed."}
+      - {source: a, text: A strike was reported at depot 1}
+  - id: two-sources
+    name: Two sources
+    kind: site
+    coords: [42.0, 26.0]
+    quotes:
+      - {source: a, text: "A strike was reported at depot 20, near the river."}
+      - {source: b, text: Depot 3 burned all night.}
+      - {source: a, text: "A strike was reported at depot 25, near the river."}
+include:
+  - file: places.csv
+    source: a
+""",
+        encoding="utf-8",
+    )
+    return root
+
+
+def build(story: Path, out: Path, threshold: int) -> mapgen.pipeline.BuildResult:
+    old = render.DATA_LAYER_THRESHOLD
+    render.DATA_LAYER_THRESHOLD = threshold
+    try:
+        return mapgen.build(story, out)
+    finally:
+        render.DATA_LAYER_THRESHOLD = old
+
+
+@pytest.fixture(scope="module")
+def pages(page_assets, big_story, tmp_path_factory) -> dict[str, mapgen.pipeline.BuildResult]:
+    out = tmp_path_factory.mktemp("pages")
+    return {
+        "markers": build(big_story, out / "markers", 10_000),
+        "data": build(big_story, out / "data", 10),
+    }
+
+
+def data_block(page: str) -> dict:
+    found = re.search(
+        r'<script type="application/json" id="mg-data-[^"]+">\n(.*?)\n</script>', page, re.S
+    )
+    assert found, "no data block"
+    return json.loads(found.group(1))
+
+
+# --------------------------------------------------------------------------- no browser
+
+
+def test_the_threshold_switches_markers_for_one_data_layer(pages):
+    markers = pages["markers"].html.read_text(encoding="utf-8")
+    data = pages["data"].html.read_text(encoding="utf-8")
+    places = len(pages["data"].story.story.places)
+    assert places == 43
+    assert markers.count("mg-pin mg-") == places and "mapgenData(" not in markers
+    assert "mg-pin mg-" not in data and data.count("mapgenData(") == 2  # defined, called
+    block = data_block(data)
+    assert len(block["places"]) == places
+    assert [row[2] for row in block["places"]][:3] == ["depot-3", "pass", "two-sources"]
+    # One layer per kind in the layer control, as with markers.
+    for label in ("Military site", "Other site", "City or town", "Port", "Border crossing"):
+        assert f'"{label}" :' in data and f'"{label}" :' in markers
+
+
+def test_quotes_are_stored_once_per_passage(pages):
+    block = data_block(pages["data"].html.read_text(encoding="utf-8"))
+    passages = [tuple(p) for p in block["passages"]]
+    assert len(passages) == len(set(passages))
+    # Each a place in its article (UTF-16 offsets), not the words again.
+    assert all(len(p) == 4 and p[1] < p[2] for p in passages)
+    story = pages["data"].story.story
+    total = sum(len(p.quotes) for p in story.places)
+    assert len(passages) == total - 3  # depots 3, 20 and 25 are quoted twice
+
+
+def test_the_data_block_cannot_leave_its_script(pages):
+    page = pages["data"].html.read_text(encoding="utf-8")
+    found = re.search(r'id="mg-data-[^"]+">\n(.*?)\n</script>', page, re.S)
+    assert "<" not in found.group(1) and ">" not in found.group(1)
+    assert "window.__pwned" in found.group(1)  # there, as escaped JSON text
+    assert "mapgenData(" in page
+
+
+def test_same_story_same_bytes(big_story, page_assets, tmp_path):
+    one = build(big_story, tmp_path / "one", 10).html.read_bytes()
+    two = build(big_story, tmp_path / "two", 10).html.read_bytes()
+    assert one == two
+
+
+def test_a_moved_place_changes_its_own_line(big_story, page_assets, tmp_path):
+    before = build(big_story, tmp_path / "before", 10).html.read_text(encoding="utf-8")
+    text_before = (big_story / "places.yaml").read_text(encoding="utf-8")
+    try:
+        (big_story / "places.yaml").write_text(
+            text_before.replace("coords: [41.25, 27.5]", "coords: [41.5, 27.5]"), encoding="utf-8"
+        )
+        after = build(big_story, tmp_path / "after", 10).html.read_text(encoding="utf-8")
+    finally:
+        (big_story / "places.yaml").write_text(text_before, encoding="utf-8")
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
+    assert len(changed) == 1 and '"pass"' in changed[0][1]
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+
+def open_map(browser, html: Path, ready: str):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append("dialog " + d.message), d.dismiss()))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "blob:")):
+            return r.continue_()
+        return r.fulfill(status=200, content_type="image/png", body=b"")
+
+    page.route("**/*", route)
+    page.goto(html.as_uri())
+    page.wait_for_function(ready)
+    return page, errors
+
+
+MAP = "Object.values(window).find(v => v instanceof L.Map)"
+STORE = "window.mapgenStores[0]"
+
+
+@pytest.fixture(scope="module")
+def data_page(browser, pages):
+    page, errors = open_map(browser, pages["data"].html, "window.mapgenDrawn > 0")
+    yield page, errors
+    page.context.close()
+
+
+@pytest.fixture(scope="module")
+def marker_page(browser, pages):
+    page, errors = open_map(
+        browser, pages["markers"].html, "document.querySelectorAll('.mg-pin').length > 0"
+    )
+    yield page, errors
+    page.context.close()
+
+
+def marker_popups(page) -> dict[str, dict[str, str]]:
+    """Each marker's popup, opened: its HTML and its text, by the place's id."""
+    return page.evaluate(
+        f"""() => {{
+            const map = {MAP}, out = {{}};
+            map.eachLayer(l => {{
+                if (!(l instanceof L.Marker) || !l.getPopup()) return;
+                l.openPopup();
+                const el = document.querySelector('.leaflet-popup-content');
+                const id = el.firstElementChild.getAttribute('data-mg-id');
+                out[id] = {{html: el.innerHTML, text: el.innerText}};
+                map.closePopup();
+            }});
+            return out;
+        }}"""
+    )
+
+
+def test_popups_built_on_demand_read_as_the_markers_popups(data_page, marker_page, pages):
+    page, errors = data_page
+    story = pages["data"].story.story
+    expected = marker_popups(marker_page[0])
+    assert len(expected) == len(story.places)
+    built = page.evaluate(
+        f"""() => {{
+            const store = {STORE}, out = {{}};
+            for (let i = 0; i < store.n; i++) {{
+                const popup = store.open(i);
+                const el = document.querySelector('.leaflet-popup-content');
+                out[store.d.places[i][2]] = {{html: el.innerHTML, text: el.innerText}};
+                {MAP}.closePopup();
+            }}
+            return out;
+        }}"""
+    )
+    assert built.keys() == expected.keys()
+    for place_id, want in expected.items():
+        assert built[place_id]["html"] == want["html"], place_id
+        assert built[place_id]["text"] == want["text"], place_id
+    shown = built["depot-3"]["text"].lower()
+    assert "the denial" in shown and "the claim" in shown
+    assert "Supported by 2 sources (3 passages)" in built["two-sources"]["text"]
+    assert page.evaluate("window.__pwned") is None
+    assert errors == [] and marker_page[1] == []
+
+
+def test_a_click_on_a_pin_opens_its_popup_and_a_quote_opens_the_reader(data_page, pages):
+    page, _ = data_page
+    i = page.evaluate(f"{STORE}.find('pass')")
+    # Zoomed in, nothing is clustered: the pin is drawn where the marker would stand.
+    box = page.evaluate(
+        f"""() => {{
+            const store = {STORE}, map = {MAP}, row = store.d.places[{i}];
+            map.setView([row[0], row[1]], 16, {{animate: false}});
+            store._draw();
+            const p = map.latLngToContainerPoint([row[0], row[1]]);
+            return {{x: p.x, y: p.y}};
+        }}"""
+    )
+    page.mouse.move(box["x"], box["y"] - 20)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for(state="visible")
+    assert tooltip.inner_text() == "The pass"
+    page.mouse.click(box["x"], box["y"] - 20)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    assert popup.inner_text().startswith("The pass")
+    quote = popup.locator("[data-mg-quote='0']")
+    quote.click()
+    current = page.locator("#mg-reader-text mark.mg-current")
+    current.wait_for(state="visible")
+    assert (
+        current.inner_text()
+        == "Officials said the convoy\u2019s route \u2014 through the pass \u2026 was closed."
+    )
+    assert page.locator("#mg-reader-for").inner_text() == "Evidence for: The pass"
+    assert page.locator("#mg-reader-pos").inner_text() == "Passage 1 of 2"
+    page.locator("#mg-reader-next").click()
+    assert current.inner_text() == "A strike was reported at depot 1"
+    page.evaluate(f"{MAP}.closePopup()")
+
+
+def test_crowded_places_cluster_and_a_cluster_click_zooms_in(data_page):
+    page, _ = data_page
+    drawn = page.evaluate(
+        f"""() => {{
+            const map = {MAP}, store = {STORE};
+            map.setView([44, 24], 4, {{animate: false}});
+            store._draw();
+            return store.drawn.map(d => d.i < 0 ? {{n: d.n, x: d.cx, y: d.cy}} : {{i: d.i}});
+        }}"""
+    )
+    clusters = [d for d in drawn if "n" in d]
+    assert clusters and sum(c["n"] for c in clusters) + len(drawn) - len(clusters) == 43
+    biggest = max(clusters, key=lambda c: c["n"])
+    offset = page.evaluate(f"{STORE}._offset")
+    zoom = page.evaluate(f"{MAP}.getZoom()")
+    page.mouse.click(biggest["x"] - offset[0], biggest["y"] - offset[1])
+    page.wait_for_function(f"{MAP}.getZoom() > {zoom}")
+
+
+def test_the_layer_control_hides_and_shows_a_kind(data_page):
+    page, _ = data_page
+    count = f"""() => {{
+        const map = {MAP}, store = {STORE};
+        map.setView([44, 24], 16, {{animate: false}});
+        map.fitBounds([[39, 19], [52, 32]], {{animate: false}});
+        map.setZoom(16, {{animate: false}});
+        return store.d.places.filter((r, i) => store.on[store.kind[i]]).length;
+    }}"""
+    before = page.evaluate(count)
+    box = page.locator(".leaflet-control-layers-overlays label", has_text="Port")
+    box.locator("input").uncheck()
+    ports = page.evaluate(
+        f"{STORE}.d.places.filter((r, i) => {STORE}.d.kinds[{STORE}.kind[i]] === 'port').length"
+    )
+    assert page.evaluate(count) == before - ports and ports > 0
+    box.locator("input").check()
+    assert page.evaluate(count) == before
+
+
+def test_the_legend_shows_clusters(data_page):
+    page, _ = data_page
+    legend = page.locator("#mg-legend").inner_text()
+    assert "Places close together" in legend and "Military site" in legend
+
+
+def test_markers_page_has_no_cluster_legend(marker_page):
+    page, _ = marker_page
+    assert "Places close together" not in page.locator("#mg-legend").inner_text()
+
+
+def test_escaping_matches_text():
+    # The page's esc() escapes what mapgen.elements.text does.
+    assert text("<&>\"'{}") == "&lt;&amp;&gt;&quot;&#x27;&#123;&#125;"
+
+
+def test_the_sources_panel_counts_the_data_layers_places(pages):
+    def counts(result) -> list[str]:
+        page = result.html.read_text(encoding="utf-8")
+        return re.findall(r'<span class="mg-source-counts">(.*?)</span>', page)
+
+    assert (
+        counts(pages["data"])
+        == counts(pages["markers"])
+        == [
+            "Supports 42 places",
+            "Supports 2 places",
+        ]
+    )
