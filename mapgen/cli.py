@@ -83,19 +83,77 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
 
 @main.command()
 @story_path
-def check(path: Path) -> None:
-    """Validate places.yaml, verify every quote and resolve every place; write nothing."""
+@click.option(
+    "--mentions/--no-mentions",
+    default=True,
+    help="List the places the articles mention that the map does not show (default: on).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit with status 2 if the articles mention a place the map neither shows nor"
+    " leaves out (left_out: in places.yaml).",
+)
+def check(path: Path, mentions: bool, strict: bool) -> None:
+    """Validate places.yaml, verify every quote and resolve every place; write nothing.
+
+    Then read the articles for the places they mention, and list those the map does not
+    show, each with its sentence, unless places.yaml lists them under left_out:.
+    """
     try:
         geo = pipeline.check(path)
     except MapgenError as exc:
         _fail(exc)
         return
     story = geo.story
-    quotes = sum(len(f.quotes) for f in (*story.places, *story.routes, *story.areas))
+    features = (*story.places, *story.routes, *story.areas, *story.events)
+    quotes = sum(len(f.quotes) for f in features)
+    events = f", {len(story.events)} events" if story.events else ""
     click.echo(
         f"{story.path.name}: OK: {len(story.sources)} sources, {len(story.places)} places,"
-        f" {len(story.routes)} routes, {len(story.areas)} areas, {quotes} quotes verified"
+        f" {len(story.routes)} routes, {len(story.areas)} areas{events},"
+        f" {quotes} quotes verified"
     )
+    if not mentions and not strict:
+        return
+    from .mentions import report
+
+    found = report(geo)
+    for line in found.lines():
+        click.echo(line)
+    if strict and found.missing():
+        sys.exit(STORY_ERROR)
+
+
+@main.command()
+@click.argument(
+    "articles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+)
+def extract(articles: tuple[Path, ...]) -> None:
+    """Print places.yaml for the places ARTICLES mention, ready to paste or to start a story.
+
+    Each article becomes a source; each country it names an area, each city a place, with
+    the offline gazetteer's guess and its precision (in a comment), a country hint, and
+    the sentences that name it as quotes.  Run it in the story folder:
+    mapgen extract seeds/*.txt > places.yaml
+    """
+    from .mentions import extract_yaml
+
+    files = []
+    for article in articles:
+        try:
+            body = article.read_bytes().decode("utf-8")
+        except OSError as exc:
+            click.echo(f"{article}: cannot read: {exc.strerror or exc}", err=True)
+            sys.exit(STORY_ERROR)
+        except UnicodeDecodeError as exc:
+            click.echo(f"{article}: not UTF-8 (byte {exc.start}); save it as UTF-8", err=True)
+            sys.exit(STORY_ERROR)
+        files.append((article.as_posix(), body))
+    text, found = extract_yaml(files)
+    click.echo(text, nl=False)
+    places = len(dict.fromkeys(m.target.key for m in found))
+    click.echo(f"# {len(found)} mentions of {places} places", err=True)
 
 
 main.add_command(geocode_command)

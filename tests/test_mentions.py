@@ -1,0 +1,240 @@
+"""From articles to places.yaml: the places an article mentions, check's report, extract.
+
+The first story's figures, counted by reading both articles (README, "What check finds"):
+72 place mentions, by name or demonym; check finds 68 of them and flags nothing wrongly;
+it misses 4 that the gazetteer cannot know (Russia's "Pacific Coast", "Pier 33", the "Far
+Eastern Federal University campus", and "inter-Korean").  Building names used for their
+governments (White House, Kremlin) and names of organisations (New York Times, TASS,
+Eastern Economic Forum) are not place mentions.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import mapgen
+from mapgen.cli import main
+from mapgen.mentions import DEMONYMS, extract_yaml, find_mentions, report, sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    """(words, what they were taken for) of each mention in ``text``."""
+    return [(m.words, m.target.name) for m in find_mentions(text)]
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def test_countries_by_name_common_form_and_demonym():
+    text = (
+        "North Korean troops crossed into Russia. The United States and the U.S. Navy, the UK"
+        " and the DPRK watched; Ukrainians and South Korean officials too."
+    )
+    assert names(text) == [
+        ("North Korean", "North Korea"),
+        ("Russia", "Russia"),
+        ("United States", "United States"),
+        ("U.S.", "United States"),
+        ("UK", "United Kingdom"),
+        ("DPRK", "North Korea"),
+        ("Ukrainians", "Ukraine"),
+        ("South Korean", "South Korea"),
+    ]
+
+
+def test_short_forms_count_only_in_capitals():
+    assert names("Us and them. The us of it.") == []
+    assert names("Talks with the US began.") == [("US", "United States")]
+
+
+def test_possessives_and_multiword_names():
+    assert names("Seoul\u2019s ministry met Bosnia and Herzegovina's envoy in Rostov-on-Don.") == [
+        ("Seoul", "Seoul"),
+        ("Bosnia and Herzegovina", "Bosnia and Herzegovina"),
+        ("Rostov-on-Don", "Rostov-on-Don"),
+    ]
+
+
+def test_people_are_not_cities():
+    # Vladimir (Russia, 350,000 people) is a first name here; Sullivan, once introduced as
+    # Jake Sullivan, is a surname; Kim is too small to be taken alone.
+    text = (
+        "Russian President Vladimir Putin met Jake Sullivan. Sullivan spoke. Kim was there."
+        " Later Austin said no."
+    )
+    assert names(text) == [("Russian", "Russia")]
+
+
+def test_institutions_and_newspapers_are_not_places():
+    text = "The White House and the New York Times said so, as did the Washington Post."
+    assert names(text) == []
+    assert names("He flew to New York.") == [("New York", "New York City")]
+
+
+def test_common_words_at_a_sentence_start_are_not_cities():
+    assert names("Reading the report, he frowned. Nice work.") == []
+    assert names("They moved to Reading.") == [("Reading", "Reading")]
+
+
+def test_small_places_need_a_preposition():
+    # Tumangang is a small town: named after "to", it counts; alone, it does not.
+    assert names("The train went to Chongjin.") == [("Chongjin", "Chongjin")]
+    assert names("Chongjin Harbour Authority said.") == []
+    assert names("Shelling near Avdiivka continued.") == [("Avdiivka", "Avdiyivka")]
+    assert names("Avdiivka continued.") == []
+
+
+def test_mentions_know_their_line_column_and_sentence():
+    text = "First line here.\nThen Pyongyang said no. And Moscow agreed."
+    first, second = find_mentions(text, source="a", file="seeds/a.txt")
+    assert (first.line, first.col, first.words) == (2, 6, "Pyongyang")
+    assert first.sentence == "Then Pyongyang said no."
+    assert second.sentence == "And Moscow agreed."
+    assert first.where() == "seeds/a.txt:2:6"
+    assert first.target.capital and first.target.country_code == "KP"
+
+
+def test_sentences_do_not_end_at_abbreviations():
+    text = "Talks with U.S. President Biden. Mr. Kim left. Then J. Smith spoke!\nNew line"
+    parts = [text[a:b] for a, b in sentences(text)]
+    assert parts == [
+        "Talks with U.S. President Biden.",
+        "Mr. Kim left.",
+        "Then J. Smith spoke!",
+        "New line",
+    ]
+
+
+def test_demonym_table_is_unambiguous():
+    assert DEMONYMS["northkorean"] == "KP" and DEMONYMS["russians"] == "RU"
+    assert "korean" not in DEMONYMS and "congolese" not in DEMONYMS
+
+
+# --------------------------------------------------------------------------- the first story
+
+
+@pytest.fixture(scope="module")
+def seed_geo():
+    return mapgen.check(ROOT)
+
+
+def test_the_first_story_mentions(seed_geo):
+    found = report(seed_geo)
+    counts = Counter(m.target.name for m in found.mentions)
+    assert counts == {
+        "North Korea": 22,
+        "Russia": 21,
+        "Ukraine": 7,
+        "United States": 6,
+        "Vladivostok": 4,
+        "Moscow": 3,
+        "Pyongyang": 3,
+        "Seoul": 1,
+        "Washington": 1,
+    }
+    assert sum(counts.values()) == 68  # of the 72 counted by hand: none wrong, 4 missed
+    per_article = Counter(m.source for m in found.mentions)
+    assert per_article == {"warning": 30, "summit": 38}
+    # Everything but the United States is on the map; places.yaml leaves it out.
+    assert found.missing() == {}
+    assert found.left_out["country:US"].name == "United States"
+    assert found.shown["country:RU"] == "russia" and found.shown["country:KP"] == "north-korea"
+    assert found.lines()[0] == (
+        "Place mentions in the articles: 68, of 9 places: 8 on the map, 1 left out, 0 missing."
+    )
+
+
+def test_check_lists_what_the_map_does_not_show(seed_story):
+    places = seed_story / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    cut = text.index("left_out:")
+    end = text.index("# The timeline.")
+    places.write_text(text[:cut] + text[end:], encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(seed_story)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("8 events, 38 quotes verified")
+    assert lines[1] == (
+        "Place mentions in the articles: 68, of 9 places: 8 on the map, 0 left out, 1 missing."
+    )
+    assert lines[3] == "  United States (country, US): 6 mentions"
+    assert lines[4] == (
+        '    seeds/000_fa09de8f1ea714ac.txt:2:1: "US": US President Joe Biden\u2019s National'
+        " Security Advisor, Jake Sullivan, emphasized, \u201cThey will pay a price for this in"
+        " the international community,\u201d during his comments to reporters."
+    )
+    assert len(lines) == 10
+    strict = CliRunner().invoke(main, ["check", "--strict", str(seed_story)])
+    assert strict.exit_code == 2
+    quiet = CliRunner().invoke(main, ["check", "--no-mentions", str(seed_story)])
+    assert quiet.exit_code == 0 and len(quiet.stdout.splitlines()) == 1
+
+
+def test_left_out_that_matches_nothing_is_said(seed_story):
+    places = seed_story / "places.yaml"
+    text = places.read_text(encoding="utf-8")
+    text = text.replace("left_out:\n", "left_out:\n  - Atlantis\n  - Japan\n")
+    places.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(seed_story)])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "left_out: 'Atlantis' is not mentioned in the articles" in out
+    assert "left_out: 'Japan' is not mentioned in the articles" in out
+    assert "places.yaml:" in out.splitlines()[-1]
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def test_extract_starts_a_story_that_checks(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    articles = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "seeds").glob("*.txt"))
+    result = CliRunner().invoke(main, ["extract", *articles])
+    assert result.exit_code == 0, result.stderr
+    yaml_text = result.stdout
+    assert "# 68 mentions of 9 places" in result.stderr
+    assert "  # gazetteer: Vladivostok (RU; 43.11, 131.87; pop. 604,901); precision: city" in (
+        yaml_text
+    )
+    assert '  - id: pyongyang\n    name: "Pyongyang"\n    kind: capital\n    country: KP\n' in (
+        yaml_text
+    )
+    assert '  - id: north-korea\n    name: "North Korea"\n    country: KP\n' in yaml_text
+    assert "ambiguous: check it" in yaml_text  # Washington: the capital, and a town in England
+    (tmp_path / "places.yaml").write_text(yaml_text, encoding="utf-8")
+    story = mapgen.load(tmp_path)  # every quote is a sentence of its article, verbatim
+    assert {p.id for p in story.places} == {
+        "moscow",
+        "pyongyang",
+        "vladivostok",
+        "seoul",
+        "washington",
+    }
+    assert {a.id for a in story.areas} == {"north-korea", "russia", "ukraine", "united-states"}
+    geo = mapgen.check(tmp_path)  # and every place is found, unambiguously
+    assert report(geo).missing() == {}
+
+
+def test_extract_quotes_each_sentence_once_and_escapes_yaml():
+    text, found = extract_yaml([("a.txt", 'He said "Moscow: yes" in Moscow.\nMoscow: #1 \\ ok.')])
+    assert text.count("text:") == 2
+    assert '"He said \\"Moscow: yes\\" in Moscow."' in text
+    assert '"Moscow: #1 \\\\ ok."' in text
+    assert len(found) == 3
+
+
+def test_extract_refuses_what_it_cannot_read(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9")
+    result = CliRunner().invoke(main, ["extract", str(bad)])
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+    missing = CliRunner().invoke(main, ["extract", str(tmp_path / "none.txt")])
+    assert missing.exit_code == 2
