@@ -78,6 +78,9 @@
       this.kind[i] = data.styles[row[4]].kind;
     }
     this.on = new Uint8Array(data.kinds.length);
+    // The time control (mapgen.timeline): places first known after its day are hidden.
+    this.since = data.since ? Uint16Array.from(data.since) : null;
+    this.until = Infinity;
     this.drawn = [];
     this.draws = 0;
     this.ready = false;
@@ -99,6 +102,7 @@
     container.addEventListener("mouseleave", function () { self._hoverOff(); }, true);
     this._loadSprites();
     this._legend();
+    this._watchTime();
     (window.mapgenStores = window.mapgenStores || []).push(this);
   }
 
@@ -117,6 +121,31 @@
       };
       img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(style.pin);
     });
+  };
+
+  // Follow the time control: its label changes whenever its day does.
+  Store.prototype._watchTime = function () {
+    var label = document.getElementById("mg-time-label"), self = this;
+    if (!label || !this.since || !window.MutationObserver) return;
+    var days = this.d.days;
+    function update() {
+      var day = window.mapgenTimeline && window.mapgenTimeline.date();
+      var until = Infinity;
+      if (day) { until = 0; while (until < days.length && days[until] <= day) until++; }
+      if (until !== self.until) {
+        self.until = until;
+        var open = self.map._popup;
+        if (open && open.mapgenIndex != null && !self.visible(open.mapgenIndex)) self.map.closePopup();
+        self.redraw();
+      }
+    }
+    new MutationObserver(update).observe(label, { childList: true, characterData: true, subtree: true });
+    setTimeout(update, 0);
+  };
+
+  // Whether place i is drawn: its kind is on, and the time control's day is not before it.
+  Store.prototype.visible = function (i) {
+    return !!this.on[this.kind[i]] && !(this.since && this.since[i] > this.until);
   };
 
   Store.prototype._legend = function () {
@@ -178,6 +207,7 @@
     var cluster = zoom < this.d.cluster.until;
     var grid = this.d.cluster.grid;
     var xs = this.x, ys = this.y, kinds = this.kind, on = this.on, n = this.n;
+    var since = this.since, until = this.until;
     var drawn = [], i, px, py;
 
     if (cluster) {
@@ -190,7 +220,7 @@
       var miny = new Float64Array(cells).fill(Infinity), maxy = new Float64Array(cells).fill(-Infinity);
       var wx, wy, c;
       for (i = 0; i < n; i++) {
-        if (!on[kinds[i]]) continue;
+        if (!on[kinds[i]] || (since && since[i] > until)) continue;
         wx = xs[i] * scale; wy = ys[i] * scale;
         px = wx - ox; py = wy - oy;
         if (px < -40 || py < -40 || px > w + 40 || py > h + 40) continue;
@@ -220,7 +250,7 @@
     } else {
       var visible = [];
       for (i = 0; i < n; i++) {
-        if (!on[kinds[i]]) continue;
+        if (!on[kinds[i]] || (since && since[i] > until)) continue;
         px = xs[i] * scale - ox; py = ys[i] * scale - oy;
         if (px < -40 || py < -40 || px > w + 40 || py > h + 40) continue;
         visible.push(i);

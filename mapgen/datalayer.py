@@ -176,7 +176,7 @@ class _Utf16:
 class PlaceData:
     """The JSON the page reads: places, passages, and the tables they index."""
 
-    def __init__(self, geo: GeocodedStory, quotes: Any):
+    def __init__(self, geo: GeocodedStory, quotes: Any, since: dict[str, Any] | None = None):
         from .elements import POPUP_OPTIONS
         from .evidence import status_html
         from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
@@ -288,6 +288,13 @@ class PlaceData:
             "popup": dict(POPUP_OPTIONS),
             "tooltip": SafeTooltip("").options,
         }
+        # The first day the story knows of each place (the time control hides it before):
+        # an index into the sorted days, 0 for none.
+        days = sorted({d for p in story.places if (d := (since or {}).get(p.id)) is not None})
+        if days:
+            day_index = {d: i + 1 for i, d in enumerate(days)}
+            self.head["days"] = [d.isoformat() for d in days]
+            self.head["since"] = [day_index.get((since or {}).get(p.id), 0) for p in story.places]
         self.passages = passage_rows
         self.rows = rows
 
@@ -368,15 +375,23 @@ class KindLayer(folium.map.Layer):
         return self.store_element.get_name()
 
 
-def add_places(fmap: folium.Map, geo: GeocodedStory, quotes: Any, evidence: Any) -> DataLayer:
+def add_places(
+    fmap: folium.Map,
+    geo: GeocodedStory,
+    quotes: Any,
+    evidence: Any,
+    since: dict[str, Any] | None = None,
+) -> DataLayer:
     """Draw the story's places on ``fmap`` as one data layer, a layer per kind.
 
     ``quotes`` is the build's :class:`mapgen.evidence.Quotes` (each quote's verbatim words
     and place in its article), ``evidence`` its :class:`mapgen.evidence.Evidence`: the
     places that events happen at are entered there as markers' places are (the timeline
     flies to them and opens their popup); the others enter the reader's data when their
-    popup is first built, in the page."""
-    data = PlaceData(geo, quotes)
+    popup is first built, in the page.  ``since`` (feature id -> the first day the story
+    knows of it, :func:`mapgen.timeline.since_dates`) lets the time control hide places
+    as it hides markers."""
+    data = PlaceData(geo, quotes, since)
     store = DataLayer(data)
     fmap.add_child(store)
     for index, kind in enumerate(data.kinds):

@@ -106,7 +106,7 @@ from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.events import CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import Reader
 
@@ -140,7 +140,8 @@ __all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
 STORY_FILE = "places.yaml"
 #: Deepest nesting of lists and mappings accepted; a real story needs about six.
 MAX_DEPTH = 50
-#: Most nodes the file may expand to through aliases; a real story has a few hundred.
+#: Most nodes aliases may add to the file's own (a "billion laughs" adds billions); a
+#: real story adds a few hundred at most.
 MAX_NODES = 200_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -245,24 +246,31 @@ def _parse(file: str, text: str) -> Node | None:
         message = f"character U+{ord(bad_char.group()):04X} is not allowed in YAML; delete it"
         raise _fail(Problem(message, _text_pos(file, text, bad_char.start())))
     try:
-        _scan(file, text)
+        shared = _scan(file, text)
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _fail(_syntax_problem(file, text, exc)) from None
     except yaml.YAMLError as exc:  # a reader error without a mark: say what PyYAML said
         raise _fail(Problem(f"YAML error: {exc}", file=file)) from None
-    if root is not None:
+    if root is not None and shared:
         _check_expansion(file, root)
     return root
 
 
-def _scan(file: str, text: str) -> None:
+def _scan(file: str, text: str) -> bool:
     """Walk the event stream (no tree yet): refuse deep nesting and a second document.
 
     The composer recurses once per level, so depth must be checked before composing.
+    Returns whether the document has aliases or explicit tags: only then can its tree be
+    bigger or deeper than its lines, or hold a tag mapgen refuses, and need walking whole
+    (:func:`_check_expansion`; seconds for a story of 100,000 places).
     """
     depth = documents = 0
+    maybe = "*" in text or "!" in text  # what an alias or a tag starts with
+    shared = False
     for event in yaml.parse(text, Loader=_Loader):
+        if maybe and not shared:
+            shared = isinstance(event, AliasEvent) or getattr(event, "tag", None) is not None
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
@@ -275,6 +283,7 @@ def _scan(file: str, text: str) -> None:
             if documents > 1:
                 message = "a second YAML document ('---'); places.yaml must hold only one"
                 raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
+    return shared
 
 
 def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -308,7 +317,9 @@ def _check_expansion(file: str, root: Node) -> None:
     for billions of nodes, or nest far deeper than any line does.
     """
     size, depth = _measure(file, root)
-    if size[id(root)] > MAX_NODES:
+    # What aliases add: the expanded tree beyond the nodes written.  A story of 100,000
+    # places is millions of nodes, all written out; an alias bomb is a few lines.
+    if size[id(root)] - len(size) > MAX_NODES:
         culprit = _descend(root, lambda node, _level: size[id(node)] > MAX_NODES)
         message = f"too many nodes: aliases expand to more than {MAX_NODES:,} ({size[id(root)]:,})"
         raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))

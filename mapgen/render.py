@@ -237,7 +237,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     if len(places) > DATA_LAYER_THRESHOLD:  # one canvas layer instead of a marker each
         from .datalayer import add_places
 
-        add_places(fmap, geo, quotes, evidence)
+        add_places(fmap, geo, quotes, evidence, since)
         places = []
     groups: dict[str, folium.FeatureGroup] = {}
     for kind, label in PLACE_KINDS.items():

@@ -233,3 +233,16 @@ def test_geojson_syntax_error(tmp_path):
     assert problem.startswith("pts.geojson:1:15: not valid JSON: ")
     root = story(tmp_path / "2", "include: [pts.json]\n", {"pts.json": "[1, 2]"})
     assert problems(root) == ["pts.json:1:1: expected a GeoJSON FeatureCollection (a JSON object)"]
+
+
+def test_a_big_yaml_story_is_not_taken_for_an_alias_bomb(tmp_path):
+    # 11,000 places are more than MAX_NODES nodes, all written out: no alias adds any.
+    from mapgen.load import MAX_NODES
+
+    places = "".join(
+        f"  - id: p{i}\n    name: Place {i}\n    kind: site\n    coords: [{i % 80}, {i % 170}]\n"
+        "    quotes: [{source: a, text: Wonsan}]\n"
+        for i in range(11_000)
+    )
+    root = story(tmp_path, "", {}, extra="places:\n" + places)
+    assert len(load_story(root).places) == 11_000 > MAX_NODES / 20

@@ -87,6 +87,12 @@ places:
 include:
   - file: places.csv
     source: a
+events:
+  - id: closed
+    title: The pass closed
+    date: 2023-07
+    place: pass
+    quotes: [{source: a, text: "through the pass"}]
 """,
         encoding="utf-8",
     )
@@ -175,7 +181,9 @@ def test_a_moved_place_changes_its_own_line(big_story, page_assets, tmp_path):
     changed = [
         (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
     ]
-    assert len(changed) == 1 and '"pass"' in changed[0][1]
+    # Its row of the data, and (an event names it) its entry in the reader's data.
+    assert len(changed) == 2 and changed[0][1] == '[41.5,27.5,"pass","The pass",1,1,[2,3]],'
+    assert '"pass":{"name":"The pass"' in changed[1][1]
 
 
 # --------------------------------------------------------------------------- in Chromium
@@ -366,7 +374,31 @@ def test_the_sources_panel_counts_the_data_layers_places(pages):
         counts(pages["data"])
         == counts(pages["markers"])
         == [
-            "Supports 42 places",
+            "Supports 42 places, 1 event",
             "Supports 2 places",
         ]
     )
+
+
+def test_the_time_control_hides_places_not_known_yet(data_page):
+    page, _ = data_page
+    visible = f"() => {{ const s = {STORE}; let n = 0; for (let i = 0; i < s.n; i++) n += s.visible(i); return n; }}"
+    assert page.evaluate(visible) == 43
+    page.evaluate("mapgenTimeline.setDate('2023-07-15')")
+    # Known by then: the pass (its event), and depot 3, whose source has no date.
+    page.wait_for_function(f"({visible})() === 2")
+    shown = page.evaluate(
+        f"() => {{ const s = {STORE}; return s.d.places.filter((r, i) => s.visible(i)).map(r => r[2]); }}"
+    )
+    assert sorted(shown) == ["depot-3", "pass"]
+    page.evaluate("mapgenTimeline.setDate('2023-09-30')")
+    page.wait_for_function(f"({visible})() === 43")
+
+
+def test_an_event_at_a_data_layer_place_flies_there_and_opens_its_popup(data_page):
+    page, _ = data_page
+    page.evaluate("mapgenStory.focus('closed')")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    assert "The pass" in popup.inner_text()
+    page.evaluate(f"{MAP}.closePopup()")
