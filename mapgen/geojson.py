@@ -1,8 +1,9 @@
 """The story as RFC 7946 GeoJSON, so any GIS tool can read it.
 
 One Feature per place (Point), route (LineString along its geodesics) and area (Polygon or
-MultiPolygon).  Positions are [longitude, latitude].  ``sources`` is a foreign member
-naming the articles that the quotes' ``source`` ids refer to.
+MultiPolygon), each with its claim ``status``.  Positions are [longitude, latitude].
+``sources`` is a foreign member naming the articles that the quotes' ``source`` ids refer
+to; ``events`` another, the timeline's events in order, each naming its feature's id.
 """
 
 from __future__ import annotations
@@ -12,12 +13,45 @@ from collections.abc import Callable
 from typing import Any
 
 from . import geodesy
-from .model import GeocodedStory, Quote
+from .model import Event, GeocodedStory, Quote, Source
 from .render import Quotes
+from .timeline import events_in_order
 
 
 def _quotes(quotes: Quotes, items: list[Quote]) -> list[dict[str, str]]:
-    return [{"source": q.source, "text": quotes.verbatim(q).words} for q in items]
+    """``{source, text}``, and ``stance: denies`` for a quote that denies the claim."""
+    out = []
+    for q in items:
+        entry = {"source": q.source, "text": quotes.verbatim(q).words}
+        if q.stance != "claims":
+            entry["stance"] = q.stance
+        out.append(entry)
+    return out
+
+
+def _source(source: Source) -> dict[str, str]:
+    entry = {"id": source.id, "title": source.title, "file": source.file}
+    for key in ("outlet", "date", "url"):
+        value = getattr(source, key)
+        if value:
+            entry[key] = value
+    return entry
+
+
+def _event(quotes: Quotes, event: Event) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": event.id,
+        "title": event.title,
+        "date": event.date.text,
+        "start": event.date.start.isoformat(),
+        "end": event.date.end.isoformat(),
+        "status": event.status,
+        "feature": event.feature,
+    }
+    if event.note:
+        entry["note"] = event.note
+    entry["quotes"] = _quotes(quotes, event.quotes)
+    return entry
 
 
 def _feature(fid: str, geometry: dict, properties: dict[str, Any]) -> dict[str, Any]:
@@ -37,6 +71,7 @@ def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
             "kind": place.kind,
             "precision": loc.precision,
             "geocoder": loc.geocoder,
+            "status": place.status,
             "quotes": _quotes(quotes, place.quotes),
         }
         point = {"type": "Point", "coordinates": [round(loc.lon, 6), round(loc.lat, 6)]}
@@ -50,6 +85,7 @@ def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
             "mode": route.mode,
             "schematic": route.schematic,
             "length_km": round(geodesy.length_km(points), 1),
+            "status": route.status,
             "quotes": _quotes(quotes, route.quotes),
         }
         line = {
@@ -63,13 +99,15 @@ def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
             "name": area.name,
             "kind": "country",
             "country": area.country,
+            "status": area.status,
             "quotes": _quotes(quotes, area.quotes),
         }
         features.append(_feature(area.id, geo.areas[area.id], props))
     return {
         "type": "FeatureCollection",
         "title": story.title,
-        "sources": [{"id": s.id, "title": s.title, "file": s.file} for s in story.sources],
+        "sources": [_source(s) for s in story.sources],
+        "events": [_event(quotes, e) for e in events_in_order(story)],
         "features": features,
     }
 
