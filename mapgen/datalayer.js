@@ -74,8 +74,8 @@
       row = data.places[i];
       this.x[i] = mercX(row[1]);
       this.y[i] = mercY(row[0]);
-      this.style[i] = row[4];
-      this.kind[i] = data.styles[row[4]].kind;
+      this.style[i] = data.looks[row[4]][0];
+      this.kind[i] = data.styles[this.style[i]].kind;
     }
     this.on = new Uint8Array(data.kinds.length);
     // The time control (mapgen.timeline): places first known after its day are hidden.
@@ -371,18 +371,29 @@
     if (this._tooltip && this.map.hasLayer(this._tooltip)) this.map.closeTooltip(this._tooltip);
   };
 
+  // The id of place i: as written, or a bulk file's numbered id (idPrefix + number).
+  Store.prototype.id = function (i) {
+    var id = this.d.places[i][2];
+    return typeof id === "number" ? this.d.idPrefix + id : id;
+  };
+
   // The quotes of place i: {source, words, denies, passage: [source, start, end, stance]}.
+  // A passage is [source, start, length(, 1 if it denies)] in the article (UTF-16), written
+  // in the row, or the index of one in the table (quoted by more than one place); a row's
+  // only passage is written flat, its source as -1 - source.
   Store.prototype.quotes = function (i) {
-    var d = this.d, q = d.places[i][6], texts = this._texts();
+    var d = this.d, q = d.places[i][5], texts = this._texts();
     if (typeof q === "number") q = [q];
+    else if (typeof q[0] === "number" && q[0] < 0) q = [[-1 - q[0]].concat(q.slice(1))];  // one, in the row
     return q.map(function (k) {
-      var p = d.passages[k], text = texts[p[0]];
+      var p = typeof k === "number" ? d.passages[k] : k, text = texts[p[0]];
+      var found = p[1] >= 0, end = p[1] + p[2], denies = found ? p[3] === 1 : p[3] === 1;
       return {
         source: p[0],
-        words: p[1] >= 0 && text != null ? words(text.slice(p[1], p[2])) : p[4],
+        words: found && text != null ? words(text.slice(p[1], end)) : p[4],
         cite: d.sources[p[0]],
-        denies: p[3] === 1,
-        passage: [p[0], p[1], p[2], p[3] === 1 ? "denies" : "claims"]
+        denies: denies,
+        passage: [p[0], p[1], end, denies ? "denies" : "claims"]
       };
     });
   };
@@ -397,20 +408,20 @@
   // The popup of place i, as its marker's popup would be (mapgen.evidence.popup_html):
   // the same HTML, built now from the place's data.
   Store.prototype.popupHtml = function (i) {
-    var d = this.d, t = d.tpl, row = d.places[i], style = d.styles[row[4]], j, k;
-    var id = row[2], quotes = this.quotes(i), base = t.base, html = base[0];
+    var d = this.d, t = d.tpl, row = d.places[i], look = d.looks[row[4]], style = d.styles[look[0]], j, k;
+    var id = this.id(i), quotes = this.quotes(i), base = t.base, html = base[0];
     for (k = 1; k < base.length; k += 2) {
       var f = base[k];
       if (f === "@status") {
         if (style.status !== "reported") html += fill(t.status, { status: d.statusHtml[style.status] });
       } else if (f === "@meta") {
-        var meta = d.metas[row[5]];
+        var meta = d.metas[look[1]];
         for (j = 0; j < meta.length; j++) {
           var line = meta[j] < 0 ? (d.fmt[i] || coords(row[0], row[1])) : d.lines[meta[j]];
           html += fill(t.meta, { meta: line });
         }
       } else if (f === "@note") {
-        if (row.length > 7 && row[7]) html += fill(t.note, { note: row[7] });
+        if (row.length > 6 && row[6]) html += fill(t.note, { note: row[6] });
       } else if (f === "@quotes") {
         if (quotes.length) html += fill(t.support, { support: supportLine(quotes) });
         html += this._quotesHtml(id, quotes);
@@ -450,8 +461,8 @@
   Store.prototype._evidence = function (i, html) {
     var data = window.mapgenStory && window.mapgenStory.data;
     if (!data || !data.features) return;
-    var row = this.d.places[i], style = this.d.styles[row[4]];
-    data.features[row[2]] = {
+    var row = this.d.places[i], style = this.d.styles[this.style[i]];
+    data.features[this.id(i)] = {
       name: row[3],
       kind: "place",
       status: style.status,
@@ -465,7 +476,7 @@
   Store.prototype.find = function (id) {
     if (!this._ids) {
       this._ids = {};
-      for (var i = 0; i < this.n; i++) this._ids[this.d.places[i][2]] = i;
+      for (var i = 0; i < this.n; i++) this._ids[this.id(i)] = i;
     }
     return id in this._ids ? this._ids[id] : -1;
   };

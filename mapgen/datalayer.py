@@ -152,6 +152,8 @@ def popup_template() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the data
 
+_NUMBERED = re.compile(r"(.*-)[1-9][0-9]*\Z")
+
 
 def _js_fixed(value: float) -> str:
     """``Math.abs(value).toFixed(4)`` as JavaScript computes it: exact ties round up."""
@@ -190,7 +192,6 @@ class PlaceData:
         metas: dict[tuple[int, ...], int] = {}
         styles: dict[tuple[int, int, str], int] = {}
         passages: dict[str, int] = {}
-        seen: dict[tuple[str, str, str], int] = {}
         passage_rows: list[str] = []
         rows: list[str] = []
         overrides: dict[str, str] = {}
@@ -204,30 +205,37 @@ class PlaceData:
 
         texts = {s.id: s.text for s in story.sources}
 
-        def passage_id(quote: Any) -> int:
-            key = (quote.source, quote.text, quote.stance)
-            found = seen.get(key)
-            if found is None:
-                # Where the passage stands (found once, when the quote was verified): the
-                # page takes its words from the article, which the reader carries anyway.
-                span = locate(quote.text, texts[quote.source])
-                source = sources[quote.source]
-                stance = 1 if quote.stance == "denies" else 0
-                if span is not None:
-                    utf16 = offsets[quote.source]
-                    row = f"[{source},{utf16(span[0])},{utf16(span[1])},{stance}]"
-                else:  # not in its article (mapgen check only): the words as typed
-                    words = quotes.verbatim(quote).words
-                    row = f"[{source},-1,-1,{stance},{string(words)}]"
-                found = passages.get(row)
+        # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
+        # place in the article (UTF-16, as the page counts), which the reader carries: the
+        # page takes its words from there.  A passage quoted once is written in its place's
+        # row; one quoted more often, once in the table, and named by its index.
+        resolved: dict[tuple[str, str, str], str] = {}
+        uses: dict[str, int] = {}
+        for place in story.places:
+            for quote in place.quotes:
+                key = (quote.source, quote.text, quote.stance)
+                found = resolved.get(key)
                 if found is None:
-                    found = passages[row] = len(passage_rows)
-                    passage_rows.append(row)
-                seen[key] = found
-            return found
+                    found = resolved[key] = self._passage(quote, texts, sources, offsets, quotes)
+                uses[found] = uses.get(found, 0) + 1
+
+        def cite(quote: Any) -> str:
+            found = resolved[(quote.source, quote.text, quote.stance)]
+            if uses[found] == 1:
+                return found
+            index = passages.get(found)
+            if index is None:
+                index = passages[found] = len(passage_rows)
+                passage_rows.append(found)
+            return str(index)
+
+        # Ids that bulk files number (``strikes-12``) are written as the number alone.
+        numbered = [m.group(1) for p in story.places if (m := _NUMBERED.match(p.id))]
+        prefix = max(set(numbered), key=numbered.count) if numbered else None
 
         places = geo.places
         precision_lines: dict[tuple[str, str, str | None], int] = {}
+        looks: dict[tuple[int, int], int] = {}
         for index, place in enumerate(story.places):
             loc = places[place.id]
             key = (loc.precision, loc.geocoder, loc.query)
@@ -238,21 +246,30 @@ class PlaceData:
             meta = metas.get(pattern)
             if meta is None:
                 meta = metas[pattern] = len(metas)
-            look = (kind_index[place.kind], int(loc.precision in VAGUE_PRECISIONS), place.status)
-            style = styles.get(look)
+            shape = (kind_index[place.kind], int(loc.precision in VAGUE_PRECISIONS), place.status)
+            style = styles.get(shape)
             if style is None:
-                style = styles[look] = len(styles)
+                style = styles[shape] = len(styles)
+            look = looks.get((style, meta))
+            if look is None:
+                look = looks[(style, meta)] = len(looks)
             cited = place.quotes
-            q = (
-                str(passage_id(cited[0]))
-                if len(cited) == 1
-                else "[" + ",".join(str(passage_id(c)) for c in cited) + "]"
-            )
+            if len(cited) == 1:  # a passage written in the row: its source as -1 - index
+                q = cite(cited[0])
+                if q.startswith("["):
+                    comma = q.index(",")
+                    q = f"[{-1 - int(q[1:comma])}{q[comma:]}"
+            else:
+                q = "[" + ",".join(cite(c) for c in cited) + "]"
             note = "," + string(place.note) if place.note else ""
+            place_id = string(place.id)
+            if prefix is not None and place.id.startswith(prefix):
+                digits = place.id[len(prefix) :]
+                if digits.isdigit() and digits[0] != "0" and digits.isascii():
+                    place_id = digits
             # As json.dumps writes it (floats by repr), a few times faster.
             rows.append(
-                f"[{loc.lat!r},{loc.lon!r},{string(place.id)},{string(place.name)},"
-                f"{style},{meta},{q}{note}]"
+                f"[{loc.lat!r},{loc.lon!r},{place_id},{string(place.name)},{look},{q}{note}]"
             )
             if _maybe_tie(loc.lat) or _maybe_tie(loc.lon):
                 js = (
@@ -281,6 +298,8 @@ class PlaceData:
             "cluster": {"grid": CLUSTER_GRID, "until": CLUSTER_UNTIL_ZOOM, "mixed": MIXED_COLOR},
             "lines": list(lines),
             "metas": [list(m) for m in metas],
+            "looks": [list(look) for look in looks],
+            "idPrefix": prefix,
             "sources": [s.title for s in story.sources],
             "sourceIds": [s.id for s in story.sources],
             "fmt": overrides,
@@ -297,6 +316,19 @@ class PlaceData:
             self.head["since"] = [day_index.get((since or {}).get(p.id), 0) for p in story.places]
         self.passages = passage_rows
         self.rows = rows
+
+    @staticmethod
+    def _passage(quote: Any, texts: dict, sources: dict, offsets: dict, quotes: Any) -> str:
+        """A quote's passage as JSON: [source, start, length(, 1 if it denies)]."""
+        span = locate(quote.text, texts[quote.source])
+        source = sources[quote.source]
+        denies = ",1" if quote.stance == "denies" else ""
+        if span is None:  # not in its article (mapgen check only): the words as typed
+            stance = 1 if denies else 0
+            return f"[{source},-1,-1,{stance},{json.encoder.encode_basestring(quotes.verbatim(quote).words)}]"
+        utf16 = offsets[quote.source]
+        start = utf16(span[0])
+        return f"[{source},{start},{utf16(span[1]) - start}{denies}]"
 
     def dumps(self) -> str:
         """The JSON text, one passage and one place per line, safe inside ``<script>``."""

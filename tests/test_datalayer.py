@@ -117,6 +117,11 @@ def pages(page_assets, big_story, tmp_path_factory) -> dict[str, mapgen.pipeline
     }
 
 
+def place_ids(block: dict) -> list[str]:
+    prefix = block["idPrefix"]
+    return [f"{prefix}{r[2]}" if isinstance(r[2], int) else r[2] for r in block["places"]]
+
+
 def data_block(page: str) -> dict:
     found = re.search(
         r'<script type="application/json" id="mg-data-[^"]+">\n(.*?)\n</script>', page, re.S
@@ -137,7 +142,7 @@ def test_the_threshold_switches_markers_for_one_data_layer(pages):
     assert "mg-pin mg-" not in data and data.count("mapgenData(") == 2  # defined, called
     block = data_block(data)
     assert len(block["places"]) == places
-    assert [row[2] for row in block["places"]][:3] == ["depot-3", "pass", "two-sources"]
+    assert place_ids(block)[:3] == ["depot-3", "pass", "two-sources"]
     # One layer per kind in the layer control, as with markers.
     for label in ("Military site", "Other site", "City or town", "Port", "Border crossing"):
         assert f'"{label}" :' in data and f'"{label}" :' in markers
@@ -145,13 +150,33 @@ def test_the_threshold_switches_markers_for_one_data_layer(pages):
 
 def test_quotes_are_stored_once_per_passage(pages):
     block = data_block(pages["data"].html.read_text(encoding="utf-8"))
-    passages = [tuple(p) for p in block["passages"]]
-    assert len(passages) == len(set(passages))
-    # Each a place in its article (UTF-16 offsets), not the words again.
-    assert all(len(p) == 4 and p[1] < p[2] for p in passages)
-    story = pages["data"].story.story
-    total = sum(len(p.quotes) for p in story.places)
-    assert len(passages) == total - 3  # depots 3, 20 and 25 are quoted twice
+    # A passage quoted by more than one place is in the table once (depots 3, 20 and 25);
+    # one quoted once is written in its place's row.  Either is its place in the article
+    # (UTF-16 offsets: start, length), not the words again.
+    assert len(block["passages"]) == 3
+    assert all(len(p) == 3 and p[2] > 0 for p in block["passages"])
+    rows = dict(zip(place_ids(block), block["places"], strict=True))
+    assert rows["two-sources"][5][1] in range(3) and rows["d20"][5] in range(3)
+    assert rows["d7"][5][0] == -1 and len(rows["d7"][5]) == 3  # source 0, flat in the row
+    assert rows["depot-3"][5][1][3] == 1  # the denial
+
+
+def test_numbered_ids_are_written_as_numbers(page_assets, tmp_path):
+    root = tmp_path / "s"
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.txt").write_text("Depot one. Depot two.", encoding="utf-8")
+    (root / "strikes.csv").write_text(
+        "name,kind,lat,lon,quote\nOne,site,1,2,Depot one.\nTwo,site,3,4,Depot two.\n",
+        encoding="utf-8",
+    )
+    (root / "places.yaml").write_text(
+        "title: T\nsources: [{id: a, file: seeds/a.txt, title: A}]\n"
+        "include: [{file: strikes.csv, source: a}]\n",
+        encoding="utf-8",
+    )
+    block = data_block(build(root, tmp_path / "out", 1).html.read_text(encoding="utf-8"))
+    assert block["idPrefix"] == "strikes-"
+    assert [row[2] for row in block["places"]] == [2, 3]
 
 
 def test_the_data_block_cannot_leave_its_script(pages):
@@ -182,7 +207,7 @@ def test_a_moved_place_changes_its_own_line(big_story, page_assets, tmp_path):
         (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
     ]
     # Its row of the data, and (an event names it) its entry in the reader's data.
-    assert len(changed) == 2 and changed[0][1] == '[41.5,27.5,"pass","The pass",1,1,[2,3]],'
+    assert len(changed) == 2 and changed[0][1].startswith('[41.5,27.5,"pass","The pass",')
     assert '"pass":{"name":"The pass"' in changed[1][1]
 
 
@@ -257,7 +282,7 @@ def test_popups_built_on_demand_read_as_the_markers_popups(data_page, marker_pag
             for (let i = 0; i < store.n; i++) {{
                 const popup = store.open(i);
                 const el = document.querySelector('.leaflet-popup-content');
-                out[store.d.places[i][2]] = {{html: el.innerHTML, text: el.innerText}};
+                out[store.id(i)] = {{html: el.innerHTML, text: el.innerText}};
                 {MAP}.closePopup();
             }}
             return out;
@@ -388,7 +413,7 @@ def test_the_time_control_hides_places_not_known_yet(data_page):
     # Known by then: the pass (its event), and depot 3, whose source has no date.
     page.wait_for_function(f"({visible})() === 2")
     shown = page.evaluate(
-        f"() => {{ const s = {STORE}; return s.d.places.filter((r, i) => s.visible(i)).map(r => r[2]); }}"
+        f"() => {{ const s = {STORE}; return s.d.places.map((r, i) => i).filter(i => s.visible(i)).map(i => s.id(i)); }}"
     )
     assert sorted(shown) == ["depot-3", "pass"]
     page.evaluate("mapgenTimeline.setDate('2023-09-30')")
