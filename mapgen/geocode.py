@@ -443,6 +443,9 @@ class _Resolver:
         #: Faults that other answers made up for (the map is still built).
         self.warnings: list[Problem] = []
         self._warned = False
+        #: Offline, each (query, hints) is looked up once per run: a big story names the
+        #: same towns thousands of times.  The answer, or the problem's message.
+        self._seen: dict[tuple[str, str | None, str | None, bool], tuple[Location | None, str]] = {}
 
     def _count(self, how: str) -> None:
         self.tally[how] = self.tally.get(how, 0) + 1
@@ -457,6 +460,32 @@ class _Resolver:
         inline: bool,
     ) -> Location | None:
         """The position of ``query`` (narrowed by the hints), or None and a problem."""
+        if self.online is not None:
+            return self._locate(query, country, feature, pos, inline=inline)
+        key = (query, country, feature, inline)
+        seen = self._seen.get(key)
+        if seen is not None:
+            found, problem = seen
+            if found is not None:
+                self._count("cache")  # in the cache now, if it was not before
+            else:
+                self.problems.append(Problem(problem, pos))
+            return found
+        before = len(self.problems)
+        found = self._locate(query, country, feature, pos, inline=inline)
+        if found is not None or len(self.problems) == before + 1:
+            self._seen[key] = (found, "" if found is not None else self.problems[-1].message)
+        return found
+
+    def _locate(
+        self,
+        query: str,
+        country: str | None,
+        feature: str | None,
+        pos: Pos,
+        *,
+        inline: bool,
+    ) -> Location | None:
         hint = country.strip() if country and country.strip() else None
         if hint is not None and self.gazetteer.resolve_country(hint) is None:
             self.problems.append(Problem(_unknown_country(self.gazetteer, hint), pos))

@@ -246,3 +246,25 @@ def test_a_big_yaml_story_is_not_taken_for_an_alias_bomb(tmp_path):
     )
     root = story(tmp_path, "", {}, extra="places:\n" + places)
     assert len(load_story(root).places) == 11_000 > MAX_NODES / 20
+
+
+def test_a_name_named_by_many_rows_is_looked_up_once(tmp_path):
+    from mapgen.gazetteer import Gazetteer
+    from mapgen.geocode import GeocodeCache, geocode_story
+
+    rows = "".join(f"Strike {i},site,Wonsan,KP,Wonsan\n" for i in range(300))
+    rows += "".join(f"Lost {i},site,Xyzzyville,KP,Wonsan\n" for i in range(3))
+    text = "name,kind,query,country,quote\n" + rows
+    root = story(tmp_path, "include:\n  - file: pts.csv\n    source: a\n", {"pts.csv": text})
+    gazetteer = Gazetteer()
+    asked = []
+    original = gazetteer.geocode
+    gazetteer.geocode = lambda query, **kw: asked.append(query) or original(query, **kw)
+    cache = GeocodeCache(root / "geocode-cache.yaml")
+    with pytest.raises(StoryError) as caught:
+        geocode_story(load_story(root), cache=cache, gazetteer=gazetteer, save=False)
+    assert asked == ["Wonsan", "Xyzzyville"]
+    # The unknown name is still reported at every row that names it.
+    lines = [p.pos.line for p in caught.value.problems]
+    assert lines == [302, 303, 304]
+    assert all("cannot find 'Xyzzyville'" in p.message for p in caught.value.problems)
