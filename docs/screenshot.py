@@ -1,4 +1,5 @@
-"""Take docs/map.png: the seed map in headless Chromium, tiles blocked (as offline).
+"""Take docs/map.png: the seed map in headless Chromium, tiles blocked (as offline), with
+Pier 33's popup open and its quote shown in the reader.
 
 .venv/bin/python docs/screenshot.py [output/map.html] [docs/map.png]
 """
@@ -26,6 +27,9 @@ def main() -> None:
         page.wait_for_timeout(800)
         page.locator(".mg-pin.mg-military").dispatch_event("click")  # pins overlap at this zoom
         page.wait_for_timeout(600)
+        # Its quote opens the article in the reader, at the passage, highlighted.
+        page.locator(".leaflet-popup .mg-cite").first.click()
+        page.wait_for_timeout(400)
         page.screenshot(path=str(png))
         browser.close()
     print(png)

@@ -466,6 +466,28 @@ READER_JS = r"""
     var top = 10;
     if (control) top = Math.round(control.getBoundingClientRect().bottom) + 10;
     panel.style.top = top + "px";
+    padPopups();
+  }
+
+  // Every popup, as it opens, pans the map to keep clear of the title, the legend and the
+  // panel as they are now (folded or not, on this screen).
+  function padPopups() {
+    var w = window.innerWidth;
+    var title = $("mg-title"), legend = $("mg-legend");
+    var top = title ? Math.round(title.getBoundingClientRect().bottom) + 12 : 20;
+    var left = legend ? Math.round(legend.getBoundingClientRect().right) + 12 : 20;
+    var edge = panel.getBoundingClientRect().left;
+    var control = document.querySelector(".leaflet-control-layers");
+    if (control) edge = Math.min(edge, control.getBoundingClientRect().left);
+    var right = Math.max(20, Math.round(w - edge) + 12);
+    if (left + right + 380 > w) left = 20;  // no room beside the legend: it may overlap
+    if (left + right + 380 > w) right = 20;
+    var pads = {autoPanPaddingTopLeft: [left, top], autoPanPaddingBottomRight: [right, 30]};
+    Object.assign(data.popup, pads);
+    map.eachLayer(function (layer) {
+      var popup = layer.getPopup && layer.getPopup();
+      if (popup) Object.assign(popup.options, pads);
+    });
   }
 
   function showTab(name) {
@@ -480,7 +502,9 @@ READER_JS = r"""
   }
 
   function fold(folded) {
+    var was = panel.classList.contains("mg-folded");
     panel.classList.toggle("mg-folded", folded);
+    if (was !== folded) padPopups();
     var button = $("mg-panel-fold");
     button.setAttribute("aria-expanded", folded ? "false" : "true");
     button.textContent = folded ? "+" : "\u2013";
@@ -639,6 +663,9 @@ READER_JS = r"""
     data = story.data = JSON.parse($(dataId).textContent);
     Object.keys(layers).forEach(function (id) { layers[id].forEach(function (l) { register(id, l); }); });
     panel = $("mg-panel");
+    var legend = $("mg-legend");
+    if (legend && (window.innerWidth < 1100 || window.innerHeight < 720)) legend.open = false;
+    if (legend) legend.addEventListener("toggle", padPopups);
     placePanel();
     window.addEventListener("resize", placePanel);
     document.addEventListener("click", onClick, true);

@@ -374,7 +374,7 @@ def _legend_html(story: Story) -> str:
         )
         for mode in dict.fromkeys(r.mode for r in story.routes)
     ]
-    if any(r.schematic for r in story.routes):
+    if story.routes:
         routes.append(row("&#8594;", "Arrows: the direction of travel"))
     claims = [
         row(
@@ -426,8 +426,8 @@ PAGE_CSS = """
   opacity: 0.5; }
 .mg-popup h3 { font-size: 15px; margin: 0 0 4px; }
 .mg-popup .mg-meta { margin: 1px 0; color: #555; font-size: 12px; }
-.mg-popup .mg-note { margin: 6px 0; font-style: italic; }
+.mg-popup .mg-note { margin: 6px 0; font-style: italic; font-size: 14px; }
 .mg-quote { margin: 8px 0 0; padding: 4px 8px; border-left: 3px solid #aab7b8;
-  background: #f8f9f9; }
+  background: #f8f9f9; font-size: 14px; line-height: 1.4; }
 .mg-quote footer { margin-top: 3px; font-size: 11px; color: #555; }
 """

@@ -1,0 +1,316 @@
+"""The evidence, the timeline and the statuses in a real browser (Chromium, from file://).
+
+A reader clicks a quote and the article opens at the passage, highlighted; pages through a
+feature's passages; moves the time control and sees the map change; chooses an event and
+the map flies to it with its popup open; reads the legend's statuses.  Uses the harness
+of tests/test_browser.py (``open_page``, ``MAP``; the ``browser`` fixture of conftest.py,
+which skips without Chromium but fails in CI).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import mapgen
+from mapgen.render import Quotes
+
+from .conftest import PAYLOADS
+from .test_browser import MAP, Visit, open_page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory) -> mapgen.pipeline.BuildResult:
+    story = tmp_path_factory.mktemp("seed")
+    shutil.copy(ROOT / "places.yaml", story / "places.yaml")
+    shutil.copytree(ROOT / "seeds", story / "seeds")
+    shutil.copy(ROOT / "geocode-cache.yaml", story / "geocode-cache.yaml")
+    return mapgen.build(story)
+
+
+@pytest.fixture
+def visit(browser, seed_build) -> Iterator[Visit]:
+    found = open_page(browser, seed_build.html)
+    yield found
+    assert found.errors == [] and found.offsite == []
+    found.page.context.close()
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def popup_of(page, css: str):
+    """Zoom in on the marker as a reader would, click it, and return its open popup."""
+    marker = page.locator(css).first
+    marker.evaluate(
+        f"""el => {{
+            const map = {MAP};
+            map.eachLayer(l => {{
+                if (l.getElement && l.getElement() === el) map.setView(l.getLatLng(), 13, {{animate: false}});
+            }});
+        }}"""
+    )
+    marker.click()
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible")
+    page.wait_for_timeout(350)  # the auto-pan
+    return popup
+
+
+def reader_state(page) -> dict:
+    """What the reader shows: the highlighted passage, whether it is in view, the header."""
+    return page.evaluate(
+        """() => {
+            const body = document.getElementById("mg-reader-text");
+            const marks = [...body.querySelectorAll("mark.mg-current")];
+            const box = body.getBoundingClientRect();
+            const first = marks.length ? marks[0].getBoundingClientRect() : null;
+            return {
+                visible: !document.getElementById("mg-tab-reader").hidden,
+                passage: marks.map(m => m.textContent).join(""),
+                inView: !!first && first.top >= box.top && first.bottom <= box.bottom,
+                scrolled: body.scrollTop,
+                title: document.getElementById("mg-reader-title").textContent,
+                for: document.getElementById("mg-reader-for").textContent,
+                pos: document.getElementById("mg-reader-pos").textContent,
+                others: body.querySelectorAll("mark.mg-also").length,
+            };
+        }"""
+    )
+
+
+def test_a_quote_opens_the_article_at_the_highlighted_passage(visit, seed_build):
+    page = visit.page
+    story = seed_build.story.story
+    pier = story.place("pier-33")
+    popup = popup_of(page, ".mg-pin.mg-military")
+    assert not boxes_overlap(popup.bounding_box(), page.locator("#mg-panel").bounding_box())
+    assert "Supported by 1 source" in popup.inner_text()
+    popup.locator("a.mg-cite").first.click()
+    state = reader_state(page)
+    expected = Quotes(story).verbatim(pier.quotes[0])
+    assert state["visible"]
+    assert words(state["passage"]) == expected.words
+    assert state["inView"] and state["scrolled"] > 0  # the passage is low in the article
+    assert state["title"] == expected.source_title
+    assert state["for"] == "Evidence for: Pier 33"
+    assert state["pos"] == "Passage 1 of 1"
+    assert page.locator("#mg-tabbtn-reader").get_attribute("aria-selected") == "true"
+
+
+def test_the_reader_pages_through_a_features_passages(visit, seed_build):
+    page = visit.page
+    story = seed_build.story.story
+    quotes = Quotes(story)
+    vladivostok = story.place("vladivostok")
+    popup = popup_of(page, ".mg-pin.mg-port")
+    popup.locator("a.mg-cite").first.click()
+    first = reader_state(page)
+    assert first["pos"] == "Passage 1 of 2"
+    assert words(first["passage"]) == quotes.verbatim(vladivostok.quotes[0]).words
+    assert page.locator("#mg-reader-prev").is_disabled()
+    page.locator("#mg-reader-next").click()
+    second = reader_state(page)
+    assert second["pos"] == "Passage 2 of 2"
+    assert words(second["passage"]) == quotes.verbatim(vladivostok.quotes[1]).words
+    assert second["title"] == story.source("summit").title  # the other article
+    assert second["inView"]
+    assert page.locator("#mg-reader-next").is_disabled()
+    page.locator("#mg-reader-prev").click()
+    assert reader_state(page)["pos"] == "Passage 1 of 2"
+    # The API other layers use does the same.
+    assert page.evaluate('mapgenReader.open("shoigu-visit", 1)') is True
+    assert reader_state(page)["for"] == "Evidence for: Shoigu's visit to North Korea (July 2023)"
+    assert page.evaluate('mapgenReader.open("no-such-feature", 0)') is False
+
+
+def test_the_sources_panel_opens_a_whole_article(visit):
+    page = visit.page
+    page.locator("#mg-tabbtn-sources").click()
+    sources = page.locator(".mg-source")
+    assert sources.count() == 2
+    first = words(sources.nth(0).inner_text())
+    assert "September 2023" in first and "Supports 6 places, 2 routes, 3 areas, 7 events" in first
+    sources.nth(1).locator(".mg-source-title").click()
+    state = reader_state(page)
+    assert state["visible"] and state["title"].startswith("US warns North Korea")
+    assert state["passage"] == "" and state["others"] > 10  # every quoted passage marked
+    assert page.locator("#mg-reader-pager").is_hidden()
+
+
+def visible(page, css: str) -> int:
+    return page.locator(css).evaluate_all(
+        "els => els.filter(e => getComputedStyle(e).display !== 'none').length"
+    )
+
+
+def test_the_time_control_shows_the_map_as_of_a_day(visit, seed_build):
+    page = visit.page
+    story = seed_build.story.story
+    pins, lines = ".leaflet-marker-icon.mg-pin", "path.mg-route"
+    assert visible(page, pins) == len(story.places)
+    assert visible(page, lines) == len(story.routes)
+    time = page.locator("#mg-time")
+    start = page.evaluate("mapgenStory.data.timeline.start")
+    assert start == "2022-01-01"
+    time.fill(str(560))  # 560 days after 1 January 2022: 15 July 2023
+    assert page.locator("#mg-time-label").inner_text() == "15 July 2023"
+    # Shoigu's July flight and its two ends are known; September's news is not yet.
+    assert visible(page, pins) == 2
+    assert visible(page, lines) == 1
+    assert visible(page, "path.mg-route.mg-air") == 1
+    assert visible(page, "path.mg-area") == 1  # North Korea, from the 2022 supplies
+    assert visible(page, ".mg-mode") == 1
+    events = page.locator("#mg-tab-timeline .mg-event")
+    assert [events.nth(i).get_attribute("class").split()[-1] for i in range(3)] == [
+        "mg-past",
+        "mg-now",
+        "mg-later",
+    ]
+    time.fill("0")
+    assert visible(page, pins) == 0 and visible(page, "path.mg-area") == 1
+    # A layer the layer control hides and shows again keeps the time control's verdict.
+    box = page.locator(".leaflet-control-layers-overlays label", has_text="Capital city")
+    box.locator("input").uncheck()
+    box.locator("input").check()
+    assert visible(page, pins) == 0
+    page.locator("#mg-time-all").click()
+    assert visible(page, pins) == len(story.places)
+    assert page.locator("#mg-time-label").inner_text() == "30 September 2023"
+
+
+def test_choosing_an_event_flies_to_it_and_opens_its_popup(visit):
+    page = visit.page
+    zoom = page.evaluate(f"({MAP}).getZoom()")
+    page.locator('[data-mg-focus="eastern-economic-forum"]').click()
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible", timeout=5000)
+    page.wait_for_timeout(400)
+    shown = words(popup.inner_text())
+    assert shown.startswith("The Eastern Economic Forum Event \u00b7 10\u201313 September 2023")
+    assert "At: Far Eastern Federal University campus" in shown
+    assert page.evaluate(f"({MAP}).getZoom()") > zoom
+    assert not boxes_overlap(popup.bounding_box(), page.locator("#mg-panel").bounding_box())
+    assert not boxes_overlap(popup.bounding_box(), page.locator("#mg-title").bounding_box())
+    # Its quotes open the reader like any feature's.
+    popup.locator("a.mg-cite").nth(1).click()
+    assert reader_state(page)["pos"] == "Passage 2 of 2"
+    # An event before what the map shows moves the time control back to it.
+    page.locator("#mg-tabbtn-timeline").click()
+    page.locator("#mg-time").fill("0")
+    page.locator('[data-mg-focus="shoigu-in-north-korea"]').click()
+    page.locator(".leaflet-popup-content").last.wait_for(state="visible", timeout=5000)
+    assert page.locator("#mg-time-label").inner_text() == "31 July 2023"
+    assert visible(page, "path.mg-route.mg-air") == 1
+
+
+def test_the_claim_and_the_denial_stand_side_by_side(visit):
+    page = visit.page
+    page.evaluate('mapgenStory.focus("wagner-supplies")')
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible", timeout=5000)
+    claim, denial = popup.locator(".mg-claims"), popup.locator(".mg-denials")
+    a, b = claim.bounding_box(), denial.bounding_box()
+    assert b["x"] >= a["x"] + a["width"] - 1 and abs(a["y"] - b["y"]) < 2  # side by side
+    assert "despite North Korean denials" in denial.inner_text()
+    denial.locator("a.mg-cite").click()
+    assert (
+        reader_state(page)["for"]
+        == "A denial of: North Korean rockets and missiles for the Wagner group"
+    )
+
+
+def test_the_legend_explains_the_statuses_and_the_map_draws_them(visit):
+    page = visit.page
+    legend = page.locator("#mg-legend")
+    assert legend.is_visible()
+    rows = [words(legend.locator(f".mg-legend-{s}").inner_text()) for s in mapgen.model.STATUSES]
+    assert rows == [
+        "Reported: a source reports it",
+        "Expected: planned or anticipated",
+        "Confirmed: officially confirmed",
+        "Denied: denied by a party to it",
+    ]
+    train = page.locator("path.mg-route.mg-status-expected")
+    assert train.get_attribute("stroke-dasharray") == "10 8"  # an expected route is dashed
+    assert (
+        page.locator("path.mg-route.mg-status-confirmed").get_attribute("stroke-dasharray") is None
+    )
+    assert page.locator(".mg-mode.mg-status-confirmed .mg-badge-confirmed").count() == 1
+    assert page.locator(".mg-pin.mg-status-expected .mg-badge-expected").count() == 2
+    # The legend folds away.
+    legend.locator("summary").click()
+    assert not legend.locator(".mg-legend-denied").is_visible()
+
+
+def test_panels_keep_clear_of_the_maps_controls(visit):
+    page = visit.page
+    panel = page.locator("#mg-panel").bounding_box()
+    for control in (".leaflet-control-layers", ".leaflet-control-zoom", "#mg-title", "#mg-legend"):
+        assert not boxes_overlap(panel, page.locator(control).bounding_box()), control
+    attribution = page.locator(".leaflet-control-attribution").bounding_box()
+    assert not boxes_overlap(panel, attribution)
+    page.locator("#mg-panel-fold").click()
+    assert page.locator("#mg-tab-timeline").is_hidden()
+    assert page.locator("#mg-panel").bounding_box()["height"] < 60
+    page.locator("#mg-tabbtn-sources").click()  # a tab opens it again
+    assert page.locator("#mg-tab-sources").is_visible()
+
+
+def test_hostile_evidence_is_shown_as_text_and_runs_nothing(browser, hostile_story, tmp_path):
+    result = mapgen.build(hostile_story, tmp_path / "out")
+    visit = open_page(browser, result.html)
+    page = visit.page
+    try:
+        popup = popup_of(page, ".mg-pin.mg-status-denied")
+        assert popup.locator(".mg-denials").count() == 1
+        popup.locator("a.mg-cite").first.click()
+        state = reader_state(page)
+        assert words(state["passage"]) == PAYLOADS[0]
+        article = page.locator("#mg-reader-text").inner_text()
+        for payload in PAYLOADS:
+            assert words(payload) in words(article)
+        assert (
+            page.locator("#mg-reader-meta").inner_text() == PAYLOADS[0] + " \u00b7 September 2023"
+        )
+        assert page.locator("#mg-reader-meta a").count() == 0  # no javascript: link
+        page.locator("#mg-tabbtn-timeline").click()
+        titles = page.locator(".mg-event-title").all_inner_texts()
+        assert titles == [PAYLOADS[2], PAYLOADS[0]]
+        page.locator(".mg-event-go").nth(1).click()
+        event = page.locator(".leaflet-popup-content").last
+        event.wait_for(state="visible", timeout=5000)
+        assert words(event.inner_text()).startswith(words(PAYLOADS[0]))
+        page.locator("#mg-tabbtn-sources").click()
+        assert PAYLOADS[1] in page.locator(".mg-source-title").inner_text()
+        assert page.evaluate("window.__pwned") is None
+        assert visit.dialogs == [] and visit.errors == [] and visit.offsite == []
+        assert page.locator("img[src=x]").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_screenshots_of_the_reader_and_the_timeline(visit, tmp_path):
+    page = visit.page
+    popup = popup_of(page, ".mg-pin.mg-military")
+    popup.locator("a.mg-cite").first.click()
+    page.screenshot(path=str(tmp_path / "reader.png"))
+    page.locator("#mg-tabbtn-timeline").click()
+    page.locator("#mg-time").fill("560")
+    page.screenshot(path=str(tmp_path / "timeline.png"))
+    assert (tmp_path / "reader.png").stat().st_size > 20_000
