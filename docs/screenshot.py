@@ -25,6 +25,12 @@ def main() -> None:
         )
         page.goto(html.as_uri())
         page.wait_for_timeout(800)
+        # Close on Korea and Vladivostok: the armored train, the end of Shoigu's flight.
+        page.evaluate(
+            "Object.values(window).find(v => v instanceof L.Map)"
+            ".setView([41.2, 129.6], 6, {animate: false})"
+        )
+        page.wait_for_timeout(400)
         page.locator(".mg-pin.mg-military").dispatch_event("click")  # pins overlap at this zoom
         page.wait_for_timeout(600)
         # Its quote opens the article in the reader, at the passage, highlighted.
