@@ -449,7 +449,11 @@
     this._hoverOff();
     var row = this.d.places[i], html = this.popupHtml(i);
     this._evidence(i, html);
-    var popup = L.popup(this.d.popup).setLatLng([row[0], row[1]]).setContent(html);
+    // The reader's popup options when it has them: it pads popups clear of the title, the
+    // legend and the panel as they stand now, as markers' popups are padded.
+    var story = window.mapgenStory && window.mapgenStory.data;
+    var options = L.extend({}, this.d.popup, (story && story.popup) || {});
+    var popup = L.popup(options).setLatLng([row[0], row[1]]).setContent(html);
     popup.mapgenIndex = i;
     this.map.openPopup(popup);
     return popup;

@@ -320,6 +320,11 @@ def test_a_click_on_a_pin_opens_its_popup_and_a_quote_opens_the_reader(data_page
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(state="visible")
     assert popup.inner_text().startswith("The pass")
+    # Padded clear of the title, legend and panel as the reader pads markers' popups.
+    pads = page.evaluate(
+        f"[{MAP}._popup.options.autoPanPaddingTopLeft, mapgenStory.data.popup.autoPanPaddingTopLeft]"
+    )
+    assert pads[0] == pads[1]
     quote = popup.locator("[data-mg-quote='0']")
     quote.click()
     current = page.locator("#mg-reader-text mark.mg-current")
