@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
@@ -161,8 +160,10 @@ def _js_fixed(value: float) -> str:
 
 
 def _maybe_tie(value: float) -> bool:
-    scaled = abs(value) * 10000.0
-    return abs(scaled - math.floor(scaled) - 0.5) < 1e-6
+    """Whether ``value`` may lie exactly halfway at the 4th decimal, where Python's format
+    (half to even) and JavaScript's toFixed (half up) part ways.  A true tie times 10,000 is
+    exactly representable, so the product is exact and the test misses none."""
+    return abs(value) * 10000.0 % 1.0 == 0.5
 
 
 class _Utf16:
@@ -233,16 +234,11 @@ class PlaceData:
         numbered = [m.group(1) for p in story.places if (m := _NUMBERED.match(p.id))]
         prefix = max(set(numbered), key=numbered.count) if numbered else None
 
-        places = geo.places
-        precision_lines: dict[tuple[str, str, str | None], int] = {}
         looks: dict[tuple[int, int], int] = {}
-        for index, place in enumerate(story.places):
-            loc = places[place.id]
-            key = (loc.precision, loc.geocoder, loc.query)
-            precision = precision_lines.get(key)
-            if precision is None:
-                precision = precision_lines[key] = line_id(_precision_line(loc))
-            pattern = (line_id(PLACE_KINDS[place.kind]), -1, precision)
+
+        def look_of(place: Any, loc: Any) -> int:
+            """The index of the place's (pin style, meta lines) pair, made on first use."""
+            pattern = (line_id(PLACE_KINDS[place.kind]), -1, line_id(_precision_line(loc)))
             meta = metas.get(pattern)
             if meta is None:
                 meta = metas[pattern] = len(metas)
@@ -253,6 +249,16 @@ class PlaceData:
             look = looks.get((style, meta))
             if look is None:
                 look = looks[(style, meta)] = len(looks)
+            return look
+
+        places = geo.places
+        known: dict[tuple[str, str, str, str | None, str], int] = {}
+        for index, place in enumerate(story.places):
+            loc = places[place.id]
+            key = (place.kind, loc.precision, loc.geocoder, loc.query, place.status)
+            look = known.get(key)
+            if look is None:
+                look = known[key] = look_of(place, loc)
             cited = place.quotes
             if len(cited) == 1:  # a passage written in the row: its source as -1 - index
                 q = cite(cited[0])
