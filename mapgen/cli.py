@@ -149,7 +149,17 @@ def extract(articles: tuple[Path, ...]) -> None:
         except UnicodeDecodeError as exc:
             click.echo(f"{article}: not UTF-8 (byte {exc.start}); save it as UTF-8", err=True)
             sys.exit(STORY_ERROR)
-        files.append((article.as_posix(), body))
+        name = article
+        if article.is_absolute():  # a story names its articles from its folder
+            try:
+                name = article.resolve().relative_to(Path.cwd().resolve())
+            except ValueError:
+                click.echo(
+                    f"{article}: outside this folder; run mapgen extract in the story folder,"
+                    " or move the article into it",
+                    err=True,
+                )
+        files.append((name.as_posix(), body))
     text, found = extract_yaml(files)
     click.echo(text, nl=False)
     places = len(dict.fromkeys(m.target.key for m in found))

@@ -307,7 +307,8 @@ class Evidence:
         for feature in self.features.values():
             passages = []
             for q in feature.quotes:
-                if q.span is None:
+                if q.span is None:  # not in its article (a story built unverified): no mark
+                    passages.append([index[q.source_id], -1, -1, q.stance])
                     continue
                 whole = texts[q.source_id]
                 passages.append(
@@ -573,7 +574,7 @@ READER_JS = r"""
     var here = feature.passages[n], source = data.sources[here[0]];
     var marks = [];
     feature.passages.forEach(function (p, i) {
-      if (p[0] === here[0]) marks.push({a: p[1], b: p[2], n: i, cls: i === n ? "mg-current" : "mg-also"});
+      if (p[0] === here[0] && p[1] >= 0) marks.push({a: p[1], b: p[2], n: i, cls: i === n ? "mg-current" : "mg-also"});
     });
     showArticle(source, marks);
     var denial = here[3] === "denies";
@@ -595,7 +596,7 @@ READER_JS = r"""
     var marks = [];
     Object.keys(data.features).forEach(function (id) {
       data.features[id].passages.forEach(function (p) {
-        if (p[0] === k) marks.push({a: p[1], b: p[2], cls: "mg-also"});
+        if (p[0] === k && p[1] >= 0) marks.push({a: p[1], b: p[2], cls: "mg-also"});
       });
     });
     state.feature = null; state.source = sourceId;

@@ -238,3 +238,23 @@ def test_extract_refuses_what_it_cannot_read(tmp_path):
     assert result.exit_code == 2 and "not UTF-8" in result.stderr
     missing = CliRunner().invoke(main, ["extract", str(tmp_path / "none.txt")])
     assert missing.exit_code == 2
+
+
+def test_extract_names_articles_from_the_story_folder(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text("Talks in Moscow.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt")])
+    assert result.exit_code == 0
+    assert '    file: "a.txt"' in result.stdout
+    elsewhere = tmp_path / "sub"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt")])
+    assert "outside this folder" in result.stderr
+
+
+def test_check_reads_a_hostile_story(hostile_story):
+    result = CliRunner().invoke(main, ["check", str(hostile_story)])
+    assert result.exit_code == 0, result.stderr
+    assert "Place mentions in the articles: 0, of 0 places" in result.stdout
+    assert result.stdout.count("is not mentioned in the articles") == 2
