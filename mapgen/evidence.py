@@ -666,6 +666,10 @@ READER_JS = r"""
     panel = $("mg-panel");
     var legend = $("mg-legend");
     if (legend && (window.innerWidth < 1100 || window.innerHeight < 720)) legend.open = false;
+    if (window.innerWidth <= 760) {  // a phone: the panel along the bottom, folded at first
+      fold(true);
+      if (data.view) map.fitBounds(data.view, {paddingTopLeft: [20, 140], paddingBottomRight: [20, 90]});
+    }
     if (legend) legend.addEventListener("toggle", padPopups);
     placePanel();
     window.addEventListener("resize", placePanel);
@@ -743,5 +747,6 @@ PANEL_CSS = """
 @media (max-width: 760px) {
   #mg-panel { left: 10px; right: 10px; width: auto; top: auto !important; bottom: 30px;
     height: 40%; }
+  #mg-panel.mg-folded { bottom: 30px; height: auto; left: auto; }
 }
 """

@@ -291,8 +291,8 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     fmap.add_child(Overlay(_legend_html(story)))
     timeline = timeline_data(story)
     tabs = [timeline_tab(story, names), sources_tab(evidence)]
-    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline}))
     bounds = _bounds(geo)
+    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
     if bounds:
         fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
     fmap.get_root().title = text(story.title)
@@ -407,6 +407,12 @@ PAGE_CSS = """
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b2631; }
 #mg-title { top: 10px; left: 50%; transform: translateX(-50%); max-width: 52%;
   padding: 6px 14px; text-align: center; }
+@media (max-width: 760px) {
+  #mg-title { left: 56px; transform: none; max-width: calc(100% - 320px); padding: 4px 8px; }
+  #mg-title h1 { font-size: 14px; }
+  #mg-title p { display: none; }
+  #mg-legend { bottom: 80px; }
+}
 #mg-title h1 { font-size: 17px; margin: 2px 0; }
 #mg-title p { margin: 2px 0 4px; font-size: 12px; color: #444; }
 #mg-legend { bottom: 44px; left: 10px; padding: 6px 10px; max-width: 250px;

@@ -272,6 +272,25 @@ def test_panels_keep_clear_of_the_maps_controls(visit):
     assert page.locator("#mg-tab-sources").is_visible()
 
 
+def test_on_a_narrow_screen_the_panel_waits_folded_along_the_bottom(visit):
+    page = visit.page
+    page.set_viewport_size({"width": 700, "height": 800})
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
+    page.wait_for_timeout(300)
+    panel = page.locator("#mg-panel")
+    assert "mg-folded" in panel.get_attribute("class")
+    assert page.locator("#mg-legend").get_attribute("open") is None
+    controls = (".leaflet-control-layers", ".leaflet-control-zoom", "#mg-title", "#mg-legend")
+    for one in controls:
+        assert not boxes_overlap(panel.bounding_box(), page.locator(one).bounding_box()), one
+    title = page.locator("#mg-title").bounding_box()
+    assert not boxes_overlap(title, page.locator(".leaflet-control-layers").bounding_box())
+    page.locator("#mg-tabbtn-timeline").click()
+    box = panel.bounding_box()
+    assert box["width"] > 600 and box["y"] > 400  # along the bottom, under the map
+
+
 def test_hostile_evidence_is_shown_as_text_and_runs_nothing(browser, hostile_story, tmp_path):
     result = mapgen.build(hostile_story, tmp_path / "out")
     visit = open_page(browser, result.html)
