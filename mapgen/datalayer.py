@@ -11,7 +11,7 @@ take half a minute to show; 100,000 never do), so the page draws the places inst
 * ``datalayer.js`` (inlined) draws the same pins on one canvas, clusters them where they
   crowd (a bubble with a count; a click zooms in), shows the name on hover, and builds a
   place's popup only when it is opened;
-* the popup's HTML is the one :func:`mapgen.render._popup_html` makes for a marker, to the
+* the popup's HTML is the one :func:`mapgen.evidence.popup_html` makes for a marker, to the
   byte: the JavaScript fills a template cut from that function's own output with the
   place's text, escaped by the same rules as :func:`mapgen.render.text` (checked here on
   the first place of every build, and in the browser tests on every place);
@@ -442,8 +442,8 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
     """The places events name, as :mod:`mapgen.render` enters a marker's place, with their
     popup's HTML (there is no marker to open it); the others only counted for the sources
     panel (the page's data layer carries their passages)."""
-    from .evidence import FeatureEvidence
-    from .render import _popup_html, _precision_line, format_coords
+    from .evidence import FeatureEvidence, popup_html
+    from .render import _precision_line, format_coords
 
     story = geo.story
     named = {event.place for event in story.events if event.place}
@@ -454,7 +454,7 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
         loc = geo.places[place.id]
         cited = [quotes.verbatim(q) for q in place.quotes]
         meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), _precision_line(loc)]
-        body = _popup_html(place.id, place.name, meta, place.note, cited, place.status)
+        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
         at = (loc.lat, loc.lon)
         feature = FeatureEvidence(
             place.id, place.name, "place", place.status, cited, at, None, {"popup": body}

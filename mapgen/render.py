@@ -19,8 +19,15 @@ from branca.element import Element
 
 from . import geodesy
 from .elements import Area, Overlay, SafePopup, SafeTooltip, text
-from .evidence import Evidence, FeatureEvidence, Quotes, QuoteText, StoryPanel, sources_tab
-from .evidence import popup_html as _evidence_popup
+from .evidence import (
+    Evidence,
+    FeatureEvidence,
+    Quotes,
+    QuoteText,
+    StoryPanel,
+    popup_html,
+    sources_tab,
+)
 from .model import PLACE_KINDS, STATUSES, Event, GeocodedStory, Location, Route, Story
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
@@ -75,17 +82,6 @@ VAGUE_PRECISIONS = {"approximate", "region", "country"}
 #: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
 #: one canvas, clustered, each popup built when opened; up to it, a marker per place.
 DATA_LAYER_THRESHOLD = 1000
-
-
-def _popup_html(
-    feature_id: str,
-    title: str,
-    meta: list[str],
-    note: str | None,
-    quotes: list[QuoteText],
-    status: str = "reported",
-) -> str:
-    return _evidence_popup(feature_id, title, meta, note, quotes, status)
 
 
 def format_coords(lat: float, lon: float) -> str:
@@ -183,7 +179,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         cited = [quotes.verbatim(q) for q in area.quotes]
         latlngs = _polygon_latlngs(geo.areas[area.id])
         layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
-        body = _popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
+        body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(text(area.name)))
         layer.add_to(areas)
         bounds = _area_bounds(geo.areas[area.id])
@@ -199,7 +195,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         color = ROUTE_COLORS[route.mode]
         tip, meta = _route_meta(geo, route)
         line = folium.PolyLine(route_line(geo, route), **route_style(route.mode, route.status))
-        body = _popup_html(route.id, route.name, meta, route.note, cited, route.status)
+        body = popup_html(route.id, route.name, meta, route.note, cited, route.status)
         line.add_child(SafePopup(body)).add_child(SafeTooltip(text(tip)))
         line.add_to(routes)
         points = geo.routes[route.id]
@@ -260,7 +256,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
             format_coords(loc.lat, loc.lon),
             _precision_line(loc),
         ]
-        body = _popup_html(place.id, place.name, meta, place.note, cited, place.status)
+        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
         marker.add_child(SafePopup(body)).add_child(SafeTooltip(text(place.name)))
         marker.add_to(groups[place.kind])
         feature = FeatureEvidence(
@@ -278,7 +274,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     names = {f.id: f.name for f in evidence.features.values()}
     for event in story.events:
         cited = [quotes.verbatim(q) for q in event.quotes]
-        body = _popup_html(
+        body = popup_html(
             event.id, event.title, _event_meta(event, names), event.note, cited, event.status
         )
         extra = {**when(event.id), **event_extra(event), "popup": body}

@@ -10,7 +10,6 @@ tests/test_watch_browser.py: Playwright's sync API runs once per process).
 from __future__ import annotations
 
 import base64
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,15 +97,6 @@ def open_page(browser, html: Path) -> Visit:
     page.wait_for_function("document.querySelectorAll('.leaflet-marker-icon').length > 0")
     page.wait_for_timeout(300)
     return visit
-
-
-@pytest.fixture(scope="module")
-def seed_build(tmp_path_factory) -> mapgen.pipeline.BuildResult:
-    story = tmp_path_factory.mktemp("seed")
-    shutil.copy(ROOT / "places.yaml", story / "places.yaml")
-    shutil.copytree(ROOT / "seeds", story / "seeds")
-    shutil.copy(ROOT / "geocode-cache.yaml", story / "geocode-cache.yaml")
-    return mapgen.build(story)
 
 
 @pytest.fixture

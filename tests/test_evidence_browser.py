@@ -9,7 +9,6 @@ which skips without Chromium but fails in CI).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,15 +21,6 @@ from .conftest import PAYLOADS
 from .test_browser import MAP, Visit, open_page
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def seed_build(tmp_path_factory) -> mapgen.pipeline.BuildResult:
-    story = tmp_path_factory.mktemp("seed")
-    shutil.copy(ROOT / "places.yaml", story / "places.yaml")
-    shutil.copytree(ROOT / "seeds", story / "seeds")
-    shutil.copy(ROOT / "geocode-cache.yaml", story / "geocode-cache.yaml")
-    return mapgen.build(story)
 
 
 @pytest.fixture
