@@ -612,15 +612,8 @@ def _id_hint(pairs: dict[str, tuple[Node, Node]]) -> str:
     return ""
 
 
-def _suggest(word: str, options: Sequence[str], limit: int = 20) -> str:
-    """A did-you-mean for ``word`` or, with nothing close, the options to choose from."""
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"; did you mean '{close[0]}'?"
-    if not options:
-        return ""
-    shown = ", ".join(options[:limit]) + (", ..." if len(options) > limit else "")
-    return f"; expected one of: {shown}"
+#: One did-you-mean for places.yaml and the files it includes.
+_suggest = bulk.suggest
 
 
 # --- converters: one per kind of value --------------------------------------------------

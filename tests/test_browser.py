@@ -42,11 +42,11 @@ class Visit:
 MAP = "Object.values(window).find(v => v instanceof L.Map)"
 
 
-def open_popup(page, marker) -> str:
-    """Zoom in on a marker as a reader would, click it, and read its popup.
+def zoom_and_click(page, marker):
+    """Zoom in on a marker as a reader would, click it, and return its open popup.
 
     At the first view some pins overlap (Pier 33 is 2 km from Vladivostok's centre); close
-    up each stands alone.  The popup must open clear of the title, and close again.
+    up each stands alone.
     """
     marker.evaluate(
         f"""el => {{
@@ -60,6 +60,13 @@ def open_popup(page, marker) -> str:
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for(state="visible")
     page.wait_for_timeout(350)  # the auto-pan
+    return popup
+
+
+def open_popup(page, marker) -> str:
+    """Open a marker's popup as a reader would, check it stands clear of the title, read it
+    and close it again."""
+    popup = zoom_and_click(page, marker)
     box, title = popup.bounding_box(), page.locator("#mg-title").bounding_box()
     clear = (
         box["y"] >= title["y"] + title["height"]

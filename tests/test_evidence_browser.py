@@ -18,7 +18,7 @@ import mapgen
 from mapgen.render import Quotes
 
 from .conftest import PAYLOADS
-from .test_browser import MAP, Visit, open_page
+from .test_browser import MAP, Visit, open_page, zoom_and_click
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,20 +46,7 @@ def boxes_overlap(a: dict, b: dict) -> bool:
 
 def popup_of(page, css: str):
     """Zoom in on the marker as a reader would, click it, and return its open popup."""
-    marker = page.locator(css).first
-    marker.evaluate(
-        f"""el => {{
-            const map = {MAP};
-            map.eachLayer(l => {{
-                if (l.getElement && l.getElement() === el) map.setView(l.getLatLng(), 13, {{animate: false}});
-            }});
-        }}"""
-    )
-    marker.click()
-    popup = page.locator(".leaflet-popup-content").last
-    popup.wait_for(state="visible")
-    page.wait_for_timeout(350)  # the auto-pan
-    return popup
+    return zoom_and_click(page, page.locator(css).first)
 
 
 def reader_state(page) -> dict:
