@@ -15,7 +15,7 @@ import click
 from . import pipeline
 from .assets import AssetWarning
 from .errors import MapgenError, StoryError
-from .geocli import geocode_command, online_options
+from .geocli import geocode_command, online_options, page_options
 from .watch import watch_command
 
 STORY_ERROR = 2
@@ -47,17 +47,7 @@ def main() -> None:
 @main.command()
 @story_path
 @online_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
-)
-@click.option(
-    "--cdn",
-    is_flag=True,
-    help="Link Leaflet from the CDN instead of inlining it (the page then needs the network).",
-)
+@page_options
 def build(path: Path, output: Path | None, cdn: bool) -> None:
     """Build map.html and map.geojson from places.yaml.
 

@@ -347,13 +347,9 @@ class PlaceData:
             + ",\n".join(self.rows)
             + "\n]}"
         )
-        return (
-            text.replace("<", "\\u003c")
-            .replace(">", "\\u003e")
-            .replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028")
-            .replace("\u2029", "\\u2029")
-        )
+        from .evidence import script_safe
+
+        return script_safe(text)
 
 
 # --------------------------------------------------------------------------- the elements

@@ -193,7 +193,7 @@ def script_json(value: Any) -> str:
     """JSON that can stand inside ``<script>``: no ``<``, ``>`` or ``&`` left as they are,
     nor the two line separators some parsers take for line ends."""
     dumped = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _script_safe(dumped)
+    return script_safe(dumped)
 
 
 def data_json(data: dict[str, Any]) -> str:
@@ -213,7 +213,8 @@ def data_json(data: dict[str, Any]) -> str:
     return "{" + ",\n".join(lines) + "}"
 
 
-def _script_safe(dumped: str) -> str:
+def script_safe(dumped: str) -> str:
+    """JSON text that cannot end the ``<script>`` element it is placed in, nor break JS."""
     return (
         dumped.replace("<", "\\u003c")
         .replace(">", "\\u003e")

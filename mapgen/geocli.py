@@ -59,6 +59,21 @@ def _set_offline(ctx: click.Context, param: click.Parameter, value: bool) -> Non
     _request(ctx).offline = bool(value)
 
 
+def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``-o/--output`` and ``--cdn`` for a command that writes the map."""
+    command = click.option(
+        "--cdn",
+        is_flag=True,
+        help="Link Leaflet from the CDN instead of inlining it (the page then needs the network).",
+    )(command)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
+    )(command)
+
+
 def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--geocoder NAME`` and ``--offline`` for a command that geocodes."""
     command = click.option(

@@ -38,7 +38,7 @@ import watchfiles
 
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
-from .geocli import online_options
+from .geocli import online_options, page_options
 from .livereload import LiveServer, LiveState
 from .pipeline import Builder, BuildResult
 
@@ -302,12 +302,7 @@ def watch(
 @click.command("watch")
 @click.argument("path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
 @online_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
-)
+@page_options
 @click.option(
     "--serve",
     is_flag=True,
@@ -322,7 +317,6 @@ def watch(
 @click.option(
     "--open", "open_browser", is_flag=True, help="Open the map in a browser. Implies --serve."
 )
-@click.option("--cdn", is_flag=True, help="Link Leaflet from the CDN instead of inlining it.")
 def watch_command(
     path: Path, output: Path | None, serve: bool, port: int | None, open_browser: bool, cdn: bool
 ) -> None:
