@@ -39,7 +39,7 @@ from branca.element import Figure, MacroElement
 from .elements import POPUP_OPTIONS, text
 from .model import Quote, Source, Story
 from .page import RawHTML
-from .sources import Folded, fold, locate
+from .sources import folds_to_itself, locate
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
 from .when import parse_when
@@ -71,19 +71,20 @@ class QuoteText:
 
 
 class Quotes:
-    """Finds each quote's verbatim span in its article (folding each article once)."""
+    """Each quote as its article prints it: its words, and where they stand."""
 
     def __init__(self, story: Story):
         self._sources = {s.id: s for s in story.sources}
-        self._folded: dict[str, Folded] = {}
 
     def verbatim(self, quote: Quote) -> QuoteText:
         source = self._sources[quote.source]
-        folded = self._folded.get(source.id)
-        if folded is None:
-            folded = self._folded[source.id] = fold(source.text)
-        span = locate(quote.text, source.text, folded)
-        words = " ".join(source.text[span[0] : span[1]].split()) if span else quote.text
+        span = locate(quote.text, source.text)
+        if span is None:
+            words = quote.text
+        else:
+            words = source.text[span[0] : span[1]]
+            if not (words == quote.text and folds_to_itself(words)):
+                words = " ".join(words.split())
         return QuoteText(source.id, source.title, words, quote.stance, span)
 
 

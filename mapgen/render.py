@@ -285,8 +285,8 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.add_child(Overlay(_title_html(story), PAGE_CSS))
     fmap.add_child(Overlay(_legend_html(story)))
-    timeline = timeline_data(story)
-    tabs = [timeline_tab(story, names), sources_tab(evidence)]
+    timeline = timeline_data(story, since)
+    tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     bounds = _bounds(geo)
     fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
     if bounds:

@@ -123,18 +123,19 @@ def fold_text(text: str) -> str:
     return " ".join(text.split())
 
 
-def locate(quote: str, article: str, folded: Folded | None = None) -> tuple[int, int] | None:
+@functools.lru_cache(maxsize=1 << 18)
+def locate(quote: str, article: str) -> tuple[int, int] | None:
     """Where ``quote`` stands in ``article``: (start, end) offsets in the original text.
 
     Remembered: verification, the page and the GeoJSON each ask for every quote of a story
-    (100,000 of them in a big one), and each is searched for once.  ``folded``, if given,
-    must be ``fold(article)``.
+    (100,000 of them in a big one), and each is searched for once.  A quote that folding
+    leaves as it is, and that the article prints as typed, is found without folding it (a
+    big story's quotes mostly are: a third of the time of verifying them).
     """
-    return _locate(quote, article)
-
-
-@functools.lru_cache(maxsize=1 << 18)
-def _locate(quote: str, article: str) -> tuple[int, int] | None:
+    if folds_to_itself(quote):
+        at = article.find(quote)
+        if at >= 0:
+            return at, at + len(quote)
     folded = fold(article)
     needle = fold_text(quote)
     if not needle:
@@ -144,6 +145,19 @@ def _locate(quote: str, article: str) -> tuple[int, int] | None:
         return None
     end = at + len(needle) - 1
     return folded.at(at), folded.at(end) + 1
+
+
+def folds_to_itself(quote: str) -> bool:
+    """Whether ``fold_text(quote) == quote``, told without folding it: printable ASCII
+    (no white space but single spaces, nothing the fold table maps) with words at both
+    ends, and not empty."""
+    return (
+        quote.isascii()
+        and quote.isprintable()
+        and quote[:1] not in ("", " ")
+        and quote[-1:] != " "
+        and "  " not in quote
+    )
 
 
 def nearest_passage(quote: str, article: str, folded: Folded | None = None) -> str:
@@ -170,32 +184,27 @@ def _clip(text: str, limit: int = 160) -> str:
 
 def iter_quotes(story: Story):
     """Every quote of the story, wherever it stands."""
-    for group in (story.places, story.routes, story.areas):
+    for group in (story.places, story.routes, story.areas, story.events):
         for feature in group:
             yield from feature.quotes
 
 
-def check_quote(quote: Quote, article: str, folded: Folded, title: str) -> Problem | None:
+def check_quote(quote: Quote, article: str, title: str) -> Problem | None:
     """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage."""
-    if locate(quote.text, article, folded) is not None:
+    if locate(quote.text, article) is not None:
         return None
-    near = nearest_passage(quote.text, article, folded)
+    near = nearest_passage(quote.text, article)
     hint = f'; nearest passage: "{_clip(near)}"' if near else ""
     return Problem(f'quote not found in source "{quote.source}" ({title}){hint}', quote.pos)
 
 
 def verify_quotes(story: Story) -> None:
     """Raise one :class:`StoryError` listing every quote that is not in its source."""
-    folded = {s.id: fold(s.text) for s in story.sources}
-    sources = {s.id: s for s in story.sources}
+    sources = {s.id: (s.text, s.title) for s in story.sources}
     problems = [
         problem
         for quote in iter_quotes(story)
-        if (
-            problem := check_quote(
-                quote, sources[quote.source].text, folded[quote.source], sources[quote.source].title
-            )
-        )
+        if (problem := check_quote(quote, *sources[quote.source]))
     ]
     if problems:
         raise StoryError(problems)

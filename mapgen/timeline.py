@@ -50,7 +50,11 @@ def since_dates(story: Story) -> dict[str, dt.date | None]:
         return min(known) if known else None
 
     for feature in (*story.places, *story.routes, *story.areas):
-        since[feature.id] = earliest(*(starts.get(q.source) for q in feature.quotes))
+        cited = feature.quotes
+        if len(cited) == 1:  # most of a big story's places: no list to make
+            since[feature.id] = starts.get(cited[0].source)
+        else:
+            since[feature.id] = earliest(*(starts.get(q.source) for q in cited))
     for event in story.events:
         since[event.feature] = earliest(since.get(event.feature), event.date.start)
         since[event.id] = event.date.start
@@ -61,9 +65,13 @@ def since_dates(story: Story) -> dict[str, dt.date | None]:
     return since
 
 
-def timeline_data(story: Story) -> dict[str, Any] | None:
-    """The span the time control covers and the events in order; None if nothing is dated."""
-    since = since_dates(story)
+def timeline_data(
+    story: Story, since: dict[str, dt.date | None] | None = None
+) -> dict[str, Any] | None:
+    """The span the time control covers and the events in order; None if nothing is dated.
+    ``since``: :func:`since_dates` of the story, if the caller has it already."""
+    if since is None:
+        since = since_dates(story)
     days = [d for d in since.values() if d is not None]
     days += [e.date.end for e in story.events]
     if not days:
@@ -85,10 +93,13 @@ def event_extra(event: Event) -> dict[str, Any]:
     }
 
 
-def timeline_tab(story: Story, names: dict[str, str]) -> Tab:
+def timeline_tab(
+    story: Story, names: dict[str, str], since: dict[str, dt.date | None] | None = None
+) -> Tab:
     """The tab: the time control, then the events in order, each a button that flies the
-    map to it.  ``names``: feature id -> name, to say where each event happened."""
-    data = timeline_data(story)
+    map to it.  ``names``: feature id -> name, to say where each event happened; ``since``
+    as for :func:`timeline_data`."""
+    data = timeline_data(story, since)
     if data is None:
         return Tab("timeline", "Timeline", '<p class="mg-hint">No dates in this story.</p>')
     start = dt.date.fromisoformat(data["start"])

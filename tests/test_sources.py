@@ -8,7 +8,14 @@ import pytest
 
 from mapgen.errors import StoryError
 from mapgen.model import Place, Pos, Quote, Source, Story
-from mapgen.sources import fold, fold_text, locate, nearest_passage, verify_quotes
+from mapgen.sources import (
+    fold,
+    fold_text,
+    folds_to_itself,
+    locate,
+    nearest_passage,
+    verify_quotes,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
@@ -61,7 +68,7 @@ def test_folding_maps_back_to_original_offsets():
     article = "He said \u201cWhy\u00a0not?\u201d \u2014 twice."
     folded = fold(article)
     assert folded.text == 'He said "Why not?" - twice.'
-    start, end = locate('"Why not?"', article, folded)
+    start, end = locate('"Why not?"', article)
     assert article[start:end] == "\u201cWhy\u00a0not?\u201d"
     assert fold_text("  a \n\t b ") == "a b"
 
@@ -101,3 +108,35 @@ def test_nearest_passage_is_in_the_articles_own_words():
     near = nearest_passage("Shoigu visited North Korea in July to get munitions", WARNING)
     assert near in " ".join(WARNING.split())
     assert "Shoigu" in near
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "plain words.",
+        " leading",
+        "trailing ",
+        "two  spaces",
+        "a\tb",
+        "a\nb",
+        "a\x1fb",
+        "a\u00a0b",
+        "Russia\u2019s",
+        "wait\u2026",
+        "caf\u00e9",
+        "",
+        "x",
+    ],
+)
+def test_folds_to_itself_agrees_with_folding(quote):
+    if folds_to_itself(quote):
+        assert fold_text(quote) == quote
+    assert folds_to_itself(quote) == (quote.isascii() and fold_text(quote) == quote and quote != "")
+
+
+def test_a_quote_printed_as_typed_is_found_where_it_is_printed():
+    article = "He said\nit twice. He said it twice."
+    start, end = locate("He said it twice.", article)
+    assert article[start:end] == "He said it twice."
+    start, end = locate("He said\u00a0it", "x He said\nit")
+    assert (start, end) == (2, 12)
