@@ -3,7 +3,9 @@ them (places.yaml including a CSV, the articles, a warm geocode cache) and as pl
 for folium.
 
 Deterministic for a given N and seed.  Every place quotes one sentence (about 200
-characters) of one of N/100 articles; points crowd around a few dozen centres, as strikes
+characters, with commas, so most quote cells are quoted in the CSV) of one of N/100
+articles, typed with straight apostrophes where the article prints curly ones (about one
+quote in two has one, and is matched by folding); points crowd around a few dozen centres, as strikes
 or shipments do, over a uniform background.  Nine in ten rows give their coordinates; the
 tenth gives a query (one of 1% as many town names), which the geocode cache answers.
 """
@@ -38,10 +40,17 @@ class Row:
 
 
 def sentence(rng: random.Random, name: str, length: int = 200) -> str:
-    words = [f"Reports from {name} said"]
+    """About ``length`` characters of prose, with a comma every few words (so that a CSV
+    writer quotes most quote cells, as it does with real articles)."""
+    words = [f"Reports from {name} said,"]
     while sum(len(w) + 1 for w in words) < length:
-        words.append(rng.choice(WORDS))
-    return " ".join(words)[: length - 1].rstrip() + "."
+        word = rng.choice(WORDS)
+        if rng.random() < 0.12:
+            word += ","
+        elif rng.random() < 0.03:
+            word += "'s"
+        words.append(word)
+    return " ".join(words)[: length - 1].rstrip(" ,") + "."
 
 
 def rows(n: int, seed: int = 7) -> tuple[list[Row], dict[str, list[str]], dict[str, tuple]]:
@@ -61,7 +70,8 @@ def rows(n: int, seed: int = 7) -> tuple[list[Row], dict[str, list[str]], dict[s
         name = f"{rng.choice(WORDS).title()} {i}"
         source = f"a{i % articles}"
         quote = sentence(rng, name)
-        sentences[source].append(quote)
+        # The article prints curly apostrophes; quotes are typed with straight ones.
+        sentences[source].append(quote.replace("'", "\u2019"))
         if i % 10 == 9:
             out.append(Row(name, kind, None, None, rng.choice(names), source, quote))
             continue

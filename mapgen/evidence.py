@@ -79,13 +79,19 @@ class Quotes:
     def verbatim(self, quote: Quote) -> QuoteText:
         source = self._sources[quote.source]
         span = locate(quote.text, source.text)
+        return QuoteText(source.id, source.title, self._words(quote, span), quote.stance, span)
+
+    def words(self, quote: Quote) -> str:
+        """Just the quote's words as the article prints them (white space folded)."""
+        return self._words(quote, locate(quote.text, self._sources[quote.source].text))
+
+    def _words(self, quote: Quote, span: tuple[int, int] | None) -> str:
         if span is None:
-            words = quote.text
-        else:
-            words = source.text[span[0] : span[1]]
-            if not (words == quote.text and folds_to_itself(words)):
-                words = " ".join(words.split())
-        return QuoteText(source.id, source.title, words, quote.stance, span)
+            return quote.text
+        words = self._sources[quote.source].text[span[0] : span[1]]
+        if words == quote.text and folds_to_itself(words):
+            return words
+        return " ".join(words.split())
 
 
 # --------------------------------------------------------------------------- popups

@@ -225,7 +225,7 @@ class Builder:
         geo = self.prepare(save=True)
         fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
         page = fmap.get_root().render()
-        data = geojson.dumps(geojson.to_geojson(geo))
+        data = geojson.text(geo)
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         try:
