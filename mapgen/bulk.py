@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import csv
 import difflib
+import functools
 import json
 import math
 import re
@@ -167,15 +168,22 @@ class _Rows:
         if columns is None:
             return
         width = len(header)
-        records: list[tuple[int, list[str]]] = []
-        start = reader.line_num + 1
+        first = reader.line_num + 1
         try:
-            for row in reader:
-                records.append((start, row))
-                start = reader.line_num + 1
+            rows = list(reader)
         except csv.Error as exc:
             self.fail(Pos(self.file, reader.line_num, 1), f"CSV error: {exc}")
             return
+        records: list[tuple[int, list[str]]]
+        if first + len(rows) == len(lines) + 1:  # a row a line: no cell spans lines
+            records = list(zip(range(first, first + len(rows)), rows, strict=True))
+        else:  # read again, counting lines
+            reader = csv.reader(iter(lines[first - 1 :]), strict=True)
+            records = []
+            start = first
+            for row in reader:
+                records.append((start, row))
+                start = first + reader.line_num
         if self.fast_csv(records, dict(columns), width, lines):
             return
         where = _CsvPositions(self.file, lines)
@@ -259,10 +267,6 @@ class _Rows:
             }
             if generated & set(given):
                 return False
-        # The quote's column: after the cells before it (and their commas), unless the
-        # line has quoted cells, which only the slow path measures.
-        quote_at = col.get("quote", 0)
-        before = [cells[i] for i in range(quote_at)]
         file = self.file
         default_kind, default_source, default_status = (
             defaults.kind,
@@ -274,17 +278,19 @@ class _Rows:
         columns = list(col.items())
         for k in range(n):
             line, row = records[k]
-            if '"' in lines[line - 1]:
-                quote_pos = _CsvRow(where, line, row, columns).field("quote")
-            else:
-                quote_pos = Pos(file, line, 1 + quote_at + sum(len(c[k]) for c in before))
             lat = lat_values[k]
             place = Place(
                 id=ids[k] or f"{stem}-{line}",
                 name=names[k],
                 kind=kinds[k] or default_kind,
                 pos=Pos(file, line, 1),
-                quotes=[Quote(sources[k] or default_source, quotes[k], quote_pos)],
+                quotes=[
+                    Quote(
+                        sources[k] or default_source,
+                        quotes[k],
+                        _LazyCell(_CsvRow(where, line, row, columns), "quote"),
+                    )
+                ],
                 query=queries[k] or None,
                 country=countries[k] or None,
                 coords=None if lat is None else (lat, lon_values[k]),
@@ -640,6 +646,33 @@ class _CsvRow(_Where):
         line = self.line + record.count("\n", 0, offset)
         col = offset - (record.rfind("\n", 0, offset) + 1) + 1
         return Pos(self.where.file, line, col)
+
+
+class _LazyCell(Pos):
+    """A cell's position, measured when first read: measuring a row with quoted cells
+    takes a parse of it, and a quote's position is read only to report a problem (for
+    100,000 rows, most of a second saved)."""
+
+    def __init__(self, row: _CsvRow, key: str) -> None:  # sets none of Pos's fields
+        object.__setattr__(self, "_cell", (row, key))
+
+    @functools.cached_property
+    def _pos(self) -> Pos:
+        row, key = self._cell
+        return row.field(key)
+
+    file = property(lambda self: self._pos.file)  # type: ignore[assignment]
+    line = property(lambda self: self._pos.line)  # type: ignore[assignment]
+    col = property(lambda self: self._pos.col)  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        return self._pos == other
+
+    def __hash__(self) -> int:
+        return hash(self._pos)
+
+    def __repr__(self) -> str:
+        return repr(self._pos)
 
 
 class _JsonPositions:

@@ -36,7 +36,6 @@ from folium.template import Template
 from .elements import SafeTooltip
 from .model import PLACE_KINDS, GeocodedStory
 from .page import RawHTML
-from .sources import locate
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
 #: from which nothing is clustered.
@@ -166,11 +165,18 @@ def _maybe_tie(value: float) -> bool:
     return abs(value) * 10000.0 % 1.0 == 0.5
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
 class _Utf16:
     """Offsets in a text as JavaScript counts them (UTF-16 code units), in O(log n)."""
 
     def __init__(self, text: str):
-        self.astral = [] if text.isascii() else [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        self.astral = (
+            [m.start() for m in _ASTRAL.finditer(text)]
+            if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+            else []
+        )
 
     def __call__(self, index: int) -> int:
         return index + bisect.bisect_left(self.astral, index) if self.astral else index
@@ -326,7 +332,7 @@ class PlaceData:
     @staticmethod
     def _passage(quote: Any, texts: dict, sources: dict, offsets: dict, quotes: Any) -> str:
         """A quote's passage as JSON: [source, start, length(, 1 if it denies)]."""
-        span = locate(quote.text, texts[quote.source])
+        span = quotes.span(quote)
         source = sources[quote.source]
         denies = ",1" if quote.stance == "denies" else ""
         if span is None:  # not in its article (mapgen check only): the words as typed

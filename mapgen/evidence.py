@@ -71,19 +71,28 @@ class QuoteText:
 
 
 class Quotes:
-    """Each quote as its article prints it: its words, and where they stand."""
+    """Each quote as its article prints it: its words, and where they stand (as
+    verification found them, see :attr:`mapgen.model.Story.spans`)."""
 
     def __init__(self, story: Story):
         self._sources = {s.id: s for s in story.sources}
+        self._spans = story.spans
+
+    def span(self, quote: Quote) -> tuple[int, int] | None:
+        """Where the quote stands in its article (offsets), or None."""
+        key = (quote.source, quote.text)
+        if key in self._spans:
+            return self._spans[key]
+        return locate(quote.text, self._sources[quote.source].text)
 
     def verbatim(self, quote: Quote) -> QuoteText:
         source = self._sources[quote.source]
-        span = locate(quote.text, source.text)
+        span = self.span(quote)
         return QuoteText(source.id, source.title, self._words(quote, span), quote.stance, span)
 
     def words(self, quote: Quote) -> str:
         """Just the quote's words as the article prints them (white space folded)."""
-        return self._words(quote, locate(quote.text, self._sources[quote.source].text))
+        return self._words(quote, self.span(quote))
 
     def _words(self, quote: Quote, span: tuple[int, int] | None) -> str:
         if span is None:

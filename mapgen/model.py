@@ -224,6 +224,10 @@ class Story:
     #: The ``geocoder:`` setting: which online geocoder to ask, when asked (a
     #: :class:`mapgen.online.GeocoderSetting`).
     geocoder: Any = None
+    #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
+    #: or None: filled in by :func:`mapgen.sources.verify_quotes`, read by the page and
+    #: the GeoJSON so that no quote is searched for twice.
+    spans: dict[tuple[str, str], tuple[int, int] | None] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
+from itertools import repeat
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -132,23 +134,87 @@ def _fold_one(match: re.Match[str]) -> str:
     return _FOLD[ord(match.group())]
 
 
-@functools.lru_cache(maxsize=1 << 18)
+#: What folding changes one character for one: typographic quotes, apostrophes and
+#: dashes, and white space other than a space.  An article with just these changed keeps
+#: its offsets (see :func:`fold_in_place`).
+_IN_PLACE = {
+    **{chr(k): v for k, v in _FOLD.items() if len(v) == 1},
+    **{chr(c): " " for c in range(0x110000) if chr(c).isspace() and c != 0x20},
+}
+_ASCII_SPACES = tuple(c for c in _IN_PLACE if c.isascii())
+_IN_PLACE_WIDE = {c: v for c, v in _IN_PLACE.items() if not c.isascii()}
+_WIDE = re.compile("[" + "".join(re.escape(c) for c in _IN_PLACE_WIDE) + "]")
+
+
+@functools.lru_cache(maxsize=4096)
+def fold_in_place(text: str) -> str:
+    """``text`` with every character that folding changes one for one changed, and nothing
+    else: same length, same offsets.  Runs of white space and ellipses are left as they
+    are, so a folded quote found here stands at the same offsets in ``text`` (a fifth of
+    the cost of :func:`fold`, and no offsets to map back)."""
+    for c in _ASCII_SPACES:
+        if c in text:
+            text = text.replace(c, " ")
+    return text if text.isascii() else _WIDE.sub(_in_place_one, text)
+
+
+def _in_place_one(match: re.Match[str]) -> str:
+    return _IN_PLACE_WIDE[match.group()]
+
+
+def needle(quote: str) -> str:
+    """The quote folded, as it is searched for."""
+    return quote if folds_to_itself(quote) else fold_text(quote)
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def locate(quote: str, article: str) -> tuple[int, int] | None:
     """Where ``quote`` stands in ``article``: (start, end) offsets in the original text.
 
-    Remembered: verification, the page and the GeoJSON each ask for every quote of a story
-    (100,000 of them in a big one), and each is searched for once.  A quote that folding
-    would leave as it is is not folded (a big story's quotes mostly are not changed by it).
+    The first place where the article, folded in place (:func:`fold_in_place`), reads as
+    the folded quote; failing that (the quote runs across a paragraph break or an
+    ellipsis), the first in the fully folded article.  :func:`locate_all` finds the
+    same for every quote of a story at once.
     """
-    folded = fold(article)
-    needle = quote if folds_to_itself(quote) else fold_text(quote)
-    if not needle:
+    folded = needle(quote)
+    if not folded:
         return None
-    at = folded.text.find(needle)
+    at = fold_in_place(article).find(folded)
+    if at >= 0:
+        return at, at + len(folded)
+    return _locate_folded(folded, article)
+
+
+def _locate_folded(folded_quote: str, article: str) -> tuple[int, int] | None:
+    folded = fold(article)
+    at = folded.text.find(folded_quote)
     if at < 0:
         return None
-    end = at + len(needle) - 1
+    end = at + len(folded_quote) - 1
     return folded.at(at), folded.at(end) + 1
+
+
+def locate_all(story: Story) -> dict[tuple[str, str], tuple[int, int] | None]:
+    """(source id, quote text) -> :func:`locate` of it, for every quote of the story.
+
+    The same answers as one :func:`locate` call a quote, a few times faster for a big
+    story: its 100,000 quotes are searched for by C loops (``map``), not one Python call
+    each, and only those not found in place take the slow path.
+    """
+    texts = {s.id: s.text for s in story.sources}
+    keys = list(dict.fromkeys((q.source, q.text) for q in iter_quotes(story)))
+    quotes = [text for _, text in keys]
+    simple = _fold_to_themselves(quotes)
+    needles = [q if ok else fold_text(q) for q, ok in zip(quotes, simple, strict=True)]
+    in_place = {source: fold_in_place(text) for source, text in texts.items()}
+    found = list(map(str.find, [in_place[source] for source, _ in keys], needles))
+    spans: dict[tuple[str, str], tuple[int, int] | None] = {}
+    for key, at, folded in zip(keys, found, needles, strict=True):
+        if at >= 0 and folded:
+            spans[key] = (at, at + len(folded))
+        else:
+            spans[key] = _locate_folded(folded, texts[key[0]]) if folded else None
+    return spans
 
 
 def folds_to_itself(quote: str) -> bool:
@@ -162,6 +228,23 @@ def folds_to_itself(quote: str) -> bool:
         and quote[-1:] != " "
         and "  " not in quote
     )
+
+
+def _fold_to_themselves(quotes: list[str]) -> list[bool]:
+    """:func:`folds_to_itself` of each quote, each test a C loop over all of them."""
+    tests = zip(
+        map(str.isascii, quotes),
+        map(str.isprintable, quotes),
+        map(str.startswith, quotes, repeat(" ")),
+        map(str.endswith, quotes, repeat(" ")),
+        map(operator.contains, quotes, repeat("  ")),
+        quotes,
+        strict=True,
+    )
+    return [
+        bool(ascii_ and printable and not lead and not trail and not double and quote)
+        for ascii_, printable, lead, trail, double, quote in tests
+    ]
 
 
 def nearest_passage(quote: str, article: str, folded: Folded | None = None) -> str:
@@ -203,12 +286,17 @@ def check_quote(quote: Quote, article: str, title: str) -> Problem | None:
 
 
 def verify_quotes(story: Story) -> None:
-    """Raise one :class:`StoryError` listing every quote that is not in its source."""
+    """Raise one :class:`StoryError` listing every quote that is not in its source.
+
+    Where every quote stands is kept in ``story.spans``, found or not, for the page.
+    """
+    spans = story.spans = locate_all(story)
     sources = {s.id: (s.text, s.title) for s in story.sources}
     problems = [
         problem
         for quote in iter_quotes(story)
-        if (problem := check_quote(quote, *sources[quote.source]))
+        if spans[(quote.source, quote.text)] is None
+        and (problem := check_quote(quote, *sources[quote.source]))
     ]
     if problems:
         raise StoryError(problems)

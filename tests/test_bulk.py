@@ -268,3 +268,22 @@ def test_a_name_named_by_many_rows_is_looked_up_once(tmp_path):
     lines = [p.pos.line for p in caught.value.problems]
     assert lines == [302, 303, 304]
     assert all("cannot find 'Xyzzyville'" in p.message for p in caught.value.problems)
+
+
+def test_a_quote_missing_from_its_article_is_reported_at_its_cell(tmp_path):
+    import mapgen
+
+    text = (
+        'id,quote,name,source\np1,"Kim visited Pyongyang, the capital.",Pyongyang,a\n'
+        'p2,"Troops moved\nto Wonsan.",Wonsan,a\n'  # a cell across two lines
+        'p3,"Troops, moved to Wonsan",Wonsan,a\n'  # not in the article
+        'p4,Troops flew to Wonsan.,"Wonsan, port",a\n'  # nor this
+    )
+    include = "include:\n  - file: pts.csv\n    kind: city\n"
+    root = story(tmp_path, include, {"pts.csv": text})
+    assert [p.quotes[0].pos.line for p in load_story(root).places] == [2, 3, 5, 6]
+    with pytest.raises(StoryError) as caught:
+        mapgen.load(root)
+    where = [(p.pos.line, p.pos.col) for p in caught.value.problems]
+    assert where == [(5, 4), (6, 4)]
+    assert str(caught.value.problems[0]).startswith(f"{root / 'pts.csv'}:5:4: quote not found")

@@ -432,3 +432,13 @@ def test_an_event_at_a_data_layer_place_flies_there_and_opens_its_popup(data_pag
     popup.wait_for(state="visible")
     assert "The pass" in popup.inner_text()
     page.evaluate(f"{MAP}.closePopup()")
+
+
+def test_offsets_count_utf16_code_units_as_javascript_does():
+    from mapgen.datalayer import _Utf16
+
+    text = "a\U0001f600b\u2019c\U00010000\U0010ffffd"
+    utf16 = _Utf16(text)
+    for i in range(len(text) + 1):
+        assert utf16(i) == len(text[:i].encode("utf-16-le")) // 2
+    assert _Utf16("plain \u2019 text").astral == []

@@ -11,9 +11,11 @@ from mapgen.model import Place, Pos, Quote, Source, Story
 from mapgen.sources import (
     _FOLD,
     fold,
+    fold_in_place,
     fold_text,
     folds_to_itself,
     locate,
+    locate_all,
     nearest_passage,
     verify_quotes,
 )
@@ -143,3 +145,33 @@ def test_a_quote_is_found_where_it_first_stands_folded():
     assert article[start:end] == "He said\nit twice."
     start, end = locate("He said\u00a0it", "x He said\nit")
     assert (start, end) == (2, 12)
+
+
+def test_fold_in_place_keeps_every_offset():
+    article = "A\u00a0\u201cquote\u201d \u2014 and\n\nmore\u2026 Russia\u2019s\u2028end\t."
+    in_place = fold_in_place(article)
+    assert len(in_place) == len(article)
+    assert in_place == 'A "quote" - and  more\u2026 Russia\'s end .'
+
+
+TRICKY = [
+    "Russia's",  # a curly apostrophe in the article
+    "and more...",  # an ellipsis, and a paragraph break: the fully folded path
+    "- and",  # a dash for a dash
+    "Two  spaces typed",  # typed with white space runs
+    "not in it",
+    "",
+]
+
+
+def test_locate_all_answers_as_locate_does():
+    article = "Say \u201cyes\u201d \u2014 and\n\nmore\u2026 Russia\u2019s. Two spaces typed. Russia's"
+    source = Source("a", "a.txt", "A", Pos("places.yaml", 1, 1), text=article)
+    quotes = [Quote("a", text, Pos("places.yaml", 2 + i, 1)) for i, text in enumerate(TRICKY)]
+    place = Place("p", "P", "city", Pos("places.yaml", 1, 1), quotes=quotes)
+    story = Story("t", ROOT / "places.yaml", [source], [place], [], [])
+    spans = locate_all(story)
+    assert spans == {("a", q): locate(q, article) for q in TRICKY}
+    assert article[slice(*spans[("a", "Russia's")])] == "Russia\u2019s"
+    assert article[slice(*spans[("a", "and more...")])] == "and\n\nmore\u2026"
+    assert spans[("a", "not in it")] is None and spans[("a", "")] is None
