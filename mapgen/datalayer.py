@@ -25,16 +25,18 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from typing import Any
 
 import folium
+import numpy as np
 from branca.element import Figure, MacroElement
 from folium.template import Template
 
 from .elements import SafeTooltip
-from .model import PLACE_KINDS, GeocodedStory
+from .model import PLACE_KINDS, GeocodedStory, Location
 from .page import RawHTML
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
@@ -158,11 +160,15 @@ def _js_fixed(value: float) -> str:
     return str(Decimal(abs(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
-def _maybe_tie(value: float) -> bool:
-    """Whether ``value`` may lie exactly halfway at the 4th decimal, where Python's format
-    (half to even) and JavaScript's toFixed (half up) part ways.  A true tie times 10,000 is
-    exactly representable, so the product is exact and the test misses none."""
-    return abs(value) * 10000.0 % 1.0 == 0.5
+def _maybe_ties(lats: list[float], lons: list[float]) -> list[int]:
+    """The indices of the positions whose latitude or longitude may lie exactly halfway at
+    the 4th decimal, where Python's format (half to even) and JavaScript's toFixed (half
+    up) part ways.  A true tie times 10,000 is exactly representable, so the product is
+    exact and the test misses none."""
+    if not lats:
+        return []
+    both = np.abs(np.array([lats, lons], dtype=np.float64)) * 10000.0 % 1.0 == 0.5
+    return np.flatnonzero(both[0] | both[1]).tolist()
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -191,7 +197,8 @@ class PlaceData:
         from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
 
         story = geo.story
-        self.kinds = [k for k in PLACE_KINDS if any(p.kind == k for p in story.places)]
+        present = {p.kind for p in story.places}
+        self.kinds = [k for k in PLACE_KINDS if k in present]
         kind_index = {k: i for i, k in enumerate(self.kinds)}
         sources = {s.id: i for i, s in enumerate(story.sources)}
         offsets = {s.id: _Utf16(s.text) for s in story.sources}
@@ -210,86 +217,116 @@ class PlaceData:
                 found = lines[text] = len(lines)
             return found
 
-        texts = {s.id: s.text for s in story.sources}
+        places = story.places
+        locs = list(map(geo.places.__getitem__, [p.id for p in places]))
 
         # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
         # place in the article (UTF-16, as the page counts), which the reader carries: the
         # page takes its words from there.  A passage quoted once is written in its place's
-        # row; one quoted more often, once in the table, and named by its index.
+        # row; one quoted more often, once in the table, and named by its index.  Most
+        # steps here and below are one C loop (``map``) over 100,000 places, not a Python
+        # step per place.
+        every = [q for p in places for q in p.quotes]
+        keys = [(q.source, q.text, q.stance) for q in every]
+        firsts = dict(zip(reversed(keys), reversed(every), strict=True))  # the first wins
         resolved: dict[tuple[str, str, str], str] = {}
-        uses: dict[str, int] = {}
-        for place in story.places:
-            for quote in place.quotes:
-                key = (quote.source, quote.text, quote.stance)
-                found = resolved.get(key)
-                if found is None:
-                    found = resolved[key] = self._passage(quote, texts, sources, offsets, quotes)
-                uses[found] = uses.get(found, 0) + 1
+        # A place with one passage quoted by it alone writes it in its row, its source as
+        # -1 - index; otherwise the row lists its passages by their index in the table.
+        short: dict[str, str] = {}
+        spans = story.spans
+        for key, quote in firsts.items():
+            source, text, stance = key
+            span = spans[(source, text)] if (source, text) in spans else quotes.span(quote)
+            at = sources[source]
+            denies = ",1" if stance == "denies" else ""
+            if span is None:  # not in its article (mapgen check only): the words as typed
+                words = string(quotes.verbatim(quote).words)
+                tail = f",-1,-1,{1 if denies else 0},{words}]"
+            else:
+                utf16 = offsets[source]
+                start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
+                tail = f",{start},{end - start}{denies}]"
+            found = resolved[key] = f"[{at}{tail}"
+            short[found] = f"[{-1 - at}{tail}"
+        cited = list(map(resolved.__getitem__, keys))
+        uses = Counter(cited)
+        shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
+        passage_rows += shared
+        passages.update((found, i) for i, found in enumerate(shared))
+        inline = {found: row for found, row in short.items() if uses[found] == 1}
+        counts = [len(p.quotes) for p in places]
+        if not shared and all(n == 1 for n in counts):  # the usual big story
+            cited_column = list(map(inline.__getitem__, cited))
+        else:
+            cited_column = []
+            at = 0
+            for n in counts:
+                mine = cited[at : at + n]
+                at += n
+                if n == 1:  # the passage itself, or its index in the table
+                    found = mine[0]
+                    cited_column.append(inline[found] if found in inline else str(passages[found]))
+                else:
+                    listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
+                    cited_column.append("[" + ",".join(listed) + "]")
 
-        def cite(quote: Any) -> str:
-            found = resolved[(quote.source, quote.text, quote.stance)]
-            if uses[found] == 1:
-                return found
-            index = passages.get(found)
-            if index is None:
-                index = passages[found] = len(passage_rows)
-                passage_rows.append(found)
-            return str(index)
-
-        # Ids that bulk files number (``strikes-12``) are written as the number alone.
-        numbered = [m.group(1) for p in story.places if (m := _NUMBERED.match(p.id))]
-        prefix = max(set(numbered), key=numbered.count) if numbered else None
-
+        # Each place's look: its pin's style and its meta lines, each pair once.
         looks: dict[tuple[int, int], int] = {}
 
-        def look_of(place: Any, loc: Any) -> int:
-            """The index of the place's (pin style, meta lines) pair, made on first use."""
-            pattern = (line_id(PLACE_KINDS[place.kind]), -1, line_id(_precision_line(loc)))
-            meta = metas.get(pattern)
-            if meta is None:
-                meta = metas[pattern] = len(metas)
-            shape = (kind_index[place.kind], int(loc.precision in VAGUE_PRECISIONS), place.status)
-            style = styles.get(shape)
-            if style is None:
-                style = styles[shape] = len(styles)
-            look = looks.get((style, meta))
-            if look is None:
-                look = looks[(style, meta)] = len(looks)
-            return look
+        def look_of(kind: str, loc: Location, status: str) -> int:
+            pattern = (line_id(PLACE_KINDS[kind]), -1, line_id(_precision_line(loc)))
+            meta = metas.setdefault(pattern, len(metas))
+            shape = (kind_index[kind], int(loc.precision in VAGUE_PRECISIONS), status)
+            style = styles.setdefault(shape, len(styles))
+            return looks.setdefault((style, meta), len(looks))
 
-        places = geo.places
-        known: dict[tuple[str, str, str, str | None, str], int] = {}
-        for index, place in enumerate(story.places):
-            loc = places[place.id]
-            key = (place.kind, loc.precision, loc.geocoder, loc.query, place.status)
-            look = known.get(key)
-            if look is None:
-                look = known[key] = look_of(place, loc)
-            cited = place.quotes
-            if len(cited) == 1:  # a passage written in the row: its source as -1 - index
-                q = cite(cited[0])
-                if q.startswith("["):
-                    comma = q.index(",")
-                    q = f"[{-1 - int(q[1:comma])}{q[comma:]}"
-            else:
-                q = "[" + ",".join(cite(c) for c in cited) + "]"
-            note = "," + string(place.note) if place.note else ""
-            place_id = string(place.id)
-            if prefix is not None and place.id.startswith(prefix):
-                digits = place.id[len(prefix) :]
-                if digits.isdigit() and digits[0] != "0" and digits.isascii():
-                    place_id = digits
-            # As json.dumps writes it (floats by repr), a few times faster.
-            rows.append(
-                f"[{loc.lat!r},{loc.lon!r},{place_id},{string(place.name)},{look},{q}{note}]"
+        look_keys = list(
+            zip(
+                [p.kind for p in places],
+                [(loc.precision, loc.geocoder, loc.query) for loc in locs],
+                [p.status for p in places],
+                strict=True,
             )
-            if _maybe_tie(loc.lat) or _maybe_tie(loc.lon):
-                js = (
-                    f"{_js_fixed(loc.lat)}\u00b0 {'N' if loc.lat >= 0 else 'S'}, "
-                    f"{_js_fixed(loc.lon)}\u00b0 {'E' if loc.lon >= 0 else 'W'}"
-                )
-                if js != format_coords(loc.lat, loc.lon):
-                    overrides[str(index)] = format_coords(loc.lat, loc.lon)
+        )
+        first = dict(zip(reversed(look_keys), reversed(locs), strict=True))
+        look_by_key = {key: look_of(key[0], first[key], key[2]) for key in dict.fromkeys(look_keys)}
+        look_column = list(map(look_by_key.__getitem__, look_keys))
+        notes = ["," + string(p.note) if p.note else "" for p in places]
+        # Ids that bulk files number (``strikes-12``) are written as the number alone.
+        ids = [p.id for p in places]
+        numbered = [m.group(1) for i in ids if (m := _NUMBERED.match(i))]
+        prefix = max(set(numbered), key=numbered.count) if numbered else None
+        written_ids = list(map(string, ids))
+        if prefix is not None:
+            cut = len(prefix)
+            for k, place_id in enumerate(ids):
+                if place_id.startswith(prefix):
+                    digits = place_id[cut:]
+                    if digits.isdigit() and digits[0] != "0" and digits.isascii():
+                        written_ids[k] = digits
+        lats = [loc.lat for loc in locs]
+        lons = [loc.lon for loc in locs]
+        # As json.dumps writes it (floats by repr), a few times faster.
+        rows = list(
+            map(
+                "[{},{},{},{},{},{}{}]".format,
+                map(repr, lats),
+                map(repr, lons),
+                written_ids,
+                map(string, [p.name for p in places]),
+                look_column,
+                cited_column,
+                notes,
+            )
+        )
+        for index in _maybe_ties(lats, lons):
+            lat, lon = lats[index], lons[index]
+            js = (
+                f"{_js_fixed(lat)}\u00b0 {'N' if lat >= 0 else 'S'}, "
+                f"{_js_fixed(lon)}\u00b0 {'E' if lon >= 0 else 'W'}"
+            )
+            if js != format_coords(lat, lon):
+                overrides[str(index)] = format_coords(lat, lon)
 
         statuses = sorted({status for _, _, status in styles})
         self.head = {
@@ -321,26 +358,14 @@ class PlaceData:
         }
         # The first day the story knows of each place (the time control hides it before):
         # an index into the sorted days, 0 for none.
-        days = sorted({d for p in story.places if (d := (since or {}).get(p.id)) is not None})
+        first_days = list(map((since or {}).get, ids))
+        days = sorted(set(first_days) - {None})
         if days:
             day_index = {d: i + 1 for i, d in enumerate(days)}
             self.head["days"] = [d.isoformat() for d in days]
-            self.head["since"] = [day_index.get((since or {}).get(p.id), 0) for p in story.places]
+            self.head["since"] = [day_index.get(d, 0) for d in first_days]
         self.passages = passage_rows
         self.rows = rows
-
-    @staticmethod
-    def _passage(quote: Any, texts: dict, sources: dict, offsets: dict, quotes: Any) -> str:
-        """A quote's passage as JSON: [source, start, length(, 1 if it denies)]."""
-        span = quotes.span(quote)
-        source = sources[quote.source]
-        denies = ",1" if quote.stance == "denies" else ""
-        if span is None:  # not in its article (mapgen check only): the words as typed
-            stance = 1 if denies else 0
-            return f"[{source},-1,-1,{stance},{json.encoder.encode_basestring(quotes.verbatim(quote).words)}]"
-        utf16 = offsets[quote.source]
-        start = utf16(span[0])
-        return f"[{source},{start},{utf16(span[1]) - start}{denies}]"
 
     def dumps(self) -> str:
         """The JSON text, one passage and one place per line, safe inside ``<script>``."""
