@@ -13,7 +13,7 @@ from pathlib import Path
 
 import folium
 
-from . import geojson
+from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
@@ -26,6 +26,11 @@ from .render import build_map
 from .sources import verify_quotes
 
 DEFAULT_OUTPUT = "output"
+
+
+#: Stories with at least this many places make their GeoJSON in a second process, beside
+#: the page (:mod:`mapgen.forked`); below it, the fork costs more than it saves.
+PARALLEL_FROM = 20_000
 
 
 def load(path: str | os.PathLike[str] = ".") -> Story:
@@ -223,9 +228,18 @@ class Builder:
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo = self.prepare(save=True)
-        fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
-        page = fmap.get_root().render()
-        data = geojson.text(geo)
+        beside = None
+        if len(geo.story.places) >= PARALLEL_FROM:  # the GeoJSON on the other core
+            beside = forked.start(lambda: geojson.text(geo).encode("utf-8"))
+        try:
+            fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
+            page = fmap.get_root().render()
+            data: str | bytes | None = beside.result() if beside else None
+        finally:
+            if beside is not None:
+                beside.cancel()
+        if data is None:
+            data = geojson.text(geo)
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         try:
