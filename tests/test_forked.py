@@ -63,14 +63,14 @@ def test_no_fork_while_another_thread_runs():
 def test_a_build_with_the_second_core_writes_the_same_bytes(
     request, page_assets, tmp_path, monkeypatch
 ):
-    big_story = request.getfixturevalue("big_story")
+    story = request.getfixturevalue("big_story")
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
-    alone = mapgen.build(big_story, tmp_path / "alone")
+    alone = mapgen.build(story, tmp_path / "alone")
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
     started = []
     real = forked.start
     monkeypatch.setattr(forked, "start", lambda make: started.append(1) or real(make))
-    beside = mapgen.build(big_story, tmp_path / "beside")
+    beside = mapgen.build(story, tmp_path / "beside")
     assert started == [1]
     assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
     assert beside.html.read_bytes() == alone.html.read_bytes()
@@ -78,7 +78,7 @@ def test_a_build_with_the_second_core_writes_the_same_bytes(
 
 @needs_fork
 def test_a_failed_child_leaves_the_build_to_the_parent(request, page_assets, tmp_path, monkeypatch):
-    big_story = request.getfixturevalue("big_story")
+    story = request.getfixturevalue("big_story")
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
     real = forked.start
 
@@ -89,7 +89,7 @@ def test_a_failed_child_leaves_the_build_to_the_parent(request, page_assets, tmp
         return real(fail)
 
     monkeypatch.setattr(forked, "start", failing)
-    result = mapgen.build(big_story, tmp_path / "out")
+    result = mapgen.build(story, tmp_path / "out")
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
-    alone = mapgen.build(big_story, tmp_path / "alone")
+    alone = mapgen.build(story, tmp_path / "alone")
     assert result.geojson.read_bytes() == alone.geojson.read_bytes()
