@@ -165,7 +165,9 @@ TRICKY = [
 
 
 def test_locate_all_answers_as_locate_does():
-    article = "Say \u201cyes\u201d \u2014 and\n\nmore\u2026 Russia\u2019s. Two spaces typed. Russia's"
+    article = (
+        "Say \u201cyes\u201d \u2014 and\n\nmore\u2026 Russia\u2019s. Two spaces typed. Russia's"
+    )
     source = Source("a", "a.txt", "A", Pos("places.yaml", 1, 1), text=article)
     quotes = [Quote("a", text, Pos("places.yaml", 2 + i, 1)) for i, text in enumerate(TRICKY)]
     place = Place("p", "P", "city", Pos("places.yaml", 1, 1), quotes=quotes)
@@ -175,3 +177,34 @@ def test_locate_all_answers_as_locate_does():
     assert article[slice(*spans[("a", "Russia's")])] == "Russia\u2019s"
     assert article[slice(*spans[("a", "and more...")])] == "and\n\nmore\u2026"
     assert spans[("a", "not in it")] is None and spans[("a", "")] is None
+
+
+def test_locate_all_in_two_processes_answers_the_same(monkeypatch):
+    from mapgen import forked, sources
+
+    if not forked.can_fork():
+        pytest.skip("no fork, or one core, here")
+    articles = {
+        "a": "Say \u201cyes\u201d \u2014 and\n\nmore\u2026 Russia\u2019s. Two spaces typed.",
+        "b": WARNING,
+        "c": SUMMIT,
+    }
+    made = [
+        Source(k, f"{k}.txt", k.upper(), Pos("places.yaml", 1, 1), text=v)
+        for k, v in articles.items()
+    ]
+    cited = [(k, t) for k in articles for t in TRICKY] + [
+        ("b", "Kim was likely to visit Pier 33"),
+        ("c", "Vladivostok is hosting the Eastern Economic Forum"),
+    ]
+    quotes = [Quote(k, t, Pos("places.yaml", 2 + i, 1)) for i, (k, t) in enumerate(cited)]
+    places = [Place(f"p{i}", "P", "city", q.pos, quotes=[q]) for i, q in enumerate(quotes)]
+    story = Story("t", ROOT / "places.yaml", made, places, [], [])
+    alone = locate_all(story)
+    monkeypatch.setattr(sources, "PARALLEL_FROM", 0)
+    started = []
+    real = forked.start
+    monkeypatch.setattr(forked, "start", lambda make: started.append(1) or real(make))
+    assert locate_all(story) == alone
+    assert started == [1]
+    assert alone[("b", "Kim was likely to visit Pier 33")] is not None
