@@ -137,12 +137,19 @@ def _fold_one(match: re.Match[str]) -> str:
     return _FOLD[ord(match.group())]
 
 
+#: Every character ``str.isspace`` (and so ``str.split``) takes for white space (a test
+#: checks the list against all of Unicode, which takes too long to scan at import).
+_WHITE_SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+    "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
 #: What folding changes one character for one: typographic quotes, apostrophes and
 #: dashes, and white space other than a space.  An article with just these changed keeps
 #: its offsets (see :func:`fold_in_place`).
 _IN_PLACE = {
     **{chr(k): v for k, v in _FOLD.items() if len(v) == 1},
-    **{chr(c): " " for c in range(0x110000) if chr(c).isspace() and c != 0x20},
+    **dict.fromkeys(_WHITE_SPACE.replace(" ", ""), " "),
 }
 _ASCII_SPACES = tuple(c for c in _IN_PLACE if c.isascii())
 _IN_PLACE_WIDE = {c: v for c, v in _IN_PLACE.items() if not c.isascii()}

@@ -208,3 +208,9 @@ def test_locate_all_in_two_processes_answers_the_same(monkeypatch):
     assert locate_all(story) == alone
     assert started == [1]
     assert alone[("b", "Kim was likely to visit Pier 33")] is not None
+
+
+def test_the_white_space_list_is_all_of_unicodes():
+    from mapgen.sources import _WHITE_SPACE
+
+    assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == _WHITE_SPACE
