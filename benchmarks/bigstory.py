@@ -14,7 +14,9 @@ knows) is built three ways, each in a fresh process:
 * folium, GeoJSON on canvas: ``folium.Map(prefer_canvas=True)`` and one ``folium.GeoJson``
   of the places as circle markers with a ``GeoJsonPopup`` of name and quote.
 
-Build: wall time of the process (median of ``--runs``) and its peak memory (max RSS).
+Build: wall time of the process (median of ``--runs``) and its peak memory: its max RSS
+plus its largest child's (mapgen forks one on big stories), an upper bound as the two
+share memory.
 Page: bytes of the HTML, and the ratio to the places' own data (their coordinates as
 written, names and quote text).  Then each page is opened from file:// in headless
 Chromium (Playwright, /usr/bin/chromium or $MAPGEN_CHROMIUM; no network: folium's CDN files
@@ -64,7 +66,9 @@ import resource, sys, time
 start = time.perf_counter()
 {body}
 took = time.perf_counter() - start
-print("RESULT", took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+rss += resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # a forked helper, if any
+print("RESULT", took, rss * 1024)
 """
 
 MAPGEN = """
