@@ -374,10 +374,11 @@
     if (this._tooltip && this.map.hasLayer(this._tooltip)) this.map.closeTooltip(this._tooltip);
   };
 
-  // The id of place i: as written, or a bulk file's numbered id (idPrefix + number).
+  // The id of place i: as written, or a bulk file's numbered id (idPrefix + number; 0 for
+  // the number i + idBase).
   Store.prototype.id = function (i) {
     var id = this.d.places[i][2];
-    return typeof id === "number" ? this.d.idPrefix + id : id;
+    return typeof id === "number" ? this.d.idPrefix + (id === 0 ? i + this.d.idBase : id) : id;
   };
 
   // The quotes of place i: {source, words, denies, passage: [source, start, end, stance]}.

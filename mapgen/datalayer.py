@@ -297,13 +297,23 @@ class PlaceData:
         numbered = [m.group(1) for i in ids if (m := _NUMBERED.match(i))]
         prefix = max(set(numbered), key=numbered.count) if numbered else None
         written_ids = list(map(string, ids))
+        # And where the number is the row's index plus the story's usual step (a bulk
+        # file's default ids are line numbers), as 0: the page adds the index back.
+        base = None
         if prefix is not None:
             cut = len(prefix)
+            numbers: dict[int, int] = {}
             for k, place_id in enumerate(ids):
                 if place_id.startswith(prefix):
                     digits = place_id[cut:]
                     if digits.isdigit() and digits[0] != "0" and digits.isascii():
+                        numbers[k] = int(digits)
                         written_ids[k] = digits
+            steps = Counter(n - k for k, n in numbers.items())
+            base = steps.most_common(1)[0][0] if steps else None
+            for k, n in numbers.items():
+                if n - k == base:
+                    written_ids[k] = "0"  # never a number itself: none starts with 0
         lats = [loc.lat for loc in locs]
         lons = [loc.lon for loc in locs]
         # As json.dumps writes it (floats by repr), a few times faster.
@@ -349,6 +359,7 @@ class PlaceData:
             "metas": [list(m) for m in metas],
             "looks": [list(look) for look in looks],
             "idPrefix": prefix,
+            "idBase": base,
             "sources": [s.title for s in story.sources],
             "sourceIds": [s.id for s in story.sources],
             "fmt": overrides,

@@ -119,7 +119,10 @@ def pages(page_assets, big_story, tmp_path_factory) -> dict[str, mapgen.pipeline
 
 def place_ids(block: dict) -> list[str]:
     prefix = block["idPrefix"]
-    return [f"{prefix}{r[2]}" if isinstance(r[2], int) else r[2] for r in block["places"]]
+    return [
+        f"{prefix}{r[2] or i + block['idBase']}" if isinstance(r[2], int) else r[2]
+        for i, r in enumerate(block["places"])
+    ]
 
 
 def data_block(page: str) -> dict:
@@ -166,7 +169,8 @@ def test_numbered_ids_are_written_as_numbers(page_assets, tmp_path):
     (root / "seeds").mkdir(parents=True)
     (root / "seeds" / "a.txt").write_text("Depot one. Depot two.", encoding="utf-8")
     (root / "strikes.csv").write_text(
-        "name,kind,lat,lon,quote\nOne,site,1,2,Depot one.\nTwo,site,3,4,Depot two.\n",
+        "id,name,kind,lat,lon,quote\n,One,site,1,2,Depot one.\n"
+        "strikes-9,Two,site,3,4,Depot two.\n,Three,site,5,6,Depot one.\n",
         encoding="utf-8",
     )
     (root / "places.yaml").write_text(
@@ -176,7 +180,10 @@ def test_numbered_ids_are_written_as_numbers(page_assets, tmp_path):
     )
     block = data_block(build(root, tmp_path / "out", 1).html.read_text(encoding="utf-8"))
     assert block["idPrefix"] == "strikes-"
-    assert [row[2] for row in block["places"]] == [2, 3]
+    # Default ids (line numbers) follow the rows: 0, for the row's index plus idBase.
+    assert [row[2] for row in block["places"]] == [0, 9, 0]
+    assert block["idBase"] == 2
+    assert place_ids(block) == ["strikes-2", "strikes-9", "strikes-4"]
 
 
 def test_the_data_block_cannot_leave_its_script(pages):

@@ -1,50 +1,71 @@
-"""The second core: a forked child's bytes, its failures, and builds that use it."""
+"""The second core: a forked child's bytes, its failures, and builds that use it.
+
+A fork is refused while another thread runs (the browser tests' Playwright runs some), so
+each test runs in a fresh Python process of its own, as ``mapgen build`` does.
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import threading
-import time
+from pathlib import Path
 
 import pytest
 
-import mapgen
-from mapgen import forked, pipeline
+from mapgen import forked
 
 from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
 
-needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="no fork, or one core, here")
+ROOT = Path(__file__).resolve().parents[1]
+needs_cores = pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"), reason="one core, or no fork, here"
+)
 
 
-@needs_fork
-def test_the_childs_bytes_come_back_whole():
-    big = os.urandom(3 << 20)  # more than a pipe holds: the parent must read as it comes
-    pending = forked.start(lambda: big[::-1])
-    assert pending is not None
-    assert pending.result() == big[::-1]
+def alone(code: str, **env: str) -> str:
+    """Run ``code`` in a fresh interpreter with no other thread; its stdout."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
-@needs_fork
-def test_a_child_that_fails_gives_none():
-    def fail() -> bytes:
-        raise ValueError("no")
-
-    pending = forked.start(fail)
-    assert pending is not None and pending.result() is None
-
-
-@needs_fork
-def test_cancel_stops_a_child_at_work():
-    def slow() -> bytes:
-        time.sleep(60)
-        return b"late"
-
-    pending = forked.start(slow)
-    started = time.perf_counter()
-    pending.cancel()
-    assert time.perf_counter() - started < 10
-    with pytest.raises(ChildProcessError):
-        os.waitpid(pending.pid, os.WNOHANG)  # reaped: no zombie left
+@needs_cores
+def test_the_childs_bytes_come_back_whole_and_failures_give_none():
+    out = alone(
+        """
+        import os, time
+        from mapgen import forked
+        big = os.urandom(3 << 20)  # more than a pipe holds: the parent reads as it comes
+        pending = forked.start(lambda: big[::-1])
+        assert pending.result() == big[::-1]
+        def fail():
+            raise ValueError("no")
+        assert forked.start(fail).result() is None
+        def slow():
+            time.sleep(60)
+            return b"late"
+        pending = forked.start(slow)
+        started = time.perf_counter()
+        pending.cancel()
+        assert time.perf_counter() - started < 10
+        try:
+            os.waitpid(pending.pid, os.WNOHANG)
+        except ChildProcessError:
+            print("reaped")
+        """
+    )
+    assert out.strip() == "reaped"
 
 
 def test_no_fork_while_another_thread_runs():
@@ -59,37 +80,42 @@ def test_no_fork_while_another_thread_runs():
         thread.join()
 
 
-@needs_fork
-def test_a_build_with_the_second_core_writes_the_same_bytes(
-    request, page_assets, tmp_path, monkeypatch
-):
-    story = request.getfixturevalue("big_story")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
-    alone = mapgen.build(story, tmp_path / "alone")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    started = []
-    real = forked.start
-    monkeypatch.setattr(forked, "start", lambda make: started.append(1) or real(make))
-    beside = mapgen.build(story, tmp_path / "beside")
-    assert started == [1]
-    assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
-    assert beside.html.read_bytes() == alone.html.read_bytes()
-
-
-@needs_fork
-def test_a_failed_child_leaves_the_build_to_the_parent(request, page_assets, tmp_path, monkeypatch):
-    story = request.getfixturevalue("big_story")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 0)
-    real = forked.start
-
-    def failing(make):
-        def fail() -> bytes:
+BUILD_BOTH = """
+import sys
+import mapgen
+from mapgen import forked, pipeline
+story, out, fail = sys.argv[1], sys.argv[2], sys.argv[3] == "fail"
+pipeline.PARALLEL_FROM = 10**9
+alone = mapgen.build(story, out + "/alone")
+pipeline.PARALLEL_FROM = 0
+started = []
+real = forked.start
+def start(make):
+    started.append(1)
+    if fail:
+        def make():
             raise MemoryError
+    return real(make)
+forked.start = start
+beside = mapgen.build(story, out + "/beside")
+assert started == [1], started
+assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
+assert beside.html.read_bytes() == alone.html.read_bytes()
+print("same")
+"""
 
-        return real(fail)
 
-    monkeypatch.setattr(forked, "start", failing)
-    result = mapgen.build(story, tmp_path / "out")
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10**9)
-    alone = mapgen.build(story, tmp_path / "alone")
-    assert result.geojson.read_bytes() == alone.geojson.read_bytes()
+@needs_cores
+@pytest.mark.parametrize("child", ["works", "fail"])
+def test_a_build_with_the_second_core_writes_the_same_bytes(request, page_assets, tmp_path, child):
+    story = request.getfixturevalue("big_story")
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_BOTH, str(story), str(tmp_path), child],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "same"
