@@ -14,9 +14,9 @@ knows) is built three ways, each in a fresh process:
 * folium, GeoJSON on canvas: ``folium.Map(prefer_canvas=True)`` and one ``folium.GeoJson``
   of the places as circle markers with a ``GeoJsonPopup`` of name and quote.
 
-Build: wall time of the process (median of ``--runs``) and its peak memory: its max RSS
-plus its largest child's (mapgen forks one on big stories), an upper bound as the two
-share memory.
+Build: wall time of the process (median of ``--runs``) and its peak memory, measured in
+the first run as the largest sum of the PSS of the process and its children (mapgen forks
+one on big stories; PSS counts the pages they share once), sampled every 20 ms.
 Page: bytes of the HTML, and the ratio to the places' own data (their coordinates as
 written, names and quote text).  Then each page is opened from file:// in headless
 Chromium (Playwright, /usr/bin/chromium or $MAPGEN_CHROMIUM; no network: folium's CDN files
@@ -122,18 +122,52 @@ class Result:
     note: str = ""
 
 
-def run(code: str) -> tuple[float, int, float]:
-    """Run ``code`` in a fresh process: (seconds inside, peak RSS bytes, wall seconds)."""
+def run(code: str, sample: bool = False) -> tuple[float, int, float]:
+    """Run ``code`` in a fresh process: (seconds inside, peak memory bytes, wall seconds).
+
+    Peak memory is the process's max RSS plus its children's (an upper bound: a forked
+    child shares its parent's pages), or with ``sample``, the largest sum of their PSS
+    (each shared page counted once, shared out), read every 20 ms from /proc.
+    """
     start = time.perf_counter()
-    done = subprocess.run(
-        [PY, "-c", MEASURE.format(body=code)], capture_output=True, text=True, check=False
+    proc = subprocess.Popen(
+        [PY, "-c", MEASURE.format(body=code)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    peak = 0
+    if sample:
+        while proc.poll() is None:
+            peak = max(peak, _tree_pss(proc.pid))
+            time.sleep(0.02)
+    out, err = proc.communicate()
     wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise RuntimeError(done.stderr[-2000:])
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT"))
+    if proc.returncode != 0:
+        raise RuntimeError(err[-2000:])
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
     _, took, rss = line.split()
-    return float(took), int(rss), wall
+    return float(took), peak or int(rss), wall
+
+
+def _tree_pss(pid: int) -> int:
+    """Bytes of PSS of a process and its children, 0 if it has gone."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
+            children = [int(c) for c in f.read().split()]
+    except OSError:
+        children = []
+    for one in [pid, *children]:
+        try:
+            with open(f"/proc/{one}/smaps_rollup", encoding="ascii") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
+    return total
 
 
 def own_data_bytes(rows: list[synthetic.Row], story: Path) -> int:
@@ -279,13 +313,15 @@ def bench(sizes: list[int], runs: int, skip_markers_over: int, out: Path) -> lis
                     print(f"{n:>7} {maker}: skipped", flush=True)
                     continue
                 walls, peaks = [], []
-                for _ in range(runs):
-                    _, peak, wall = run(code)
+                for k in range(runs):
+                    _, peak, wall = run(
+                        code, sample=k == 0 and Path("/proc/self/smaps_rollup").exists()
+                    )
                     walls.append(wall)
                     peaks.append(peak)
                 result.build_runs = walls
                 result.build_s = statistics.median(walls)
-                result.peak_mb = max(peaks) / 2**20
+                result.peak_mb = peaks[0] / 2**20
                 result.page_bytes = page.stat().st_size
                 is_data = maker == "mapgen" and "mapgenData(" in page.read_text(encoding="utf-8")
                 seen = measure_page(
