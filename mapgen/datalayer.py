@@ -485,9 +485,9 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
 
     story = geo.story
     named = {event.place for event in story.events if event.place}
+    evidence.count_elsewhere("place", [p.quotes for p in story.places if p.id not in named])
     for place in story.places:
         if place.id not in named:
-            evidence.count_elsewhere("place", place.quotes)
             continue
         loc = geo.places[place.id]
         cited = [quotes.verbatim(q) for q in place.quotes]

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -286,12 +287,17 @@ class Evidence:
         """Layers drawn for a feature (its marker, its line, its arrows...)."""
         self.layers.setdefault(feature_id, []).extend(layer.get_name() for layer in layers)
 
-    def count_elsewhere(self, kind: str, quotes: list[Quote]) -> None:
-        """A feature drawn by a layer that carries its own passages (:mod:`mapgen.datalayer`):
-        the sources' counts include it, though :meth:`data` does not list it."""
-        for source_id in {q.source for q in quotes if q.stance != "denies"}:
+    def count_elsewhere(self, kind: str, cited: list[list[Quote]]) -> None:
+        """Features drawn by a layer that carries its own passages (:mod:`mapgen.datalayer`),
+        each given by its quotes: the sources' counts include them, though :meth:`data`
+        does not list them.  A feature counts once for each source that supports it."""
+        one = Counter(q[0].source for q in cited if len(q) == 1 and q[0].stance != "denies")
+        for quotes in cited:
+            if len(quotes) != 1:
+                one.update({q.source for q in quotes if q.stance != "denies"})
+        for source_id, n in one.items():
             tally = self.elsewhere.setdefault(source_id, {})
-            tally[kind] = tally.get(kind, 0) + 1
+            tally[kind] = tally.get(kind, 0) + n
 
     def counts(self, source_id: str) -> dict[str, int]:
         """How many places, routes, areas and events the source supports."""
