@@ -277,12 +277,13 @@ def measure_page(browser, files: Files, html: Path, ready: str, popup: str) -> d
 
 
 def bench(sizes: list[int], runs: int, skip_markers_over: int, out: Path) -> list[Result]:
+    """Every build first (no browser running beside them: they have the machine to
+    themselves, and each size's makers take turns run by run), then every page."""
     from playwright.sync_api import sync_playwright
 
     results: list[Result] = []
-    files = Files()
-    with tempfile.TemporaryDirectory(prefix="mapgen-big-") as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    pages: list[tuple[Result, str, Path]] = []
+    with tempfile.TemporaryDirectory(prefix="mapgen-big-") as tmp:
         for n in sizes:
             story = Path(tmp) / f"s{n}"
             rows = synthetic.write_story(story, n)
@@ -305,6 +306,7 @@ def bench(sizes: list[int], runs: int, skip_markers_over: int, out: Path) -> lis
                     story / "geojson.html",
                 ),
             ]
+            built = []
             for maker, code, page in makers:
                 result = Result(n, maker, data_bytes=own)
                 results.append(result)
@@ -312,18 +314,26 @@ def bench(sizes: list[int], runs: int, skip_markers_over: int, out: Path) -> lis
                     result.note = "skipped: over a minute to build, and the page never renders"
                     print(f"{n:>7} {maker}: skipped", flush=True)
                     continue
-                walls, peaks = [], []
-                for k in range(runs):
-                    _, peak, wall = run(
-                        code, sample=k == 0 and Path("/proc/self/smaps_rollup").exists()
-                    )
-                    walls.append(wall)
-                    peaks.append(peak)
-                result.build_runs = walls
-                result.build_s = statistics.median(walls)
-                result.peak_mb = peaks[0] / 2**20
+                built.append((result, code, page))
+            sample = Path("/proc/self/smaps_rollup").exists()
+            for k in range(runs):
+                for result, code, _ in built:
+                    _, peak, wall = run(code, sample=k == 0 and sample)
+                    result.build_runs.append(wall)
+                    if k == 0:
+                        result.peak_mb = peak / 2**20
+            for result, _, page in built:
+                result.build_s = statistics.median(result.build_runs)
                 result.page_bytes = page.stat().st_size
-                is_data = maker == "mapgen" and "mapgenData(" in page.read_text(encoding="utf-8")
+                print(f"{n:>7} {result.maker}: built {asdict(result)}", flush=True)
+            pages += built
+        files = Files()
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for result, _, page in pages:
+                is_data = result.maker == "mapgen" and "mapgenData(" in page.read_text(
+                    encoding="utf-8"
+                )
                 seen = measure_page(
                     browser,
                     files,
@@ -333,8 +343,8 @@ def bench(sizes: list[int], runs: int, skip_markers_over: int, out: Path) -> lis
                 )
                 for key, value in seen.items():
                     setattr(result, key, value)
-                print(f"{n:>7} {maker}: {asdict(result)}", flush=True)
-        browser.close()
+                print(f"{result.places:>7} {result.maker}: {asdict(result)}", flush=True)
+            browser.close()
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(
         json.dumps([asdict(r) for r in results], indent=1) + "\n", encoding="utf-8"
