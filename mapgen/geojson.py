@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from itertools import repeat
 from typing import Any
 
 from . import geodesy
@@ -119,33 +120,48 @@ def text(geo: GeocodedStory) -> str:
     collection = to_geojson(_without_places(geo))
     quotes = Quotes(story)
     string = json.encoder.encode_basestring
-    known: dict[str, str] = {}
-
-    def word(value: str) -> str:  # the few kinds, precisions, geocoders and statuses
-        found = known.get(value)
-        if found is None:
-            found = known[value] = string(value)
-        return found
-
-    places = geo.places
-    lines = []
-    for place in story.places:
-        loc = places[place.id]
-        fid = string(place.id)
-        cited = ", ".join(
-            f'{{"source": {word(q.source)}, "text": {string(quotes.words(q))}}}'
-            if q.stance == "claims"
-            else f'{{"source": {word(q.source)}, "text": {string(quotes.words(q))},'
-            f' "stance": {word(q.stance)}}}'
-            for q in place.quotes
+    # A column at a time, each one C loop (``map``) over the places, not a step per place.
+    places = story.places
+    locs = list(map(geo.places.__getitem__, [p.id for p in places]))
+    every = [q for p in places for q in p.quotes]
+    words = list(map(string, map(quotes.words, every)))
+    few = {  # the few sources, kinds, precisions, geocoders and statuses, encoded once
+        v: string(v)
+        for v in {q.source for q in every}
+        | {p.kind for p in places}
+        | {p.status for p in places}
+        | {loc.precision for loc in locs}
+        | {loc.geocoder for loc in locs}
+    }
+    cited = [
+        f'{{"source": {few[q.source]}, "text": {w}}}'
+        if q.stance == "claims"
+        else f'{{"source": {few[q.source]}, "text": {w}, "stance": {string(q.stance)}}}'
+        for q, w in zip(every, words, strict=True)
+    ]
+    counts = [len(p.quotes) for p in places]
+    if all(n == 1 for n in counts):
+        listed = cited
+    else:
+        listed, at = [], 0
+        for n in counts:
+            listed.append(", ".join(cited[at : at + n]))
+            at += n
+    get = few.__getitem__
+    lines = list(
+        map(
+            _PLACE_LINE.format,
+            map(string, [p.id for p in places]),
+            map(repr, map(round, [loc.lon for loc in locs], repeat(6))),
+            map(repr, map(round, [loc.lat for loc in locs], repeat(6))),
+            map(string, [p.name for p in places]),
+            map(get, [p.kind for p in places]),
+            map(get, [loc.precision for loc in locs]),
+            map(get, [loc.geocoder for loc in locs]),
+            map(get, [p.status for p in places]),
+            listed,
         )
-        lines.append(
-            f'{{"type": "Feature", "id": {fid}, "geometry": {{"type": "Point", "coordinates":'
-            f' [{round(loc.lon, 6)!r}, {round(loc.lat, 6)!r}]}}, "properties": {{"id": {fid},'
-            f' "name": {string(place.name)}, "kind": {word(place.kind)},'
-            f' "precision": {word(loc.precision)}, "geocoder": {word(loc.geocoder)},'
-            f' "status": {word(place.status)}, "quotes": [{cited}]}}}}'
-        )
+    )
     line = _line_encoder()
     lines += [line(feature) for feature in collection["features"]]
     collection["features"] = []
@@ -154,6 +170,13 @@ def text(geo: GeocodedStory) -> str:
     opening = dumps(collection)[: -len('"features": []}\n')]
     body = ",\n".join(lines)
     return f'{opening}"features": [\n{body}\n]}}\n'
+
+
+_PLACE_LINE = (
+    '{{"type": "Feature", "id": {0}, "geometry": {{"type": "Point", "coordinates": [{1}, {2}]}},'
+    ' "properties": {{"id": {0}, "name": {3}, "kind": {4}, "precision": {5}, "geocoder": {6},'
+    ' "status": {7}, "quotes": [{8}]}}}}'
+)
 
 
 def _without_places(geo: GeocodedStory) -> GeocodedStory:
