@@ -24,6 +24,9 @@ Top level (a mapping):
   whose other keys are defaults for the file's rows.
 - ``left_out`` (list): places the articles mention that the map leaves out on purpose, so
   that ``mapgen check`` does not list them: a name, or ``{name: ..., reason: ...}``.
+- ``data_layer``: how the page draws places: ``auto`` (the default: a marker each up to
+  1,000 places, one data layer past them), ``always``, ``never``, or a number of places
+  past which it draws one data layer.
 - ``geocoder``: the online geocoder to ask, when a build may go online, for the places the
   cache and the offline gazetteer do not know: a geopy service name (``nominatim``), or a
   mapping with ``name`` (required), ``contact`` (for the user agent), ``api_key_env`` (the
@@ -470,6 +473,7 @@ class _Checker:
             areas=values.get("areas", []),
             description=values.get("description"),
             geocoder=values.get("geocoder"),
+            data_layer=values.get("data_layer", "auto"),
             events=values.get("events", []),
             left_out=values.get("left_out", []),
         )
@@ -1119,6 +1123,20 @@ def _geocoder(ck: _Checker, node: Node, label: str) -> Any:
     return GeocoderSetting(**record.values)
 
 
+def _data_layer(ck: _Checker, node: Node, label: str) -> Any:
+    """How the page draws places: ``auto`` (past 1,000 places, one data layer), ``always``,
+    ``never``, or a number of places past which it does."""
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "int":
+        return _count(ck, node, label)
+    if isinstance(node, ScalarNode) and node.tag == _TAG + "str" and not node.style:
+        return _choice(DATA_LAYER_CHOICES)(ck, node, label)
+    return ck.fail(node, f"{label}: write auto, always, never, or a whole number of places")
+
+
+#: The words ``data_layer:`` takes besides a number.
+DATA_LAYER_CHOICES = ("auto", "always", "never")
+
+
 # --- the schema: one field spec per section ---------------------------------------------
 
 _GEOCODER = {
@@ -1229,4 +1247,5 @@ _STORY = {
     "events": _Field(_list_of(_event, "event")),
     "left_out": _Field(_list_of(_left_out, "left-out place")),
     "geocoder": _Field(_geocoder),
+    "data_layer": _Field(_data_layer),
 }

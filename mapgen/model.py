@@ -224,6 +224,9 @@ class Story:
     #: The ``geocoder:`` setting: which online geocoder to ask, when asked (a
     #: :class:`mapgen.online.GeocoderSetting`).
     geocoder: Any = None
+    #: ``data_layer:``: "auto", "always", "never", or a number of places past which the
+    #: page draws them as one data layer (see :func:`mapgen.render.draws_data_layer`).
+    data_layer: str | int = "auto"
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
     #: or None: filled in by :func:`mapgen.sources.verify_quotes`, read by the page and
     #: the GeoJSON so that no quote is searched for twice.

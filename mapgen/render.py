@@ -84,6 +84,18 @@ VAGUE_PRECISIONS = {"approximate", "region", "country"}
 DATA_LAYER_THRESHOLD = 1000
 
 
+def draws_data_layer(story: Story) -> bool:
+    """Whether the page draws the story's places as one data layer: past
+    :data:`DATA_LAYER_THRESHOLD` places unless the story's ``data_layer:`` says otherwise."""
+    setting = story.data_layer
+    if setting == "never" or not story.places:
+        return False
+    if setting == "always":
+        return True
+    limit = DATA_LAYER_THRESHOLD if setting == "auto" else int(setting)
+    return len(story.places) > limit
+
+
 def format_coords(lat: float, lon: float) -> str:
     ns = "N" if lat >= 0 else "S"
     ew = "E" if lon >= 0 else "W"
@@ -230,7 +242,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         evidence.add(feature, *drawn)
 
     places = story.places
-    if len(places) > DATA_LAYER_THRESHOLD:  # one canvas layer instead of a marker each
+    if draws_data_layer(story):  # one canvas layer instead of a marker each
         from .datalayer import add_places
 
         add_places(fmap, geo, quotes, evidence, since)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -449,3 +450,19 @@ def test_offsets_count_utf16_code_units_as_javascript_does():
     for i in range(len(text) + 1):
         assert utf16(i) == len(text[:i].encode("utf-16-le")) // 2
     assert _Utf16("plain \u2019 text").astral == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "drawn"),
+    [("auto", False), ("always", True), ("never", False), ("43", False), ("42", True)],
+)
+def test_data_layer_setting_chooses_how_places_are_drawn(big_story, tmp_path, setting, drawn):
+    story = tmp_path / "story"
+    shutil.copytree(big_story, story)
+    text = (story / "places.yaml").read_text(encoding="utf-8")
+    (story / "places.yaml").write_text(f"data_layer: {setting}\n" + text, encoding="utf-8")
+    loaded = mapgen.load(story)
+    assert len(loaded.places) == 43  # 40 from the CSV, 3 from places.yaml
+    assert render.draws_data_layer(loaded) is drawn
+    page = mapgen.pipeline.render_page(mapgen.geocode(loaded, save=False), cdn=True)
+    assert ("mapgenData(" in page) is drawn
