@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -180,53 +177,6 @@ def test_locate_all_answers_as_locate_does():
     assert article[slice(*spans[("a", "Russia's")])] == "Russia\u2019s"
     assert article[slice(*spans[("a", "and more...")])] == "and\n\nmore\u2026"
     assert spans[("a", "not in it")] is None and spans[("a", "")] is None
-
-
-TWO_PROCESSES = """
-import sys
-from pathlib import Path
-sys.path.insert(0, "tests")
-from test_sources import ROOT, SUMMIT, TRICKY, WARNING
-from mapgen import forked, sources
-from mapgen.model import Place, Pos, Quote, Source, Story
-articles = {
-    "a": "Say \\u201cyes\\u201d \\u2014 and\\n\\nmore\\u2026 Russia\\u2019s. Two spaces typed.",
-    "b": WARNING,
-    "c": SUMMIT,
-}
-made = [Source(k, k, k, Pos("p", 1, 1), text=v) for k, v in articles.items()]
-cited = [(k, t) for k in articles for t in TRICKY] + [
-    ("b", "Kim was likely to visit Pier 33"),
-    ("c", "Vladivostok is hosting the Eastern Economic Forum"),
-]
-quotes = [Quote(k, t, Pos("p", 2 + i, 1)) for i, (k, t) in enumerate(cited)]
-places = [Place(f"p{i}", "P", "city", q.pos, quotes=[q]) for i, q in enumerate(quotes)]
-story = Story("t", ROOT / "places.yaml", made, places, [], [])
-alone = sources.locate_all(story)
-sources.PARALLEL_FROM = 0
-started = []
-real = forked.start
-forked.start = lambda make: started.append(1) or real(make)
-assert sources.locate_all(story) == alone
-assert started == [1]
-assert alone[("b", "Kim was likely to visit Pier 33")] is not None
-print("same")
-"""
-
-
-@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="no fork here")
-def test_locate_all_in_two_processes_answers_the_same():
-    # A fresh process: no fork is made while another thread runs (the browser tests').
-    done = subprocess.run(
-        [sys.executable, "-c", TWO_PROCESSES],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "same"
 
 
 def test_the_white_space_list_is_all_of_unicodes():
