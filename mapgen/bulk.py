@@ -278,11 +278,7 @@ class _Rows:
         columns = list(col.items())
         # The places a column at a time (a C loop each, ``map``), not a row at a time.
         numbers = [line for line, _ in records]
-        cells = map(
-            _LazyCell,
-            map(_CsvRow, repeat(where), numbers, [row for _, row in records], repeat(columns)),
-            repeat("quote"),
-        )
+        cells = map(_LazyCell, repeat(where), numbers, repeat(columns), repeat("quote"))
         cited = map(Quote, [s or default_source for s in sources], quotes, cells)
         self.places.extend(
             map(
@@ -656,15 +652,19 @@ class _CsvRow(_Where):
 class _LazyCell(Pos):
     """A cell's position, measured when first read: measuring a row with quoted cells
     takes a parse of it, and a quote's position is read only to report a problem (for
-    100,000 rows, most of a second saved)."""
+    100,000 rows, most of a second saved).  It keeps the file's lines, shared, not the
+    row's cells: they are parsed again from the line if a message needs them."""
 
-    def __init__(self, row: _CsvRow, key: str) -> None:  # sets none of Pos's fields
-        object.__setattr__(self, "_cell", (row, key))
+    def __init__(
+        self, where: _CsvPositions, line: int, columns: list[tuple[str, int]], key: str
+    ) -> None:  # sets none of Pos's fields
+        object.__setattr__(self, "_cell", (where, line, columns, key))
 
     @functools.cached_property
     def _pos(self) -> Pos:
-        row, key = self._cell
-        return row.field(key)
+        where, line, columns, key = self._cell
+        row = next(csv.reader(iter(where.lines[line - 1 :]), strict=True))
+        return _CsvRow(where, line, row, columns).field(key)
 
     file = property(lambda self: self._pos.file)  # type: ignore[assignment]
     line = property(lambda self: self._pos.line)  # type: ignore[assignment]
