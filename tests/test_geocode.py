@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -26,6 +24,8 @@ from mapgen.errors import StoryError
 from mapgen.gazetteer import Gazetteer, country_outline, fold, resolve_country
 from mapgen.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from mapgen.model import Area, Location, Place, Pos, Route, Story, Waypoint
+
+from .conftest import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 5, 1)
@@ -166,11 +166,7 @@ def test_warm_rebuild_never_reads_the_city_file(tmp_path):
         print(gazetteer.Gazetteer.loads, gazetteer.city_data_loaded())
         """
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["0", "False"]
+    assert run_python(script).split() == ["0", "False"]
 
 
 # ------------------------------------------------------------------ the gazetteer
