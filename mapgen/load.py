@@ -108,6 +108,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, DocumentStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -249,8 +250,18 @@ def _parse(file: str, text: str) -> Node | None:
         message = f"character U+{ord(bad_char.group()):04X} is not allowed in YAML; delete it"
         raise _fail(Problem(message, _text_pos(file, text, bad_char.start())))
     try:
-        shared = _scan(file, text)
-        root = yaml.compose(text, Loader=_Loader)
+        maybe = ("*" in text or "!" in text) and _MAYBE_SHARED.search(text)
+        if _Loader is yaml.SafeLoader or maybe:
+            shared = _scan(file, text)
+            root = yaml.compose(text, Loader=_Loader)
+        else:  # the usual story: no event pass first (a third of loading a big one)
+            shared = False
+            root = yaml.compose(text, Loader=_Loader)
+            _check_depth(file, root)
+    except ComposerError as exc:
+        if exc.problem_mark is not None and "another document" in (exc.problem or ""):
+            raise _fail(Problem(_SECOND_DOCUMENT, _mark_pos(file, exc.problem_mark))) from None
+        raise _fail(_syntax_problem(file, text, exc)) from None
     except yaml.MarkedYAMLError as exc:
         raise _fail(_syntax_problem(file, text, exc)) from None
     except yaml.YAMLError as exc:  # a reader error without a mark: say what PyYAML said
@@ -258,6 +269,36 @@ def _parse(file: str, text: str) -> Node | None:
     if root is not None and shared:
         _check_expansion(file, root)
     return root
+
+
+#: What could start an alias (``*name``) or an explicit tag (``!tag``) where a YAML value
+#: can start; quoted text may match too, which only costs the slower, exact pass.
+_MAYBE_SHARED = re.compile(r"(?:^|[\s\[{,:?-])[*!]", re.M)
+_SECOND_DOCUMENT = "a second YAML document ('---'); places.yaml must hold only one"
+
+
+def _check_depth(file: str, root: Node | None) -> None:
+    """Refuse nesting deeper than :data:`MAX_DEPTH`, as :func:`_scan` does, in a tree
+    without aliases (each node written once, so its depth is as written).  libyaml itself
+    refuses more than 1,000 levels, so composing it first is safe; the pure-Python
+    composer recurses, and is always preceded by :func:`_scan`."""
+    if root is None:
+        return
+    level = [root] if not isinstance(root, ScalarNode) else []
+    for _ in range(MAX_DEPTH):  # a level at a time: one C-driven pass per level
+        below = []
+        for node in level:
+            if isinstance(node, MappingNode):
+                below += [n for pair in node.value for n in pair if type(n) is not ScalarNode]
+            else:
+                below += [n for n in node.value if type(n) is not ScalarNode]
+        if not below:
+            return
+        level = below
+    # Too deep: report the first collection past the limit in the file's order.
+    first = min(level, key=lambda node: node.start_mark.index)
+    message = f"nesting too deep: more than {MAX_DEPTH} levels of lists and mappings"
+    raise _fail(Problem(message, _mark_pos(file, first.start_mark)))
 
 
 def _scan(file: str, text: str) -> bool:
@@ -284,8 +325,7 @@ def _scan(file: str, text: str) -> bool:
         elif isinstance(event, DocumentStartEvent):
             documents += 1
             if documents > 1:
-                message = "a second YAML document ('---'); places.yaml must hold only one"
-                raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
+                raise _fail(Problem(_SECOND_DOCUMENT, _mark_pos(file, event.start_mark)))
     return shared
 
 

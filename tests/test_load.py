@@ -381,3 +381,21 @@ def test_a_problem_under_an_alias_is_reported_once(tmp_path, monkeypatch):
         """
     )
     assert problems_of(tmp_path, monkeypatch, text) == ["places.yaml:12:15: text is empty"]
+
+
+def test_the_same_story_with_or_without_the_event_pass(seed_story, monkeypatch):
+    """A file that cannot hold an alias or a tag is composed without walking its events
+    first (the depth is checked on the tree); one that might takes the exact pass."""
+    import sys
+
+    load_module = sys.modules["mapgen.load"]  # mapgen.load is also the function
+    scans = []
+    real = load_module._scan
+    monkeypatch.setattr(load_module, "_scan", lambda *a: scans.append(1) or real(*a))
+    plain = load_story(seed_story)
+    assert scans == []
+    text = (seed_story / "places.yaml").read_text(encoding="utf-8")
+    (seed_story / "places.yaml").write_text(text + "# no alias here: *not one!\n", "utf-8")
+    scanned = load_story(seed_story)
+    assert scans == [1]
+    assert scanned == plain
