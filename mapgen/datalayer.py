@@ -207,7 +207,6 @@ class PlaceData:
         styles: dict[tuple[int, int, str], int] = {}
         passages: dict[str, int] = {}
         passage_rows: list[str] = []
-        rows: list[str] = []
         overrides: dict[str, str] = {}
         string = json.encoder.encode_basestring  # a str as a JSON string (C)
 
@@ -233,10 +232,9 @@ class PlaceData:
         # A place with one passage quoted by it alone writes it in its row, its source as
         # -1 - index; otherwise the row lists its passages by their index in the table.
         short: dict[str, str] = {}
-        spans = story.spans
         for key, quote in firsts.items():
-            source, text, stance = key
-            span = spans[(source, text)] if (source, text) in spans else quotes.span(quote)
+            source, _, stance = key
+            span = quotes.span(quote)
             at = sources[source]
             denies = ",1" if stance == "denies" else ""
             if span is None:  # not in its article (mapgen check only): the words as typed
@@ -486,9 +484,7 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
     story = geo.story
     named = {event.place for event in story.events if event.place}
     evidence.count_elsewhere("place", [p.quotes for p in story.places if p.id not in named])
-    for place in story.places:
-        if place.id not in named:
-            continue
+    for place in [p for p in story.places if p.id in named]:
         loc = geo.places[place.id]
         cited = [quotes.verbatim(q) for q in place.quotes]
         meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), _precision_line(loc)]

@@ -8,6 +8,7 @@ to; ``events`` another, the timeline's events in order, each naming its feature'
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from itertools import repeat
@@ -182,8 +183,6 @@ _PLACE_LINE = (
 def _without_places(geo: GeocodedStory) -> GeocodedStory:
     """The story with no places, for :func:`text` to write its other features the slow way
     (the events still name their places, which need not exist for that)."""
-    import dataclasses
-
     story = dataclasses.replace(geo.story, places=[])
     return dataclasses.replace(geo, story=story, places={})
 

@@ -250,13 +250,13 @@ def _parse(file: str, text: str) -> Node | None:
         message = f"character U+{ord(bad_char.group()):04X} is not allowed in YAML; delete it"
         raise _fail(Problem(message, _text_pos(file, text, bad_char.start())))
     try:
+        # The usual story (libyaml, no alias or tag possible) is composed with no event
+        # pass first (a fifth of loading a big one), its depth checked on the tree.
         maybe = ("*" in text or "!" in text) and _MAYBE_SHARED.search(text)
-        if _Loader is yaml.SafeLoader or maybe:
-            shared = _scan(file, text)
-            root = yaml.compose(text, Loader=_Loader)
-        else:  # the usual story: no event pass first (a third of loading a big one)
-            shared = False
-            root = yaml.compose(text, Loader=_Loader)
+        scan_first = _Loader is yaml.SafeLoader or bool(maybe)
+        shared = _scan(file, text) if scan_first else False
+        root = yaml.compose(text, Loader=_Loader)
+        if not scan_first:
             _check_depth(file, root)
     except ComposerError as exc:
         if exc.problem_mark is not None and "another document" in (exc.problem or ""):
