@@ -219,55 +219,6 @@ class PlaceData:
         places = story.places
         locs = list(map(geo.places.__getitem__, [p.id for p in places]))
 
-        # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
-        # place in the article (UTF-16, as the page counts), which the reader carries: the
-        # page takes its words from there.  A passage quoted once is written in its place's
-        # row; one quoted more often, once in the table, and named by its index.  Most
-        # steps here and below are one C loop (``map``) over 100,000 places, not a Python
-        # step per place.
-        every = [q for p in places for q in p.quotes]
-        keys = [(q.source, q.text, q.stance) for q in every]
-        firsts = dict(zip(reversed(keys), reversed(every), strict=True))  # the first wins
-        resolved: dict[tuple[str, str, str], str] = {}
-        # A place with one passage quoted by it alone writes it in its row, its source as
-        # -1 - index; otherwise the row lists its passages by their index in the table.
-        short: dict[str, str] = {}
-        for key, quote in firsts.items():
-            source, _, stance = key
-            span = quotes.span(quote)
-            at = sources[source]
-            denies = ",1" if stance == "denies" else ""
-            if span is None:  # not in its article (mapgen check only): the words as typed
-                words = string(quotes.verbatim(quote).words)
-                tail = f",-1,-1,{1 if denies else 0},{words}]"
-            else:
-                utf16 = offsets[source]
-                start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
-                tail = f",{start},{end - start}{denies}]"
-            found = resolved[key] = f"[{at}{tail}"
-            short[found] = f"[{-1 - at}{tail}"
-        cited = list(map(resolved.__getitem__, keys))
-        uses = Counter(cited)
-        shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
-        passage_rows += shared
-        passages.update((found, i) for i, found in enumerate(shared))
-        inline = {found: row for found, row in short.items() if uses[found] == 1}
-        counts = [len(p.quotes) for p in places]
-        if not shared and all(n == 1 for n in counts):  # the usual big story
-            cited_column = list(map(inline.__getitem__, cited))
-        else:
-            cited_column = []
-            at = 0
-            for n in counts:
-                mine = cited[at : at + n]
-                at += n
-                if n == 1:  # the passage itself, or its index in the table
-                    found = mine[0]
-                    cited_column.append(inline[found] if found in inline else str(passages[found]))
-                else:
-                    listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
-                    cited_column.append("[" + ",".join(listed) + "]")
-
         # Each place's look: its pin's style and its meta lines, each pair once.
         looks: dict[tuple[int, int], int] = {}
 
@@ -314,14 +265,66 @@ class PlaceData:
                     written_ids[k] = "0"  # never a number itself: none starts with 0
         lats = [loc.lat for loc in locs]
         lons = [loc.lon for loc in locs]
+        lat_texts, lon_texts = list(map(repr, lats)), list(map(repr, lons))
+        names = list(map(string, [p.name for p in places]))
+        every = [q for p in places for q in p.quotes]
+        keys = [(q.source, q.text, q.stance) for q in every]
+        firsts = dict(zip(reversed(keys), reversed(every), strict=True))  # the first wins
+        # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
+        # place in the article (UTF-16, as the page counts), which the reader carries: the
+        # page takes its words from there.  A passage quoted once is written in its place's
+        # row; one quoted more often, once in the table, and named by its index.  Most
+        # steps here and above are one C loop (``map``) over 100,000 places, not a Python
+        # step per place.  The passages come last: in a big build, where the quotes stand
+        # may still be on its way from the process that verifies them (mapgen.pipeline).
+        resolved: dict[tuple[str, str, str], str] = {}
+        # A place with one passage quoted by it alone writes it in its row, its source as
+        # -1 - index; otherwise the row lists its passages by their index in the table.
+        short: dict[str, str] = {}
+        for key, quote in firsts.items():
+            source, _, stance = key
+            span = quotes.span(quote)
+            at = sources[source]
+            denies = ",1" if stance == "denies" else ""
+            if span is None:  # not in its article (mapgen check only): the words as typed
+                words = string(quotes.verbatim(quote).words)
+                tail = f",-1,-1,{1 if denies else 0},{words}]"
+            else:
+                utf16 = offsets[source]
+                start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
+                tail = f",{start},{end - start}{denies}]"
+            found = resolved[key] = f"[{at}{tail}"
+            short[found] = f"[{-1 - at}{tail}"
+        cited = list(map(resolved.__getitem__, keys))
+        uses = Counter(cited)
+        shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
+        passage_rows += shared
+        passages.update((found, i) for i, found in enumerate(shared))
+        inline = {found: row for found, row in short.items() if uses[found] == 1}
+        counts = [len(p.quotes) for p in places]
+        if not shared and all(n == 1 for n in counts):  # the usual big story
+            cited_column = list(map(inline.__getitem__, cited))
+        else:
+            cited_column = []
+            at = 0
+            for n in counts:
+                mine = cited[at : at + n]
+                at += n
+                if n == 1:  # the passage itself, or its index in the table
+                    found = mine[0]
+                    cited_column.append(inline[found] if found in inline else str(passages[found]))
+                else:
+                    listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
+                    cited_column.append("[" + ",".join(listed) + "]")
+
         # As json.dumps writes it (floats by repr), a few times faster.
         rows = list(
             map(
                 "[{},{},{},{},{},{}{}]".format,
-                map(repr, lats),
-                map(repr, lons),
+                lat_texts,
+                lon_texts,
                 written_ids,
-                map(string, [p.name for p in places]),
+                names,
                 look_column,
                 cited_column,
                 notes,

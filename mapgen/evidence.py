@@ -40,7 +40,7 @@ from branca.element import Figure, MacroElement
 from .elements import POPUP_OPTIONS, text
 from .model import Quote, Source, Story
 from .page import RawHTML
-from .sources import folds_to_itself, locate
+from .sources import folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
 from .when import parse_when
@@ -77,13 +77,17 @@ class Quotes:
 
     def __init__(self, story: Story):
         self._sources = {s.id: s for s in story.sources}
-        self._spans = story.spans
+        self._story = story
+        self._spans: dict[tuple[str, str], tuple[int, int] | None] | None = None
 
     def span(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its article (offsets), or None."""
+        spans = self._spans
+        if spans is None:  # asked for when first needed: they may still be on their way
+            spans = self._spans = spans_of(self._story)
         key = (quote.source, quote.text)
-        if key in self._spans:
-            return self._spans[key]
+        if key in spans:
+            return spans[key]
         return locate(quote.text, self._sources[quote.source].text)
 
     def verbatim(self, quote: Quote) -> QuoteText:
@@ -213,6 +217,10 @@ def script_json(value: Any) -> str:
     return script_safe(dumped)
 
 
+class Encoded(str):
+    """A value already made :func:`script_json`: :func:`data_json` writes it as it is."""
+
+
 def data_json(data: dict[str, Any]) -> str:
     """:func:`script_json` laid out a line per source and per feature, so that a rebuild's
     diff shows what changed (moving a place changes its one line)."""
@@ -220,7 +228,9 @@ def data_json(data: dict[str, Any]) -> str:
     for key, value in data.items():
         head = script_json(key) + ":"
         if isinstance(value, list) and value:
-            items = ",\n".join(script_json(item) for item in value)
+            items = ",\n".join(
+                item if isinstance(item, Encoded) else script_json(item) for item in value
+            )
             lines.append(f"{head}[\n{items}\n]")
         elif isinstance(value, dict) and value and key == "features":
             items = ",\n".join(f"{script_json(k)}:{script_json(v)}" for k, v in value.items())
@@ -276,6 +286,7 @@ class Evidence:
         #: Source id -> kind -> how many features it supports that are drawn elsewhere (a
         #: big story's data layer carries its places' passages itself): counted, not listed.
         self.elsewhere: dict[str, dict[str, int]] = {}
+        self._sources_json: list[Encoded] | None = None
 
     def add(self, feature: FeatureEvidence, *layers: MacroElement) -> FeatureEvidence:
         self.features[feature.id] = feature
@@ -309,13 +320,10 @@ class Evidence:
                 counts[feature.kind] = counts.get(feature.kind, 0) + 1
         return counts
 
-    def data(self) -> dict[str, Any]:
-        """Everything the reader needs, in story order."""
-        story = self.story
-        index = {s.id: i for i, s in enumerate(story.sources)}
-        texts = {s.id: s.text for s in story.sources}
+    def sources(self) -> list[dict[str, Any]]:
+        """The articles as the reader has them: title, outlet, date, link and text."""
         sources = []
-        for source in story.sources:
+        for source in self.story.sources:
             entry: dict[str, Any] = {"id": source.id, "title": source.title}
             if source.outlet:
                 entry["outlet"] = source.outlet
@@ -326,6 +334,23 @@ class Evidence:
                 entry["url"] = url
             entry["text"] = source.text
             sources.append(entry)
+        return sources
+
+    def sources_json(self) -> list[Encoded]:
+        """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
+        after the places (every article whole): :mod:`mapgen.render` asks for it first,
+        as it needs no quote's place, while a big build's quotes may still be being
+        verified in a second process."""
+        if self._sources_json is None:
+            self._sources_json = [Encoded(script_json(entry)) for entry in self.sources()]
+        return self._sources_json
+
+    def data(self) -> dict[str, Any]:
+        """Everything the reader needs, in story order."""
+        story = self.story
+        index = {s.id: i for i, s in enumerate(story.sources)}
+        texts = {s.id: s.text for s in story.sources}
+        sources = self.sources()
         features: dict[str, Any] = {}
         for feature in self.features.values():
             passages = []
@@ -440,6 +465,7 @@ class StoryPanel(MacroElement):
         assert isinstance(figure, Figure), "You cannot render this Element if not in a Figure."
         name = self.get_name()
         data = {**self.evidence.data(), **self.extra}
+        data["sources"] = self.evidence.sources_json()
         css = PANEL_CSS + "".join(t.css for t in self.tabs)
         figure.header.add_child(RawHTML(f"<style>{css}</style>\n"), name=f"{name}_css")
         figure.html.add_child(

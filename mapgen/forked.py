@@ -20,7 +20,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 
 def can_fork() -> bool:
@@ -28,9 +28,10 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-def start(make: Callable[[], bytes]) -> Pending | None:
+def start(make: Callable[[], Iterator[bytes]]) -> Pending | None:
     """Run ``make()`` in a forked child; None (nothing started) where :func:`can_fork` is
-    false."""
+    false.  Each bytes it yields is a part the parent can have as soon as it is made
+    (:meth:`Pending.part`)."""
     if not can_fork():
         return None
     read_end, write_end = os.pipe()
@@ -39,11 +40,12 @@ def start(make: Callable[[], bytes]) -> Pending | None:
         status = 1
         try:
             os.close(read_end)
-            data = memoryview(make())
-            while data:
-                data = data[os.write(write_end, data) :]
+            for part in make():
+                data = memoryview(len(part).to_bytes(8, "little") + part)
+                while data:
+                    data = data[os.write(write_end, data) :]
             status = 0
-        except BaseException:  # any failure: the parent does the work itself
+        except BaseException:  # any failure: the parent does the rest itself
             pass
         finally:
             os._exit(status)  # no clean-up of the parent's state, no atexit, no flush
@@ -52,12 +54,14 @@ def start(make: Callable[[], bytes]) -> Pending | None:
 
 
 class Pending:
-    """A child's bytes on their way: :meth:`result` waits for them."""
+    """A child's parts on their way: :meth:`part` waits for one."""
 
     def __init__(self, pid: int, fd: int):
         self.pid = pid
         self._fd = fd
-        self._chunks: list[bytes] = []
+        self._parts: list[bytes] = []
+        self._done = False  # the pipe is closed: no more parts will come
+        self._arrived = threading.Condition()
         self._status: int | None = None
         # Read as the child writes, or the child would wait on a full pipe; the read
         # releases the interpreter while it waits, so the parent's own work goes on.
@@ -65,17 +69,43 @@ class Pending:
         self._reader.start()
 
     def _read(self) -> None:
-        with contextlib.suppress(OSError):
-            while chunk := os.read(self._fd, 1 << 20):
-                self._chunks.append(chunk)
+        chunks: list[bytes] = []
+        have = 0  # bytes in chunks
+        length: int | None = None  # the length of the part being read, once known
+        try:
+            with contextlib.suppress(OSError):
+                while chunk := os.read(self._fd, 1 << 20):
+                    chunks.append(chunk)
+                    have += len(chunk)
+                    while have >= (need := 8 if length is None else length):
+                        data = b"".join(chunks)
+                        head, rest = (data, b"") if len(data) == need else _cut(data, need)
+                        chunks, have = [rest], len(rest)
+                        if length is None:
+                            length = int.from_bytes(head, "little")
+                            continue
+                        with self._arrived:
+                            self._parts.append(head)
+                            self._arrived.notify_all()
+                        length = None
+        finally:
+            with self._arrived:
+                self._done = True
+                self._arrived.notify_all()
+
+    def part(self, index: int) -> bytes | None:
+        """The child's part ``index`` (counted from 0) once whole, or None if the child
+        ended without making it (whatever the reason)."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self._parts) > index or self._done)
+            return self._parts[index] if len(self._parts) > index else None
 
     def result(self) -> bytes | None:
-        """The child's bytes, or None if it failed (whatever the reason)."""
+        """The child's only part, once it has ended well; None if it failed."""
         self._reader.join()
         self._wait()
-        os.close(self._fd)
-        self._fd = -1
-        return b"".join(self._chunks) if self._status == 0 else None
+        self._close()
+        return self._parts[0] if self._status == 0 and len(self._parts) == 1 else None
 
     def cancel(self) -> None:
         """Stop the child if it is still running, and release what it held."""
@@ -84,6 +114,9 @@ class Pending:
                 os.kill(self.pid, signal.SIGKILL)
             self._wait()
         self._reader.join()
+        self._close()
+
+    def _close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
@@ -92,3 +125,7 @@ class Pending:
         if self._status is None:
             _, status = os.waitpid(self.pid, 0)
             self._status = os.waitstatus_to_exitcode(status)
+
+
+def _cut(data: bytes, at: int) -> tuple[bytes, bytes]:
+    return data[:at], data[at:]

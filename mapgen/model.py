@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .sources import SpansLater
 
 #: Kinds of place a story may use; each gets its own marker colour and map layer.
 PLACE_KINDS: dict[str, str] = {
@@ -229,8 +232,10 @@ class Story:
     data_layer: str | int = "auto"
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
     #: or None: filled in by :func:`mapgen.sources.verify_quotes`, read by the page and
-    #: the GeoJSON so that no quote is searched for twice.
-    spans: dict[tuple[str, str], tuple[int, int] | None] = field(default_factory=dict)
+    #: the GeoJSON so that no quote is searched for twice (through
+    #: :func:`mapgen.sources.spans_of`: a big build finds them in a second process, and
+    #: leaves a :class:`mapgen.sources.SpansLater` here meanwhile).
+    spans: dict[tuple[str, str], tuple[int, int] | None] | SpansLater = field(default_factory=dict)
 
     @property
     def root(self) -> Path:

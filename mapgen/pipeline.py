@@ -8,13 +8,18 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 from __future__ import annotations
 
 import os
+import pickle
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import folium
 
 from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
+from .forked import Pending
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
@@ -23,7 +28,15 @@ from .model import GeocodedStory, Story
 from .page import PageAssets, page_assets
 from .perf import gc_paused
 from .render import build_map
-from .sources import verify_quotes
+from .sources import (
+    Span,
+    SpansLater,
+    find_all,
+    quote_keys,
+    quote_problems,
+    spans_of,
+    verify_quotes,
+)
 
 DEFAULT_OUTPUT = "output"
 
@@ -102,6 +115,42 @@ def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:
 def _where(problem: Problem) -> tuple[str, int, int]:
     pos = problem.pos
     return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
+
+
+def _beside(geo: GeocodedStory) -> Iterator[bytes]:
+    """The forked child's work (:meth:`Builder._prepare`): each quote's span, as pairs of
+    offsets in :func:`~mapgen.sources.quote_keys` order (-1 for none), with the quotes'
+    problems; then, if there were none, the GeoJSON."""
+    story = geo.story
+    keys = quote_keys(story)
+    found = find_all(story, keys)
+    story.spans = dict(zip(keys, found, strict=True))
+    problems = quote_problems(story, story.spans) if None in found else []
+    offsets = array("q", chain.from_iterable(span or _NOWHERE for span in found))
+    yield pickle.dumps((offsets.tobytes(), problems), protocol=pickle.HIGHEST_PROTOCOL)
+    if not problems:
+        yield geojson.text(geo).encode("utf-8")
+
+
+_NOWHERE = (-1, -1)
+
+
+def _spans_from(pending: Pending, story: Story) -> dict[tuple[str, str], Span]:
+    """The spans the child found (or, if it failed, found here), raising the quotes'
+    problems as :func:`~mapgen.sources.verify_quotes` does."""
+    keys = quote_keys(story)  # made while the child may still be at work
+    sent = pending.part(0)
+    if sent is None:  # the child failed: find them here
+        verify_quotes(story)
+        return spans_of(story)
+    raw, problems = pickle.loads(sent)
+    if problems:
+        raise StoryError(sorted(problems, key=_where))
+    offsets = array("q")
+    offsets.frombytes(raw)
+    pairs = zip(offsets[::2], offsets[1::2], strict=True)
+    found = [None if pair[0] < 0 else pair for pair in pairs]
+    return dict(zip(keys, found, strict=True))
 
 
 class Builder:
@@ -187,25 +236,38 @@ class Builder:
         unknown place are fixed in one round, not two.  New answers are saved to the
         geocode cache unless ``save`` is false.
         """
+        return self._prepare(save=save)[0]
+
+    def _prepare(self, *, save: bool, beside: bool = False) -> tuple[GeocodedStory, Pending | None]:
+        """:meth:`prepare`; with ``beside``, a big story's quotes are verified by a forked
+        child (:func:`_beside`), which goes on to make the GeoJSON, while the parent
+        starts the page: its spans are a :class:`SpansLater` until the child sends them."""
         story = load_story(self.path)
         self.story = story
         if save:
             with folder_lock(self.root):
                 remove_stale_temps(self.cache_path)
         problems: list[Problem] = []
-        try:
-            verify_quotes(story)
-        except StoryError as exc:
-            problems += exc.problems
+        # Places first: their problems need the quotes' too, and the child needs them.
         try:
             geo = geocode_story(
                 story, cache=self._geocode_cache(), gazetteer=self.gazetteer, save=save
             )
         except StoryError as exc:
             problems += exc.problems
-        if problems:
-            raise StoryError(sorted(problems, key=_where))
-        return geo
+        pending = None
+        if not problems and beside and len(story.places) >= PARALLEL_FROM:
+            pending = forked.start(lambda: _beside(geo))
+        if pending is None:
+            try:
+                verify_quotes(story)
+            except StoryError as exc:
+                problems += exc.problems
+            if problems:
+                raise StoryError(sorted(problems, key=_where))
+        else:
+            story.spans = SpansLater(lambda: _spans_from(pending, story))
+        return geo, pending
 
     def _geocode_cache(self) -> GeocodeCache:
         if self._cache is None or self._cache.stale():
@@ -227,14 +289,12 @@ class Builder:
     @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
-        geo = self.prepare(save=True)
-        beside = None
-        if len(geo.story.places) >= PARALLEL_FROM:  # the GeoJSON on the other core
-            beside = forked.start(lambda: geojson.text(geo).encode("utf-8"))
+        geo, beside = self._prepare(save=True, beside=True)
         try:
             fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
             page = fmap.get_root().render()
-            data: str | bytes | None = beside.result() if beside else None
+            spans_of(geo.story)  # every quote checked: a child's findings raise here
+            data: str | bytes | None = beside.part(1) if beside else None
         finally:
             if beside is not None:
                 beside.cancel()

@@ -12,6 +12,7 @@ import bisect
 import functools
 import operator
 import re
+from collections.abc import Callable, Mapping
 from itertools import repeat
 
 import numpy as np
@@ -214,9 +215,19 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
     cost 80 MB more at its peak, as the child's reads copy the pages they touch: not
     worth it.)
     """
-    texts = {s.id: s.text for s in story.sources}
-    keys = list(dict.fromkeys((q.source, q.text) for q in iter_quotes(story)))
-    return dict(zip(keys, _locate_keys(keys, texts), strict=True))
+    keys = quote_keys(story)
+    return dict(zip(keys, find_all(story, keys), strict=True))
+
+
+def quote_keys(story: Story) -> list[tuple[str, str]]:
+    """(source id, quote text) of every quote of the story, each once, in story order:
+    the keys of :attr:`~mapgen.model.Story.spans`, in the same order wherever made."""
+    return list(dict.fromkeys((q.source, q.text) for q in iter_quotes(story)))
+
+
+def find_all(story: Story, keys: list[tuple[str, str]]) -> list[Span]:
+    """:func:`locate` of each (source id, quote text) of ``keys``, in C loops."""
+    return _locate_keys(keys, {s.id: s.text for s in story.sources})
 
 
 def _locate_keys(keys: list[tuple[str, str]], texts: dict[str, str]) -> list[Span]:
@@ -308,13 +319,39 @@ def verify_quotes(story: Story) -> None:
 
     Where every quote stands is kept in ``story.spans``, found or not, for the page.
     """
-    spans = story.spans = locate_all(story)
+    keys = quote_keys(story)
+    found = find_all(story, keys)
+    spans = story.spans = dict(zip(keys, found, strict=True))
+    problems = quote_problems(story, spans) if None in found else []
+    if problems:
+        raise StoryError(problems)
+
+
+def quote_problems(story: Story, spans: Mapping[tuple[str, str], Span]) -> list[Problem]:
+    """A :class:`Problem` for each quote of the story that ``spans`` did not find."""
     sources = {s.id: (s.text, s.title) for s in story.sources}
-    problems = [
+    return [
         problem
         for quote in iter_quotes(story)
         if spans[(quote.source, quote.text)] is None
         and (problem := check_quote(quote, *sources[quote.source]))
     ]
-    if problems:
-        raise StoryError(problems)
+
+
+class SpansLater:
+    """:attr:`Story.spans <mapgen.model.Story.spans>` still being found elsewhere (by a
+    second process, :mod:`mapgen.pipeline`), so that the page can be started before them.
+
+    ``fetch`` returns them, or raises the :class:`StoryError` verification would have
+    raised; :func:`spans_of` calls it the first time the spans are asked for."""
+
+    def __init__(self, fetch: Callable[[], dict[tuple[str, str], Span]]):
+        self.fetch = fetch
+
+
+def spans_of(story: Story) -> dict[tuple[str, str], Span]:
+    """The story's spans, waiting for them (once) if they are being found elsewhere."""
+    spans = story.spans
+    if isinstance(spans, SpansLater):
+        spans = story.spans = spans.fetch()
+    return spans

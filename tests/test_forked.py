@@ -7,6 +7,7 @@ each test runs in a fresh Python process of its own, as ``mapgen build`` does.
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 
 import pytest
@@ -22,31 +23,47 @@ needs_cores = pytest.mark.skipif(
 
 
 @needs_cores
-def test_the_childs_bytes_come_back_whole_and_failures_give_none():
+def test_the_childs_parts_come_back_whole_and_failures_give_none():
     out = run_python(
         """
         import os, time
         from mapgen import forked
         big = os.urandom(3 << 20)  # more than a pipe holds: the parent reads as it comes
-        pending = forked.start(lambda: big[::-1])
+        pending = forked.start(lambda: iter([big[::-1]]))
         assert pending.result() == big[::-1]
         def fail():
             raise ValueError("no")
+            yield b""
         assert forked.start(fail).result() is None
-        def slow():
+        def two():  # a part is the parent's as soon as it is whole: before the child ends
+            yield b"first" * 100_000
+            yield b""
             time.sleep(60)
-            return b"late"
-        pending = forked.start(slow)
+            yield b"late"
+        pending = forked.start(two)
         started = time.perf_counter()
+        assert pending.part(0) == b"first" * 100_000
+        assert pending.part(1) == b""
+        assert time.perf_counter() - started < 10
         pending.cancel()
         assert time.perf_counter() - started < 10
+        assert pending.part(2) is None  # stopped before it was made
         try:
             os.waitpid(pending.pid, os.WNOHANG)
         except ChildProcessError:
             print("reaped")
+        def broken():  # a part made before a failure is whole; the next never comes
+            yield b"made"
+            raise MemoryError
+        pending = forked.start(broken)
+        assert pending.part(0) == b"made"
+        assert pending.part(1) is None
+        assert pending.result() is None
+        pending.cancel()
+        print("parts")
         """
     )
-    assert out.strip() == "reaped"
+    assert out.split() == ["reaped", "parts"]
 
 
 def test_no_fork_while_another_thread_runs():
@@ -55,7 +72,7 @@ def test_no_fork_while_another_thread_runs():
     thread.start()
     try:
         assert not forked.can_fork()
-        assert forked.start(lambda: b"x") is None
+        assert forked.start(lambda: iter([b"x"])) is None
     finally:
         stop.set()
         thread.join()
@@ -65,7 +82,7 @@ BUILD_BOTH = """
 import sys
 import mapgen
 from mapgen import forked, pipeline
-story, out, fail = sys.argv[1], sys.argv[2], sys.argv[3] == "fail"
+story, out, child = sys.argv[1], sys.argv[2], sys.argv[3]
 pipeline.PARALLEL_FROM = 10**9
 alone = mapgen.build(story, out + "/alone")
 pipeline.PARALLEL_FROM = 0
@@ -73,10 +90,18 @@ started = []
 real = forked.start
 def start(make):
     started.append(1)
-    if fail:
+    if child == "fail":
         def make():
             raise MemoryError
+            yield b""
+    elif child == "fail-after-the-spans":
+        make = late(make)
     return real(make)
+def late(make):
+    def fails():
+        yield next(iter(make()))
+        raise MemoryError
+    return fails
 forked.start = start
 beside = mapgen.build(story, out + "/beside")
 assert started == [1], started
@@ -87,7 +112,39 @@ print("same")
 
 
 @needs_cores
-@pytest.mark.parametrize("child", ["works", "fail"])
+@pytest.mark.parametrize("child", ["works", "fail", "fail-after-the-spans"])
 def test_a_build_with_the_second_core_writes_the_same_bytes(request, page_assets, tmp_path, child):
     story = request.getfixturevalue("big_story")
     assert run_python(BUILD_BOTH, str(story), str(tmp_path), child).strip() == "same"
+
+
+WRONG_QUOTE = """
+import sys
+import mapgen
+from mapgen import errors, pipeline
+story, out = sys.argv[1], sys.argv[2]
+pipeline.PARALLEL_FROM = int(sys.argv[3])
+try:
+    mapgen.build(story, out)
+except errors.StoryError as exc:
+    print(exc)
+"""
+
+
+@needs_cores
+def test_a_quote_the_child_cannot_find_fails_the_build_as_alone(request, page_assets, tmp_path):
+    story = tmp_path / "story"
+    shutil.copytree(request.getfixturevalue("big_story"), story)
+    rows = (story / "places.csv").read_text(encoding="utf-8")
+    (story / "places.csv").write_text(
+        rows.replace("depot 17, near", "depot 17, far from"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "map.html").write_text("the last good map", encoding="utf-8")
+    alone = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "1000000000")
+    beside = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
+    assert "places.csv:19:" in alone and "quote not found" in alone
+    assert beside == alone
+    assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
+    assert not (out / "map.geojson").exists()
