@@ -28,6 +28,8 @@ import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
+from itertools import compress, repeat
+from operator import itemgetter, sub
 from typing import Any
 
 import folium
@@ -153,6 +155,7 @@ def popup_template() -> dict[str, Any]:
 # --------------------------------------------------------------------------- the data
 
 _NUMBERED = re.compile(r"(.*-)[1-9][0-9]*\Z")
+_UNKNOWN = object()  # a quote not in Story.spans, unlike one there but not found (None)
 
 
 def _js_fixed(value: float) -> str:
@@ -160,14 +163,15 @@ def _js_fixed(value: float) -> str:
     return str(Decimal(abs(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
 
 
-def _maybe_ties(lats: list[float], lons: list[float]) -> list[int]:
-    """The indices of the positions whose latitude or longitude may lie exactly halfway at
+def _ties(lats: list[float], lons: list[float]) -> list[int]:
+    """The indices of the positions whose latitude or longitude lies exactly halfway at
     the 4th decimal, where Python's format (half to even) and JavaScript's toFixed (half
-    up) part ways.  A true tie times 10,000 is exactly representable, so the product is
-    exact and the test misses none."""
+    up) part ways.  A float is such a tie when 10,000 times its exact value ends in .5,
+    that is when it is an odd number of 32nds (the 5s of 10,000 need the odd numerator's
+    625 to cancel): a test without rounding, as times 32 is exact."""
     if not lats:
         return []
-    both = np.abs(np.array([lats, lons], dtype=np.float64)) * 10000.0 % 1.0 == 0.5
+    both = np.abs(np.array([lats, lons], dtype=np.float64)) * 32.0 % 2.0 == 1.0
     return np.flatnonzero(both[0] | both[1]).tolist()
 
 
@@ -277,11 +281,32 @@ class PlaceData:
         # steps here and above are one C loop (``map``) over 100,000 places, not a Python
         # step per place.  The passages come last: in a big build, where the quotes stand
         # may still be on its way from the process that verifies them (mapgen.pipeline).
-        resolved: dict[tuple[str, str, str], str] = {}
+        unique = list(firsts)
+        spans = quotes.spans()
+        found_spans = list(map(spans.get, map(itemgetter(0, 1), unique), repeat(_UNKNOWN)))
+        # The usual passage, a span in an article with no astral character and no denial,
+        # a column at a time; the others, one by one below.
+        slow_sources = {source for source, utf16 in offsets.items() if utf16.astral}
+        usual = [
+            type(span) is tuple and stance == "claims" and source not in slow_sources
+            for (source, _, stance), span in zip(unique, found_spans, strict=True)
+        ]
+        usual_keys = list(compress(unique, usual))
+        usual_spans = list(compress(found_spans, usual))
+        starts = list(map(itemgetter(0), usual_spans))
+        lengths = map(sub, map(itemgetter(1), usual_spans), starts)
+        ats = list(map(sources.__getitem__, map(itemgetter(0), usual_keys)))
+        tails = list(map(",{},{}]".format, starts, lengths))
+        rows_at = list(map("[{}{}".format, ats, tails))
+        resolved: dict[tuple[str, str, str], str] = dict(zip(usual_keys, rows_at, strict=True))
         # A place with one passage quoted by it alone writes it in its row, its source as
         # -1 - index; otherwise the row lists its passages by their index in the table.
-        short: dict[str, str] = {}
-        for key, quote in firsts.items():
+        short = dict(
+            zip(rows_at, map("[{}{}".format, map(sub, repeat(-1), ats), tails), strict=True)
+        )
+        for key, quote, is_usual in zip(unique, firsts.values(), usual, strict=True):
+            if is_usual:
+                continue
             source, _, stance = key
             span = quotes.span(quote)
             at = sources[source]
@@ -330,7 +355,7 @@ class PlaceData:
                 notes,
             )
         )
-        for index in _maybe_ties(lats, lons):
+        for index in _ties(lats, lons):
             lat, lon = lats[index], lons[index]
             js = (
                 f"{_js_fixed(lat)}\u00b0 {'N' if lat >= 0 else 'S'}, "

@@ -80,11 +80,18 @@ class Quotes:
         self._story = story
         self._spans: dict[tuple[str, str], tuple[int, int] | None] | None = None
 
+    def spans(self) -> dict[tuple[str, str], tuple[int, int] | None]:
+        """:attr:`Story.spans <mapgen.model.Story.spans>`, asked for when first needed:
+        they may still be on their way (:func:`mapgen.sources.spans_of`).  A quote
+        missing there is not unknown: :meth:`span` finds it."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = spans_of(self._story)
+        return spans
+
     def span(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its article (offsets), or None."""
-        spans = self._spans
-        if spans is None:  # asked for when first needed: they may still be on their way
-            spans = self._spans = spans_of(self._story)
+        spans = self._spans if self._spans is not None else self.spans()
         key = (quote.source, quote.text)
         if key in spans:
             return spans[key]

@@ -466,3 +466,42 @@ def test_data_layer_setting_chooses_how_places_are_drawn(big_story, tmp_path, se
     assert render.draws_data_layer(loaded) is drawn
     page = mapgen.pipeline.render_page(mapgen.geocode(loaded, save=False), cdn=True)
     assert ("mapgenData(" in page) is drawn
+
+
+def test_ties_are_exactly_the_positions_where_python_and_javascript_round_apart():
+    import math
+    import random
+    from decimal import Decimal
+
+    from mapgen.datalayer import _js_fixed, _ties
+
+    rng = random.Random(7)
+    values = [k / 32 for k in range(-2880, 2881)]  # every 32nd: the odd ones are ties
+    values += [k / 64 for k in range(-200, 200)] + [k / 20000 for k in range(-5000, 5000)]
+    values += [round(rng.uniform(-90, 90), rng.choice([4, 5, 6])) for _ in range(20000)]
+    values += [math.nextafter(v, 100) for v in values[:3000]]
+    values += [math.nextafter(v, -100) for v in values[:3000]]
+    ties = set(_ties(values, [0.0] * len(values)))
+    for i, v in enumerate(values):
+        exact_tie = Decimal(abs(v)) * 10000 % 1 == Decimal("0.5")
+        assert (i in ties) == exact_tie, v
+        if i not in ties:  # elsewhere both round the same way
+            assert format(abs(v), ".4f") == _js_fixed(v), v
+    assert any(format(abs(v), ".4f") != _js_fixed(v) for v in values)  # ties that differ
+    assert set(_ties([0.0] * len(values), values)) == ties  # longitudes too
+
+
+def test_passages_made_a_column_at_a_time_match_those_made_one_by_one(big_story):
+    """The usual passages are written by C loops from Story.spans; a story whose spans
+    are not known (every passage found one by one, as unusual ones are) reads the same."""
+    from mapgen.datalayer import PlaceData
+    from mapgen.evidence import Quotes
+
+    geo = mapgen.pipeline.geocode(mapgen.pipeline.load(big_story))
+    assert geo.story.spans
+    fast = PlaceData(geo, Quotes(geo.story))
+    geo.story.spans = {}
+    slow = PlaceData(geo, Quotes(geo.story))
+    assert fast.rows == slow.rows and fast.passages == slow.passages
+    assert fast.dumps() == slow.dumps()
+    assert any(row.endswith(",1]]") or ",1]" in row for row in fast.rows + fast.passages)
