@@ -167,9 +167,11 @@ class GeocodeCache:
             line = data[: exc.start].count(b"\n") + 1
             problem = f"the geocode cache is not UTF-8 text (byte {exc.start}); {_FIX}"
             raise StoryError([Problem(problem, pos=Pos(name, line, 1))]) from None
-        entries, problems = _parse(text, name)
-        if problems:
-            raise StoryError(problems)
+        entries = _fast_parse(text)
+        if entries is None:  # not a valid cache, or an odd one: read it keeping positions
+            entries, problems = _parse(text, name)
+            if problems:
+                raise StoryError(problems)
         cache = cls(path, entries)
         cache._added.clear()
         cache.digest = hashlib.sha256(data).digest()
@@ -309,7 +311,7 @@ def _entries(
     problems: list[Problem] = []
     version = top.get("version")
     value = loader.construct_object(version) if isinstance(version, yaml.ScalarNode) else None
-    if value not in _READABLE_FORMATS or isinstance(value, bool):
+    if not _readable(value):
         where = at(version) if version is not None else at(root)
         message = f"unknown geocode cache format {value!r}, expected `version: {CACHE_FORMAT}`"
         return [], [Problem(f"{message}; {_FIX}", where)]
@@ -362,42 +364,173 @@ def _entry(
     if missing:
         problems.append(Problem(f"an entry without {', '.join(missing)}; {_FIX}", at(item)))
 
-    def check(field: str, ok: bool, expected: str) -> None:
-        if field in found and not ok:
-            node, value = found[field]
-            problems.append(Problem(f"`{field}: {value!r}` should be {expected}; {_FIX}", at(node)))
-
     value = {f: v for f, (_, v) in found.items()}
+    for field, expected in _wrong(value):
+        node, wrong = found[field]
+        problems.append(Problem(f"`{field}: {wrong!r}` should be {expected}; {_FIX}", at(node)))
+    if len(problems) > before:
+        return None
+    return _cache_entry(value)
+
+
+def _date(value: Any) -> Any:
+    """A date as ``YYYY-MM-DD``: an unquoted date in the file is a :class:`datetime.date`."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
+    """The fields of an entry (its constructed values) that are wrong, each with what it
+    should be, in the order they are reported.  Both readers ask this one function, so
+    they cannot disagree on what a valid entry is."""
     number = (int, float)
-    check("query", isinstance(value.get("query"), str) and bool(value["query"].strip()), "text")
-    check("country", value.get("country") is None or isinstance(value["country"], str), "text")
-    feature = value.get("feature")
-    check("feature", feature is None or feature in FEATURES, f"one of {', '.join(FEATURES)}")
+    query, country, feature = value.get("query"), value.get("country"), value.get("feature")
+    geocoder, address, date = value.get("geocoder"), value.get("address"), _date(value.get("date"))
+    checks = [
+        ("query", isinstance(query, str) and bool(query.strip()), "text"),
+        ("country", country is None or isinstance(country, str), "text"),
+        ("feature", feature is None or feature in FEATURES, f"one of {', '.join(FEATURES)}"),
+    ]
     for field, limit in (("lat", 90), ("lon", 180)):
         v = value.get(field)
         valid = isinstance(v, number) and not isinstance(v, bool) and -limit <= v <= limit
-        check(field, valid, f"a number from -{limit} to {limit}")
-    check("precision", value.get("precision") in PRECISIONS, f"one of {', '.join(PRECISIONS)}")
-    check("geocoder", isinstance(value.get("geocoder"), str) and bool(value["geocoder"]), "text")
-    check("address", value.get("address") is None or isinstance(value["address"], str), "text")
-    date = value.get("date")
-    if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
-        date = date.isoformat()
-    check("date", isinstance(date, str) and bool(_DATE.match(date)), "a date, YYYY-MM-DD")
-    if len(problems) > before:
-        return None
+        checks.append((field, valid, f"a number from -{limit} to {limit}"))
+    checks += [
+        ("precision", value.get("precision") in PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
+        ("geocoder", isinstance(geocoder, str) and bool(geocoder), "text"),
+        ("address", address is None or isinstance(address, str), "text"),
+        ("date", isinstance(date, str) and bool(_DATE.match(date)), "a date, YYYY-MM-DD"),
+    ]
+    return [(field, expected) for field, ok, expected in checks if field in value and not ok]
+
+
+def _cache_entry(value: dict[str, Any]) -> CacheEntry:
+    """The entry of a valid entry's values (checked by :func:`_wrong`, none missing)."""
     country = value.get("country")
     return CacheEntry(
         query=value["query"],
         country=(country.strip().upper() or None) if isinstance(country, str) else None,
-        feature=feature,
+        feature=value.get("feature"),
         lat=float(value["lat"]),
         lon=float(value["lon"]),
         precision=value["precision"],
         geocoder=value["geocoder"],
-        date=date,
+        date=_date(value["date"]),
         address=value.get("address"),
     )
+
+
+class _Slow(Exception):
+    """Raised inside :func:`_fast_entries`: leave this file to :func:`_parse`."""
+
+
+#: The tags :func:`_fast_entries` constructs an untagged scalar with; any other (``<<``,
+#: ``=``) is left to :func:`_parse`, whose messages say what is wrong with it.
+_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "timestamp")
+)
+
+
+def _fast_parse(text: str) -> list[CacheEntry] | None:
+    """The entries of a valid cache file, or None: then :func:`_parse` must read it.
+
+    :func:`_parse` composes the file into nodes, for the line and column of each one in
+    its messages; a big story's cache holds thousands of entries, and the nodes cost most
+    of the time to load it.  A valid file needs no position, so this reads only the
+    parser's events (libyaml's where installed) and checks the plain values made of them
+    by the same loader's resolver and constructors, with the same checks (:func:`_wrong`).
+    Whatever it does not expect (a YAML error, an anchor, an alias, a tag, a repeated key,
+    a key the cache does not use, a wrong entry) gives None, so that the slow path reads
+    the file: its message, position or result is exactly what it always was.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        return _fast_entries(loader)
+    except Exception:  # _Slow, or an error that _parse reports (or raises) the same way
+        return None
+    finally:
+        loader.dispose()
+
+
+def _fast_entries(loader: yaml.SafeLoader) -> list[CacheEntry]:
+    """The entries read from ``loader``'s events; raises :class:`_Slow` on anything odd."""
+    if loader.yaml_path_resolvers:  # a tag that depends on the node's path: only nodes know
+        raise _Slow
+    get = loader.get_event
+    scalar_event, mapping_end = yaml.ScalarEvent, yaml.MappingEndEvent
+    # Each plain scalar's value, made once: the same names, hints and dates recur, and
+    # every value made here (None, bool, int, float, date, datetime, str) is immutable.
+    plain: dict[str, Any] = {}
+
+    def construct(text: str) -> Any:
+        tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+        if tag == loader.DEFAULT_SCALAR_TAG:
+            return text
+        if tag not in _PLAIN_TAGS:
+            raise _Slow
+        return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+
+    def scalar(event: yaml.Event, *, key: bool = False) -> Any:
+        """A key's text, or a value's Python value: what the constructor would make."""
+        if type(event) is not scalar_event or event.anchor is not None or event.tag is not None:
+            raise _Slow
+        text = event.value
+        if key or not event.implicit[0]:  # a key is compared as written; quoted: a string
+            return text
+        if text not in plain:
+            plain[text] = construct(text)
+        return plain[text]
+
+    def start(event: yaml.Event, kind: type[yaml.Event]) -> None:
+        if type(event) is not kind or event.anchor is not None or event.tag is not None:
+            raise _Slow
+
+    def entries() -> list[CacheEntry]:
+        found: list[CacheEntry] = []
+        seen: set[CacheKey] = set()
+        while type(event := get()) is not yaml.SequenceEndEvent:
+            start(event, yaml.MappingStartEvent)
+            fields: dict[str, Any] = {}
+            while type(event := get()) is not mapping_end:
+                field = scalar(event, key=True)
+                if field not in _FIELDS or field in fields:  # PyYAML keeps the last silently
+                    raise _Slow
+                fields[field] = scalar(get())
+            if any(field not in fields for field in _REQUIRED) or _wrong(fields):
+                raise _Slow
+            entry = _cache_entry(fields)
+            if (known := entry.key) in seen:
+                raise _Slow
+            seen.add(known)
+            found.append(entry)
+        return found
+
+    if type(get()) is not yaml.StreamStartEvent or type(get()) is not yaml.DocumentStartEvent:
+        raise _Slow
+    start(get(), yaml.MappingStartEvent)
+    top: dict[str, Any] = {}
+    while type(event := get()) is not mapping_end:
+        name = scalar(event, key=True)
+        if name in top:
+            raise _Slow
+        if name == "version":
+            top[name] = scalar(get())
+        elif name == "entries":
+            start(get(), yaml.SequenceStartEvent)
+            top[name] = entries()
+        else:
+            raise _Slow
+    if type(get()) is not yaml.DocumentEndEvent or type(get()) is not yaml.StreamEndEvent:
+        raise _Slow  # another document: an error
+    if "entries" not in top or not _readable(top.get("version")):
+        raise _Slow
+    return top["entries"]
+
+
+def _readable(version: Any) -> bool:
+    """Whether the file's ``version:`` is a format this module reads."""
+    return version in _READABLE_FORMATS and not isinstance(version, bool)
 
 
 # --------------------------------------------------------------------------- the chain
