@@ -39,7 +39,7 @@ from folium.template import Template
 
 from .elements import SafeTooltip
 from .model import PLACE_KINDS, GeocodedStory, Location
-from .page import RawHTML
+from .page import RawHTML, big_text
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
 #: from which nothing is clustered.
@@ -406,18 +406,21 @@ class PlaceData:
 
     def dumps(self) -> str:
         """The JSON text, one passage and one place per line, safe inside ``<script>``."""
-        head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-        text = (
-            head[:-1]
-            + ',"passages":[\n'
-            + ",\n".join(self.passages)
-            + '\n],"places":[\n'
-            + ",\n".join(self.rows)
-            + "\n]}"
-        )
+        return "".join(self.parts())
+
+    def parts(self) -> list[str]:
+        """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.big_text`)."""
         from .evidence import script_safe
 
-        return script_safe(text)
+        head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return [
+            script_safe(head[:-1]),
+            ',"passages":[\n',
+            script_safe(",\n".join(self.passages)),
+            '\n],"places":[\n',
+            script_safe(",\n".join(self.rows)),
+            "\n]}",
+        ]
 
 
 # --------------------------------------------------------------------------- the elements
@@ -442,7 +445,7 @@ class DataLayer(MacroElement):
         figure.html.add_child(
             RawHTML(
                 f'<script type="application/json" id="{self.block_id}">\n'
-                f"{self.data.dumps()}\n</script>\n"
+                f"{big_text(self.data.parts())}\n</script>\n"
             ),
             name=f"{self.get_name()}_data",
         )

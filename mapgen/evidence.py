@@ -39,7 +39,7 @@ from branca.element import Figure, MacroElement
 
 from .elements import POPUP_OPTIONS, text
 from .model import Quote, Source, Story
-from .page import RawHTML
+from .page import RawHTML, big_text
 from .sources import folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
@@ -231,20 +231,30 @@ class Encoded(str):
 def data_json(data: dict[str, Any]) -> str:
     """:func:`script_json` laid out a line per source and per feature, so that a rebuild's
     diff shows what changed (moving a place changes its one line)."""
-    lines = []
-    for key, value in data.items():
-        head = script_json(key) + ":"
+    return "".join(data_json_parts(data))
+
+
+def data_json_parts(data: dict[str, Any]) -> list[str]:
+    """:func:`data_json` in parts, not joined (see :func:`mapgen.page.big_text`)."""
+    parts = ["{"]
+    for n, (key, value) in enumerate(data.items()):
+        if n:
+            parts.append(",\n")
+        parts.append(script_json(key) + ":")
         if isinstance(value, list) and value:
-            items = ",\n".join(
-                item if isinstance(item, Encoded) else script_json(item) for item in value
-            )
-            lines.append(f"{head}[\n{items}\n]")
+            parts.append("[\n")
+            for i, item in enumerate(value):
+                if i:
+                    parts.append(",\n")
+                parts.append(item if isinstance(item, Encoded) else script_json(item))
+            parts.append("\n]")
         elif isinstance(value, dict) and value and key == "features":
             items = ",\n".join(f"{script_json(k)}:{script_json(v)}" for k, v in value.items())
-            lines.append(f"{head}{{\n{items}\n}}")
+            parts.append(f"{{\n{items}\n}}")
         else:
-            lines.append(head + script_json(value))
-    return "{" + ",\n".join(lines) + "}"
+            parts.append(script_json(value))
+    parts.append("}")
+    return parts
 
 
 def script_safe(dumped: str) -> str:
@@ -478,8 +488,9 @@ class StoryPanel(MacroElement):
         figure.html.add_child(
             RawHTML(
                 self.panel_html()
-                + f'\n<script type="application/json" id="mg-evidence">\n{data_json(data)}\n'
-                "</script>\n"
+                + '\n<script type="application/json" id="mg-evidence">\n'
+                + big_text(data_json_parts(data))
+                + "\n</script>\n"
             ),
             name=name,
         )

@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 try:  # POSIX
@@ -29,8 +29,9 @@ except ImportError:  # pragma: no cover - Windows
 _TEMP_CHARS = "[a-z0-9_]{8}"
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
-    """Write ``data`` to ``path`` atomically.
+def atomic_write(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
+    """Write ``data`` (or, if it is neither str nor bytes, each text it gives in turn) to
+    ``path`` atomically.
 
     The bytes go to a temporary file in the same folder (so the rename cannot cross file
     systems), are flushed to disk, and only then replace ``path``; the folder is then
@@ -40,11 +41,12 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     ``path``.
     """
     target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    chunks = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for chunk in chunks:
+                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
             fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(OSError):

@@ -25,7 +25,7 @@ from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
-from .page import PageAssets, page_assets
+from .page import PageAssets, deferred, page_assets
 from .perf import gc_paused
 from .render import build_map
 from .sources import (
@@ -292,7 +292,8 @@ class Builder:
         geo, beside = self._prepare(save=True, beside=True)
         try:
             fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
-            page = fmap.get_root().render()
+            with deferred() as blocks:  # the big texts are written, not copied, in
+                page = fmap.get_root().render()
             spans_of(geo.story)  # every quote checked: a child's findings raise here
             data: str | bytes | None = beside.part(1) if beside else None
         finally:
@@ -306,7 +307,7 @@ class Builder:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
                 remove_stale_temps(html_path, geojson_path)
-                atomic_write(html_path, page)
+                atomic_write(html_path, blocks.chunks(page))
                 atomic_write(geojson_path, data)
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc

@@ -20,6 +20,8 @@ import pytest
 import mapgen
 from mapgen import assets, basemap
 
+from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
+
 DROPPED = ("jquery", "bootstrap", "font-awesome", "fontawesome", "glyphicon", "awesome-markers")
 
 
@@ -242,3 +244,32 @@ def test_a_changed_place_changes_a_few_lines(page_assets, seed_story, tmp_path):
     lines = changed_lines(moved, noted)
     assert len(lines) == 2, lines  # the one popup line, old and new
     assert "(edited)" in lines[1]
+
+
+def test_a_built_page_is_the_page_rendered_whole(page_assets, seed_story, tmp_path, request):
+    """A build writes the big texts (articles, places) in place of their tokens: the
+    same bytes as the page rendered in one piece, for a small story and a data layer."""
+    from mapgen import pipeline
+
+    for name, story in (("seed", seed_story), ("big", request.getfixturevalue("big_story"))):
+        built = mapgen.build(story, tmp_path / name)
+        geo = mapgen.geocode(mapgen.load(story), save=False)
+        whole = pipeline.render_page(geo)
+        assert built.html.read_bytes().decode("utf-8") == whole
+        assert "\x00" not in whole and "mapgen-block" not in whole
+
+
+def test_deferred_blocks_stand_in_for_big_texts_and_a_lost_one_is_an_error():
+    from mapgen.page import big_text, deferred
+
+    assert big_text(["a", "b"]) == "ab"  # outside a build's render: the text itself
+    with deferred() as blocks:
+        first, second = big_text(["<big>", "text"]), big_text(["more"])
+    assert first != second and "\x00" in first and "big" not in first
+    page = f"<p>{first}</p>{second}"
+    assert list(blocks.chunks(page)) == ["<p>", "<big>", "text", "</p>", "more"]
+    assert blocks.join(page) == "<p><big>text</p>more"
+    with pytest.raises(RuntimeError):
+        blocks.join(f"<p>{first}</p>")  # one missing
+    with pytest.raises(RuntimeError):
+        blocks.join(page + first)  # one twice
