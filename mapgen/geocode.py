@@ -310,7 +310,10 @@ def _entries(
     top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     problems: list[Problem] = []
     version = top.get("version")
-    value = loader.construct_object(version) if isinstance(version, yaml.ScalarNode) else None
+    try:
+        value = loader.construct_object(version) if isinstance(version, yaml.ScalarNode) else None
+    except (ValueError, TypeError):
+        value = version.value if isinstance(version, yaml.ScalarNode) else None
     if not _readable(value):
         where = at(version) if version is not None else at(root)
         message = f"unknown geocode cache format {value!r}, expected `version: {CACHE_FORMAT}`"
@@ -350,6 +353,7 @@ def _entry(
         problems.append(Problem(f"an entry must be a mapping; {_FIX}", at(item)))
         return None
     found: dict[str, tuple[yaml.Node, Any]] = {}
+    unread: set[str] = set()
     before = len(problems)
     for key, node in item.value:
         field = key.value if isinstance(key, yaml.ScalarNode) else None
@@ -359,8 +363,12 @@ def _entry(
         if not isinstance(node, yaml.ScalarNode):
             problems.append(Problem(f"`{field}` must be a single value; {_FIX}", at(node)))
             continue
-        found[field] = (node, loader.construct_object(node))
-    missing = [f"`{field}`" for field in _REQUIRED if field not in found]
+        try:
+            found[field] = (node, loader.construct_object(node))
+        except (ValueError, TypeError):  # ``lat: 0b_`` looks like a number, is not one
+            problems.append(Problem(f"`{field}: {node.value}` cannot be read; {_FIX}", at(node)))
+            unread.add(field)
+    missing = [f"`{field}`" for field in _REQUIRED if field not in found and field not in unread]
     if missing:
         problems.append(Problem(f"an entry without {', '.join(missing)}; {_FIX}", at(item)))
 
@@ -469,7 +477,10 @@ def _fast_entries(loader: yaml.SafeLoader) -> list[CacheEntry]:
             return text
         if tag not in _PLAIN_TAGS:
             raise _Slow
-        return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+        try:
+            return loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+        except (ValueError, TypeError, yaml.YAMLError):  # the slow path says where
+            raise _Slow from None
 
     def scalar(event: yaml.Event, *, key: bool = False) -> Any:
         """A key's text, or a value's Python value: what the constructor would make."""

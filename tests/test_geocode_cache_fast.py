@@ -256,6 +256,16 @@ ERRORS = [
         " tag 'tag:yaml.org,2002:value'",
         id="value-tag",
     ),
+    pytest.param(  # PyYAML takes it for a number, then cannot make one
+        HEAD + seoul("lat: 37.5", "lat: 0b_"),
+        ":5:8: `lat: 0b_` cannot be read",
+        id="looks-like-a-number",
+    ),
+    pytest.param(
+        "version: 0x_\nentries:\n" + SEOUL,
+        ":1:10: unknown geocode cache format '0x_', expected `version: 2`",
+        id="version-looks-like-a-number",
+    ),
     pytest.param("- just a list\n", ":1:1: expected `version:` and `entries:`", id="root-list"),
     pytest.param("hello\n", ":1:1: expected `version:` and `entries:`", id="root-scalar"),
     pytest.param(
