@@ -240,9 +240,10 @@ def _quote_words(story: Story, quotes: list[Quote], sources: list[str]) -> list[
     not found) gets what :class:`Quotes` gives it.
     """
     string = json.encoder.encode_basestring
-    spans = story.spans
-    if not isinstance(spans, dict):  # still being found (Quotes waits for them)
-        return [string(w)[1:-1] for w in map(Quotes(story).words, quotes)]
+    asked = Quotes(story)
+    spans = asked.spans()  # waiting for them if they are still being found
+    if not isinstance(spans, dict):  # a mapping of another kind: read as Quotes reads it
+        return [string(w)[1:-1] for w in map(asked.words, quotes)]
     found = list(map(spans.get, zip(sources, [q.text for q in quotes], strict=True)))
     unknown = list(compress(count(), map(is_, found, repeat(None))))
     articles = {s.id: s.text for s in story.sources}
@@ -258,10 +259,8 @@ def _quote_words(story: Story, quotes: list[Quote], sources: list[str]) -> list[
         odd.update(compress(count(), map(test, words, repeat(part))))
     for k in odd:
         words[k] = string(" ".join(words[k].split()))[1:-1]
-    if unknown:
-        fallback = Quotes(story)
-        for k in unknown:
-            words[k] = string(fallback.words(quotes[k]))[1:-1]
+    for k in unknown:
+        words[k] = string(asked.words(quotes[k]))[1:-1]
     return words
 
 

@@ -13,6 +13,7 @@ import pytest
 import mapgen
 from mapgen import geojson
 from mapgen.model import Quote
+from mapgen.sources import SpansLater
 
 from .conftest import copy_seed_story
 from .test_datalayer import big_story  # noqa: F401  (a fixture)
@@ -123,8 +124,8 @@ def test_quotes_are_written_as_the_article_prints_them(printed):
 
 @pytest.mark.parametrize("which", ["printed", "seed"])
 def test_a_quote_without_its_span_is_written_as_quotes_gives_it(which, printed, tmp_path):
-    """Quotes not in ``story.spans`` (all of them, or some), or found nowhere, or spans
-    in a mapping of another kind: text() still writes what Quotes gives."""
+    """Quotes not in ``story.spans`` (all of them, or some), or found nowhere, spans in
+    a mapping of another kind or still on their way: text() writes what Quotes gives."""
     whole = printed
     if which == "seed":
         whole = mapgen.geocode(mapgen.load(copy_seed_story(tmp_path / "s") / "places.yaml"))
@@ -136,6 +137,7 @@ def test_a_quote_without_its_span_is_written_as_quotes_gives_it(which, printed, 
             {k: v for k, v in full.items() if k not in keys[::2]},
             {**full, keys[1]: None, keys[-1]: None},
             MappingProxyType(full),
+            SpansLater(lambda: dict(full)),
         ):
             geo.story.spans = spans
             _same(geo)
