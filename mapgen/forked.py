@@ -17,6 +17,7 @@ without a fork).  A child that fails, for any reason, makes the parent do the wo
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import signal
 import threading
@@ -129,3 +130,43 @@ class Pending:
 
 def _cut(data: bytes, at: int) -> tuple[bytes, bytes]:
     return data[:at], data[at:]
+
+
+class Handover:
+    """Bytes the parent makes after the fork, for the child: made before :func:`start`,
+    with room for ``size`` bytes, filled by the parent's :meth:`send` and read by the
+    child's :meth:`receive`, which waits for them.
+
+    The bytes go through memory both processes map (so the parent never waits for the
+    child to read, as it would on a full pipe), and a byte down a pipe says they are
+    there; a parent that ends or fails without sending closes the pipe, and the child's
+    :meth:`receive` raises instead of waiting for ever.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._memory = mmap.mmap(-1, max(size, 1))
+        self._read_end, self._write_end = os.pipe()
+
+    def send(self, data: bytes) -> None:
+        """In the parent: hand ``data`` (at most ``size`` bytes) over."""
+        self._memory[: len(data)] = data
+        os.write(self._write_end, len(data).to_bytes(8, "little"))
+        self.close()
+
+    def receive(self) -> bytes:
+        """In the child: the parent's bytes, once sent."""
+        os.close(self._write_end)
+        self._write_end = -1
+        head = os.read(self._read_end, 8)
+        if len(head) != 8:
+            raise EOFError("the parent sent nothing")
+        return self._memory[: int.from_bytes(head, "little")]
+
+    def close(self) -> None:
+        """Release the pipe (the parent, once it sent, or if there is no child)."""
+        for end in ("_read_end", "_write_end"):
+            fd = getattr(self, end)
+            if fd >= 0:
+                os.close(fd)
+                setattr(self, end, -1)

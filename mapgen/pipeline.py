@@ -8,7 +8,6 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 from __future__ import annotations
 
 import os
-import pickle
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -117,40 +116,74 @@ def _where(problem: Problem) -> tuple[str, int, int]:
     return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
 
 
-def _beside(geo: GeocodedStory) -> Iterator[bytes]:
-    """The forked child's work (:meth:`Builder._prepare`): each quote's span, as pairs of
-    offsets in :func:`~mapgen.sources.quote_keys` order (-1 for none), with the quotes'
-    problems; then, if there were none, the GeoJSON."""
+#: The share of a big story's quotes the parent finds itself (:func:`_verify_beside`): with
+#: it, the child's quotes and GeoJSON take as long as the parent's quotes and page.
+PARENT_SHARE = 0.25
+
+
+def _verify_beside(geo: GeocodedStory) -> Pending | None:
+    """Verify a big story's quotes on two cores, and make its GeoJSON on the second.
+
+    A forked child finds the first quotes (in :func:`~mapgen.sources.quote_keys` order)
+    and sends their spans, then takes the parent's (:class:`~mapgen.forked.Handover`)
+    and makes the GeoJSON.  The parent finds the last :data:`PARENT_SHARE` of them, hands
+    them over, and leaves :attr:`Story.spans <mapgen.model.Story.spans>` a
+    :class:`~mapgen.sources.SpansLater` that joins both (raising the quotes' problems as
+    :func:`~mapgen.sources.verify_quotes` does), so the page starts at once.  None if
+    there is no child: the caller verifies alone.
+    """
     story = geo.story
     keys = quote_keys(story)
-    found = find_all(story, keys)
-    story.spans = dict(zip(keys, found, strict=True))
-    problems = quote_problems(story, story.spans) if None in found else []
-    offsets = array("q", chain.from_iterable(span or _NOWHERE for span in found))
-    yield pickle.dumps((offsets.tobytes(), problems), protocol=pickle.HIGHEST_PROTOCOL)
-    if not problems:
-        yield geojson.text(geo).encode("utf-8")
+    cut = len(keys) - int(len(keys) * PARENT_SHARE)
+    handover = forked.Handover(16 * (len(keys) - cut))
+    pending = forked.start(lambda: _child(geo, keys, cut, handover))
+    if pending is None:
+        handover.close()
+        return None
+    try:
+        mine = find_all(story, keys[cut:])
+        handover.send(_offsets(mine))
+    except BaseException:
+        pending.cancel()
+        handover.close()
+        raise
+
+    def spans() -> dict[tuple[str, str], Span]:
+        sent = pending.part(0)
+        theirs = _spans(sent) if sent is not None else find_all(story, keys[:cut])
+        found = dict(zip(keys, theirs + mine, strict=True))
+        if None in found.values():
+            raise StoryError(sorted(quote_problems(story, found), key=_where))
+        return found
+
+    story.spans = SpansLater(spans)
+    return pending
+
+
+def _child(
+    geo: GeocodedStory, keys: list[tuple[str, str]], cut: int, handover: forked.Handover
+) -> Iterator[bytes]:
+    """The forked child's work (:func:`_verify_beside`)."""
+    story = geo.story
+    found = find_all(story, keys[:cut])
+    yield _offsets(found)
+    story.spans = dict(zip(keys, found + _spans(handover.receive()), strict=True))
+    yield geojson.text(geo).encode("utf-8")
 
 
 _NOWHERE = (-1, -1)
 
 
-def _spans_from(pending: Pending, story: Story) -> dict[tuple[str, str], Span]:
-    """The spans the child found (or, if it failed, found here), raising the quotes'
-    problems as :func:`~mapgen.sources.verify_quotes` does."""
-    keys = quote_keys(story)  # made while the child may still be at work
-    sent = pending.part(0)
-    if sent is None:  # the child failed: find them here
-        verify_quotes(story)
-        return spans_of(story)
-    raw, problems = pickle.loads(sent)
-    if problems:
-        raise StoryError(sorted(problems, key=_where))
+def _offsets(found: list[Span]) -> bytes:
+    """Spans as bytes: two offsets each, -1 for none."""
+    return array("q", chain.from_iterable(span or _NOWHERE for span in found)).tobytes()
+
+
+def _spans(raw: bytes) -> list[Span]:
     offsets = array("q")
     offsets.frombytes(raw)
     pairs = zip(offsets[::2], offsets[1::2], strict=True)
-    found = [None if pair[0] < 0 else pair for pair in pairs]
-    return dict(zip(keys, found, strict=True))
+    return [None if pair[0] < 0 else pair for pair in pairs]
 
 
 class Builder:
@@ -256,8 +289,8 @@ class Builder:
         except StoryError as exc:
             problems += exc.problems
         pending = None
-        if not problems and beside and len(story.places) >= PARALLEL_FROM:
-            pending = forked.start(lambda: _beside(geo))
+        if not problems and beside and len(story.places) >= PARALLEL_FROM and forked.can_fork():
+            pending = _verify_beside(geo)
         if pending is None:
             try:
                 verify_quotes(story)
@@ -265,8 +298,6 @@ class Builder:
                 problems += exc.problems
             if problems:
                 raise StoryError(sorted(problems, key=_where))
-        else:
-            story.spans = SpansLater(lambda: _spans_from(pending, story))
         return geo, pending
 
     def _geocode_cache(self) -> GeocodeCache:

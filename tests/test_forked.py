@@ -132,19 +132,48 @@ except errors.StoryError as exc:
 
 
 @needs_cores
-def test_a_quote_the_child_cannot_find_fails_the_build_as_alone(request, page_assets, tmp_path):
+@pytest.mark.parametrize(
+    ("depots", "lines"),
+    [([17], [19]), ([39], [41]), ([13, 39], [15, 41])],
+    ids=["child's-share", "parent's-share", "both"],
+)
+def test_a_quote_not_found_beside_fails_the_build_as_alone(
+    request, page_assets, tmp_path, depots, lines
+):
     story = tmp_path / "story"
     shutil.copytree(request.getfixturevalue("big_story"), story)
     rows = (story / "places.csv").read_text(encoding="utf-8")
-    (story / "places.csv").write_text(
-        rows.replace("depot 17, near", "depot 17, far from"), encoding="utf-8"
-    )
+    for depot in depots:
+        rows = rows.replace(f"depot {depot}, near", f"depot {depot}, far from")
+    (story / "places.csv").write_text(rows, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
     (out / "map.html").write_text("the last good map", encoding="utf-8")
     alone = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "1000000000")
     beside = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
-    assert "places.csv:19:" in alone and "quote not found" in alone
+    assert [f"places.csv:{line}:" in alone for line in lines] == [True] * len(lines)
+    assert alone.count("quote not found") == len(lines)
     assert beside == alone
     assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
     assert not (out / "map.geojson").exists()
+
+
+@needs_cores
+def test_a_handover_reaches_the_child_and_a_parent_that_sends_nothing_does_not_hang_it():
+    out = run_python(
+        """
+        import os
+        from mapgen import forked
+        big = os.urandom(1 << 20)  # more than a pipe holds: the parent does not wait
+        handover = forked.Handover(len(big))
+        pending = forked.start(lambda: iter([handover.receive()[::-1]]))
+        handover.send(big)
+        assert pending.result() == big[::-1]
+        handover = forked.Handover(10)
+        pending = forked.start(lambda: iter([handover.receive()]))
+        handover.close()  # nothing sent: the child fails rather than wait
+        assert pending.result() is None
+        print("handed")
+        """
+    )
+    assert out.strip() == "handed"
