@@ -35,6 +35,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,10 @@ def read_places(
 # --------------------------------------------------------------------------- one row
 
 
+def _floats(texts: Sequence[str]) -> list[float | None]:
+    return [float(v) if v else None for v in texts]
+
+
 class _Rows:
     """Turns rows (a mapping of column -> text or value) into places, collecting problems."""
 
@@ -211,11 +216,11 @@ class _Rows:
         """All the places at once, if every column checks out as a whole (a few passes in C,
         then one tight loop); False, having made nothing, if anything is wrong, for the
         row-by-row reading to say what and where."""
-        if any(len(row) != width for _, row in records):
+        if set(map(len, map(itemgetter(1), records))) - {width}:
             return False
         if not records:
             return True
-        cells = list(zip(*(row for _, row in records), strict=True))
+        cells = list(zip(*map(itemgetter(1), records), strict=True))
         n = len(records)
         empty = ("",) * n
 
@@ -228,7 +233,7 @@ class _Rows:
         statuses, notes = column("status"), column("note")
         sources, quotes = column("source"), column("quote")
         defaults = self.defaults
-        if not all(name.strip() for name in names) or not all(q.strip() for q in quotes):
+        if "" in map(str.strip, names) or "" in map(str.strip, quotes):
             return False
         kind_set = set(kinds)
         if ("" in kind_set and defaults.kind is None) or kind_set - {""} - _KIND_SET:
@@ -243,20 +248,22 @@ class _Rows:
         if set(precisions) - {""} - set(PRECISIONS):
             return False
         for texts in (queries, countries, notes):
-            if any(t and not t.strip() for t in texts):
+            if "" in map(str.strip, filter(None, texts)):  # blank, but not empty
                 return False
-        given = [i for i in ids if i]
-        if any(not _SLUG.match(i) for i in given) or len(set(given)) != len(given):
+        given = list(filter(None, ids))
+        if None in map(_SLUG.match, given) or len(set(given)) != len(given):
             return False
         try:
-            lat_values = [float(v) if v else None for v in lats]
-            lon_values = [float(v) if v else None for v in lons]
+            lat_values = list(map(float, lats)) if "" not in lats else _floats(lats)
+            lon_values = list(map(float, lons)) if "" not in lons else _floats(lons)
         except ValueError:
             return False
-        for values, limit in ((lat_values, 90), (lon_values, 180)):
-            if any(v is not None and not -limit <= v <= limit for v in values):
+        for values, limit in ((lat_values, 90.0), (lon_values, 180.0)):
+            # |v| <= limit (False for NaN): a C loop over the values given
+            known = values if None not in values else [v for v in values if v is not None]
+            if not all(map(limit.__ge__, map(abs, known))):
                 return False  # NaN and infinities too
-        for k in range(n):
+        for k in range(n) if None in lat_values or None in lon_values else ():
             if (lat_values[k] is None) != (lon_values[k] is None):
                 return False
             if precisions[k] and lat_values[k] is None:

@@ -287,3 +287,51 @@ def test_a_quote_missing_from_its_article_is_reported_at_its_cell(tmp_path):
     where = [(p.pos.line, p.pos.col) for p in caught.value.problems]
     assert where == [(5, 4), (6, 4)]
     assert str(caught.value.problems[0]).startswith(f"{root / 'pts.csv'}:5:4: quote not found")
+
+
+GOOD_ROW = 'p1,Pyongyang,capital,39.03,125.75,,,a,"Kim visited Pyongyang, the capital."\n'
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "p2,Wonsan,port,nan,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,39.1,inf,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,-inf,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,1e999,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,39.1,-180.5,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,39.1,,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,,,exact,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,,,,  ,a,Troops moved to Wonsan.\n",
+        "p2, ,port,,,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,,,,,a,  \n",
+        "P 2,Wonsan,port,,,,,a,Troops moved to Wonsan.\n",
+        "p1,Wonsan,port,,,,,a,Troops moved to Wonsan.\n",
+    ],
+    ids=[
+        "nan", "inf", "minus-inf", "overflow", "lon-range", "lat-alone", "precision-alone",
+        "blank-note", "blank-name", "blank-quote", "bad-id", "duplicate-id",
+    ],
+)  # fmt: skip
+def test_a_wrong_row_among_good_ones_is_reported_at_its_line(tmp_path, row):
+    """The whole-column checks let nothing through that the row-by-row reading refuses."""
+    text = (
+        "id,name,kind,lat,lon,precision,note,source,quote\n"
+        + GOOD_ROW
+        + row
+        + GOOD_ROW.replace("p1,", "p3,")
+    )
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    found = problems(root)
+    assert found and all(p.startswith("pts.csv:3:") for p in found), found
+
+
+def test_edge_values_are_read_by_the_whole_column_checks(tmp_path):
+    rows = "".join(
+        f"p{i},Place {i},site,{lat},{lon},,,a,Troops moved to Wonsan.\n"
+        for i, (lat, lon) in enumerate([(90, 180), (-90, -180), ("-0.0", "1e-3"), (" 12", "13 ")])
+    )
+    text = "id,name,kind,lat,lon,precision,note,source,quote\n" + rows
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    coords = [p.coords for p in load_story(root).places]
+    assert coords == [(90.0, 180.0), (-90.0, -180.0), (-0.0, 0.001), (12.0, 13.0)]
