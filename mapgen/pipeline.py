@@ -12,6 +12,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 import folium
@@ -133,14 +134,17 @@ def _verify_beside(geo: GeocodedStory) -> Pending | None:
     there is no child: the caller verifies alone.
     """
     story = geo.story
-    keys = quote_keys(story)
-    cut = len(keys) - int(len(keys) * PARENT_SHARE)
-    handover = forked.Handover(16 * (len(keys) - cut))
-    pending = forked.start(lambda: _child(geo, keys, cut, handover))
+    # Room for the parent's share however many quotes are the same (the memory is only
+    # taken as it is written); each process lists the quotes itself, at the same time.
+    quotes = sum(map(len, map(attrgetter("quotes"), chain(*_FEATURES(story)))))
+    handover = forked.Handover(16 * (int(quotes * PARENT_SHARE) + 1))
+    pending = forked.start(lambda: _child(geo, handover))
     if pending is None:
         handover.close()
         return None
     try:
+        keys = quote_keys(story)
+        cut = _cut(keys)
         mine = find_all(story, keys[cut:])
         handover.send(_offsets(mine))
     except BaseException:
@@ -160,12 +164,19 @@ def _verify_beside(geo: GeocodedStory) -> Pending | None:
     return pending
 
 
-def _child(
-    geo: GeocodedStory, keys: list[tuple[str, str]], cut: int, handover: forked.Handover
-) -> Iterator[bytes]:
+_FEATURES = attrgetter("places", "routes", "areas", "events")
+
+
+def _cut(keys: list[tuple[str, str]]) -> int:
+    """Where the parent's share of the quotes begins."""
+    return len(keys) - int(len(keys) * PARENT_SHARE)
+
+
+def _child(geo: GeocodedStory, handover: forked.Handover) -> Iterator[bytes]:
     """The forked child's work (:func:`_verify_beside`)."""
     story = geo.story
-    found = find_all(story, keys[:cut])
+    keys = quote_keys(story)
+    found = find_all(story, keys[: _cut(keys)])
     yield _offsets(found)
     story.spans = dict(zip(keys, found + _spans(handover.receive()), strict=True))
     yield geojson.text(geo).encode("utf-8")
