@@ -131,28 +131,39 @@ except errors.StoryError as exc:
 """
 
 
+CHILDS = ("places.csv", "depot 17, near", "depot 17, far from")  # source a: the child's
+PARENTS = ("places.yaml", "Depot 3 burned all night.", "Depot 3 burned all day.")  # b
+
+
 @needs_cores
 @pytest.mark.parametrize(
-    ("depots", "lines"),
-    [([17], [19]), ([39], [41]), ([13, 39], [15, 41])],
-    ids=["child's-share", "parent's-share", "both"],
+    "wrong", [[CHILDS], [PARENTS], [CHILDS, PARENTS]], ids=["child's", "parent's", "both"]
 )
-def test_a_quote_not_found_beside_fails_the_build_as_alone(
-    request, page_assets, tmp_path, depots, lines
-):
+def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets, tmp_path, wrong):
+    from mapgen import pipeline
+    from mapgen.load import load_story
+    from mapgen.sources import quote_keys
+
     story = tmp_path / "story"
     shutil.copytree(request.getfixturevalue("big_story"), story)
-    rows = (story / "places.csv").read_text(encoding="utf-8")
-    for depot in depots:
-        rows = rows.replace(f"depot {depot}, near", f"depot {depot}, far from")
-    (story / "places.csv").write_text(rows, encoding="utf-8")
+    for name, right, typo in wrong:
+        text = (story / name).read_text(encoding="utf-8")
+        (story / name).write_text(text.replace(right, typo), encoding="utf-8")
+    keys = quote_keys(load_story(story))
+    shares = dict(zip(keys, pipeline._parents(keys), strict=True))
+    typos = [typo for _, _, typo in wrong]
+    found = {typo: [parent for (_, quote), parent in shares.items() if typo in quote]
+             for typo in typos}  # fmt: skip
+    assert found.get(CHILDS[2], [False]) == [False]  # each in the share it is meant for
+    assert found.get(PARENTS[2], [True]) == [True]
     out = tmp_path / "out"
     out.mkdir()
     (out / "map.html").write_text("the last good map", encoding="utf-8")
     alone = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "1000000000")
     beside = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
-    assert [f"places.csv:{line}:" in alone for line in lines] == [True] * len(lines)
-    assert alone.count("quote not found") == len(lines)
+    assert alone.count("quote not found") == (
+        (CHILDS in wrong) + 2 * (PARENTS in wrong)  # the YAML quotes that line twice
+    ), alone
     assert beside == alone
     assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
     assert not (out / "map.geojson").exists()
