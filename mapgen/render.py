@@ -411,7 +411,7 @@ def _legend_html(story: Story) -> str:
 
 
 PAGE_CSS = """
-.mg-box { position: absolute; z-index: 1000; background: rgba(255,255,255,0.94);
+.mg-box { position: absolute; z-index: 1000; background: #fff;
   border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.35);
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b2631; }
 #mg-title { top: 10px; left: 50%; transform: translateX(-50%); max-width: 52%;

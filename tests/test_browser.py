@@ -168,6 +168,11 @@ def test_legend_and_title_are_visible(seed_visit):
     assert page.locator("#mg-legend").is_visible()
     assert page.locator("#mg-title").is_visible()
     assert "Military site" in page.locator("#mg-legend").inner_text()
+    # Opaque, so that no pin shows through the title, the legend or the panel.
+    backgrounds = page.eval_on_selector_all(
+        ".mg-box", "boxes => boxes.map(b => getComputedStyle(b).backgroundColor)"
+    )
+    assert len(backgrounds) >= 3 and set(backgrounds) == {"rgb(255, 255, 255)"}, backgrounds
 
 
 def test_hostile_story_shows_payloads_as_text_and_runs_nothing(browser, hostile_story, tmp_path):
