@@ -1,12 +1,14 @@
 """Work done beside the build on a second core: a forked process that returns bytes.
 
-A big story's build makes two large texts from the same geocoded story: the page and the
-GeoJSON.  Neither needs the other, and Python runs one at a time, so on a machine with
-two cores the GeoJSON is made in a child process forked once the story is ready.  The
-child shares the parent's memory as it was (the story is not copied or sent), makes its
-bytes and writes them down a pipe, which a thread of the parent reads while the parent
-renders the page.  The parent writes every file itself, under its locks, as it does when
-it makes both texts alone.
+A big story's build verifies 100,000 quotes and makes two large texts from the same
+geocoded story, the page and the GeoJSON, and Python runs one thing at a time.  So on a
+machine with two cores, a child forked once the story is geocoded finds part of the
+quotes and makes the GeoJSON (:mod:`mapgen.pipeline`).  The child shares the parent's
+memory as it was (the story is not copied or sent), and writes its results down a pipe in
+parts, which a thread of the parent reads while the parent renders the page: the parent
+can have each part as soon as it is whole (:meth:`Pending.part`).  What the parent finds
+after the fork reaches the child through a :class:`Handover`.  The parent writes every file
+itself, under its locks, as it does when it does everything alone.
 
 A fork is used only where it is safe and pays: a system that has it, more than one core,
 and no other thread running in the process (a thread holding a lock at the fork would
@@ -80,7 +82,9 @@ class Pending:
                     have += len(chunk)
                     while have >= (need := 8 if length is None else length):
                         data = b"".join(chunks)
-                        head, rest = (data, b"") if len(data) == need else _cut(data, need)
+                        head, rest = (
+                            (data, b"") if len(data) == need else (data[:need], data[need:])
+                        )
                         chunks, have = [rest], len(rest)
                         if length is None:
                             length = int.from_bytes(head, "little")
@@ -126,10 +130,6 @@ class Pending:
         if self._status is None:
             _, status = os.waitpid(self.pid, 0)
             self._status = os.waitstatus_to_exitcode(status)
-
-
-def _cut(data: bytes, at: int) -> tuple[bytes, bytes]:
-    return data[:at], data[at:]
 
 
 class Handover:

@@ -210,10 +210,9 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
 
     The same answers as one :func:`locate` call a quote, a few times faster for a big
     story: its 100,000 quotes are searched for by C loops (``map``), not one Python call
-    each, and only those not found in place take the slow path.  (Sharing the articles
-    with a forked second process saved a tenth of a second of a 100,000-place build and
-    cost 80 MB more at its peak, as the child's reads copy the pages they touch: not
-    worth it.)
+    each, and only those not found in place take the slow path.  (A big build shares
+    them out between two processes by article instead: :func:`find_all` on each share,
+    see :mod:`mapgen.pipeline`.)
     """
     keys = quote_keys(story)
     return dict(zip(keys, find_all(story, keys), strict=True))
