@@ -630,11 +630,31 @@
   };
 
   // Escape, on a pin or in its popup: the popup closes and the pin has the focus.
+  // The arrow keys pan and + and - zoom from a pin as from the map itself (Leaflet's own
+  // keyboard handler listens only while the map's container has the focus).
+  var PAN_KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+  var ZOOM_KEYS = { "+": 1, "=": 1, "-": -1, "_": -1 };
+
   Store.prototype._keyDown = function (e) {
+    var t = e.target;
+    if (t && t.parentNode === this._keyBox && !(e.altKey || e.ctrlKey || e.metaKey)) {
+      var pan = PAN_KEYS[e.key], zoom = ZOOM_KEYS[e.key], m = this.map;
+      if (pan || zoom) {
+        e.preventDefault();
+        var times = e.shiftKey ? 3 : 1;
+        if (pan) {
+          var step = (m.options.keyboardPanDelta || 80) * times;
+          m.panBy([pan[0] * step, pan[1] * step]);
+        } else {
+          m.setZoom(m.getZoom() + zoom * times);
+        }
+        return;
+      }
+    }
     if (e.key !== "Escape" && e.key !== "Esc") return;
     var map = this.map, popup = map._popup;
     if (!popup || popup.mapgenIndex == null || !map.hasLayer(popup) || popup.options.closeOnEscapeKey === false) return;
-    var el = popup.getElement(), t = e.target;
+    var el = popup.getElement();
     if (!(el && el.contains(t)) && !(t && t.parentNode === this._keyBox)) return;
     e.preventDefault();
     e.stopPropagation();

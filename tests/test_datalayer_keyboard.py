@@ -290,6 +290,34 @@ def test_after_a_pan_the_tab_stops_are_the_places_now_in_view(page):
     assert active["key"] and active["name"] == first["name"]
 
 
+def test_arrow_keys_pan_and_plus_minus_zoom_from_a_pin(page):
+    view(page, [44, 24], 7)
+    first = keys(page)[len(keys(page)) // 2]
+    tab_to(page, first["name"])
+    before = page.evaluate(f"(() => {{ const c = {MAP}.getCenter(); return [c.lat, c.lng]; }})()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"{MAP}.getCenter().lng > {before[1]} + 0.01")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"{MAP}.getCenter().lat < {before[0]} - 0.01")
+    page.wait_for_timeout(400)  # the pan's animation, then the draw
+    active = page.evaluate(ACTIVE)
+    assert active["key"] and active["name"] == first["name"]  # still on its pin
+    zoom = page.evaluate(f"{MAP}.getZoom()")
+    page.keyboard.press("-")
+    page.wait_for_function(f"{MAP}.getZoom() === {zoom - 1}")
+    page.wait_for_timeout(400)
+    page.keyboard.press("=")
+    page.wait_for_function(f"{MAP}.getZoom() === {zoom}")
+    # Other keys are left alone: Tab still moves on, and no text key pans.
+    center = page.evaluate(f"(() => {{ const c = {MAP}.getCenter(); return [c.lat, c.lng]; }})()")
+    page.keyboard.press("a")
+    page.wait_for_timeout(200)
+    assert (
+        page.evaluate(f"(() => {{ const c = {MAP}.getCenter(); return [c.lat, c.lng]; }})()")
+        == center
+    )
+
+
 def test_layers_and_the_time_control_change_the_tab_stops(page):
     view(page, [44, 24], 6)
     ports = page.evaluate(
