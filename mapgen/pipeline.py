@@ -307,9 +307,10 @@ class Builder:
         return self._prepare(save=save)[0]
 
     def _prepare(self, *, save: bool, beside: bool = False) -> tuple[GeocodedStory, Pending | None]:
-        """:meth:`prepare`; with ``beside``, a big story's quotes are verified by a forked
-        child (:func:`_beside`), which goes on to make the GeoJSON, while the parent
-        starts the page: its spans are a :class:`SpansLater` until the child sends them."""
+        """:meth:`prepare`; with ``beside``, a big story's quotes are verified on two cores
+        (:func:`_verify_beside`: a forked child, which goes on to make the GeoJSON, and
+        this process, which starts the page meanwhile): the story's spans are then a
+        :class:`SpansLater` until the child sends its share, and the child is returned."""
         story = load_story(self.path)
         self.story = story
         if save:
