@@ -7,14 +7,13 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 
 from __future__ import annotations
 
-import operator
 import os
 from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain, compress
-from operator import attrgetter
+from operator import attrgetter, not_
 from pathlib import Path
 
 import folium
@@ -160,7 +159,7 @@ def _verify_beside(geo: GeocodedStory) -> Pending | None:
         if sent is not None:
             theirs = _spans(sent)
         else:  # the child failed: its share is found here
-            theirs = find_all(story, list(compress(keys, map(operator.not_, parents))))
+            theirs = find_all(story, list(compress(keys, map(not_, parents))))
         found = dict(zip(keys, _merge(parents, mine, theirs), strict=True))
         if None in found.values():
             raise StoryError(sorted(quote_problems(story, found), key=_where))
@@ -199,7 +198,7 @@ def _child(geo: GeocodedStory, handover: forked.Handover) -> Iterator[bytes]:
     story = geo.story
     keys = quote_keys(story)
     parents = _parents(keys)
-    found = find_all(story, list(compress(keys, map(operator.not_, parents))))
+    found = find_all(story, list(compress(keys, map(not_, parents))))
     yield _offsets(found)
     mine = _spans(handover.receive())
     story.spans = dict(zip(keys, _merge(parents, mine, found), strict=True))

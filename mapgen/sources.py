@@ -318,10 +318,8 @@ def verify_quotes(story: Story) -> None:
 
     Where every quote stands is kept in ``story.spans``, found or not, for the page.
     """
-    keys = quote_keys(story)
-    found = find_all(story, keys)
-    spans = story.spans = dict(zip(keys, found, strict=True))
-    problems = quote_problems(story, spans) if None in found else []
+    spans = story.spans = locate_all(story)
+    problems = quote_problems(story, spans) if None in spans.values() else []
     if problems:
         raise StoryError(problems)
 
