@@ -179,6 +179,51 @@ def test_locate_all_answers_as_locate_does():
     assert spans[("a", "not in it")] is None and spans[("a", "")] is None
 
 
+def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str():
+    """ASCII articles are searched as stringzilla.Str (offsets in bytes), the rest as str
+    (offsets in characters): both give locate's answers, past a non-ASCII character too."""
+    import stringzilla
+
+    from mapgen.sources import _searchable
+
+    plain = "Kim\u2019s train left\tPyongyang. The train reached Vladivostok on Tuesday. " * 3
+    accented = "Caf\u00e9 talks in S\u00e9oul. The train reached Vladivostok on Tuesday. " * 3
+    assert isinstance(_searchable(fold_in_place(plain)), stringzilla.Str)
+    assert isinstance(_searchable(fold_in_place(accented)), str)
+    sources = [
+        Source(sid, f"{sid}.txt", sid, Pos("places.yaml", 1, 1), text=text)
+        for sid, text in (("plain", plain), ("accented", accented))
+    ]
+    wanted = [
+        "reached Vladivostok",
+        "Kim's train left Pyongyang.",
+        "Tuesday. Kim's",
+        "S\u00e9oul",
+        "Caf\u00e9",
+        "not there",
+        "Vladivostok on Tuesday. Caf\u00e9 talks",
+    ]
+    quotes = [
+        Quote(sid, text, Pos("places.yaml", 2, 1))
+        for sid in ("plain", "accented")
+        for text in wanted
+    ]
+    place = Place("p", "P", "city", Pos("places.yaml", 1, 1), quotes=quotes)
+    story = Story("t", ROOT / "places.yaml", sources, [place], [], [])
+    spans = locate_all(story)
+    assert spans == {
+        (q.source, q.text): locate(q.text, s.text)
+        for s in sources
+        for q in quotes
+        if q.source == s.id
+    }
+    assert accented[slice(*spans[("accented", "reached Vladivostok")])] == "reached Vladivostok"
+    assert plain[slice(*spans[("plain", "Kim's train left Pyongyang.")])] == (
+        "Kim\u2019s train left\tPyongyang."
+    )
+    assert spans[("plain", "S\u00e9oul")] is None and spans[("accented", "not there")] is None
+
+
 def test_the_white_space_list_is_all_of_unicodes():
     from mapgen.sources import _WHITE_SPACE
 
