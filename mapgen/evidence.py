@@ -40,7 +40,7 @@ from branca.element import Figure, MacroElement
 from .elements import POPUP_OPTIONS, text
 from .model import Quote, Source, Story
 from .page import RawHTML, big_text
-from .sources import folds_to_itself, locate, spans_of
+from .sources import SpansLater, folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
 from .when import parse_when
@@ -79,6 +79,15 @@ class Quotes:
         self._sources = {s.id: s for s in story.sources}
         self._story = story
         self._spans: dict[tuple[str, str], tuple[int, int] | None] | None = None
+        later = story.spans
+        self._later = later if isinstance(later, SpansLater) else None
+
+    def made_beside(self, name: str) -> Any:
+        """What the process that finds the quotes (a big build's second one) made for the
+        page under ``name``, once it has sent it; None if there is none, or it failed, or
+        it found a quote missing: the caller then makes it itself."""
+        made = self._later.made if self._later is not None else None
+        return made(name) if made is not None else None
 
     def spans(self) -> dict[tuple[str, str], tuple[int, int] | None]:
         """:attr:`Story.spans <mapgen.model.Story.spans>`, asked for when first needed:
@@ -228,6 +237,16 @@ class Encoded(str):
     """A value already made :func:`script_json`: :func:`data_json` writes it as it is."""
 
 
+#: The name under which a big build's second process sends :func:`sources_json`.
+SOURCES = "sources json"
+
+
+def sources_json(story: Story) -> list[str]:
+    """Each article as the reader has it (:meth:`Evidence.sources`), made
+    :func:`script_json`: no text of it holds a line break (JSON escapes them)."""
+    return [script_json(entry) for entry in Evidence(story).sources()]
+
+
 def data_json(data: dict[str, Any]) -> str:
     """:func:`script_json` laid out a line per source and per feature, so that a rebuild's
     diff shows what changed (moving a place changes its one line)."""
@@ -355,11 +374,13 @@ class Evidence:
 
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
-        after the places (every article whole): :mod:`mapgen.render` asks for it first,
-        as it needs no quote's place, while a big build's quotes may still be being
-        verified in a second process."""
+        after the places (every article whole): a big build's second process makes it
+        (:data:`SOURCES`, :mod:`mapgen.pipeline`), and the page asks for it last."""
         if self._sources_json is None:
-            self._sources_json = [Encoded(script_json(entry)) for entry in self.sources()]
+            made = self.quotes.made_beside(SOURCES)
+            if made is None or len(made) != len(self.story.sources):
+                made = sources_json(self.story)
+            self._sources_json = list(map(Encoded, made))
         return self._sources_json
 
     def data(self) -> dict[str, Any]:

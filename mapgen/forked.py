@@ -1,14 +1,17 @@
 """Work done beside the build on a second core: a forked process that returns bytes.
 
-A big story's build verifies 100,000 quotes and makes two large texts from the same
-geocoded story, the page and the GeoJSON, and Python runs one thing at a time.  So on a
-machine with two cores, a child forked once the story is geocoded finds part of the
-quotes and makes the GeoJSON (:mod:`mapgen.pipeline`).  The child shares the parent's
-memory as it was (the story is not copied or sent), and writes its results down a pipe in
-parts, which a thread of the parent reads while the parent renders the page: the parent
-can have each part as soon as it is whole (:meth:`Pending.part`).  What the parent finds
-after the fork reaches the child through a :class:`Handover`.  The parent writes every file
-itself, under its locks, as it does when it does everything alone.
+A big story's build verifies 100,000 quotes and makes large texts from the same geocoded
+story: the page, the articles' JSON, the GeoJSON; and Python runs one thing at a time.  So
+on a machine with two cores, a child forked once the story is geocoded finds the quotes
+and makes the articles' JSON and the GeoJSON (:mod:`mapgen.pipeline`) while the parent
+renders the page.  The child shares the parent's memory as it was (the story is not
+copied or sent).  It writes its results in parts to a scratch file both processes hold
+(an anonymous one, in memory where the system allows), and the length of each part down
+a pipe once the part is whole: the parent reads a part only when it asks for it
+(:meth:`Pending.part`).  Writing to a pipe instead would stall the child whenever the
+pipe is full and the parent busy, as the parent reads it only between its own steps.  The
+parent writes every file itself, under its locks, as it does when it does everything
+alone.
 
 A fork is used only where it is safe and pays: a system that has it, more than one core,
 and no other thread running in the process (a thread holding a lock at the fork would
@@ -19,11 +22,13 @@ without a fork).  A child that fails, for any reason, makes the parent do the wo
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
+
+_HEAD = 8  # bytes of a part's length, down the pipe
 
 
 def can_fork() -> bool:
@@ -37,6 +42,7 @@ def start(make: Callable[[], Iterator[bytes]]) -> Pending | None:
     (:meth:`Pending.part`)."""
     if not can_fork():
         return None
+    store = _scratch()
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage does not follow it
@@ -44,73 +50,80 @@ def start(make: Callable[[], Iterator[bytes]]) -> Pending | None:
         try:
             os.close(read_end)
             for part in make():
-                data = memoryview(len(part).to_bytes(8, "little") + part)
+                data = memoryview(part)
                 while data:
-                    data = data[os.write(write_end, data) :]
+                    data = data[os.write(store, data) :]
+                os.write(write_end, len(part).to_bytes(_HEAD, "little"))  # whole: atomic
             status = 0
         except BaseException:  # any failure: the parent does the rest itself
             pass
         finally:
             os._exit(status)  # no clean-up of the parent's state, no atexit, no flush
     os.close(write_end)
-    return Pending(pid, read_end)
+    return Pending(pid, read_end, store)
+
+
+def _scratch() -> int:
+    """A file descriptor open on an empty file that has no name: in memory (memfd) where
+    the system has that, else in the temporary folder, removed at once."""
+    if hasattr(os, "memfd_create"):
+        with contextlib.suppress(OSError):
+            return os.memfd_create("mapgen-forked", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as scratch:
+        return os.dup(scratch.fileno())
 
 
 class Pending:
     """A child's parts on their way: :meth:`part` waits for one."""
 
-    def __init__(self, pid: int, fd: int):
+    def __init__(self, pid: int, fd: int, store: int):
         self.pid = pid
         self._fd = fd
-        self._parts: list[bytes] = []
+        self._store = store
+        self._lengths: list[int] = []  # of the parts the child has finished, in order
         self._done = False  # the pipe is closed: no more parts will come
-        self._arrived = threading.Condition()
         self._status: int | None = None
-        # Read as the child writes, or the child would wait on a full pipe; the read
-        # releases the interpreter while it waits, so the parent's own work goes on.
-        self._reader = threading.Thread(target=self._read, name="mapgen-forked", daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        chunks: list[bytes] = []
-        have = 0  # bytes in chunks
-        length: int | None = None  # the length of the part being read, once known
-        try:
-            with contextlib.suppress(OSError):
-                while chunk := os.read(self._fd, 1 << 20):
-                    chunks.append(chunk)
-                    have += len(chunk)
-                    while have >= (need := 8 if length is None else length):
-                        data = b"".join(chunks)
-                        head, rest = (
-                            (data, b"") if len(data) == need else (data[:need], data[need:])
-                        )
-                        chunks, have = [rest], len(rest)
-                        if length is None:
-                            length = int.from_bytes(head, "little")
-                            continue
-                        with self._arrived:
-                            self._parts.append(head)
-                            self._arrived.notify_all()
-                        length = None
-        finally:
-            with self._arrived:
-                self._done = True
-                self._arrived.notify_all()
 
     def part(self, index: int) -> bytes | None:
         """The child's part ``index`` (counted from 0) once whole, or None if the child
         ended without making it (whatever the reason)."""
-        with self._arrived:
-            self._arrived.wait_for(lambda: len(self._parts) > index or self._done)
-            return self._parts[index] if len(self._parts) > index else None
+        while len(self._lengths) <= index and not self._done:
+            head = self._read(_HEAD)
+            if len(head) < _HEAD:
+                self._done = True
+            else:
+                self._lengths.append(int.from_bytes(head, "little"))
+        if len(self._lengths) <= index or self._store < 0:
+            return None
+        offset, length = sum(self._lengths[:index]), self._lengths[index]
+        chunks = []
+        while length:
+            try:
+                chunk = os.pread(self._store, length, offset)
+            except OSError:  # the scratch file failed: the parent makes the part itself
+                return None
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            offset += len(chunk)
+            length -= len(chunk)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+    def _read(self, size: int) -> bytes:
+        """Up to ``size`` bytes from the pipe, fewer only at its end (or once closed)."""
+        got = b""
+        with contextlib.suppress(OSError):
+            while len(got) < size and (more := os.read(self._fd, size - len(got))):
+                got += more
+        return got
 
     def result(self) -> bytes | None:
         """The child's only part, once it has ended well; None if it failed."""
-        self._reader.join()
+        first = self.part(0)
+        extra = self.part(1)
         self._wait()
         self._close()
-        return self._parts[0] if self._status == 0 and len(self._parts) == 1 else None
+        return first if self._status == 0 and extra is None else None
 
     def cancel(self) -> None:
         """Stop the child if it is still running, and release what it held."""
@@ -118,55 +131,17 @@ class Pending:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             self._wait()
-        self._reader.join()
         self._close()
 
     def _close(self) -> None:
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
+        for name in ("_fd", "_store"):
+            fd = getattr(self, name)
+            if fd >= 0:
+                os.close(fd)
+                setattr(self, name, -1)
+        self._done = True
 
     def _wait(self) -> None:
         if self._status is None:
             _, status = os.waitpid(self.pid, 0)
             self._status = os.waitstatus_to_exitcode(status)
-
-
-class Handover:
-    """Bytes the parent makes after the fork, for the child: made before :func:`start`,
-    with room for ``size`` bytes, filled by the parent's :meth:`send` and read by the
-    child's :meth:`receive`, which waits for them.
-
-    The bytes go through memory both processes map (so the parent never waits for the
-    child to read, as it would on a full pipe), and a byte down a pipe says they are
-    there; a parent that ends or fails without sending closes the pipe, and the child's
-    :meth:`receive` raises instead of waiting for ever.
-    """
-
-    def __init__(self, size: int):
-        self.size = size
-        self._memory = mmap.mmap(-1, max(size, 1))
-        self._read_end, self._write_end = os.pipe()
-
-    def send(self, data: bytes) -> None:
-        """In the parent: hand ``data`` (at most ``size`` bytes) over."""
-        self._memory[: len(data)] = data
-        os.write(self._write_end, len(data).to_bytes(8, "little"))
-        self.close()
-
-    def receive(self) -> bytes:
-        """In the child: the parent's bytes, once sent."""
-        os.close(self._write_end)
-        self._write_end = -1
-        head = os.read(self._read_end, 8)
-        if len(head) != 8:
-            raise EOFError("the parent sent nothing")
-        return self._memory[: int.from_bytes(head, "little")]
-
-    def close(self) -> None:
-        """Release the pipe (the parent, once it sent, or if there is no child)."""
-        for end in ("_read_end", "_write_end"):
-            fd = getattr(self, end)
-            if fd >= 0:
-                os.close(fd)
-                setattr(self, end, -1)

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain, compress
-from operator import attrgetter, not_
+from itertools import chain
 from pathlib import Path
 
 import folium
 
 from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
+from .evidence import SOURCES, sources_json
 from .forked import Pending
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
@@ -42,8 +41,9 @@ from .sources import (
 DEFAULT_OUTPUT = "output"
 
 
-#: Stories with at least this many places make their GeoJSON in a second process, beside
-#: the page (:mod:`mapgen.forked`); below it, the fork costs more than it saves.
+#: Stories with at least this many places verify their quotes and make their GeoJSON in a
+#: second process, beside the page (:mod:`mapgen.forked`); below it, the fork costs more
+#: than it saves.
 PARALLEL_FROM = 20_000
 
 
@@ -118,90 +118,51 @@ def _where(problem: Problem) -> tuple[str, int, int]:
     return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
 
 
-#: The share of a big story's quotes the parent finds itself (:func:`_verify_beside`): with
-#: it, the child's quotes and GeoJSON take as long as the parent's quotes and page (0.25,
-#: 0.3, 0.35 and 0.4 measured at 100,000 places: 0.3 ends both together).
-PARENT_SHARE = 0.3
-
-
 def _verify_beside(geo: GeocodedStory) -> Pending | None:
-    """Verify a big story's quotes on two cores, and make its GeoJSON on the second.
+    """Verify a big story's quotes on a second core, which also makes the page's biggest
+    text and the GeoJSON.
 
-    The quotes are shared out by article (:func:`_parents`).  A forked child finds its
-    share and sends their spans, then takes the parent's (:class:`~mapgen.forked.Handover`)
-    and makes the GeoJSON.  The parent finds its share (about :data:`PARENT_SHARE` of
-    them), hands them over, and leaves :attr:`Story.spans <mapgen.model.Story.spans>` a
-    :class:`~mapgen.sources.SpansLater` that joins both (raising the quotes' problems as
-    :func:`~mapgen.sources.verify_quotes` does), so the page starts at once.  None if
-    there is no child: the caller verifies alone.
+    A forked child finds every quote and sends their spans (part 0), then the articles'
+    JSON for the page (part 1, :func:`~mapgen.evidence.sources_json`), then the GeoJSON
+    (part 2).  The parent starts the page at once: :attr:`Story.spans
+    <mapgen.model.Story.spans>` is a :class:`~mapgen.sources.SpansLater` that waits for
+    the child's spans (raising the quotes' problems as
+    :func:`~mapgen.sources.verify_quotes` does) when the page first needs them, and
+    hands the page the articles' JSON, which it asks for last.  Whatever the child fails
+    to send, the parent makes itself.  None if there is no child: the caller verifies
+    alone.
     """
     story = geo.story
-    # Room for the parent's share however many quotes are the same (the memory is only
-    # taken as it is written); each process lists the quotes itself, at the same time.
-    quotes = sum(map(len, map(attrgetter("quotes"), chain(*_FEATURES(story)))))
-    handover = forked.Handover(16 * (int(quotes * PARENT_SHARE) + 1))
-    pending = forked.start(lambda: _child(geo, handover))
+    keys = quote_keys(story)  # before the fork: both processes need them
+    pending = forked.start(lambda: _child(geo, keys))
     if pending is None:
-        handover.close()
         return None
-    try:
-        keys = quote_keys(story)
-        parents = _parents(keys)
-        mine = find_all(story, list(compress(keys, parents)))
-        handover.send(_offsets(mine))
-    except BaseException:
-        pending.cancel()
-        handover.close()
-        raise
 
     def spans() -> dict[tuple[str, str], Span]:
         sent = pending.part(0)
-        if sent is not None:
-            theirs = _spans(sent)
-        else:  # the child failed: its share is found here
-            theirs = find_all(story, list(compress(keys, map(not_, parents))))
-        found = dict(zip(keys, _merge(parents, mine, theirs), strict=True))
-        if None in found.values():
-            raise StoryError(sorted(quote_problems(story, found), key=_where))
-        return found
+        found = _spans(sent) if sent is not None else find_all(story, keys)
+        spans = dict(zip(keys, found, strict=True))
+        if None in found:
+            raise StoryError(sorted(quote_problems(story, spans), key=_where))
+        return spans
 
-    story.spans = SpansLater(spans)
+    def made(name: str) -> list[str] | None:
+        sent = pending.part(1) if name == SOURCES else None
+        return sent.decode("utf-8").split("\n") if sent is not None else None
+
+    story.spans = SpansLater(spans, made)
     return pending
 
 
-_FEATURES = attrgetter("places", "routes", "areas", "events")
-
-
-def _parents(keys: list[tuple[str, str]]) -> list[bool]:
-    """Which quotes the parent finds: those of the last articles that hold about
-    :data:`PARENT_SHARE` of them (so that each process folds only its own articles,
-    :func:`~mapgen.sources.fold_in_place`).  The same in both processes."""
-    counts = Counter(source for source, _ in keys)
-    share = len(keys) * PARENT_SHARE
-    chosen: set[str] = set()
-    taken = 0
-    for source in reversed(counts):  # the last articles first; one too big is passed over
-        if taken + counts[source] <= share:
-            chosen.add(source)
-            taken += counts[source]
-    return [source in chosen for source, _ in keys]
-
-
-def _merge(parents: list[bool], mine: list[Span], theirs: list[Span]) -> list[Span]:
-    """The two shares' spans back in the keys' order."""
-    mine_next, theirs_next = iter(mine).__next__, iter(theirs).__next__
-    return [mine_next() if parent else theirs_next() for parent in parents]
-
-
-def _child(geo: GeocodedStory, handover: forked.Handover) -> Iterator[bytes]:
+def _child(geo: GeocodedStory, keys: list[tuple[str, str]]) -> Iterator[bytes]:
     """The forked child's work (:func:`_verify_beside`)."""
     story = geo.story
-    keys = quote_keys(story)
-    parents = _parents(keys)
-    found = find_all(story, list(compress(keys, map(not_, parents))))
+    found = find_all(story, keys)
     yield _offsets(found)
-    mine = _spans(handover.receive())
-    story.spans = dict(zip(keys, _merge(parents, mine, found), strict=True))
+    if None in found:
+        return  # the parent reports what is missing; nothing more is needed
+    yield "\n".join(sources_json(story)).encode("utf-8")
+    story.spans = dict(zip(keys, found, strict=True))
     yield geojson.text(geo).encode("utf-8")
 
 
@@ -306,10 +267,10 @@ class Builder:
         return self._prepare(save=save)[0]
 
     def _prepare(self, *, save: bool, beside: bool = False) -> tuple[GeocodedStory, Pending | None]:
-        """:meth:`prepare`; with ``beside``, a big story's quotes are verified on two cores
-        (:func:`_verify_beside`: a forked child, which goes on to make the GeoJSON, and
-        this process, which starts the page meanwhile): the story's spans are then a
-        :class:`SpansLater` until the child sends its share, and the child is returned."""
+        """:meth:`prepare`; with ``beside``, a big story's quotes are verified on a second
+        core (:func:`_verify_beside`: a forked child, which goes on to make the articles'
+        JSON and the GeoJSON, while this process starts the page): the story's spans are
+        then a :class:`SpansLater` until the child sends them, and the child is returned."""
         story = load_story(self.path)
         self.story = story
         if save:
@@ -361,7 +322,7 @@ class Builder:
             with deferred() as blocks:  # the big texts are written, not copied, in
                 page = fmap.get_root().render()
             spans_of(geo.story)  # every quote checked: a child's findings raise here
-            data: str | bytes | None = beside.part(1) if beside else None
+            data: str | bytes | None = beside.part(2) if beside else None
         finally:
             if beside is not None:
                 beside.cancel()

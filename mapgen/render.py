@@ -175,7 +175,6 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story)
     evidence = Evidence(story, quotes)
-    evidence.sources_json()  # first: see there
     since = since_dates(story)
 
     def when(feature_id: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 import stringzilla
@@ -359,10 +360,17 @@ class SpansLater:
     second process, :mod:`mapgen.pipeline`), so that the page can be started before them.
 
     ``fetch`` returns them, or raises the :class:`StoryError` verification would have
-    raised; :func:`spans_of` calls it the first time the spans are asked for."""
+    raised; :func:`spans_of` calls it the first time the spans are asked for.  ``made``
+    returns what that process went on to make from them, by name (see
+    :meth:`mapgen.evidence.Quotes.made_beside`), or None: the caller makes it itself."""
 
-    def __init__(self, fetch: Callable[[], dict[tuple[str, str], Span]]):
+    def __init__(
+        self,
+        fetch: Callable[[], dict[tuple[str, str], Span]],
+        made: Callable[[str], Any] | None = None,
+    ):
         self.fetch = fetch
+        self.made = made
 
 
 def spans_of(story: Story) -> dict[tuple[str, str], Span]:

@@ -81,7 +81,7 @@ def test_no_fork_while_another_thread_runs():
 BUILD_BOTH = """
 import sys
 import mapgen
-from mapgen import forked, pipeline
+from mapgen import evidence, forked, pipeline
 story, out, child = sys.argv[1], sys.argv[2], sys.argv[3]
 pipeline.PARALLEL_FROM = 10**9
 alone = mapgen.build(story, out + "/alone")
@@ -94,17 +94,27 @@ def start(make):
         def make():
             raise MemoryError
             yield b""
-    elif child == "fail-after-the-spans":
-        make = late(make)
+    elif child.startswith("fail-after-"):
+        make = late(make, {"fail-after-the-spans": 1, "fail-after-the-articles": 2}[child])
     return real(make)
-def late(make):
+def late(make, parts):
     def fails():
-        yield next(iter(make()))
+        made = make()
+        for _ in range(parts):
+            yield next(made)
         raise MemoryError
     return fails
 forked.start = start
+made_here = []
+real_sources_json = evidence.sources_json
+def sources_json(story):
+    made_here.append(1)
+    return real_sources_json(story)
+evidence.sources_json = sources_json
 beside = mapgen.build(story, out + "/beside")
 assert started == [1], started
+# the articles' JSON is the child's, unless it failed before sending it
+assert len(made_here) == (0 if child in ("works", "fail-after-the-articles") else 1), made_here
 assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
 assert beside.html.read_bytes() == alone.html.read_bytes()
 print("same")
@@ -112,7 +122,9 @@ print("same")
 
 
 @needs_cores
-@pytest.mark.parametrize("child", ["works", "fail", "fail-after-the-spans"])
+@pytest.mark.parametrize(
+    "child", ["works", "fail", "fail-after-the-spans", "fail-after-the-articles"]
+)
 def test_a_build_with_the_second_core_writes_the_same_bytes(request, page_assets, tmp_path, child):
     story = request.getfixturevalue("big_story")
     assert run_python(BUILD_BOTH, str(story), str(tmp_path), child).strip() == "same"
@@ -131,60 +143,28 @@ except errors.StoryError as exc:
 """
 
 
-CHILDS = ("places.csv", "depot 17, near", "depot 17, far from")  # source a: the child's
-PARENTS = ("places.yaml", "Depot 3 burned all night.", "Depot 3 burned all day.")  # b
+IN_CSV = ("places.csv", "depot 17, near", "depot 17, far from")
+IN_YAML = ("places.yaml", "Depot 3 burned all night.", "Depot 3 burned all day.")
 
 
 @needs_cores
 @pytest.mark.parametrize(
-    "wrong", [[CHILDS], [PARENTS], [CHILDS, PARENTS]], ids=["child's", "parent's", "both"]
+    "wrong", [[IN_CSV], [IN_YAML], [IN_CSV, IN_YAML]], ids=["csv", "yaml", "both"]
 )
 def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets, tmp_path, wrong):
-    from mapgen import pipeline
-    from mapgen.load import load_story
-    from mapgen.sources import quote_keys
-
     story = tmp_path / "story"
     shutil.copytree(request.getfixturevalue("big_story"), story)
     for name, right, typo in wrong:
         text = (story / name).read_text(encoding="utf-8")
         (story / name).write_text(text.replace(right, typo), encoding="utf-8")
-    keys = quote_keys(load_story(story))
-    shares = dict(zip(keys, pipeline._parents(keys), strict=True))
-    typos = [typo for _, _, typo in wrong]
-    found = {typo: [parent for (_, quote), parent in shares.items() if typo in quote]
-             for typo in typos}  # fmt: skip
-    assert found.get(CHILDS[2], [False]) == [False]  # each in the share it is meant for
-    assert found.get(PARENTS[2], [True]) == [True]
     out = tmp_path / "out"
     out.mkdir()
     (out / "map.html").write_text("the last good map", encoding="utf-8")
     alone = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "1000000000")
     beside = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
     assert alone.count("quote not found") == (
-        (CHILDS in wrong) + 2 * (PARENTS in wrong)  # the YAML quotes that line twice
+        (IN_CSV in wrong) + 2 * (IN_YAML in wrong)  # the YAML quotes that line twice
     ), alone
     assert beside == alone
     assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
     assert not (out / "map.geojson").exists()
-
-
-@needs_cores
-def test_a_handover_reaches_the_child_and_a_parent_that_sends_nothing_does_not_hang_it():
-    out = run_python(
-        """
-        import os
-        from mapgen import forked
-        big = os.urandom(1 << 20)  # more than a pipe holds: the parent does not wait
-        handover = forked.Handover(len(big))
-        pending = forked.start(lambda: iter([handover.receive()[::-1]]))
-        handover.send(big)
-        assert pending.result() == big[::-1]
-        handover = forked.Handover(10)
-        pending = forked.start(lambda: iter([handover.receive()]))
-        handover.close()  # nothing sent: the child fails rather than wait
-        assert pending.result() is None
-        print("handed")
-        """
-    )
-    assert out.strip() == "handed"
