@@ -297,13 +297,21 @@ def set_request(request: Request | None) -> None:
     _request.set(request)
 
 
+def may_go_online(setting: GeocoderSetting | None, request: Request | None) -> bool:
+    """Whether geocoding would have an online geocoder to ask (:func:`online_geocoder`):
+    if not, it is offline, and gives the same answers wherever it runs on the same cache."""
+    if request is not None and request.offline:
+        return False
+    return setting is not None or (request is not None and bool(request.name))
+
+
 def online_geocoder(
     setting: GeocoderSetting | None, request: Request | None
 ) -> LazyGeocoder | None:
     """The online geocoder to use: none when offline; else ``--geocoder NAME`` (keeping
     the story's options when it names the same service, and its contact in any case), else
     the story's ``geocoder:`` setting, else none."""
-    if request is not None and request.offline:
+    if not may_go_online(setting, request):
         return None
     name = request.name.lower() if request is not None and request.name else None
     if name is not None and (setting is None or setting.name.lower() != name):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,6 +25,7 @@ from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
+from .online import current_request, may_go_online
 from .page import PageAssets, deferred, page_assets
 from .perf import gc_paused
 from .render import build_map
@@ -118,23 +119,24 @@ def _where(problem: Problem) -> tuple[str, int, int]:
     return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
 
 
-def _verify_beside(geo: GeocodedStory) -> Pending | None:
+def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pending | None:
     """Verify a big story's quotes on a second core, which also makes the page's biggest
     text and the GeoJSON.
 
     A forked child finds every quote and sends their spans (part 0), then the articles'
     JSON for the page (part 1, :func:`~mapgen.evidence.sources_json`), then the GeoJSON
-    (part 2).  The parent starts the page at once: :attr:`Story.spans
-    <mapgen.model.Story.spans>` is a :class:`~mapgen.sources.SpansLater` that waits for
-    the child's spans (raising the quotes' problems as
-    :func:`~mapgen.sources.verify_quotes` does) when the page first needs them, and
-    hands the page the articles' JSON, which it asks for last.  Whatever the child fails
-    to send, the parent makes itself.  None if there is no child: the caller verifies
-    alone.
+    of ``geocoded()`` (part 2): the story as geocoded before the fork, or geocoded in the
+    child too when geocoding is offline (it then gives the same answers in both
+    processes, and the child need not wait for the parent's).  The parent goes on at
+    once: :attr:`Story.spans <mapgen.model.Story.spans>` is a
+    :class:`~mapgen.sources.SpansLater` that waits for the child's spans (raising the
+    quotes' problems as :func:`~mapgen.sources.verify_quotes` does) when the page first
+    needs them, and hands the page the articles' JSON, which it asks for last.  Whatever
+    the child fails to send, the parent makes itself.  None if there is no child: the
+    caller verifies alone.
     """
-    story = geo.story
     keys = quote_keys(story)  # before the fork: both processes need them
-    pending = forked.start(lambda: _child(geo, keys))
+    pending = forked.start(lambda: _child(story, keys, geocoded))
     if pending is None:
         return None
 
@@ -154,14 +156,16 @@ def _verify_beside(geo: GeocodedStory) -> Pending | None:
     return pending
 
 
-def _child(geo: GeocodedStory, keys: list[tuple[str, str]]) -> Iterator[bytes]:
+def _child(
+    story: Story, keys: list[tuple[str, str]], geocoded: Callable[[], GeocodedStory]
+) -> Iterator[bytes]:
     """The forked child's work (:func:`_verify_beside`)."""
-    story = geo.story
     found = find_all(story, keys)
     yield _offsets(found)
     if None in found:
         return  # the parent reports what is missing; nothing more is needed
     yield "\n".join(sources_json(story)).encode("utf-8")
+    geo = geocoded()
     story.spans = dict(zip(keys, found, strict=True))
     yield geojson.text(geo).encode("utf-8")
 
@@ -276,23 +280,36 @@ class Builder:
         if save:
             with folder_lock(self.root):
                 remove_stale_temps(self.cache_path)
-        problems: list[Problem] = []
-        # Places first: their problems need the quotes' too, and the child needs them.
-        try:
-            geo = geocode_story(
-                story, cache=self._geocode_cache(), gazetteer=self.gazetteer, save=save
+        cache, gazetteer = self._geocode_cache(), self.gazetteer
+        big = beside and len(story.places) >= PARALLEL_FROM and forked.can_fork()
+        pending = None
+        if big and not may_go_online(story.geocoder, current_request()):
+            # Offline, the child geocodes the story to the same answers, so it need not wait
+            # for this process's: it starts on the quotes at once.
+            pending = _verify_beside(
+                story,
+                lambda: geocode_story(
+                    story, cache=cache, gazetteer=gazetteer, offline=True, save=False
+                ),
             )
+        problems: list[Problem] = []
+        try:
+            geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
         except StoryError as exc:
             problems += exc.problems
-        pending = None
-        if not problems and beside and len(story.places) >= PARALLEL_FROM and forked.can_fork():
-            pending = _verify_beside(geo)
-        if pending is None:
+        if big and pending is None and not problems:
+            pending = _verify_beside(story, lambda: geo)
+        if pending is None or problems:  # a missing quote is reported with the places
             try:
-                verify_quotes(story)
+                if pending is not None:
+                    spans_of(story)  # the child's findings
+                else:
+                    verify_quotes(story)
             except StoryError as exc:
                 problems += exc.problems
             if problems:
+                if pending is not None:
+                    pending.cancel()
                 raise StoryError(sorted(problems, key=_where))
         return geo, pending
 

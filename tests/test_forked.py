@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -79,17 +80,26 @@ def test_no_fork_while_another_thread_runs():
 
 
 BUILD_BOTH = """
-import sys
+import os, sys
 import mapgen
 from mapgen import evidence, forked, pipeline
-story, out, child = sys.argv[1], sys.argv[2], sys.argv[3]
+story, out, child, fork = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 pipeline.PARALLEL_FROM = 10**9
 alone = mapgen.build(story, out + "/alone")
+os.remove(os.path.join(story, "geocode-cache.yaml"))  # the gazetteer is asked again
 pipeline.PARALLEL_FROM = 0
+if fork == "late":  # as when an online geocoder could be asked: fork once geocoded
+    pipeline.may_go_online = lambda setting, request: True
+geocoded = []
+real_geocode = pipeline.geocode_story
+def geocode_story(*args, **kwargs):
+    geocoded.append(1)
+    return real_geocode(*args, **kwargs)
+pipeline.geocode_story = geocode_story
 started = []
 real = forked.start
 def start(make):
-    started.append(1)
+    started.append(len(geocoded))  # offline, the fork comes before this process geocodes
     if child == "fail":
         def make():
             raise MemoryError
@@ -112,7 +122,7 @@ def sources_json(story):
     return real_sources_json(story)
 evidence.sources_json = sources_json
 beside = mapgen.build(story, out + "/beside")
-assert started == [1], started
+assert started == [0 if fork == "early" else 1], started
 # the articles' JSON is the child's, unless it failed before sending it
 assert len(made_here) == (0 if child in ("works", "fail-after-the-articles") else 1), made_here
 assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
@@ -121,13 +131,39 @@ print("same")
 """
 
 
+#: A place the offline gazetteer finds (the build then writes it to the geocode cache), so
+#: that a child that geocodes too must come to the same answer without writing it.
+GAZETTEER_PLACE = """\
+  - id: vladivostok
+    name: Vladivostok
+    kind: port
+    country: RU
+    quotes: [{source: a, text: A strike was reported at depot 1}]
+"""
+
+
+def _add_places(story: Path, text: str) -> None:
+    places = story / "places.yaml"
+    places.write_text(
+        places.read_text(encoding="utf-8").replace("places:\n", "places:\n" + text, 1),
+        encoding="utf-8",
+    )
+
+
 @needs_cores
+@pytest.mark.parametrize("fork", ["early", "late"])
 @pytest.mark.parametrize(
     "child", ["works", "fail", "fail-after-the-spans", "fail-after-the-articles"]
 )
-def test_a_build_with_the_second_core_writes_the_same_bytes(request, page_assets, tmp_path, child):
-    story = request.getfixturevalue("big_story")
-    assert run_python(BUILD_BOTH, str(story), str(tmp_path), child).strip() == "same"
+def test_a_build_with_the_second_core_writes_the_same_bytes(
+    request, page_assets, tmp_path, child, fork
+):
+    story = tmp_path / "story"
+    shutil.copytree(request.getfixturevalue("big_story"), story)
+    _add_places(story, GAZETTEER_PLACE)
+    out = run_python(BUILD_BOTH, str(story), str(tmp_path), child, fork)
+    assert out.strip() == "same"
+    assert "Vladivostok" in (story / "geocode-cache.yaml").read_text(encoding="utf-8")
 
 
 WRONG_QUOTE = """
@@ -147,14 +183,27 @@ IN_CSV = ("places.csv", "depot 17, near", "depot 17, far from")
 IN_YAML = ("places.yaml", "Depot 3 burned all night.", "Depot 3 burned all day.")
 
 
+UNKNOWN_PLACE = """\
+  - id: nowhere
+    name: Xyzzyvale
+    kind: city
+    country: RU
+    quotes: [{source: b, text: Depot 3 burned all night.}]
+"""
+
+
 @needs_cores
 @pytest.mark.parametrize(
-    "wrong", [[IN_CSV], [IN_YAML], [IN_CSV, IN_YAML]], ids=["csv", "yaml", "both"]
+    "wrong",
+    [[IN_CSV], [IN_YAML], [IN_CSV, IN_YAML], [IN_CSV, "place"]],
+    ids=["csv", "yaml", "both", "and-a-place"],
 )
 def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets, tmp_path, wrong):
     story = tmp_path / "story"
     shutil.copytree(request.getfixturevalue("big_story"), story)
-    for name, right, typo in wrong:
+    if "place" in wrong:  # the places' problems are reported with the quotes'
+        _add_places(story, UNKNOWN_PLACE)
+    for name, right, typo in [w for w in wrong if w != "place"]:
         text = (story / name).read_text(encoding="utf-8")
         (story / name).write_text(text.replace(right, typo), encoding="utf-8")
     out = tmp_path / "out"
@@ -165,6 +214,7 @@ def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets,
     assert alone.count("quote not found") == (
         (IN_CSV in wrong) + 2 * (IN_YAML in wrong)  # the YAML quotes that line twice
     ), alone
+    assert ("cannot find 'Xyzzyvale'" in alone) == ("place" in wrong), alone
     assert beside == alone
     assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
     assert not (out / "map.geojson").exists()
