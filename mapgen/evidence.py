@@ -241,10 +241,11 @@ class Encoded(str):
 SOURCES = "sources json"
 
 
-def sources_json(story: Story) -> list[str]:
-    """Each article as the reader has it (:meth:`Evidence.sources`), made
-    :func:`script_json`: no text of it holds a line break (JSON escapes them)."""
-    return [script_json(entry) for entry in Evidence(story).sources()]
+def sources_json(story: Story, start: int = 0, stop: int | None = None) -> list[str]:
+    """Each article (``story.sources[start:stop]``) as the reader has it
+    (:meth:`Evidence.sources`), made :func:`script_json`: no text of it holds a line
+    break (JSON escapes them)."""
+    return [script_json(entry) for entry in Evidence(story).sources()[start:stop]]
 
 
 def data_json(data: dict[str, Any]) -> str:
@@ -375,11 +376,13 @@ class Evidence:
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
         after the places (every article whole): a big build's second process makes it
-        (:data:`SOURCES`, :mod:`mapgen.pipeline`), and the page asks for it last."""
+        for the first articles (:data:`SOURCES`, :mod:`mapgen.pipeline`), this one for
+        the rest, and the page asks for it last."""
         if self._sources_json is None:
-            made = self.quotes.made_beside(SOURCES)
-            if made is None or len(made) != len(self.story.sources):
-                made = sources_json(self.story)
+            made = self.quotes.made_beside(SOURCES) or []
+            if len(made) > len(self.story.sources):
+                made = []
+            made += sources_json(self.story, len(made))
             self._sources_json = list(map(Encoded, made))
         return self._sources_json
 
