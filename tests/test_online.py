@@ -510,6 +510,9 @@ def test_ctrl_c_keeps_the_answers_so_far(tmp_path, nominatim):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C as from a terminal, even where the tests run as a shell's background job,
+        # which ignores SIGINT (and Python then leaves it ignored, in the child too).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while len(nominatim.seen) < 3 and time.monotonic() < deadline:
