@@ -16,7 +16,8 @@ knows) is built three ways, each in a fresh process:
 
 Build: wall time of the process (median of ``--runs``) and its peak memory, measured in
 the first run as the largest sum of the PSS of the process and its children (mapgen forks
-one on big stories; PSS counts the pages they share once), sampled every 20 ms.
+one on big stories; PSS counts the pages they share once) and of the in-memory file the
+child hands its parts over in, sampled every 20 ms.
 Page: bytes of the HTML, and the ratio to the places' own data (their coordinates as
 written, names and quote text).  Then each page is opened from file:// in headless
 Chromium (Playwright, /usr/bin/chromium or $MAPGEN_CHROMIUM; no network: folium's CDN files
@@ -151,13 +152,16 @@ def run(code: str, sample: bool = False) -> tuple[float, int, float]:
 
 
 def _tree_pss(pid: int) -> int:
-    """Bytes of PSS of a process and its children, 0 if it has gone."""
+    """Bytes of PSS of a process and its children, 0 if it has gone, plus the memory of
+    any in-memory file they hold open (memfd: mapgen's child hands its parts over in one,
+    and PSS does not count a file's pages that no process maps)."""
     total = 0
     try:
         with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as f:
             children = [int(c) for c in f.read().split()]
     except OSError:
         children = []
+    files: dict[tuple[int, int], int] = {}
     for one in [pid, *children]:
         try:
             with open(f"/proc/{one}/smaps_rollup", encoding="ascii") as f:
@@ -165,9 +169,14 @@ def _tree_pss(pid: int) -> int:
                     if line.startswith("Pss:"):
                         total += int(line.split()[1]) * 1024
                         break
+            for fd in os.listdir(f"/proc/{one}/fd"):
+                link = f"/proc/{one}/fd/{fd}"
+                if os.readlink(link).startswith("/memfd:"):
+                    st = os.stat(link)
+                    files[(st.st_dev, st.st_ino)] = st.st_blocks * 512
         except OSError:
             continue
-    return total
+    return total + sum(files.values())
 
 
 def own_data_bytes(rows: list[synthetic.Row], story: Path) -> int:
