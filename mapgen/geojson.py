@@ -291,9 +291,15 @@ def _coordinates(values: list[float]) -> list[str]:
     if {*map(type, values)} <= {float}:
         array = np.array(values, dtype=float)
         with np.errstate(over="ignore"):  # beyond 1e302: inf, not equal, the plain way
-            if np.array_equal(np.rint(array * 1e6) / 1e6, array):
+            if np.array_equal(np.rint(array * 1e6) / 1e6, array) and np.isfinite(array).all():
                 return list(map(repr, values))
-    return list(map(repr, map(round, values, repeat(6))))
+    texts = list(map(repr, map(round, values, repeat(6))))
+    # json writes what is not a number as JavaScript does (a story's loader lets none in;
+    # a story made in Python might have one)
+    return [_NOT_FINITE.get(text, text) for text in texts]
+
+
+_NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
 def _without_places(geo: GeocodedStory) -> GeocodedStory:

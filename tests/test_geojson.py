@@ -219,7 +219,18 @@ _RNG = random.Random(5)
     ],
 )
 def test_coordinates_are_written_as_json_writes_them_rounded(values):
-    assert geojson._coordinates(values) == [repr(round(v, 6)) for v in values]
+    assert geojson._coordinates(values) == [json.dumps(round(v, 6)) for v in values]
+
+
+def test_a_position_that_is_not_a_number_is_written_as_dumps_writes_it(printed):
+    """Loading lets no such position in; one set from Python is written as json writes it
+    (NaN, Infinity), the same bytes as :func:`geojson.dumps` of :func:`to_geojson`."""
+    place = printed.story.places[0].id
+    printed.places[place] = dataclasses.replace(
+        printed.places[place], lat=float("nan"), lon=float("inf")
+    )
+    _same(printed)
+    assert '"coordinates": [Infinity, NaN]' in geojson.text(printed)
 
 
 def test_positions_of_every_kind(printed):
