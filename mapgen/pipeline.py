@@ -314,6 +314,10 @@ class Builder:
             geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
         except StoryError as exc:
             problems += exc.problems
+        except BaseException:  # the cache cannot be saved, Ctrl-C...: no child left behind
+            if pending is not None:
+                pending.cancel()
+            raise
         if big and pending is None and not problems:
             pending = _verify_beside(story, lambda: geo)
         if pending is None or problems:  # a missing quote is reported with the places

@@ -220,3 +220,37 @@ def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets,
     assert beside == alone
     assert (out / "map.html").read_text(encoding="utf-8") == "the last good map"
     assert not (out / "map.geojson").exists()
+
+
+@needs_cores
+def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets, tmp_path):
+    out = run_python(
+        """
+        import os, sys
+        import mapgen
+        from mapgen import errors, forked, pipeline
+        pipeline.PARALLEL_FROM = 0
+        started = []
+        real = forked.start
+        def start(make):
+            pending = real(make)
+            started.append(pending)
+            return pending
+        forked.start = start
+        def geocode_story(*args, **kwargs):  # as when the cache cannot be saved
+            raise errors.OutputError("geocode-cache.yaml: cannot write it")
+        pipeline.geocode_story = geocode_story
+        try:
+            mapgen.build(sys.argv[1], sys.argv[2])
+        except errors.OutputError as exc:
+            print("failed:", exc)
+        assert len(started) == 1 and started[0] is not None  # it forked before geocoding
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            print("no child left")
+        """,
+        str(request.getfixturevalue("big_story")),
+        str(tmp_path),
+    )
+    assert out.split("\n")[:2] == ["failed: geocode-cache.yaml: cannot write it", "no child left"]
