@@ -82,12 +82,13 @@ class Quotes:
         later = story.spans
         self._later = later if isinstance(later, SpansLater) else None
 
-    def made_beside(self, name: str) -> Any:
-        """What the process that finds the quotes (a big build's second one) made for the
-        page under ``name``, once it has sent it; None if there is none, or it failed, or
-        it found a quote missing: the caller then makes it itself."""
-        made = self._later.made if self._later is not None else None
-        return made(name) if made is not None else None
+    def articles_made_beside(self) -> list[str]:
+        """The JSON of the first articles (:func:`sources_json`) that the process that
+        finds the quotes (a big build's second one) made, once it has sent it; none if
+        there is no such process, or it failed, or it found a quote missing."""
+        later = self._later
+        made = later.articles() if later is not None and later.articles is not None else None
+        return made or []
 
     def spans(self) -> dict[tuple[str, str], tuple[int, int] | None]:
         """:attr:`Story.spans <mapgen.model.Story.spans>`, asked for when first needed:
@@ -237,10 +238,6 @@ class Encoded(str):
     """A value already made :func:`script_json`: :func:`data_json` writes it as it is."""
 
 
-#: The name under which a big build's second process sends :func:`sources_json`.
-SOURCES = "sources json"
-
-
 def sources_json(story: Story, start: int = 0, stop: int | None = None) -> list[str]:
     """Each article (``story.sources[start:stop]``) as the reader has it
     (:meth:`Evidence.sources`), made :func:`script_json`: no text of it holds a line
@@ -376,10 +373,10 @@ class Evidence:
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
         after the places (every article whole): a big build's second process makes it
-        for the first articles (:data:`SOURCES`, :mod:`mapgen.pipeline`), this one for
-        the rest, and the page asks for it last."""
+        for the first articles (:meth:`Quotes.articles_made_beside`, :mod:`mapgen.pipeline`),
+        this one for the rest, and the page asks for it last."""
         if self._sources_json is None:
-            made = self.quotes.made_beside(SOURCES) or []
+            made = self.quotes.articles_made_beside()
             if len(made) > len(self.story.sources):
                 made = []
             made += sources_json(self.story, len(made))

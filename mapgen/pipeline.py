@@ -18,7 +18,7 @@ import folium
 
 from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
-from .evidence import SOURCES, sources_json
+from .evidence import sources_json
 from .forked import Pending
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
@@ -149,11 +149,11 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
             raise StoryError(sorted(quote_problems(story, spans), key=_where))
         return spans
 
-    def made(name: str) -> list[str] | None:
-        sent = pending.part(1) if name == SOURCES else None
+    def articles() -> list[str] | None:
+        sent = pending.part(1)
         return sent.decode("utf-8").split("\n") if sent else None
 
-    story.spans = SpansLater(spans, made)
+    story.spans = SpansLater(spans, articles)
     return pending
 
 

@@ -14,7 +14,6 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from itertools import repeat
-from typing import Any
 
 import numpy as np
 import stringzilla
@@ -360,17 +359,18 @@ class SpansLater:
     second process, :mod:`mapgen.pipeline`), so that the page can be started before them.
 
     ``fetch`` returns them, or raises the :class:`StoryError` verification would have
-    raised; :func:`spans_of` calls it the first time the spans are asked for.  ``made``
-    returns what that process went on to make from them, by name (see
-    :meth:`mapgen.evidence.Quotes.made_beside`), or None: the caller makes it itself."""
+    raised; :func:`spans_of` calls it the first time the spans are asked for.
+    ``articles`` returns the JSON of the first articles, as
+    :func:`mapgen.evidence.sources_json` makes it, that the same process went on to
+    make, or None: the page then makes them itself."""
 
     def __init__(
         self,
         fetch: Callable[[], dict[tuple[str, str], Span]],
-        made: Callable[[str], Any] | None = None,
+        articles: Callable[[], list[str] | None] | None = None,
     ):
         self.fetch = fetch
-        self.made = made
+        self.articles = articles
 
 
 def spans_of(story: Story) -> dict[tuple[str, str], Span]:
