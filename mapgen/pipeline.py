@@ -300,38 +300,37 @@ class Builder:
         cache, gazetteer = self._geocode_cache(), self.gazetteer
         big = beside and len(story.places) >= PARALLEL_FROM and forked.can_fork()
         pending = None
-        if big and not may_go_online(story.geocoder, current_request()):
-            # Offline, the child geocodes the story to the same answers, so it need not wait
-            # for this process's: it starts on the quotes at once.
-            pending = _verify_beside(
-                story,
-                lambda: geocode_story(
-                    story, cache=cache, gazetteer=gazetteer, offline=True, save=False
-                ),
-            )
-        problems: list[Problem] = []
-        try:
-            geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
-        except StoryError as exc:
-            problems += exc.problems
-        except BaseException:  # the cache cannot be saved, Ctrl-C...: no child left behind
+        try:  # whatever fails from here, no child is left behind
+            if big and not may_go_online(story.geocoder, current_request()):
+                # Offline, the child geocodes the story to the same answers, so it need not
+                # wait for this process's: it starts on the quotes at once.
+                pending = _verify_beside(
+                    story,
+                    lambda: geocode_story(
+                        story, cache=cache, gazetteer=gazetteer, offline=True, save=False
+                    ),
+                )
+            problems: list[Problem] = []
+            try:
+                geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
+            except StoryError as exc:
+                problems += exc.problems
+            if big and pending is None and not problems:
+                pending = _verify_beside(story, lambda: geo)
+            if pending is None or problems:  # a missing quote is reported with the places
+                try:
+                    if pending is not None:
+                        spans_of(story)  # the child's findings
+                    else:
+                        verify_quotes(story)
+                except StoryError as exc:
+                    problems += exc.problems
+                if problems:
+                    raise StoryError(sorted(problems, key=_where))
+        except BaseException:
             if pending is not None:
                 pending.cancel()
             raise
-        if big and pending is None and not problems:
-            pending = _verify_beside(story, lambda: geo)
-        if pending is None or problems:  # a missing quote is reported with the places
-            try:
-                if pending is not None:
-                    spans_of(story)  # the child's findings
-                else:
-                    verify_quotes(story)
-            except StoryError as exc:
-                problems += exc.problems
-            if problems:
-                if pending is not None:
-                    pending.cancel()
-                raise StoryError(sorted(problems, key=_where))
         return geo, pending
 
     def _geocode_cache(self) -> GeocodeCache:
