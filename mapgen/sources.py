@@ -224,11 +224,10 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
 def quote_keys(story: Story) -> list[tuple[str, str]]:
     """(source id, quote text) of every quote of the story, each once, in story order:
     the keys of :attr:`~mapgen.model.Story.spans`, in the same order wherever made."""
-    quotes = [q for group in _GROUPS(story) for feature in group for q in feature.quotes]
+    quotes = list(iter_quotes(story))
     return list(dict.fromkeys(zip(map(_SOURCE, quotes), map(_TEXT, quotes), strict=True)))
 
 
-_GROUPS = operator.attrgetter("places", "routes", "areas", "events")
 _SOURCE, _TEXT = operator.attrgetter("source"), operator.attrgetter("text")
 
 
