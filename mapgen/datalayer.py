@@ -29,7 +29,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from itertools import compress, repeat
-from operator import itemgetter, sub
+from operator import attrgetter, getitem, itemgetter, methodcaller, sub
 from typing import Any
 
 import folium
@@ -106,8 +106,8 @@ def popup_template() -> dict[str, Any]:
     placeholders for the story's text, so that the HTML cannot drift apart; what is logic
     rather than text (the support line's counting, claims beside denials) the page's
     script does as :mod:`mapgen.evidence` does, and the browser tests compare the two."""
-    from .elements import text
     from .evidence import QuoteText, _quote_html, popup_html, quotes_html, status_html, support_line
+    from .markup import text
 
     s = _SENTINELS
     fid, title = s["id"], s["title"]
@@ -192,12 +192,36 @@ class _Utf16:
         return index + bisect.bisect_left(self.astral, index) if self.astral else index
 
 
+_ID = attrgetter("id")
+_NAME = attrgetter("name")
+_NOTE = attrgetter("note")
+_QUOTES = attrgetter("quotes")
+_KIND_STATUS = attrgetter("kind", "status")
+_LOOK_OF_LOC = attrgetter("precision", "geocoder", "query")  # what its meta line says
+_LAT = attrgetter("lat")
+_LON = attrgetter("lon")
+_QUOTE_KEY = attrgetter("source", "text", "stance")
+_GROUP_1 = methodcaller("group", 1)
+
+
+def _numbers(ids: list[str], prefix: str) -> dict[int, str]:
+    """index -> the digits after ``prefix``, for the ids that are ``prefix`` and a number
+    written plainly (ASCII digits, no leading 0), a C loop per step."""
+    cut = slice(len(prefix), None)
+    rests = list(map(getitem, ids, repeat(cut)))
+    ok = [
+        starts and rest.isascii() and rest.isdigit() and rest[0] != "0"
+        for starts, rest in zip(map(str.startswith, ids, repeat(prefix)), rests, strict=True)
+    ]
+    return dict(zip(compress(range(len(ids)), ok), compress(rests, ok), strict=True))
+
+
 class PlaceData:
     """The JSON the page reads: places, passages, and the tables they index."""
 
     def __init__(self, geo: GeocodedStory, quotes: Any, since: dict[str, Any] | None = None):
-        from .elements import POPUP_OPTIONS
         from .evidence import status_html
+        from .markup import POPUP_OPTIONS
         from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
 
         story = geo.story
@@ -221,7 +245,8 @@ class PlaceData:
             return found
 
         places = story.places
-        locs = list(map(geo.places.__getitem__, [p.id for p in places]))
+        ids = list(map(_ID, places))
+        locs = list(map(geo.places.__getitem__, ids))
 
         # Each place's look: its pin's style and its meta lines, each pair once.
         looks: dict[tuple[int, int], int] = {}
@@ -233,46 +258,46 @@ class PlaceData:
             style = styles.setdefault(shape, len(styles))
             return looks.setdefault((style, meta), len(looks))
 
-        look_keys = list(
-            zip(
-                [p.kind for p in places],
-                [(loc.precision, loc.geocoder, loc.query) for loc in locs],
-                [p.status for p in places],
-                strict=True,
-            )
-        )
+        # What a look depends on: kind, status and the position's precision line.
+        look_keys = list(zip(map(_KIND_STATUS, places), map(_LOOK_OF_LOC, locs), strict=True))
         first = dict(zip(reversed(look_keys), reversed(locs), strict=True))
-        look_by_key = {key: look_of(key[0], first[key], key[2]) for key in dict.fromkeys(look_keys)}
+        look_by_key = {
+            key: look_of(key[0][0], first[key], key[0][1]) for key in dict.fromkeys(look_keys)
+        }
         look_column = list(map(look_by_key.__getitem__, look_keys))
-        notes = ["," + string(p.note) if p.note else "" for p in places]
+        given_notes = list(map(_NOTE, places))
+        notes = (
+            ["," + string(note) if note else "" for note in given_notes]
+            if any(given_notes)
+            else [""] * len(places)
+        )
         # Ids that bulk files number (``strikes-12``) are written as the number alone.
-        ids = [p.id for p in places]
-        numbered = [m.group(1) for i in ids if (m := _NUMBERED.match(i))]
+        matched = list(filter(None, map(_NUMBERED.match, ids)))
+        numbered = list(map(_GROUP_1, matched))
         prefix = max(set(numbered), key=numbered.count) if numbered else None
         written_ids = list(map(string, ids))
         # And where the number is the row's index plus the story's usual step (a bulk
         # file's default ids are line numbers), as 0: the page adds the index back.
         base = None
         if prefix is not None:
-            cut = len(prefix)
-            numbers: dict[int, int] = {}
-            for k, place_id in enumerate(ids):
-                if place_id.startswith(prefix):
-                    digits = place_id[cut:]
-                    if digits.isdigit() and digits[0] != "0" and digits.isascii():
-                        numbers[k] = int(digits)
-                        written_ids[k] = digits
-            steps = Counter(n - k for k, n in numbers.items())
-            base = steps.most_common(1)[0][0] if steps else None
-            for k, n in numbers.items():
-                if n - k == base:
-                    written_ids[k] = "0"  # never a number itself: none starts with 0
-        lats = [loc.lat for loc in locs]
-        lons = [loc.lon for loc in locs]
+            numbers = _numbers(ids, prefix)
+            steps = list(map(sub, map(int, numbers.values()), numbers))
+            base = Counter(steps).most_common(1)[0][0] if steps else None
+            for k, digits, step in zip(numbers, numbers.values(), steps, strict=True):
+                written_ids[k] = "0" if step == base else digits  # no number starts with 0
+        lats = list(map(_LAT, locs))
+        lons = list(map(_LON, locs))
         lat_texts, lon_texts = list(map(repr, lats)), list(map(repr, lons))
-        names = list(map(string, [p.name for p in places]))
-        every = [q for p in places for q in p.quotes]
-        keys = [(q.source, q.text, q.stance) for q in every]
+        names = list(map(string, map(_NAME, places)))
+        quote_lists = list(map(_QUOTES, places))
+        counts = list(map(len, quote_lists))
+        one_each = all(map((1).__eq__, counts))
+        every = (
+            list(map(itemgetter(0), quote_lists))
+            if one_each
+            else [q for quotes_of in quote_lists for q in quotes_of]
+        )
+        keys = list(map(_QUOTE_KEY, every))
         firsts = dict(zip(reversed(keys), reversed(every), strict=True))  # the first wins
         # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
         # place in the article (UTF-16, as the page counts), which the reader carries: the
@@ -294,53 +319,34 @@ class PlaceData:
         usual_keys = list(compress(unique, usual))
         usual_spans = list(compress(found_spans, usual))
         starts = list(map(itemgetter(0), usual_spans))
-        lengths = map(sub, map(itemgetter(1), usual_spans), starts)
+        lengths = list(map(sub, map(itemgetter(1), usual_spans), starts))
         ats = list(map(sources.__getitem__, map(itemgetter(0), usual_keys)))
-        tails = list(map(",{},{}]".format, starts, lengths))
-        rows_at = list(map("[{}{}".format, ats, tails))
-        resolved: dict[tuple[str, str, str], str] = dict(zip(usual_keys, rows_at, strict=True))
-        # A place with one passage quoted by it alone writes it in its row, its source as
-        # -1 - index; otherwise the row lists its passages by their index in the table.
-        short = dict(
-            zip(rows_at, map("[{}{}".format, map(sub, repeat(-1), ats), tails), strict=True)
-        )
-        for key, quote, is_usual in zip(unique, firsts.values(), usual, strict=True):
-            if is_usual:
-                continue
-            source, _, stance = key
-            span = quotes.span(quote)
-            at = sources[source]
-            denies = ",1" if stance == "denies" else ""
-            if span is None:  # not in its article (mapgen check only): the words as typed
-                words = string(quotes.verbatim(quote).words)
-                tail = f",-1,-1,{1 if denies else 0},{words}]"
-            else:
-                utf16 = offsets[source]
-                start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
-                tail = f",{start},{end - start}{denies}]"
-            found = resolved[key] = f"[{at}{tail}"
-            short[found] = f"[{-1 - at}{tail}"
-        cited = list(map(resolved.__getitem__, keys))
-        uses = Counter(cited)
-        shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
-        passage_rows += shared
-        passages.update((found, i) for i, found in enumerate(shared))
-        inline = {found: row for found, row in short.items() if uses[found] == 1}
-        counts = [len(p.quotes) for p in places]
-        if not shared and all(n == 1 for n in counts):  # the usual big story
-            cited_column = list(map(inline.__getitem__, cited))
+        if (
+            one_each
+            and len(unique) == len(usual_keys) == len(keys)
+            and len(set(zip(ats, starts, lengths, strict=True))) == len(keys)
+        ):
+            # The usual big story: one passage per place, each its own and usual, written
+            # in its row (its source as -1 - index), a column at a time.  ``unique`` lists
+            # the keys backwards (``firsts``), so the column is turned round.
+            cited_column = list(
+                map("[{},{},{}]".format, map(sub, repeat(-1), ats), starts, lengths)
+            )
+            cited_column.reverse()
         else:
-            cited_column = []
-            at = 0
-            for n in counts:
-                mine = cited[at : at + n]
-                at += n
-                if n == 1:  # the passage itself, or its index in the table
-                    found = mine[0]
-                    cited_column.append(inline[found] if found in inline else str(passages[found]))
-                else:
-                    listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
-                    cited_column.append("[" + ",".join(listed) + "]")
+            cited_column = _cited(
+                keys,
+                unique,
+                firsts,
+                usual,
+                (usual_keys, starts, lengths, ats),
+                counts,
+                quotes,
+                sources,
+                offsets,
+                passage_rows,
+                passages,
+            )
 
         # As json.dumps writes it (floats by repr), a few times faster.
         rows = list(
@@ -421,6 +427,67 @@ class PlaceData:
             script_safe(",\n".join(self.rows)),
             "\n]}",
         ]
+
+
+def _cited(
+    keys: list[tuple[str, str, str]],
+    unique: list[tuple[str, str, str]],
+    firsts: dict[tuple[str, str, str], Any],
+    usual: list[bool],
+    usual_columns: tuple[list[tuple[str, str, str]], list[int], list[int], list[int]],
+    counts: list[int],
+    quotes: Any,
+    sources: dict[str, int],
+    offsets: dict[str, _Utf16],
+    passage_rows: list[str],
+    passages: dict[str, int],
+) -> list[str]:
+    """Each place's passages as its row writes them (:class:`PlaceData`), for any story:
+    passages quoted more than once are added to ``passage_rows`` and ``passages``."""
+    string = json.encoder.encode_basestring
+    usual_keys, starts, lengths, ats = usual_columns
+    tails = list(map(",{},{}]".format, starts, lengths))
+    rows_at = list(map("[{}{}".format, ats, tails))
+    resolved: dict[tuple[str, str, str], str] = dict(zip(usual_keys, rows_at, strict=True))
+    # A place with one passage quoted by it alone writes it in its row, its source as
+    # -1 - index; otherwise the row lists its passages by their index in the table.
+    short = dict(zip(rows_at, map("[{}{}".format, map(sub, repeat(-1), ats), tails), strict=True))
+    for key, quote, is_usual in zip(unique, firsts.values(), usual, strict=True):
+        if is_usual:
+            continue
+        source, _, stance = key
+        span = quotes.span(quote)
+        at = sources[source]
+        denies = ",1" if stance == "denies" else ""
+        if span is None:  # not in its article (mapgen check only): the words as typed
+            words = string(quotes.verbatim(quote).words)
+            tail = f",-1,-1,{1 if denies else 0},{words}]"
+        else:
+            utf16 = offsets[source]
+            start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
+            tail = f",{start},{end - start}{denies}]"
+        found = resolved[key] = f"[{at}{tail}"
+        short[found] = f"[{-1 - at}{tail}"
+    cited = list(map(resolved.__getitem__, keys))
+    uses = Counter(cited)
+    shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
+    passage_rows += shared
+    passages.update((found, i) for i, found in enumerate(shared))
+    inline = {found: row for found, row in short.items() if uses[found] == 1}
+    if not shared and all(n == 1 for n in counts):
+        return list(map(inline.__getitem__, cited))
+    cited_column = []
+    at = 0
+    for n in counts:
+        mine = cited[at : at + n]
+        at += n
+        if n == 1:  # the passage itself, or its index in the table
+            found = mine[0]
+            cited_column.append(inline[found] if found in inline else str(passages[found]))
+        else:
+            listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
+            cited_column.append("[" + ",".join(listed) + "]")
+    return cited_column
 
 
 # --------------------------------------------------------------------------- the elements
