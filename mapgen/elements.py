@@ -9,32 +9,10 @@ leave its string.
 
 from __future__ import annotations
 
-import html as _html
-
 from branca.element import MacroElement
 from folium.template import Template
 
-_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
-
-#: Leaflet popup options shared by every popup mapgen opens (a feature's, an event's):
-#: an opened popup keeps clear of the title (top), the layer control and the story panel
-#: (right), and the legend's edge (left).
-POPUP_OPTIONS: dict[str, object] = {
-    "maxWidth": 360,
-    "className": "mg-popup-wrap",
-    "autoPanPaddingTopLeft": [20, 140],
-    "autoPanPaddingBottomRight": [350, 30],
-}
-
-
-def text(value: object) -> str:
-    """Escape untrusted text for HTML, quotes and braces included.
-
-    Braces too: branca compiles each element's rendered output as a Jinja template once
-    more before the page is written, so ``{{ 7*7 }}`` in a quote would print 49, and worse
-    expressions would run in this process.
-    """
-    return _html.escape(str(value), quote=True).translate(_BRACES)
+from .markup import POPUP_OPTIONS
 
 
 class SafePopup(MacroElement):

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from . import geodesy
+from .evidence import Quotes
 from .model import Event, GeocodedStory, Location, Place, Quote, Source, Story
-from .render import Quotes
 from .timeline import events_in_order
 
 

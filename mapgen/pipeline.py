@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-
-import folium
+from typing import TYPE_CHECKING
 
 from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
@@ -26,9 +25,7 @@ from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
 from .online import current_request, may_go_online
-from .page import PageAssets, deferred, page_assets
 from .perf import gc_paused
-from .render import build_map
 from .sources import (
     Span,
     SpansLater,
@@ -38,6 +35,14 @@ from .sources import (
     spans_of,
     verify_quotes,
 )
+
+if TYPE_CHECKING:
+    import folium
+
+    from .page import PageAssets
+
+# The page's modules (folium and its own imports, a third of a second) are imported only
+# where a page is drawn: a big build forks before that, and only the page's process pays.
 
 DEFAULT_OUTPUT = "output"
 
@@ -68,6 +73,8 @@ def geocode(
 
 def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
     """The story's map as a :class:`folium.Map`, for a notebook (``cdn``: link Leaflet)."""
+    from .render import build_map
+
     return build_map(geocode(load(path)), cdn=cdn)
 
 
@@ -84,6 +91,8 @@ class BuildResult:
 
 def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
     """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`)."""
+    from .render import build_map
+
     return build_map(geo, cdn=cdn).get_root().render()
 
 
@@ -124,8 +133,7 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
     text and the GeoJSON.
 
     A forked child finds every quote and sends their spans (part 0), then the JSON of the
-    first articles for the page (part 1, :func:`~mapgen.evidence.sources_json`, about
-    :data:`CHILD_ARTICLES` of their text; the page makes the rest), then the GeoJSON
+    articles for the page (part 1, :func:`~mapgen.evidence.sources_json`), then the GeoJSON
     of ``geocoded()`` (part 2): the story as geocoded before the fork, or geocoded in the
     child too when geocoding is offline (it then gives the same answers in both
     processes, and the child need not wait for the parent's).  The parent goes on at
@@ -165,26 +173,10 @@ def _child(
     yield _offsets(found)
     if None in found:
         return  # the parent reports what is missing; nothing more is needed
-    yield "\n".join(sources_json(story, 0, _child_articles(story))).encode("utf-8")
+    yield "\n".join(sources_json(story)).encode("utf-8")
     geo = geocoded()
     story.spans = dict(zip(keys, found, strict=True))
     yield geojson.text(geo).encode("utf-8")
-
-
-#: The share of the articles' text whose JSON the child makes for the page (the build
-#: makes the rest): with it, the two processes end together at 100,000 places.
-CHILD_ARTICLES = 0.5
-
-
-def _child_articles(story: Story) -> int:
-    """How many of the first articles hold :data:`CHILD_ARTICLES` of the articles' text."""
-    share = sum(len(source.text) for source in story.sources) * CHILD_ARTICLES
-    taken = 0
-    for count, source in enumerate(story.sources):
-        if taken >= share:
-            return count
-        taken += len(source.text)
-    return len(story.sources)
 
 
 _NOWHERE = (-1, -1)
@@ -341,6 +333,8 @@ class Builder:
 
     def _page_assets(self) -> PageAssets:
         """Leaflet and the basemap, read, checked and prepared once (again while missing)."""
+        from .page import page_assets
+
         kept = self._assets
         if kept is None or (not self.cdn and (kept.leaflet is None or kept.outlines is None)):
             self._assets = page_assets(self.cdn)
@@ -355,6 +349,9 @@ class Builder:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo, beside = self._prepare(save=True, beside=True)
         try:
+            from .page import deferred
+            from .render import build_map
+
             fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
             with deferred() as blocks:  # the big texts are written, not copied, in
                 page = fmap.get_root().render()

@@ -18,18 +18,19 @@ import folium
 from branca.element import Element
 
 from . import geodesy
-from .elements import Area, Overlay, SafePopup, SafeTooltip, text
+from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .evidence import (
     Evidence,
     FeatureEvidence,
     Quotes,
     QuoteText,
-    StoryPanel,
     popup_html,
     sources_tab,
 )
+from .markup import text
 from .model import PLACE_KINDS, STATUSES, Event, GeocodedStory, Location, Route, Story
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
+from .panel import StoryPanel
 from .styles import (
     MODE_STYLES,
     STATUS_LABELS,

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .elements import text
 from .evidence import Tab, status_html
+from .markup import text
 from .model import Event, Story
 from .when import label, parse_when
 

@@ -13,7 +13,7 @@ import pytest
 
 import mapgen
 from mapgen import render
-from mapgen.elements import text
+from mapgen.markup import text
 
 from .conftest import PAYLOADS
 

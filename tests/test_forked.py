@@ -15,7 +15,7 @@ import pytest
 
 from mapgen import forked
 
-from .conftest import run_python
+from .conftest import ROOT, run_python
 from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
 
 needs_cores = pytest.mark.skipif(
@@ -117,16 +117,15 @@ def late(make, parts):
 forked.start = start
 made_here = []
 real_sources_json = evidence.sources_json
-def sources_json(story, start=0, stop=None):
+def sources_json(story, start=0):
     made_here.append(start)
-    return real_sources_json(story, start, stop)
+    return real_sources_json(story, start)
 evidence.sources_json = sources_json
 beside = mapgen.build(story, out + "/beside")
 assert started == [0 if fork == "early" else 1], started
-# the first articles' JSON is the child's, unless it failed before sending it
+# the articles' JSON is the child's, unless it failed before sending it
 sent = child in ("works", "fail-after-the-articles")
-assert made_here == ([pipeline._child_articles(beside.story.story)] if sent else [0]), made_here
-assert 0 < pipeline._child_articles(beside.story.story) < len(beside.story.story.sources)
+assert made_here == ([len(beside.story.story.sources)] if sent else [0]), made_here
 assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
 assert beside.html.read_bytes() == alone.html.read_bytes()
 print("same")
@@ -254,3 +253,24 @@ def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets
         str(tmp_path),
     )
     assert out.split("\n")[:2] == ["failed: geocode-cache.yaml: cannot write it", "no child left"]
+
+
+IMPORTS = """
+import sys
+import mapgen
+from mapgen import geojson, pipeline, sources
+story = mapgen.load(sys.argv[1])  # what the child needs: every quote found ...
+sources.find_all(story, sources.quote_keys(story))
+pipeline.sources_json(story)  # ... the articles' JSON ...
+geojson.text(mapgen.geocode(story))  # ... and the GeoJSON
+print("folium" in sys.modules, end=" ")
+mapgen.build(sys.argv[1], sys.argv[2])
+print("folium" in sys.modules)
+"""
+
+
+def test_only_the_page_imports_folium(page_assets, tmp_path):
+    """A big build forks once the story is loaded: what both processes need must not import
+    folium (a third of a second), or its import is paid before the fork, on one core."""
+    out = run_python(IMPORTS, str(ROOT / "places.yaml"), str(tmp_path))
+    assert out.split() == ["False", "True"]  # the data without it; the page with it

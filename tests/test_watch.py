@@ -253,12 +253,12 @@ def test_a_cache_written_by_another_build_is_read_again(session, monkeypatch):
 
 def test_rebuilds_are_incremental(seed_story, monkeypatch):
     """Only a new query goes to the gazetteer; the page's assets are prepared once."""
-    import mapgen.pipeline
+    import mapgen.page
 
     prepared = []
-    real_assets = mapgen.pipeline.page_assets
+    real_assets = mapgen.page.page_assets
     monkeypatch.setattr(
-        mapgen.pipeline, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
+        mapgen.page, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
     )
     builder = Builder(seed_story)
     builder.build()

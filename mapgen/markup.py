@@ -1,0 +1,33 @@
+"""Text bound for the page's HTML, escaped, and the options every popup shares.
+
+Kept apart from the folium elements (:mod:`mapgen.elements`) so that the parts of a build
+that make only data (:mod:`mapgen.evidence`, :mod:`mapgen.geojson`) never import folium:
+a big build forks before the page is drawn (:mod:`mapgen.pipeline`), and the page's
+process alone pays for importing it.
+"""
+
+from __future__ import annotations
+
+import html as _html
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+#: Leaflet popup options shared by every popup mapgen opens (a feature's, an event's):
+#: an opened popup keeps clear of the title (top), the layer control and the story panel
+#: (right), and the legend's edge (left).
+POPUP_OPTIONS: dict[str, object] = {
+    "maxWidth": 360,
+    "className": "mg-popup-wrap",
+    "autoPanPaddingTopLeft": [20, 140],
+    "autoPanPaddingBottomRight": [350, 30],
+}
+
+
+def text(value: object) -> str:
+    """Escape untrusted text for HTML, quotes and braces included.
+
+    Braces too: branca compiles each element's rendered output as a Jinja template once
+    more before the page is written, so ``{{ 7*7 }}`` in a quote would print 49, and worse
+    expressions would run in this process.
+    """
+    return _html.escape(str(value), quote=True).translate(_BRACES)
