@@ -32,16 +32,16 @@ import functools
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import model
 from .errors import Problem
-from .model import FEATURES, PLACE_KINDS, PRECISIONS, Place, Pos, Quote
+from .model import FEATURES, PLACE_KINDS, PRECISIONS, Place, PlaceColumns, Pos, Quote
 
 __all__ = ["BULK_SUFFIXES", "STATUSES", "Defaults", "read_places"]
 
@@ -106,10 +106,22 @@ def id_stem(shown: str) -> str:
     return _NOT_SLUG.sub("-", stem).strip("-_") or "place"
 
 
+class Rows(NamedTuple):
+    """The places of a CSV file whose every column checked out at once, kept as columns:
+    a build reads only those (see :class:`~mapgen.model.PlaceTable`)."""
+
+    columns: PlaceColumns
+    #: Makes the places as objects, when one is asked for.
+    make: Callable[[], list[Place]]
+    #: Each place's line in the file.
+    lines: list[int]
+
+
 def read_places(
     path: Path, shown: str, defaults: Defaults, sources: Mapping[str, Any]
-) -> tuple[list[Place], list[Problem]]:
-    """The places of one bulk file, and every problem found in it.
+) -> tuple[list[Place] | Rows, list[Problem]]:
+    """The places of one bulk file (as :class:`Rows` when they could be read a column at a
+    time), and every problem found in it.
 
     ``shown`` is the file's name as the user will recognise it in messages; ``sources``
     the story's source ids (quotes must name one of them).
@@ -132,7 +144,7 @@ def read_places(
         reader.csv(text)
     else:
         reader.geojson(text)
-    return reader.places, reader.problems
+    return reader.table or reader.places, reader.problems
 
 
 # --------------------------------------------------------------------------- one row
@@ -151,6 +163,9 @@ class _Rows:
         self.sources = sources
         self.stem = id_stem(shown)
         self.places: list[Place] = []
+        #: The places of a CSV whose every column checked out at once (:meth:`fast_csv`):
+        #: their columns, a function that makes them, and their lines.
+        self.table: Rows | None = None
         self.problems: list[Problem] = []
         self._ids: dict[str, int] = {}
 
@@ -283,33 +298,58 @@ class _Rows:
         )
         where = _CsvPositions(file, lines)
         columns = list(col.items())
-        # The places a column at a time (a C loop each, ``map``), not a row at a time.
         numbers = [line for line, _ in records]
-        cells = map(_LazyCell, repeat(where), numbers, repeat(columns), repeat("quote"))
-        cited = map(Quote, [s or default_source for s in sources], quotes, cells)
-        self.places.extend(
-            map(
-                Place,
-                [i or f"{stem}-{line}" for i, line in zip(ids, numbers, strict=True)],
-                names,
-                [k or default_kind for k in kinds],
-                map(Pos, repeat(file), numbers, repeat(1)),
-                [[quote] for quote in cited],
-                [q or None for q in queries],
-                [c or None for c in countries],
-                [
-                    None if lat is None else (lat, lon)
-                    for lat, lon in zip(lat_values, lon_values, strict=True)
-                ],
-                [
-                    p or (None if lat is None else "point")
-                    for p, lat in zip(precisions, lat_values, strict=True)
-                ],
-                [note or None for note in notes],
-                [f or None for f in features],
-                [s or default_status or model.DEFAULT_STATUS for s in statuses],
-            )
+        n = len(numbers)
+        quote_sources = [s or default_source for s in sources]
+        table = PlaceColumns.given(
+            ids=[i or f"{stem}-{line}" for i, line in zip(ids, numbers, strict=True)],
+            names=list(names),
+            kinds=[k or default_kind for k in kinds],
+            statuses=[s or default_status or model.DEFAULT_STATUS for s in statuses],
+            notes=[note or None for note in notes],
+            queries=[q or None for q in queries],
+            countries=[c or None for c in countries],
+            features=[f or None for f in features],
+            coords=[
+                None if lat is None else (lat, lon)
+                for lat, lon in zip(lat_values, lon_values, strict=True)
+            ],
+            precisions=[
+                p or (None if lat is None else "point")
+                for p, lat in zip(precisions, lat_values, strict=True)
+            ],
+            files=[file] * n,
+            lines=numbers,
+            cols=[1] * n,
+            counts=[1] * n,
+            quote_sources=quote_sources,
+            quote_texts=list(quotes),
+            quote_stances=["claims"] * n,
         )
+
+        def make() -> list[Place]:
+            """The places as objects, a column at a time (a C loop each, ``map``)."""
+            cells = map(_LazyCell, repeat(where), numbers, repeat(columns), repeat("quote"))
+            cited = map(Quote, table.quote_sources, table.quote_texts, cells)
+            return list(
+                map(
+                    Place,
+                    table.ids,
+                    table.names,
+                    table.kinds,
+                    map(Pos, repeat(file), numbers, repeat(1)),
+                    [[quote] for quote in cited],
+                    table.queries,
+                    table.countries,
+                    table.coords,
+                    table.precisions,
+                    table.notes,
+                    table.features,
+                    table.statuses,
+                )
+            )
+
+        self.table = Rows(table, make, numbers)
         return True
 
     def header(self, header: list[str], raw: str) -> list[tuple[str, int]] | None:

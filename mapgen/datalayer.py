@@ -28,8 +28,8 @@ import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
-from itertools import compress, repeat
-from operator import attrgetter, getitem, itemgetter, methodcaller, sub
+from itertools import chain, compress, repeat
+from operator import attrgetter, getitem, itemgetter, methodcaller, not_, sub
 from typing import Any
 
 import folium
@@ -38,7 +38,7 @@ from branca.element import Figure, MacroElement
 from folium.template import Template
 
 from .elements import SafeTooltip
-from .model import PLACE_KINDS, GeocodedStory, Location
+from .model import PLACE_KINDS, GeocodedStory, Location, place_columns
 from .page import RawHTML, big_text
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
@@ -192,15 +192,9 @@ class _Utf16:
         return index + bisect.bisect_left(self.astral, index) if self.astral else index
 
 
-_ID = attrgetter("id")
-_NAME = attrgetter("name")
-_NOTE = attrgetter("note")
-_QUOTES = attrgetter("quotes")
-_KIND_STATUS = attrgetter("kind", "status")
 _LOOK_OF_LOC = attrgetter("precision", "geocoder", "query")  # what its meta line says
 _LAT = attrgetter("lat")
 _LON = attrgetter("lon")
-_QUOTE_KEY = attrgetter("source", "text", "stance")
 _GROUP_1 = methodcaller("group", 1)
 
 
@@ -225,7 +219,8 @@ class PlaceData:
         from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
 
         story = geo.story
-        present = {p.kind for p in story.places}
+        table = place_columns(story.places)  # a big story's, read from its columns
+        present = set(table.kinds)
         self.kinds = [k for k in PLACE_KINDS if k in present]
         kind_index = {k: i for i, k in enumerate(self.kinds)}
         sources = {s.id: i for i, s in enumerate(story.sources)}
@@ -244,8 +239,7 @@ class PlaceData:
                 found = lines[text] = len(lines)
             return found
 
-        places = story.places
-        ids = list(map(_ID, places))
+        ids = table.ids
         locs = list(map(geo.places.__getitem__, ids))
 
         # Each place's look: its pin's style and its meta lines, each pair once.
@@ -259,17 +253,18 @@ class PlaceData:
             return looks.setdefault((style, meta), len(looks))
 
         # What a look depends on: kind, status and the position's precision line.
-        look_keys = list(zip(map(_KIND_STATUS, places), map(_LOOK_OF_LOC, locs), strict=True))
+        kinds_statuses = zip(table.kinds, table.statuses, strict=True)
+        look_keys = list(zip(kinds_statuses, map(_LOOK_OF_LOC, locs), strict=True))
         first = dict(zip(reversed(look_keys), reversed(locs), strict=True))
         look_by_key = {
             key: look_of(key[0][0], first[key], key[0][1]) for key in dict.fromkeys(look_keys)
         }
         look_column = list(map(look_by_key.__getitem__, look_keys))
-        given_notes = list(map(_NOTE, places))
+        given_notes = table.notes
         notes = (
             ["," + string(note) if note else "" for note in given_notes]
             if any(given_notes)
-            else [""] * len(places)
+            else [""] * len(ids)
         )
         # Ids that bulk files number (``strikes-12``) are written as the number alone.
         matched = list(filter(None, map(_NUMBERED.match, ids)))
@@ -288,17 +283,12 @@ class PlaceData:
         lats = list(map(_LAT, locs))
         lons = list(map(_LON, locs))
         lat_texts, lon_texts = list(map(repr, lats)), list(map(repr, lons))
-        names = list(map(string, map(_NAME, places)))
-        quote_lists = list(map(_QUOTES, places))
-        counts = list(map(len, quote_lists))
+        names = list(map(string, table.names))
+        counts = table.counts
         one_each = all(map((1).__eq__, counts))
-        every = (
-            list(map(itemgetter(0), quote_lists))
-            if one_each
-            else [q for quotes_of in quote_lists for q in quotes_of]
-        )
-        keys = list(map(_QUOTE_KEY, every))
-        firsts = dict(zip(reversed(keys), reversed(every), strict=True))  # the first wins
+        keys = list(zip(table.quote_sources, table.quote_texts, table.quote_stances, strict=True))
+        # Each passage's first quote (its index among every place's quotes): the first wins.
+        firsts = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
         # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
         # place in the article (UTF-16, as the page counts), which the reader carries: the
         # page takes its words from there.  A passage quoted once is written in its place's
@@ -337,7 +327,6 @@ class PlaceData:
             cited_column = _cited(
                 keys,
                 unique,
-                firsts,
                 usual,
                 (usual_keys, starts, lengths, ats),
                 counts,
@@ -432,7 +421,6 @@ class PlaceData:
 def _cited(
     keys: list[tuple[str, str, str]],
     unique: list[tuple[str, str, str]],
-    firsts: dict[tuple[str, str, str], Any],
     usual: list[bool],
     usual_columns: tuple[list[tuple[str, str, str]], list[int], list[int], list[int]],
     counts: list[int],
@@ -452,15 +440,13 @@ def _cited(
     # A place with one passage quoted by it alone writes it in its row, its source as
     # -1 - index; otherwise the row lists its passages by their index in the table.
     short = dict(zip(rows_at, map("[{}{}".format, map(sub, repeat(-1), ats), tails), strict=True))
-    for key, quote, is_usual in zip(unique, firsts.values(), usual, strict=True):
-        if is_usual:
-            continue
-        source, _, stance = key
-        span = quotes.span(quote)
+    for key in compress(unique, map(not_, usual)):
+        source, quoted, stance = key
+        span = quotes.span_of(source, quoted)
         at = sources[source]
         denies = ",1" if stance == "denies" else ""
         if span is None:  # not in its article (mapgen check only): the words as typed
-            words = string(quotes.verbatim(quote).words)
+            words = string(quotes.words_of(source, quoted))
             tail = f",-1,-1,{1 if denies else 0},{words}]"
         else:
             utf16 = offsets[source]
@@ -581,8 +567,17 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
 
     story = geo.story
     named = {event.place for event in story.events if event.place}
-    evidence.count_elsewhere("place", [p.quotes for p in story.places if p.id not in named])
-    for place in [p for p in story.places if p.id in named]:
+    table = place_columns(story.places)
+    counts, sources, stances = table.counts, table.quote_sources, table.quote_stances
+    if named & set(table.ids):
+        keep = [place_id not in named for place_id in table.ids]
+        each_quote = list(chain.from_iterable(map(repeat, keep, counts)))
+        counts = list(compress(counts, keep))
+        sources = list(compress(sources, each_quote))
+        stances = list(compress(stances, each_quote))
+    evidence.count_elsewhere("place", counts, sources, stances)
+    # The places events name as objects: made here (all of a bulk file's) only if there are.
+    for place in [p for p in story.places if p.id in named] if named else []:
         loc = geo.places[place.id]
         cited = [quotes.verbatim(q) for q in place.quotes]
         meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), _precision_line(loc)]

@@ -33,6 +33,8 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress, repeat
+from operator import ne
 from typing import TYPE_CHECKING, Any
 
 from .markup import POPUP_OPTIONS, text
@@ -99,26 +101,36 @@ class Quotes:
 
     def span(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its article (offsets), or None."""
+        return self.span_of(quote.source, quote.text)
+
+    def span_of(self, source_id: str, text: str) -> tuple[int, int] | None:
+        """:meth:`span` of the quote of ``text`` from that source (its columns: see
+        :class:`~mapgen.model.PlaceColumns`)."""
         spans = self._spans if self._spans is not None else self.spans()
-        key = (quote.source, quote.text)
+        key = (source_id, text)
         if key in spans:
             return spans[key]
-        return locate(quote.text, self._sources[quote.source].text)
+        return locate(text, self._sources[source_id].text)
 
     def verbatim(self, quote: Quote) -> QuoteText:
         source = self._sources[quote.source]
         span = self.span(quote)
-        return QuoteText(source.id, source.title, self._words(quote, span), quote.stance, span)
+        words = self._words(quote.source, quote.text, span)
+        return QuoteText(source.id, source.title, words, quote.stance, span)
 
     def words(self, quote: Quote) -> str:
         """Just the quote's words as the article prints them (white space folded)."""
-        return self._words(quote, self.span(quote))
+        return self.words_of(quote.source, quote.text)
 
-    def _words(self, quote: Quote, span: tuple[int, int] | None) -> str:
+    def words_of(self, source_id: str, text: str) -> str:
+        """:meth:`words` of the quote of ``text`` from that source."""
+        return self._words(source_id, text, self.span_of(source_id, text))
+
+    def _words(self, source_id: str, text: str, span: tuple[int, int] | None) -> str:
         if span is None:
-            return quote.text
-        words = self._sources[quote.source].text[span[0] : span[1]]
-        if words == quote.text and folds_to_itself(words):
+            return text
+        words = self._sources[source_id].text[span[0] : span[1]]
+        if words == text and folds_to_itself(words):
             return words
         return " ".join(words.split())
 
@@ -332,14 +344,23 @@ class Evidence:
         """Layers drawn for a feature (its marker, its line, its arrows...)."""
         self.layers.setdefault(feature_id, []).extend(layer.get_name() for layer in layers)
 
-    def count_elsewhere(self, kind: str, cited: list[list[Quote]]) -> None:
+    def count_elsewhere(
+        self, kind: str, counts: list[int], sources: list[str], stances: list[str]
+    ) -> None:
         """Features drawn by a layer that carries its own passages (:mod:`mapgen.datalayer`),
-        each given by its quotes: the sources' counts include them, though :meth:`data`
-        does not list them.  A feature counts once for each source that supports it."""
-        one = Counter(q[0].source for q in cited if len(q) == 1 and q[0].stance != "denies")
-        for quotes in cited:
-            if len(quotes) != 1:
-                one.update({q.source for q in quotes if q.stance != "denies"})
+        each given by its quotes (``counts[k]`` of them for feature ``k``, their sources
+        and stances flattened in order, as :class:`~mapgen.model.PlaceColumns` has them):
+        the sources' counts include them, though :meth:`data` does not list them.  A
+        feature counts once for each source that supports it."""
+        if all(map((1).__eq__, counts)):  # one quote each: a C loop
+            one = Counter(compress(sources, map(ne, stances, repeat("denies"))))
+        else:
+            one = Counter()
+            at = 0
+            for n in counts:
+                cited = zip(sources[at : at + n], stances[at : at + n], strict=True)
+                one.update({source for source, stance in cited if stance != "denies"})
+                at += n
         for source_id, n in one.items():
             tally = self.elsewhere.setdefault(source_id, {})
             tally[kind] = tally.get(kind, 0) + n

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from itertools import chain, compress, count, repeat, starmap
+from itertools import compress, count, repeat, starmap
 from operator import contains, getitem, is_, not_
 from typing import Any
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from . import geodesy
 from .evidence import Quotes
-from .model import Event, GeocodedStory, Location, Place, Quote, Source, Story
+from .model import Event, GeocodedStory, Location, Place, Quote, Source, Story, place_columns
 from .timeline import events_in_order
 
 
@@ -145,35 +145,34 @@ def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
     which takes less than half the time ``str.format`` does."""
     story = geo.story
     places = story.places
+    table = place_columns(places)  # a big story's, read from its columns
     string = json.encoder.encode_basestring
-    ids = [p.id for p in places]
+    ids = table.ids
     locs = list(map(geo.places.__getitem__, ids))
-    kinds = [p.kind for p in places]
-    statuses = [p.status for p in places]
+    kinds = table.kinds
+    statuses = table.statuses
     precisions = [loc.precision for loc in locs]
     geocoders = [loc.geocoder for loc in locs]
-    groups = [p.quotes for p in places]
-    every = list(chain.from_iterable(groups))
-    sources = [q.source for q in every]
+    sources = table.quote_sources
     few = {  # the few sources, kinds, precisions, geocoders and statuses, encoded once
         v: string(v) for v in {*sources, *kinds, *statuses, *precisions, *geocoders}
     }
     get = few.__getitem__
     cited = list(map(get, sources))
-    words = _quote_words(story, every, sources)
-    counts = list(map(len, groups))
-    stances = [q.stance for q in every]
+    words = _quote_words(story, sources, table.quote_texts)
+    counts = table.counts
+    stances = table.quote_stances
     # A line holds its place's first quote's source and words; ``more``, what follows
     # them to the end of the list: most often just the brace that closes the quote.
     if counts.count(1) == len(counts) and stances.count("claims") == len(stances):
-        more = ["}"] * len(places)
+        more = ["}"] * len(ids)
     else:
         cited, words, more = _first_quotes(counts, cited, words, stances)
     columns = zip(
         map(string, ids),
         _coordinates([loc.lon for loc in locs]),
         _coordinates([loc.lat for loc in locs]),
-        map(string, [p.name for p in places]),
+        map(string, table.names),
         map(get, kinds),
         map(get, precisions),
         map(get, geocoders),
@@ -225,10 +224,10 @@ def _first_quotes(
     return firsts, texts, more
 
 
-def _quote_words(story: Story, quotes: list[Quote], sources: list[str]) -> list[str]:
-    """``encode_basestring(Quotes(story).words(q))`` of each quote, without the quote
-    marks at either end, a column at a time: a call per quote took half of :func:`text`'s
-    time.
+def _quote_words(story: Story, sources: list[str], quoted: list[str]) -> list[str]:
+    """``encode_basestring(Quotes(story).words(q))`` of each quote (given by its source and
+    text), without the quote marks at either end, a column at a time: a call per quote
+    took half of :func:`text`'s time.
 
     Each article is sliced at the quote's span by one C loop.  A slice that is printable
     (no white space but the space, no control character), with no quote mark, backslash,
@@ -243,8 +242,8 @@ def _quote_words(story: Story, quotes: list[Quote], sources: list[str]) -> list[
     asked = Quotes(story)
     spans = asked.spans()  # waiting for them if they are still being found
     if not isinstance(spans, dict):  # a mapping of another kind: read as Quotes reads it
-        return [string(w)[1:-1] for w in map(asked.words, quotes)]
-    found = list(map(spans.get, zip(sources, [q.text for q in quotes], strict=True)))
+        return [string(w)[1:-1] for w in map(asked.words_of, sources, quoted)]
+    found = list(map(spans.get, zip(sources, quoted, strict=True)))
     unknown = list(compress(count(), map(is_, found, repeat(None))))
     articles = {s.id: s.text for s in story.sources}
     if unknown:  # any slice will do for these, replaced below
@@ -260,7 +259,7 @@ def _quote_words(story: Story, quotes: list[Quote], sources: list[str]) -> list[
     for k in odd:
         words[k] = string(" ".join(words[k].split()))[1:-1]
     for k in unknown:
-        words[k] = string(asked.words(quotes[k]))[1:-1]
+        words[k] = string(asked.words_of(sources[k], quoted[k]))[1:-1]
     return words
 
 

@@ -127,6 +127,7 @@ from .model import (
     Event,
     LeftOut,
     Place,
+    PlaceTable,
     Pos,
     Quote,
     Route,
@@ -464,10 +465,12 @@ class _Checker:
         self.root = root
         self.problems: list[Problem] = []
         self.source_ids: dict[str, Pos] = {}
-        self.place_ids: dict[str, Pos] = {}
+        self.place_ids: dict[str, Pos | None] = {}  # None: a bulk file's (where, if asked)
         self.route_ids: dict[str, Pos] = {}
         self.area_ids: dict[str, Pos] = {}
         self.feature_ids: list[tuple[str, Pos]] = []
+        #: The ids of the bulk files read a column at a time, and where each is.
+        self.bulk_ids: list[tuple[list[str], Callable[[int], Pos]]] = []
         self._constructor = SafeConstructor()
 
     # - reporting -
@@ -508,7 +511,7 @@ class _Checker:
             title=values["title"],
             path=path,
             sources=values["sources"],
-            places=values.get("places", []) + [p for ps in values.get("include", []) for p in ps],
+            places=PlaceTable([values.get("places", []), *values.get("include", [])]),
             routes=values.get("routes", []),
             areas=values.get("areas", []),
             description=values.get("description"),
@@ -522,11 +525,17 @@ class _Checker:
         """Places, routes, areas and events share one id space: their ids become GeoJSON
         ids, and the page's reader finds a feature's quotes by its id."""
         ids = [feature_id for feature_id, _ in self.feature_ids]
+        ids += [feature_id for bulk_ids, _ in self.bulk_ids for feature_id in bulk_ids]
         if len(set(ids)) == len(ids):  # the usual case, told without sorting 100,000
             return
+        everywhere = self.feature_ids + [
+            (feature_id, pos_of(k))
+            for bulk_ids, pos_of in self.bulk_ids
+            for k, feature_id in enumerate(bulk_ids)
+        ]
         first: dict[str, Pos] = {}
         for feature_id, pos in sorted(
-            self.feature_ids,
+            everywhere,
             key=lambda item: (item[1].file != self.file, item[1].line, item[1].col),
         ):
             if feature_id in first:
@@ -1086,6 +1095,12 @@ def _include(ck: _Checker, node: Node, label: str) -> Any:
     shown = os.path.join(os.path.dirname(ck.file), *re.split(r"[\\/]", name))
     places, problems = bulk.read_places(found, shown, bulk.Defaults(**values), ck.source_ids)
     ck.problems += problems
+    if isinstance(places, bulk.Rows):  # ids a column at a time; positions if a message needs them
+        ids = places.columns.ids
+        ck.place_ids.update(dict.fromkeys(ids) | ck.place_ids)
+        lines = places.lines
+        ck.bulk_ids.append((ids, lambda k: Pos(shown, lines[k], 1)))
+        return _BAD if problems else (places.columns, places.make)
     for place in places:
         ck.place_ids.setdefault(place.id, place.pos)
         ck.feature_ids.append((place.id, place.pos))

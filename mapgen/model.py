@@ -9,7 +9,10 @@ stage can still be reported as ``places.yaml:LINE:COL: message``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -124,6 +127,169 @@ class Place:
         return self.query or self.name
 
 
+class PlaceColumns:
+    """A story's places as columns, a list per field in place order, for the steps that read
+    every one of 100,000 places (geocoding, the data layer, the GeoJSON).  A bulk file's
+    places are read into columns and kept so (:class:`PlaceTable`), with no object made
+    per place unless one is asked for; places that are objects are read out of them
+    (:meth:`of`), a column when it is first asked for.
+
+    A place's quotes are flattened: ``counts[k]`` of them for place ``k``, in order, their
+    source, text and stance in ``quote_sources``, ``quote_texts``, ``quote_stances``.
+    """
+
+    ids: list[str]
+    names: list[str]
+    kinds: list[str]
+    statuses: list[str]
+    notes: list[str | None]
+    queries: list[str | None]
+    countries: list[str | None]
+    features: list[str | None]
+    coords: list[tuple[float, float] | None]
+    precisions: list[str | None]
+    #: Where each place was written (its :class:`Pos`: see :meth:`pos`).
+    files: list[str]
+    lines: list[int]
+    cols: list[int]
+    counts: list[int]
+    quote_sources: list[str]
+    quote_texts: list[str]
+    quote_stances: list[str]
+
+    def __init__(self, column: Callable[[str], list[Any]]):
+        self._column = column
+
+    def __getattr__(self, name: str) -> list[Any]:
+        """A column, made when first asked for, and kept."""
+        if name not in _COLUMNS:
+            raise AttributeError(name)
+        made = self.__dict__[name] = self._column(name)
+        return made
+
+    def pos(self, k: int) -> Pos:
+        """Where place ``k`` was written."""
+        return Pos(self.files[k], self.lines[k], self.cols[k])
+
+    @classmethod
+    def given(cls, **columns: list[Any]) -> PlaceColumns:
+        """Columns made already (every one)."""
+        assert set(columns) == set(_COLUMNS), set(columns) ^ set(_COLUMNS)
+        return cls(columns.__getitem__)
+
+    @classmethod
+    def of(cls, places: Sequence[Place]) -> PlaceColumns:
+        """The columns of places that are objects, read out of them as asked for: those
+        objects may change, so a new reading sees what they hold then."""
+        return cls(lambda name: _READ[name](places))
+
+    @classmethod
+    def joined(cls, parts: Sequence[PlaceColumns]) -> PlaceColumns:
+        """One table of several, in order."""
+        if len(parts) == 1:
+            return parts[0]
+        return cls(lambda name: [v for part in parts for v in getattr(part, name)])
+
+
+_COLUMNS = tuple(PlaceColumns.__annotations__)
+
+
+def _read(field: str) -> Callable[[Sequence[Place]], list[Any]]:
+    get = attrgetter(field)
+    return lambda places: list(map(get, places))
+
+
+def _read_quotes(field: str) -> Callable[[Sequence[Place]], list[Any]]:
+    get = attrgetter(field)
+    return lambda places: list(map(get, chain.from_iterable(map(_QUOTES, places))))
+
+
+_QUOTES = attrgetter("quotes")
+_READ: dict[str, Callable[[Sequence[Place]], list[Any]]] = {
+    "ids": _read("id"),
+    "names": _read("name"),
+    "kinds": _read("kind"),
+    "statuses": _read("status"),
+    "notes": _read("note"),
+    "queries": _read("query"),
+    "countries": _read("country"),
+    "features": _read("feature"),
+    "coords": _read("coords"),
+    "precisions": _read("precision"),
+    "files": _read("pos.file"),
+    "lines": _read("pos.line"),
+    "cols": _read("pos.col"),
+    "counts": lambda places: list(map(len, map(_QUOTES, places))),
+    "quote_sources": _read_quotes("source"),
+    "quote_texts": _read_quotes("text"),
+    "quote_stances": _read_quotes("stance"),
+}
+assert set(_READ) == set(_COLUMNS)
+
+
+class PlaceTable(Sequence["Place"]):
+    """A story's places, in order: those written in ``places.yaml`` as :class:`Place`
+    objects, then each bulk file's as columns (:class:`PlaceColumns`) until a place is
+    asked for, when all are made at once (for 100,000 places, a quarter of a second that
+    a build, which reads only the columns, never spends).
+
+    Each part is a list of places, or a pair: a bulk file's columns and a function that
+    makes their places.  Once made, the objects are the places: their columns are read
+    out of them (a caller may have changed one).
+    """
+
+    def __init__(
+        self, parts: Sequence[list[Place] | tuple[PlaceColumns, Callable[[], list[Place]]]]
+    ):
+        self._parts = [p for p in parts if (len(p) if isinstance(p, list) else len(p[0].ids))]
+        self._made: list[Place] | None = None
+        self._columns: PlaceColumns | None = None
+
+    def columns(self) -> PlaceColumns:
+        """:class:`PlaceColumns` of every place (see :func:`place_columns`)."""
+        if self._made is not None:
+            return PlaceColumns.of(self._made)
+        if any(isinstance(part, list) for part in self._parts):
+            return PlaceColumns.joined(
+                [PlaceColumns.of(p) if isinstance(p, list) else p[0] for p in self._parts]
+            )
+        if self._columns is None:  # only columns: nothing can change them
+            self._columns = PlaceColumns.joined([part[0] for part in self._parts])
+        return self._columns
+
+    def _places(self) -> list[Place]:
+        if self._made is None:
+            self._made = [
+                p for part in self._parts for p in (part if isinstance(part, list) else part[1]())
+            ]
+        return self._made
+
+    def __len__(self) -> int:
+        if self._made is not None:
+            return len(self._made)
+        return sum(len(p) if isinstance(p, list) else len(p[0].ids) for p in self._parts)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._places()[index]
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"PlaceTable({self._places()!r})"
+
+
+def place_columns(places: Sequence[Place]) -> PlaceColumns:
+    """The columns of a story's places, however they are held (read them so, not place by
+    place: a loaded story's places may be columns that no object was made of)."""
+    return places.columns() if isinstance(places, PlaceTable) else PlaceColumns.of(places)
+
+
 @dataclass
 class Waypoint:
     """One stop of a route: a place id, or an inline stop with a name.
@@ -218,7 +384,9 @@ class Story:
     title: str
     path: Path
     sources: list[Source]
-    places: list[Place]
+    #: A list, or a :class:`PlaceTable` (a loaded story's): read every place's fields
+    #: through :func:`place_columns`.
+    places: Sequence[Place]
     routes: list[Route]
     areas: list[Area]
     description: str | None = None

@@ -28,7 +28,16 @@ from .evidence import (
     sources_tab,
 )
 from .markup import text
-from .model import PLACE_KINDS, STATUSES, Event, GeocodedStory, Location, Route, Story
+from .model import (
+    PLACE_KINDS,
+    STATUSES,
+    Event,
+    GeocodedStory,
+    Location,
+    Route,
+    Story,
+    place_columns,
+)
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .panel import StoryPanel
 from .styles import (
@@ -370,10 +379,11 @@ def _legend_html(story: Story) -> str:
         attr = f' class="{cls}"' if cls else ""
         return f'<li{attr}><span class="mg-key">{key}</span><span>{label}</span></li>'
 
+    present = set(place_columns(story.places).kinds)
     places = [
         row(pin_svg(KIND_COLORS[kind], False), text(label))
         for kind, label in PLACE_KINDS.items()
-        if any(p.kind == kind for p in story.places)
+        if kind in present
     ]
     places.append(row(pin_svg("#555", True), "Approximate position"))
     routes = [

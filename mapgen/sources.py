@@ -13,14 +13,14 @@ import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
-from itertools import repeat
+from itertools import chain, repeat
 
 import numpy as np
 import stringzilla
 from rapidfuzz import fuzz
 
 from .errors import Problem, StoryError
-from .model import Quote, Story
+from .model import Quote, Story, place_columns
 
 _FOLD = str.maketrans(
     {
@@ -224,8 +224,13 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
 def quote_keys(story: Story) -> list[tuple[str, str]]:
     """(source id, quote text) of every quote of the story, each once, in story order:
     the keys of :attr:`~mapgen.model.Story.spans`, in the same order wherever made."""
-    quotes = list(iter_quotes(story))
-    return list(dict.fromkeys(zip(map(_SOURCE, quotes), map(_TEXT, quotes), strict=True)))
+    places = place_columns(story.places)  # a big story's, read from its columns
+    others = [
+        q for group in (story.routes, story.areas, story.events) for f in group for q in f.quotes
+    ]
+    sources = chain(places.quote_sources, map(_SOURCE, others))
+    texts = chain(places.quote_texts, map(_TEXT, others))
+    return list(dict.fromkeys(zip(sources, texts, strict=True)))
 
 
 _SOURCE, _TEXT = operator.attrgetter("source"), operator.attrgetter("text")

@@ -18,7 +18,7 @@ from typing import Any
 
 from .evidence import Tab, status_html
 from .markup import text
-from .model import Event, Story
+from .model import Event, Story, place_columns
 from .when import label, parse_when
 
 __all__ = ["TIMELINE_JS", "events_in_order", "since_dates", "timeline_data", "timeline_tab"]
@@ -49,7 +49,15 @@ def since_dates(story: Story) -> dict[str, dt.date | None]:
         known = [d for d in days if d is not None]
         return min(known) if known else None
 
-    for feature in (*story.places, *story.routes, *story.areas):
+    places = place_columns(story.places)  # a big story's, read from its columns
+    if all(map((1).__eq__, places.counts)):  # one quote each: one C loop
+        since.update(zip(places.ids, map(starts.get, places.quote_sources), strict=True))
+    else:
+        at = 0
+        for place_id, n in zip(places.ids, places.counts, strict=True):
+            since[place_id] = earliest(*map(starts.get, places.quote_sources[at : at + n]))
+            at += n
+    for feature in (*story.routes, *story.areas):
         cited = feature.quotes
         if len(cited) == 1:  # most of a big story's places: no list to make
             since[feature.id] = starts.get(cited[0].source)
