@@ -29,7 +29,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from itertools import chain, compress, repeat
-from operator import attrgetter, getitem, itemgetter, methodcaller, not_, sub
+from operator import getitem, itemgetter, methodcaller, not_, sub
 from typing import Any
 
 import folium
@@ -38,7 +38,7 @@ from branca.element import Figure, MacroElement
 from folium.template import Template
 
 from .elements import SafeTooltip
-from .model import PLACE_KINDS, GeocodedStory, Location, place_columns
+from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
@@ -192,9 +192,6 @@ class _Utf16:
         return index + bisect.bisect_left(self.astral, index) if self.astral else index
 
 
-_LOOK_OF_LOC = attrgetter("precision", "geocoder", "query")  # what its meta line says
-_LAT = attrgetter("lat")
-_LON = attrgetter("lon")
 _GROUP_1 = methodcaller("group", 1)
 
 
@@ -240,7 +237,7 @@ class PlaceData:
             return found
 
         ids = table.ids
-        locs = list(map(geo.places.__getitem__, ids))
+        at = location_columns(geo.places, ids)
 
         # Each place's look: its pin's style and its meta lines, each pair once.
         looks: dict[tuple[int, int], int] = {}
@@ -254,10 +251,13 @@ class PlaceData:
 
         # What a look depends on: kind, status and the position's precision line.
         kinds_statuses = zip(table.kinds, table.statuses, strict=True)
-        look_keys = list(zip(kinds_statuses, map(_LOOK_OF_LOC, locs), strict=True))
-        first = dict(zip(reversed(look_keys), reversed(locs), strict=True))
+        # (what its meta line says of its position)
+        said = zip(at.precisions, at.geocoders, at.queries, strict=True)
+        look_keys = list(zip(kinds_statuses, said, strict=True))
+        first = dict(zip(reversed(look_keys), range(len(ids) - 1, -1, -1), strict=True))
         look_by_key = {
-            key: look_of(key[0][0], first[key], key[0][1]) for key in dict.fromkeys(look_keys)
+            key: look_of(key[0][0], at.location(first[key]), key[0][1])
+            for key in dict.fromkeys(look_keys)
         }
         look_column = list(map(look_by_key.__getitem__, look_keys))
         given_notes = table.notes
@@ -280,8 +280,7 @@ class PlaceData:
             base = Counter(steps).most_common(1)[0][0] if steps else None
             for k, digits, step in zip(numbers, numbers.values(), steps, strict=True):
                 written_ids[k] = "0" if step == base else digits  # no number starts with 0
-        lats = list(map(_LAT, locs))
-        lons = list(map(_LON, locs))
+        lats, lons = at.lats, at.lons
         lat_texts, lon_texts = list(map(repr, lats)), list(map(repr, lons))
         names = list(map(string, table.names))
         counts = table.counts

@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
-from operator import is_
+from operator import attrgetter, is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ from .model import (
     PRECISIONS,
     GeocodedStory,
     Location,
+    LocationColumns,
+    LocationTable,
     Pos,
     Story,
     feature_for_kind,
@@ -807,6 +809,11 @@ def _unknown_country(gazetteer: Gazetteer, text: str) -> str:
     )
 
 
+_NOWHERE = (0.0, 0.0)  # a place to be geocoded, until it is
+_LOCATION_FIELDS = ("lats", "lons", "precisions", "geocoders", "queries", "addresses")
+_fields = attrgetter("lat", "lon", "precision", "geocoder", "query", "address")
+
+
 def lookups(story: Story) -> list[tuple[str, str | None, str | None, Pos, bool]]:
     """Every (query, country, feature, pos, inline) the story needs a geocoder for: places
     and route stops without ``coords``, in file order."""
@@ -897,20 +904,38 @@ def geocode_story(
         return found
 
     try:
-        places: dict[str, Location] = {}
+        # Every place's position as columns (coords as written), then the others'.
         table = place_columns(story.places)
-        rows = zip(table.ids, table.coords, table.precisions, table.queries, strict=True)
-        for k, (place_id, coords, precision, query) in enumerate(rows):
-            if coords is not None:  # (lat, lon, precision, geocoder, query): positional,
-                places[place_id] = Location(  # a third faster for 100,000 places
-                    coords[0], coords[1], precision or "point", "places.yaml", query
-                )
-                continue
+        given = table.coords
+        written = [c or _NOWHERE for c in given]
+        columns = LocationColumns(
+            lats=list(map(itemgetter(0), written)),
+            lons=list(map(itemgetter(1), written)),
+            precisions=[precision or "point" for precision in table.precisions],
+            geocoders=["places.yaml"] * len(given),
+            queries=list(table.queries),
+            addresses=[None] * len(given),
+        )
+        unknown = []
+        for k in compress(count(), map(is_, given, repeat(None))):
             feature = table.features[k] or feature_for_kind(table.kinds[k])
-            asked = query or table.names[k]
+            asked = table.queries[k] or table.names[k]
             found = locate(asked, table.countries[k], feature, table.pos(k), False)
-            if found is not None:
-                places[place_id] = found
+            if found is None:
+                unknown.append(k)
+                continue
+            for name, value in zip(_LOCATION_FIELDS, _fields(found), strict=True):
+                getattr(columns, name)[k] = value
+        ids = table.ids
+        if unknown:  # reported: not among the positions
+            keep = [True] * len(ids)
+            for k in unknown:
+                keep[k] = False
+            ids = list(compress(ids, keep))
+            columns = LocationColumns(
+                *(list(compress(getattr(columns, name), keep)) for name in _LOCATION_FIELDS)
+            )
+        places = LocationTable(ids, columns)
 
         known = set(table.ids)
         routes: dict[str, list[tuple[float, float]]] = {}

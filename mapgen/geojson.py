@@ -19,7 +19,17 @@ import numpy as np
 
 from . import geodesy
 from .evidence import Quotes
-from .model import Event, GeocodedStory, Location, Place, Quote, Source, Story, place_columns
+from .model import (
+    Event,
+    GeocodedStory,
+    Location,
+    Place,
+    Quote,
+    Source,
+    Story,
+    location_columns,
+    place_columns,
+)
 from .timeline import events_in_order
 
 
@@ -148,11 +158,11 @@ def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
     table = place_columns(places)  # a big story's, read from its columns
     string = json.encoder.encode_basestring
     ids = table.ids
-    locs = list(map(geo.places.__getitem__, ids))
+    at = location_columns(geo.places, ids)
     kinds = table.kinds
     statuses = table.statuses
-    precisions = [loc.precision for loc in locs]
-    geocoders = [loc.geocoder for loc in locs]
+    precisions = at.precisions
+    geocoders = at.geocoders
     sources = table.quote_sources
     few = {  # the few sources, kinds, precisions, geocoders and statuses, encoded once
         v: string(v) for v in {*sources, *kinds, *statuses, *precisions, *geocoders}
@@ -170,8 +180,8 @@ def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
         cited, words, more = _first_quotes(counts, cited, words, stances)
     columns = zip(
         map(string, ids),
-        _coordinates([loc.lon for loc in locs]),
-        _coordinates([loc.lat for loc in locs]),
+        _coordinates(at.lons),
+        _coordinates(at.lats),
         map(string, table.names),
         map(get, kinds),
         map(get, precisions),
@@ -192,7 +202,7 @@ def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
     if 0 in counts:  # a place with no quote has no first quote: the plain way
         quotes = Quotes(story)
         for k in compress(count(), map(not_, counts)):
-            lines[k] = line(_place_feature(quotes, places[k], locs[k]))
+            lines[k] = line(_place_feature(quotes, places[k], at.location(k)))
     return lines
 
 

@@ -36,6 +36,7 @@ from .model import (
     Location,
     Route,
     Story,
+    location_columns,
     place_columns,
 )
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
@@ -350,11 +351,11 @@ def _polygon_latlngs(geometry: dict) -> list:
 
 
 def _bounds(geo: GeocodedStory) -> list[list[float]] | None:
-    points = [(loc.lat, loc.lon) for loc in geo.places.values()]
-    points += [p for pts in geo.routes.values() for p in pts]
-    if not points:
+    at = location_columns(geo.places, list(geo.places))
+    points = [p for pts in geo.routes.values() for p in pts]
+    lats, lons = at.lats + [p[0] for p in points], at.lons + [p[1] for p in points]
+    if not lats:
         return None
-    lats, lons = [p[0] for p in points], [p[1] for p in points]
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 

@@ -653,3 +653,28 @@ def test_the_real_story(tmp_path):
     gazetteer = Gazetteer()
     assert run(story, gazetteer=gazetteer).places == geo.places
     assert gazetteer.city_lookups == 0
+
+
+def test_positions_are_kept_as_columns_and_read_as_locations():
+    """Geocoding keeps 100,000 positions as columns (no object each); they read as the
+    mapping of place id -> Location they stand for, and change as one does."""
+    from mapgen.model import LocationColumns, LocationTable, location_columns
+
+    table = LocationTable(
+        ["a", "b"],
+        LocationColumns(
+            [1.0, 2.0], [3.0, 4.0], ["point", "city"], ["places.yaml", "gazetteer"],
+            [None, "B"], [None, "B, X"],
+        ),
+    )  # fmt: skip
+    b = Location(2.0, 4.0, "city", "gazetteer", "B", "B, X")
+    assert table["b"] == b and table.get("z") is None and "z" not in table
+    assert table == {"a": Location(1.0, 3.0, "point", "places.yaml"), "b": b}
+    table["c"] = Location(5.0, 6.0, "point", "places.yaml")
+    table["a"] = Location(0.5, 3.0, "point", "places.yaml")
+    assert list(table) == ["a", "b", "c"] and table["a"].lat == 0.5 and len(table) == 3
+    del table["b"]
+    assert list(table) == ["a", "c"] and table["c"].lon == 6.0 and "b" not in table
+    assert location_columns(table, ["a", "c"]).lats == [0.5, 5.0]
+    assert location_columns(dict(table), ["c", "a"]).lats == [5.0, 0.5]
+    assert location_columns(table, ["c", "a"]).lats == [5.0, 0.5]  # another order: read
