@@ -26,7 +26,9 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+
+from .fsutil import FileSlice
 
 _HEAD = 8  # bytes of a part's length, down the pipe
 
@@ -36,10 +38,11 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
 
 
-def start(make: Callable[[], Iterator[bytes]]) -> Pending | None:
+def start(make: Callable[[], Iterator[bytes | Iterable[bytes]]]) -> Pending | None:
     """Run ``make()`` in a forked child; None (nothing started) where :func:`can_fork` is
-    false.  Each bytes it yields is a part the parent can have as soon as it is made
-    (:meth:`Pending.part`)."""
+    false.  Each bytes it yields (or each iterable of bytes: written a piece at a time,
+    never held whole) is a part the parent can have as soon as it is made
+    (:meth:`Pending.part`, :meth:`Pending.stored`)."""
     if not can_fork():
         return None
     store = _scratch()
@@ -50,10 +53,13 @@ def start(make: Callable[[], Iterator[bytes]]) -> Pending | None:
         try:
             os.close(read_end)
             for part in make():
-                data = memoryview(part)
-                while data:
-                    data = data[os.write(store, data) :]
-                os.write(write_end, len(part).to_bytes(_HEAD, "little"))  # whole: atomic
+                length = 0
+                for piece in [part] if isinstance(part, bytes) else part:
+                    data = memoryview(piece)
+                    length += len(data)
+                    while data:
+                        data = data[os.write(store, data) :]
+                os.write(write_end, length.to_bytes(_HEAD, "little"))  # whole: atomic
             status = 0
         except BaseException:  # any failure: the parent does the rest itself
             pass
@@ -84,9 +90,11 @@ class Pending:
         self._done = False  # the pipe is closed: no more parts will come
         self._status: int | None = None
 
-    def part(self, index: int) -> bytes | None:
-        """The child's part ``index`` (counted from 0) once whole, or None if the child
-        ended without making it (whatever the reason)."""
+    def stored(self, index: int) -> FileSlice | None:
+        """Where the child's part ``index`` (counted from 0) lies in the scratch file,
+        once whole, or None if the child ended without making it (whatever the reason).
+        The slice can be copied from (:func:`mapgen.fsutil.atomic_write` does, in the
+        system, not through this process) until :meth:`cancel`."""
         while len(self._lengths) <= index and not self._done:
             head = self._read(_HEAD)
             if len(head) < _HEAD:
@@ -95,7 +103,15 @@ class Pending:
                 self._lengths.append(int.from_bytes(head, "little"))
         if len(self._lengths) <= index or self._store < 0:
             return None
-        offset, length = sum(self._lengths[:index]), self._lengths[index]
+        return FileSlice(self._store, sum(self._lengths[:index]), self._lengths[index])
+
+    def part(self, index: int) -> bytes | None:
+        """The child's part ``index`` (counted from 0) once whole, or None if the child
+        ended without making it (whatever the reason)."""
+        stored = self.stored(index)
+        if stored is None:
+            return None
+        offset, length = stored.offset, stored.length
         chunks = []
         while length:
             try:

@@ -19,6 +19,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 try:  # POSIX
     import fcntl
@@ -29,9 +30,20 @@ except ImportError:  # pragma: no cover - Windows
 _TEMP_CHARS = "[a-z0-9_]{8}"
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes | Iterable[str]) -> None:
-    """Write ``data`` (or, if it is neither str nor bytes, each text it gives in turn) to
-    ``path`` atomically.
+class FileSlice(NamedTuple):
+    """``length`` bytes of an open file, from ``offset``: what :func:`atomic_write` copies
+    file to file in the system, without reading them into this process."""
+
+    fd: int
+    offset: int
+    length: int
+
+
+def atomic_write(
+    path: str | os.PathLike[str], data: str | bytes | Iterable[str] | FileSlice
+) -> None:
+    """Write ``data`` (a :class:`FileSlice`, or, if it is neither str nor bytes, each text
+    it gives in turn) to ``path`` atomically.
 
     The bytes go to a temporary file in the same folder (so the rename cannot cross file
     systems), are flushed to disk, and only then replace ``path``; the folder is then
@@ -41,13 +53,15 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
     ``path``.
     """
     target = Path(path)
-    chunks = [data] if isinstance(data, (str, bytes)) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
-            fh.flush()
+            if isinstance(data, FileSlice):
+                _copy(data, fh.fileno())
+            else:
+                for chunk in [data] if isinstance(data, (str, bytes)) else data:
+                    fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+                fh.flush()
             os.fsync(fh.fileno())
         with contextlib.suppress(OSError):
             # Keep the permissions an existing file had; a new one gets the umask's.
@@ -62,6 +76,28 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes | Iterable[str]
             os.unlink(tmp)
         raise
     _fsync_folder(target.parent)
+
+
+def _copy(source: FileSlice, fd: int) -> None:
+    """Copy a slice of a file to ``fd``: by ``sendfile`` (from page to page, in the
+    system), or, where the system will not, read and written."""
+    offset, left = source.offset, source.length
+    with contextlib.suppress(OSError, AttributeError):  # no sendfile between these files
+        while left:
+            sent = os.sendfile(fd, source.fd, offset, left)
+            if not sent:
+                raise OSError(f"{left} bytes missing from the file copied")
+            offset += sent
+            left -= sent
+    while left:
+        chunk = os.pread(source.fd, min(left, 1 << 20), offset)
+        if not chunk:
+            raise OSError(f"{left} bytes missing from the file copied")
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view) :]
+        offset += len(chunk)
+        left -= len(chunk)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import compress, count, repeat, starmap
 from operator import contains, getitem, is_, not_
 from typing import Any
@@ -134,6 +134,29 @@ def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
 def text(geo: GeocodedStory) -> str:
     """``dumps(to_geojson(geo))``, to the byte, written without the dictionaries: a big
     story's places (100,000 of them) go straight from the story to their lines."""
+    lines = _lines(geo)
+    # One join makes the whole text (50 million characters for 100,000 places), where
+    # joining the lines and then adding the ends would copy it twice.
+    return lines if isinstance(lines, str) else ",\n".join(lines)
+
+
+def encoded(geo: GeocodedStory, lines_at_once: int = 10_000) -> Iterator[bytes]:
+    """:func:`text` in UTF-8, a few thousand lines at a time: never the whole text in
+    memory, twice (as a str, then as bytes), but pieces that are written and let go."""
+    lines = _lines(geo)
+    if isinstance(lines, str):
+        yield lines.encode("utf-8")
+        return
+    for start in range(0, len(lines), lines_at_once):
+        piece = lines[start : start + lines_at_once]
+        if start + lines_at_once < len(lines):
+            piece.append("")  # the comma and line break before the next piece's first
+        yield ",\n".join(piece).encode("utf-8")
+
+
+def _lines(geo: GeocodedStory) -> list[str] | str:
+    """The lines of :func:`text`, the first and last with the collection's ends on them
+    (to be joined by ``,\\n``), or the whole text if there are none."""
     collection = to_geojson(_without_places(geo))
     line = _line_encoder()
     lines = _place_lines(geo, line)
@@ -142,11 +165,9 @@ def text(geo: GeocodedStory) -> str:
     if not lines:
         return dumps(collection)
     opening = dumps(collection)[: -len('"features": []}\n')]
-    # One join makes the whole text (50 million characters for 100,000 places), where
-    # joining the lines and then adding the ends would copy it twice.
     lines[0] = f'{opening}"features": [\n{lines[0]}'
     lines[-1] += "\n]}\n"
-    return ",\n".join(lines)
+    return lines
 
 
 def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -19,7 +19,7 @@ from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
 from .evidence import sources_json
 from .forked import Pending
-from .fsutil import atomic_write, folder_lock, remove_stale_temps
+from .fsutil import FileSlice, atomic_write, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
@@ -167,7 +167,7 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
 
 def _child(
     story: Story, keys: list[tuple[str, str]], geocoded: Callable[[], GeocodedStory]
-) -> Iterator[bytes]:
+) -> Iterator[bytes | Iterator[bytes]]:
     """The forked child's work (:func:`_verify_beside`)."""
     found = find_all(story, keys)
     yield _offsets(found)
@@ -176,7 +176,7 @@ def _child(
     yield "\n".join(sources_json(story)).encode("utf-8")
     geo = geocoded()
     story.spans = dict(zip(keys, found, strict=True))
-    yield geojson.text(geo).encode("utf-8")
+    yield geojson.encoded(geo)
 
 
 _NOWHERE = (-1, -1)
@@ -348,7 +348,7 @@ class Builder:
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo, beside = self._prepare(save=True, beside=True)
-        try:
+        try:  # the child's scratch file is copied from, until the files are written
             from .page import deferred
             from .render import build_map
 
@@ -356,22 +356,29 @@ class Builder:
             with deferred() as blocks:  # the big texts are written, not copied, in
                 page = fmap.get_root().render()
             spans_of(geo.story)  # every quote checked: a child's findings raise here
-            data: str | bytes | None = beside.part(2) if beside else None
+            # The child's GeoJSON is copied to the file by the system, not read in here.
+            data: str | FileSlice | None = beside.stored(2) if beside else None
+            if data is None:
+                data = geojson.text(geo)
+            self._write(blocks.chunks(page), data)
         finally:
             if beside is not None:
                 beside.cancel()
-        if data is None:
-            data = geojson.text(geo)
+        self.builds += 1
+        self.last = BuildResult(
+            geo, self.html_path, self.geojson_path, self_contained=fmap.self_contained
+        )
+        return self.last
+
+    def _write(self, page: Iterable[str], data: str | FileSlice) -> None:
+        """Write map.html and map.geojson (see :func:`build`)."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
                 remove_stale_temps(html_path, geojson_path)
-                atomic_write(html_path, blocks.chunks(page))
+                atomic_write(html_path, page)
                 atomic_write(geojson_path, data)
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
-        self.builds += 1
-        self.last = BuildResult(geo, html_path, geojson_path, self_contained=fmap.self_contained)
-        return self.last

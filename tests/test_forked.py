@@ -61,6 +61,17 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
         assert pending.part(1) is None
         assert pending.result() is None
         pending.cancel()
+        def pieces():  # a part given in pieces is one part, copied file to file
+            yield b"head"
+            yield iter([big[: 1 << 20], b"", big[1 << 20 :]])
+        pending = forked.start(pieces)
+        stored = pending.stored(1)
+        assert stored.length == len(big) and pending.part(1) == big
+        from mapgen.fsutil import atomic_write
+        atomic_write("copied.bin", stored)
+        assert open("copied.bin", "rb").read() == big
+        os.remove("copied.bin")
+        pending.cancel()
         print("parts")
         """
     )

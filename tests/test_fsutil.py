@@ -9,7 +9,14 @@ import time
 
 import pytest
 
-from mapgen.fsutil import atomic_write, folder_lock, is_temp, remove_stale_temps, temp_pattern
+from mapgen.fsutil import (
+    FileSlice,
+    atomic_write,
+    folder_lock,
+    is_temp,
+    remove_stale_temps,
+    temp_pattern,
+)
 from mapgen.geocode import GeocodeCache
 from mapgen.model import Location
 
@@ -177,3 +184,32 @@ def test_a_file_system_that_cannot_lock_still_writes(tmp_path, monkeypatch):
     with folder_lock(tmp_path):
         atomic_write(tmp_path / "map.html", "new")
     assert (tmp_path / "map.html").read_text() == "new"
+
+
+@pytest.mark.parametrize("sendfile", [True, False], ids=["sendfile", "read-and-write"])
+def test_a_slice_of_a_file_is_copied_whole(tmp_path, monkeypatch, sendfile):
+    """map.geojson is copied from the file the child wrote it to, without reading it in
+    (sendfile), or read and written where the system will not."""
+    import os
+
+    data = os.urandom(3 << 20)
+    source = tmp_path / "source.bin"
+    source.write_bytes(b"before" + data + b"after")
+    if not sendfile:
+
+        def refused(*args):
+            raise OSError(22, "Invalid argument")
+
+        monkeypatch.setattr(os, "sendfile", refused)
+    target = tmp_path / "map.geojson"
+    target.write_bytes(b"old")
+    fd = os.open(source, os.O_RDONLY)
+    try:
+        atomic_write(target, FileSlice(fd, 6, len(data)))
+        assert target.read_bytes() == data
+        with pytest.raises(OSError, match="missing"):  # the file is shorter than said
+            atomic_write(target, FileSlice(fd, 6, len(data) + 100))
+    finally:
+        os.close(fd)
+    assert target.read_bytes() == data  # the failed copy left the file as it was
+    assert [p.name for p in tmp_path.iterdir() if is_temp(p.name)] == []

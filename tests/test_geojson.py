@@ -41,6 +41,7 @@ def test_a_story_with_no_features_is_written_too(geo):
     empty = dataclasses.replace(geo, story=bare, places={}, routes={}, areas={})
     assert geojson.text(empty) == geojson.dumps(geojson.to_geojson(empty))
     assert json.loads(geojson.text(empty))["features"] == []
+    assert b"".join(geojson.encoded(empty)) == geojson.text(empty).encode("utf-8")
 
 
 #: An article as articles are: typographic quotes and dashes, line breaks, runs of white
@@ -241,3 +242,11 @@ def test_positions_of_every_kind(printed):
             lat, lon = rng.uniform(-90, 90), rng.uniform(-180, 180)
         printed.places[place.id] = dataclasses.replace(printed.places[place.id], lat=lat, lon=lon)
     _same(printed)
+
+
+@pytest.mark.parametrize("lines_at_once", [1, 2, 3, 1000])
+def test_the_encoded_pieces_are_the_text(printed, lines_at_once):
+    """A big build's child writes the GeoJSON a few thousand lines at a time."""
+    pieces = list(geojson.encoded(printed, lines_at_once))
+    assert b"".join(pieces) == geojson.text(printed).encode("utf-8")
+    assert len(pieces) == -(-len(printed.story.places) // lines_at_once)
