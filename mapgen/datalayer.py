@@ -200,10 +200,14 @@ def _numbers(ids: list[str], prefix: str) -> dict[int, str]:
     written plainly (ASCII digits, no leading 0), a C loop per step."""
     cut = slice(len(prefix), None)
     rests = list(map(getitem, ids, repeat(cut)))
-    ok = [
-        starts and rest.isascii() and rest.isdigit() and rest[0] != "0"
-        for starts, rest in zip(map(str.startswith, ids, repeat(prefix)), rests, strict=True)
-    ]
+    tests = zip(
+        map(str.startswith, ids, repeat(prefix)),
+        map(str.isascii, rests),
+        map(str.isdigit, rests),  # so not empty
+        map(not_, map(str.startswith, rests, repeat("0"))),
+        strict=True,
+    )
+    ok = list(map(all, tests))
     return dict(zip(compress(range(len(ids)), ok), compress(rests, ok), strict=True))
 
 

@@ -892,7 +892,10 @@ def geocode_story(
         save=save,
     )
     problems = resolver.problems
-    total = len(lookups(story))
+    stops = [s for r in story.routes for s in r.via]  # those to look up, as lookups() lists
+    total = place_columns(story.places).coords.count(None) + sum(
+        s.place is None and s.coords is None and bool(s.name) for s in stops
+    )
     done = 0
 
     def locate(query: str, country: str | None, feature: str | None, pos: Pos, inline: bool):
