@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -39,9 +39,10 @@ class FileSlice(NamedTuple):
     length: int
 
 
-def atomic_write(
-    path: str | os.PathLike[str], data: str | bytes | Iterable[str] | FileSlice
-) -> None:
+Data = str | bytes | Iterable[str] | FileSlice
+
+
+def atomic_write(path: str | os.PathLike[str], data: Data) -> None:
     """Write ``data`` (a :class:`FileSlice`, or, if it is neither str nor bytes, each text
     it gives in turn) to ``path`` atomically.
 
@@ -52,7 +53,37 @@ def atomic_write(
     SIGKILL may leave the temporary file (see :func:`remove_stale_temps`), never a torn
     ``path``.
     """
-    target = Path(path)
+    atomic_write_all([(path, data)])
+
+
+def atomic_write_all(files: list[tuple[str | os.PathLike[str], Data | Callable[[], Data]]]) -> None:
+    """:func:`atomic_write` of several files, none replaced before all are written: each
+    to its temporary file in turn (data given as a function is asked for when its file's
+    turn comes, so a file can be written while the next one's data is still being made),
+    then all renamed, one after the other.  A failure before the renames leaves every
+    file as it was."""
+    written: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            target = Path(path)
+            written.append(("", target))  # the temporary file, once it has a name
+            made = data() if callable(data) else data
+            written[-1] = (_write_temp(target, made), target)
+        for tmp, target in written:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in written:
+            with contextlib.suppress(OSError):
+                if tmp:
+                    os.unlink(tmp)
+        raise
+    for folder in dict.fromkeys(target.parent for _, target in written):
+        _fsync_folder(folder)
+
+
+def _write_temp(target: Path, data: Data) -> str:
+    """``data`` in a new temporary file beside ``target``, flushed to disk, with the
+    permissions ``target`` has (or a new file's): its name."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -70,12 +101,11 @@ def atomic_write(
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_folder(target.parent)
+    return tmp
 
 
 def _copy(source: FileSlice, fd: int) -> None:

@@ -19,7 +19,7 @@ from . import forked, geojson
 from .errors import OutputError, Problem, StoryError
 from .evidence import sources_json
 from .forked import Pending
-from .fsutil import FileSlice, atomic_write, folder_lock, remove_stale_temps
+from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
@@ -356,10 +356,13 @@ class Builder:
             with deferred() as blocks:  # the big texts are written, not copied, in
                 page = fmap.get_root().render()
             spans_of(geo.story)  # every quote checked: a child's findings raise here
-            # The child's GeoJSON is copied to the file by the system, not read in here.
-            data: str | FileSlice | None = beside.stored(2) if beside else None
-            if data is None:
-                data = geojson.text(geo)
+
+            def data() -> str | FileSlice:
+                # The child's GeoJSON, copied to the file by the system, not read in here;
+                # asked for once map.html is written (the child may still be making it).
+                stored = beside.stored(2) if beside else None
+                return stored if stored is not None else geojson.text(geo)
+
             self._write(blocks.chunks(page), data)
         finally:
             if beside is not None:
@@ -370,15 +373,15 @@ class Builder:
         )
         return self.last
 
-    def _write(self, page: Iterable[str], data: str | FileSlice) -> None:
-        """Write map.html and map.geojson (see :func:`build`)."""
+    def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice]) -> None:
+        """Write map.html and map.geojson (see :func:`build`), neither replaced before
+        both are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
                 remove_stale_temps(html_path, geojson_path)
-                atomic_write(html_path, page)
-                atomic_write(geojson_path, data)
+                atomic_write_all([(html_path, page), (geojson_path, data)])
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc

@@ -213,3 +213,29 @@ def test_a_slice_of_a_file_is_copied_whole(tmp_path, monkeypatch, sendfile):
         os.close(fd)
     assert target.read_bytes() == data  # the failed copy left the file as it was
     assert [p.name for p in tmp_path.iterdir() if is_temp(p.name)] == []
+
+
+def test_files_written_together_are_replaced_only_once_all_are_written(tmp_path):
+    """map.html is written while map.geojson is still being made; neither is replaced if
+    the second cannot be had."""
+    from mapgen.fsutil import atomic_write_all
+
+    html, data = tmp_path / "map.html", tmp_path / "map.geojson"
+    html.write_text("old page", encoding="utf-8")
+    data.write_text("old data", encoding="utf-8")
+    seen = []
+
+    def failing():
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))  # the page: written, aside
+        raise MemoryError
+
+    with pytest.raises(MemoryError):
+        atomic_write_all([(html, ["new ", "page"]), (data, failing)])
+    assert len(seen[0]) == 3 and is_temp(next(n for n in seen[0] if n.startswith(".")))
+    assert html.read_text(encoding="utf-8") == "old page"
+    assert data.read_text(encoding="utf-8") == "old data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.geojson", "map.html"]
+    atomic_write_all([(html, ["new ", "page"]), (data, lambda: b"new data")])
+    assert html.read_text(encoding="utf-8") == "new page"
+    assert data.read_text(encoding="utf-8") == "new data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.geojson", "map.html"]
