@@ -36,17 +36,14 @@ from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
 from operator import attrgetter, is_, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from geopy.exc import GeocoderQueryError
-from geopy.geocoders.base import Geocoder
-from geopy.location import Location as GeopyLocation
 
 from .errors import GeocoderFault, OutputError, Problem, StoryError
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
-from .gazetteer import FEATURES, AmbiguousPlace, Gazetteer
 from .model import (
+    FEATURES,
     PRECISIONS,
     GeocodedStory,
     Location,
@@ -58,7 +55,16 @@ from .model import (
     place_columns,
 )
 from .online import current_request, nominatim_options, online_geocoder, precision_of
-from .ratelimit import PoliteGeocoder
+
+if TYPE_CHECKING:
+    from geopy.geocoders.base import Geocoder
+    from geopy.location import Location as GeopyLocation
+
+    from .gazetteer import AmbiguousPlace, Gazetteer
+    from .ratelimit import PoliteGeocoder
+
+# The gazetteer and geopy are imported when a place is not in the cache (a tenth of a
+# second): a story whose places all are is geocoded without them.
 
 #: The cache file's name, in the story folder beside ``places.yaml``.
 CACHE_NAME = "geocode-cache.yaml"
@@ -576,7 +582,7 @@ class _Resolver:
     def __init__(
         self,
         cache: GeocodeCache,
-        gazetteer: Gazetteer,
+        gazetteer: Gazetteer | Callable[[], Gazetteer] | None,
         online: Geocoder | PoliteGeocoder | None,
         today: dt.date,
         *,
@@ -585,7 +591,7 @@ class _Resolver:
         save: bool = True,
     ):
         self.cache = cache
-        self.gazetteer = gazetteer
+        self._gazetteer = gazetteer
         self.online = online
         self.online_first = online_first and online is not None
         self.refresh = refresh
@@ -602,6 +608,19 @@ class _Resolver:
         #: Offline, each (query, hints) is looked up once per run: a big story names the
         #: same towns thousands of times.  The answer, or the problem's message.
         self._seen: dict[tuple[str, str | None, str | None, bool], tuple[Location | None, str]] = {}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The offline gazetteer, made (or asked of the function given) when first needed."""
+        given = self._gazetteer
+        if given is None:
+            from .gazetteer import Gazetteer
+
+            given = Gazetteer()
+        elif callable(given):  # a Gazetteer is not: a function that gives one
+            given = given()
+        self._gazetteer = given
+        return given
 
     def _count(self, how: str) -> None:
         self.tally[how] = self.tally.get(how, 0) + 1
@@ -650,6 +669,11 @@ class _Resolver:
         if cached is not None and not self.refresh:
             self._count("cache")
             return cached
+        from geopy.exc import GeocoderQueryError
+        from geopy.location import Location as GeopyLocation
+
+        from .gazetteer import AmbiguousPlace
+
         fault: Problem | None = None
         if self.online_first:
             answer, fault = self._ask_online(query, hint, feature, pos)
@@ -696,6 +720,8 @@ class _Resolver:
     ) -> tuple[Location | None, Problem | None]:
         """The online geocoder's answer (saved at once), or None and, if it failed or was
         not asked after an earlier fault, the problem to report if nothing else answers."""
+        from geopy.exc import GeocoderQueryError
+
         assert self.online is not None
         name = geocoder_name(self.online)
         if self.fault is not None:
@@ -770,6 +796,10 @@ def _ask(
     ...), so for them the country's name is added to the query text, which they all
     understand.
     """
+    from geopy.geocoders.base import Geocoder
+
+    from .gazetteer import Gazetteer
+
     resolved = Gazetteer.resolve_country(country) if country else None
     if geocoder_name(geocoder) == "nominatim":
         options = nominatim_options(resolved[0] if resolved else None, feature)
@@ -834,7 +864,7 @@ def geocode_story(
     story: Story,
     *,
     cache: GeocodeCache | None = None,
-    gazetteer: Gazetteer | None = None,
+    gazetteer: Gazetteer | Callable[[], Gazetteer] | None = None,
     geocoder: Geocoder | PoliteGeocoder | None = None,
     offline: bool = False,
     online_first: bool = False,
@@ -851,7 +881,8 @@ def geocode_story(
         New answers are added to it and it is saved if it changed, even when some places
         could not be resolved (an interrupted or failed run loses nothing); each online
         answer is saved as soon as it arrives.
-    :param gazetteer: the offline gazetteer (default: a new :class:`Gazetteer`).
+    :param gazetteer: the offline gazetteer, or a function that gives it (asked only if a
+        place needs it); default: a new :class:`Gazetteer`, made if one does.
     :param geocoder: an online geocoder (a :class:`~mapgen.ratelimit.PoliteGeocoder`, or
         any geopy Geocoder), asked for the names the gazetteer does not know.  By default,
         the one the command line asked for (:func:`mapgen.online.requested`: ``--geocoder``),
@@ -871,7 +902,6 @@ def geocode_story(
     """
     if cache is None:
         cache = GeocodeCache.load(story.root / CACHE_NAME)
-    gazetteer = gazetteer if gazetteer is not None else Gazetteer()
     request = current_request()
     if request is not None:
         online_first = online_first or request.first
@@ -979,6 +1009,7 @@ def geocode_story(
 
     areas: dict[str, dict] = {}
     for area in story.areas:
+        gazetteer = resolver.gazetteer
         resolved = gazetteer.resolve_country(area.country)
         if resolved is None:
             problems.append(Problem(_unknown_country(gazetteer, area.country), area.pos))

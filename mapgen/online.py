@@ -23,15 +23,17 @@ import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
-
-from geopy.adapters import RequestsAdapter, URLLibAdapter
-from geopy.exc import ConfigurationError, GeocoderNotFound
-from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
-from geopy.location import Location as GeopyLocation
+from typing import TYPE_CHECKING, Any
 
 from .errors import GeocoderNotConfigured
-from .ratelimit import PoliteGeocoder
+
+if TYPE_CHECKING:
+    from geopy.location import Location as GeopyLocation
+
+    from .ratelimit import PoliteGeocoder
+
+# geopy is imported where a service is named or asked (a tenth of a second, with its HTTP
+# libraries): a story geocoded from its cache and the gazetteer never needs it.
 
 #: Seconds between two requests to Nominatim, and the least a setting may ask for.
 NOMINATIM_MIN_DELAY = 1.0
@@ -73,11 +75,15 @@ class GeocoderSetting:
 
 def service_names() -> list[str]:
     """Every service name geopy knows."""
+    from geopy.geocoders import SERVICE_TO_GEOCODER
+
     return sorted(SERVICE_TO_GEOCODER)
 
 
 def check_service(name: str) -> str | None:
     """Why ``name`` is not a geopy service (with a did-you-mean), or None if it is."""
+    from geopy.geocoders import SERVICE_TO_GEOCODER
+
     if name.lower() in SERVICE_TO_GEOCODER:
         return None
     close = difflib.get_close_matches(name.lower(), service_names(), n=1)
@@ -109,6 +115,8 @@ def _adapter_factory(**kwargs: Any) -> Any:
     """geopy's requests adapter without its own connection retries (they would hide
     requests from :class:`PoliteGeocoder`'s count and spacing); urllib when requests is
     missing (it never retries)."""
+    from geopy.adapters import RequestsAdapter, URLLibAdapter
+
     try:
         return RequestsAdapter(max_retries=0, **kwargs)
     except ImportError:  # pragma: no cover - requests is installed with mapgen
@@ -126,6 +134,11 @@ def make_geocoder(
     :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
         environment variable or contact, or options the geopy class refuses.
     """
+    from geopy.exc import ConfigurationError, GeocoderNotFound
+    from geopy.geocoders import get_geocoder_for_service
+
+    from .ratelimit import PoliteGeocoder
+
     env = os.environ if environ is None else environ
     name = setting.name.lower()
     problem = check_service(name) or check_options(setting.options)

@@ -20,7 +20,6 @@ from .errors import OutputError, Problem, StoryError
 from .evidence import sources_json
 from .forked import Pending
 from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
-from .gazetteer import Gazetteer
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, load_story
 from .model import GeocodedStory, Story
@@ -39,6 +38,7 @@ from .sources import (
 if TYPE_CHECKING:
     import folium
 
+    from .gazetteer import Gazetteer
     from .page import PageAssets
 
 # The page's modules (folium and its own imports, a third of a second) are imported only
@@ -226,7 +226,7 @@ class Builder:
         #: Where map.html and map.geojson go.
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
         self.cdn = cdn
-        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer()
+        self._gazetteer = gazetteer
         #: The story as last loaded (even if a later step failed), and the last build.
         self.story: Story | None = None
         self.last: BuildResult | None = None
@@ -234,6 +234,16 @@ class Builder:
         self.builds = 0
         self._cache: GeocodeCache | None = None
         self._assets: PageAssets | None = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The offline gazetteer, kept between builds; made when a place first needs it
+        (importing it and geopy takes a tenth of a second a cached story never needs)."""
+        if self._gazetteer is None:
+            from .gazetteer import Gazetteer
+
+            self._gazetteer = Gazetteer()
+        return self._gazetteer
 
     @property
     def html_path(self) -> Path:
@@ -289,7 +299,7 @@ class Builder:
         if save:
             with folder_lock(self.root):
                 remove_stale_temps(self.cache_path)
-        cache, gazetteer = self._geocode_cache(), self.gazetteer
+        cache, gazetteer = self._geocode_cache(), lambda: self.gazetteer
         big = beside and len(story.places) >= PARALLEL_FROM and forked.can_fork()
         pending = None
         try:  # whatever fails from here, no child is left behind

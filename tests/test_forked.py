@@ -285,3 +285,24 @@ def test_only_the_page_imports_folium(page_assets, tmp_path):
     folium (a third of a second), or its import is paid before the fork, on one core."""
     out = run_python(IMPORTS, str(ROOT / "places.yaml"), str(tmp_path))
     assert out.split() == ["False", "True"]  # the data without it; the page with it
+
+
+GEOPY = """
+import sys
+import mapgen
+mapgen.build(sys.argv[1], sys.argv[2])
+print("geopy" in sys.modules, "mapgen.gazetteer" in sys.modules)
+"""
+
+
+def test_a_story_with_every_position_known_never_imports_geopy(request, page_assets, tmp_path):
+    """Coordinates given or cached: no gazetteer, no geopy (a tenth of a second before a big
+    build can fork); a place the cache does not know imports both."""
+    known = request.getfixturevalue("big_story")
+    out = run_python(GEOPY, str(known), str(tmp_path / "a"))
+    assert out.split() == ["False", "False"]
+    story = tmp_path / "story"
+    shutil.copytree(known, story)
+    _add_places(story, GAZETTEER_PLACE)
+    out = run_python(GEOPY, str(story), str(tmp_path / "b"))
+    assert out.split() == ["True", "True"]
