@@ -9,7 +9,14 @@ stage can still be reported as ``places.yaml:LINE:COL: message``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import (
+    Callable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    MutableSequence,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
@@ -227,7 +234,7 @@ _READ: dict[str, Callable[[Sequence[Place]], list[Any]]] = {
 assert set(_READ) == set(_COLUMNS)
 
 
-class PlaceTable(Sequence["Place"]):
+class PlaceTable(MutableSequence["Place"]):
     """A story's places, in order: those written in ``places.yaml`` as :class:`Place`
     objects, then each bulk file's as columns (:class:`PlaceColumns`) until a place is
     asked for, when all are made at once (for 100,000 places, a quarter of a second that
@@ -235,7 +242,8 @@ class PlaceTable(Sequence["Place"]):
 
     Each part is a list of places, or a pair: a bulk file's columns and a function that
     makes their places.  Once made, the objects are the places: their columns are read
-    out of them (a caller may have changed one).
+    out of them (a caller may have changed one).  It is changed as a list is (``append``,
+    ``del``, ...), for a notebook that adds a place to a loaded story.
     """
 
     def __init__(
@@ -274,6 +282,15 @@ class PlaceTable(Sequence["Place"]):
 
     def __iter__(self) -> Iterator[Place]:
         return iter(self._places())
+
+    def __setitem__(self, index, value):  # type: ignore[override]
+        self._places()[index] = value
+
+    def __delitem__(self, index):  # type: ignore[override]
+        del self._places()[index]
+
+    def insert(self, index: int, value: Place) -> None:
+        self._places().insert(index, value)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)

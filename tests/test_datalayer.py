@@ -543,3 +543,6 @@ def test_a_build_reads_a_bulk_files_places_as_columns(big_story, tmp_path, monke
     # Once made, the objects are the places: a change to one is what the columns say.
     objects[5].name = "Renamed"
     assert place_columns(places).names[5] == "Renamed"
+    places.append(objects[0])  # changed as a list is, from a notebook
+    del places[0]
+    assert len(places) == 43 and place_columns(places).ids[-1] == "depot-3"
