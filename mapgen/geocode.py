@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .countries import country_outline, resolve_country
 from .errors import GeocoderFault, OutputError, Problem, StoryError
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
 from .model import (
@@ -662,7 +663,7 @@ class _Resolver:
         inline: bool,
     ) -> Location | None:
         hint = country.strip() if country and country.strip() else None
-        if hint is not None and self.gazetteer.resolve_country(hint) is None:
+        if hint is not None and resolve_country(hint) is None:
             self.problems.append(Problem(_unknown_country(self.gazetteer, hint), pos))
             return None
         cached = self.cache.get(query, hint, feature)
@@ -798,9 +799,7 @@ def _ask(
     """
     from geopy.geocoders.base import Geocoder
 
-    from .gazetteer import Gazetteer
-
-    resolved = Gazetteer.resolve_country(country) if country else None
+    resolved = resolve_country(country) if country else None
     if geocoder_name(geocoder) == "nominatim":
         options = nominatim_options(resolved[0] if resolved else None, feature)
         answer = geocoder.geocode(query, **options)
@@ -1008,13 +1007,12 @@ def geocode_story(
             failed = None
 
     areas: dict[str, dict] = {}
-    for area in story.areas:
-        gazetteer = resolver.gazetteer
-        resolved = gazetteer.resolve_country(area.country)
+    for area in story.areas:  # countries: no gazetteer (or geopy) unless one is unknown
+        resolved = resolve_country(area.country)
         if resolved is None:
-            problems.append(Problem(_unknown_country(gazetteer, area.country), area.pos))
+            problems.append(Problem(_unknown_country(resolver.gazetteer, area.country), area.pos))
             continue
-        outline = gazetteer.country_outline(resolved[0])
+        outline = country_outline(resolved[0])
         if outline is None:
             problems.append(
                 Problem(

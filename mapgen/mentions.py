@@ -33,7 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gazetteer import Gazetteer, Match, _country_index, distance_km, fold
+from .countries import _country_index, fold
+from .gazetteer import Gazetteer, Match, distance_km
 from .model import GeocodedStory, LeftOut
 
 __all__ = [

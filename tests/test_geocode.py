@@ -19,7 +19,7 @@ from geopy.exc import GeocoderQueryError, GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeopyLocation
 
-from mapgen import gazetteer as gz
+from mapgen import countries
 from mapgen.errors import StoryError
 from mapgen.gazetteer import Gazetteer, country_outline, fold, resolve_country
 from mapgen.geocode import CACHE_NAME, GeocodeCache, geocode_story
@@ -292,14 +292,14 @@ def test_country_outlines(code, lat, lon):
 
 
 def test_country_table_matches_installed_countryinfo():
-    """The table in gazetteer.py names each country's countryinfo file; check it still
+    """The table in countries.py names each country's countryinfo file; check it still
     does, so that an upgrade of countryinfo fails here rather than silently."""
-    data = gz._countryinfo_dir()
+    data = countries._countryinfo_dir()
     codes = set()
     for path in data.glob("*.json"):
         info = json.loads(path.read_text(encoding="utf-8"))
         codes.add(info["ISO"]["alpha2"])
-    files = gz.countryinfo_files()
+    files = countries.countryinfo_files()
     assert codes <= set(files)
     for alpha2, stem in files.items():
         info = json.loads((data / f"{stem}.json").read_text(encoding="utf-8"))
