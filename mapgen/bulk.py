@@ -113,8 +113,6 @@ class Rows(NamedTuple):
     columns: PlaceColumns
     #: Makes the places as objects, when one is asked for.
     make: Callable[[], list[Place]]
-    #: Each place's line in the file.
-    lines: list[int]
 
 
 def read_places(
@@ -164,7 +162,7 @@ class _Rows:
         self.stem = id_stem(shown)
         self.places: list[Place] = []
         #: The places of a CSV whose every column checked out at once (:meth:`fast_csv`):
-        #: their columns, a function that makes them, and their lines.
+        #: their columns, and a function that makes them.
         self.table: Rows | None = None
         self.problems: list[Problem] = []
         self._ids: dict[str, int] = {}
@@ -300,7 +298,6 @@ class _Rows:
         columns = list(col.items())
         numbers = [line for line, _ in records]
         n = len(numbers)
-        quote_sources = [s or default_source for s in sources]
         table = PlaceColumns.given(
             ids=[i or f"{stem}-{line}" for i, line in zip(ids, numbers, strict=True)],
             names=list(names),
@@ -322,7 +319,7 @@ class _Rows:
             lines=numbers,
             cols=[1] * n,
             counts=[1] * n,
-            quote_sources=quote_sources,
+            quote_sources=[s or default_source for s in sources],
             quote_texts=list(quotes),
             quote_stances=["claims"] * n,
         )
@@ -349,7 +346,7 @@ class _Rows:
                 )
             )
 
-        self.table = Rows(table, make, numbers)
+        self.table = Rows(table, make)
         return True
 
     def header(self, header: list[str], raw: str) -> list[tuple[str, int]] | None:

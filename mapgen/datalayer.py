@@ -290,8 +290,6 @@ class PlaceData:
         counts = table.counts
         one_each = all(map((1).__eq__, counts))
         keys = list(zip(table.quote_sources, table.quote_texts, table.quote_stances, strict=True))
-        # Each passage's first quote (its index among every place's quotes): the first wins.
-        firsts = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
         # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
         # place in the article (UTF-16, as the page counts), which the reader carries: the
         # page takes its words from there.  A passage quoted once is written in its place's
@@ -299,7 +297,7 @@ class PlaceData:
         # steps here and above are one C loop (``map``) over 100,000 places, not a Python
         # step per place.  The passages come last: in a big build, where the quotes stand
         # may still be on its way from the process that verifies them (mapgen.pipeline).
-        unique = list(firsts)
+        unique = list(dict.fromkeys(reversed(keys)))  # each passage once, from the last
         spans = quotes.spans()
         found_spans = list(map(spans.get, map(itemgetter(0, 1), unique), repeat(_UNKNOWN)))
         # The usual passage, a span in an article with no astral character and no denial,
@@ -321,7 +319,7 @@ class PlaceData:
         ):
             # The usual big story: one passage per place, each its own and usual, written
             # in its row (its source as -1 - index), a column at a time.  ``unique`` lists
-            # the keys backwards (``firsts``), so the column is turned round.
+            # the keys backwards, so the column is turned round.
             cited_column = list(
                 map("[{},{},{}]".format, map(sub, repeat(-1), ats), starts, lengths)
             )

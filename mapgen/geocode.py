@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import compress, count, repeat
-from operator import attrgetter, is_, itemgetter
+from operator import is_, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -839,8 +839,6 @@ def _unknown_country(gazetteer: Gazetteer, text: str) -> str:
 
 
 _NOWHERE = (0.0, 0.0)  # a place to be geocoded, until it is
-_LOCATION_FIELDS = ("lats", "lons", "precisions", "geocoders", "queries", "addresses")
-_fields = attrgetter("lat", "lon", "precision", "geocoder", "query", "address")
 
 
 def lookups(story: Story) -> list[tuple[str, str | None, str | None, Pos, bool]]:
@@ -956,17 +954,13 @@ def geocode_story(
             if found is None:
                 unknown.append(k)
                 continue
-            for name, value in zip(_LOCATION_FIELDS, _fields(found), strict=True):
-                getattr(columns, name)[k] = value
+            columns.put(k, found)
         ids = table.ids
         if unknown:  # reported: not among the positions
             keep = [True] * len(ids)
             for k in unknown:
                 keep[k] = False
-            ids = list(compress(ids, keep))
-            columns = LocationColumns(
-                *(list(compress(getattr(columns, name), keep)) for name in _LOCATION_FIELDS)
-            )
+            ids, columns = list(compress(ids, keep)), columns.kept(keep)
         places = LocationTable(ids, columns)
 
         known = set(table.ids)

@@ -1098,8 +1098,7 @@ def _include(ck: _Checker, node: Node, label: str) -> Any:
     if isinstance(places, bulk.Rows):  # ids a column at a time; positions if a message needs them
         ids = places.columns.ids
         ck.place_ids.update(dict.fromkeys(ids) | ck.place_ids)
-        lines = places.lines
-        ck.bulk_ids.append((ids, lambda k: Pos(shown, lines[k], 1)))
+        ck.bulk_ids.append((ids, places.columns.pos))
         return _BAD if problems else (places.columns, places.make)
     for place in places:
         ck.place_ids.setdefault(place.id, place.pos)

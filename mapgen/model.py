@@ -18,7 +18,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -249,7 +249,7 @@ class PlaceTable(MutableSequence["Place"]):
     def __init__(
         self, parts: Sequence[list[Place] | tuple[PlaceColumns, Callable[[], list[Place]]]]
     ):
-        self._parts = [p for p in parts if (len(p) if isinstance(p, list) else len(p[0].ids))]
+        self._parts = [part for part in parts if _size(part)]
         self._made: list[Place] | None = None
         self._columns: PlaceColumns | None = None
 
@@ -275,7 +275,7 @@ class PlaceTable(MutableSequence["Place"]):
     def __len__(self) -> int:
         if self._made is not None:
             return len(self._made)
-        return sum(len(p) if isinstance(p, list) else len(p[0].ids) for p in self._parts)
+        return sum(map(_size, self._parts))
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._places()[index]
@@ -299,6 +299,10 @@ class PlaceTable(MutableSequence["Place"]):
 
     def __repr__(self) -> str:
         return f"PlaceTable({self._places()!r})"
+
+
+def _size(part: list[Place] | tuple[PlaceColumns, Callable[[], list[Place]]]) -> int:
+    return len(part) if isinstance(part, list) else len(part[0].ids)
 
 
 def place_columns(places: Sequence[Place]) -> PlaceColumns:
@@ -473,6 +477,15 @@ class LocationColumns:
             self.addresses[k],
         )
 
+    def put(self, k: int, location: Location) -> None:
+        """Make position ``k`` that of ``location``."""
+        for name, value in zip(_LOCATION_FIELDS, _location_fields(location), strict=True):
+            getattr(self, name)[k] = value
+
+    def kept(self, keep: list[bool]) -> LocationColumns:
+        """The positions ``keep`` says to keep."""
+        return LocationColumns(*(list(compress(getattr(self, n), keep)) for n in _LOCATION_FIELDS))
+
 
 class LocationTable(MutableMapping[str, Location]):
     """Place id -> :class:`Location`, kept as columns (:class:`LocationColumns`): what
@@ -499,9 +512,7 @@ class LocationTable(MutableMapping[str, Location]):
             self._ids.append(place_id)
             for name in _LOCATION_FIELDS:
                 getattr(self._columns, name).append(None)
-        k = index[place_id]
-        for name, field_ in zip(_LOCATION_FIELDS, _LOCATION_ATTRS, strict=True):
-            getattr(self._columns, name)[k] = getattr(location, field_)
+        self._columns.put(index[place_id], location)
 
     def __delitem__(self, place_id: str) -> None:
         k = self._at().pop(place_id)
@@ -529,6 +540,7 @@ class LocationTable(MutableMapping[str, Location]):
 
 _LOCATION_FIELDS = tuple(LocationColumns.__annotations__)
 _LOCATION_ATTRS = ("lat", "lon", "precision", "geocoder", "query", "address")
+_location_fields = attrgetter(*_LOCATION_ATTRS)
 
 
 def location_columns(places: Mapping[str, Location], ids: list[str]) -> LocationColumns:
