@@ -533,6 +533,10 @@ class LocationTable(MutableMapping[str, Location]):
     def __repr__(self) -> str:
         return f"LocationTable({dict(self)!r})"
 
+    def copy(self) -> dict[str, Location]:
+        """A dict of the positions, as ``dict.copy`` gave when geocoding gave a dict."""
+        return dict(self)
+
     def columns(self, ids: list[str]) -> LocationColumns | None:
         """The columns, if they are those of ``ids`` in that order."""
         return self._columns if self._ids == ids else None

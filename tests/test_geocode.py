@@ -678,3 +678,4 @@ def test_positions_are_kept_as_columns_and_read_as_locations():
     assert location_columns(table, ["a", "c"]).lats == [0.5, 5.0]
     assert location_columns(dict(table), ["c", "a"]).lats == [5.0, 0.5]
     assert location_columns(table, ["c", "a"]).lats == [5.0, 0.5]  # another order: read
+    assert table.copy() == dict(table) and type(table.copy()) is dict
