@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
-from itertools import chain, compress, repeat
+from itertools import chain, compress, count, repeat
 from operator import getitem, itemgetter, methodcaller, not_, sub
 from typing import Any
 
@@ -195,6 +195,22 @@ class _Utf16:
 _GROUP_1 = methodcaller("group", 1)
 
 
+def _id_prefix(ids: list[str]) -> tuple[str | None, dict[int, str]]:
+    """The prefix most ids share before a plain number (``strikes-`` of ``strikes-12``), if
+    any, and those ids' numbers (:func:`_numbers`).  The first numbered id's prefix is
+    taken when more than half the ids have it (as in a bulk file): no other can be more
+    common, and the others need not be matched."""
+    first = next(filter(None, map(_NUMBERED.match, ids)), None)
+    if first is None:
+        return None, {}
+    numbers = _numbers(ids, first.group(1))
+    if 2 * len(numbers) > len(ids):
+        return first.group(1), numbers
+    numbered = list(map(_GROUP_1, filter(None, map(_NUMBERED.match, ids))))
+    prefix = max(set(numbered), key=numbered.count)
+    return prefix, _numbers(ids, prefix)
+
+
 def _numbers(ids: list[str], prefix: str) -> dict[int, str]:
     """index -> the digits after ``prefix``, for the ids that are ``prefix`` and a number
     written plainly (ASCII digits, no leading 0), a C loop per step."""
@@ -257,13 +273,13 @@ class PlaceData:
         kinds_statuses = zip(table.kinds, table.statuses, strict=True)
         # (what its meta line says of its position)
         said = zip(at.precisions, at.geocoders, at.queries, strict=True)
-        look_keys = list(zip(kinds_statuses, said, strict=True))
-        first = dict(zip(reversed(look_keys), range(len(ids) - 1, -1, -1), strict=True))
-        look_by_key = {
-            key: look_of(key[0][0], at.location(first[key]), key[0][1])
-            for key in dict.fromkeys(look_keys)
-        }
-        look_column = list(map(look_by_key.__getitem__, look_keys))
+        look_keys = zip(kinds_statuses, said, strict=True)
+        # Each place's key, told once: the index of the first place with it (a few keys
+        # among 100,000 places); then the look of each first place.
+        firsts: dict[Any, int] = {}
+        first_of = list(map(firsts.setdefault, look_keys, count()))
+        look_at = {k: look_of(key[0][0], at.location(k), key[0][1]) for key, k in firsts.items()}
+        look_column = list(map(look_at.__getitem__, first_of))
         given_notes = table.notes
         notes = (
             ["," + string(note) if note else "" for note in given_notes]
@@ -271,15 +287,12 @@ class PlaceData:
             else [""] * len(ids)
         )
         # Ids that bulk files number (``strikes-12``) are written as the number alone.
-        matched = list(filter(None, map(_NUMBERED.match, ids)))
-        numbered = list(map(_GROUP_1, matched))
-        prefix = max(set(numbered), key=numbered.count) if numbered else None
+        prefix, numbers = _id_prefix(ids)
         written_ids = list(map(string, ids))
         # And where the number is the row's index plus the story's usual step (a bulk
         # file's default ids are line numbers), as 0: the page adds the index back.
         base = None
         if prefix is not None:
-            numbers = _numbers(ids, prefix)
             steps = list(map(sub, map(int, numbers.values()), numbers))
             base = Counter(steps).most_common(1)[0][0] if steps else None
             for k, digits, step in zip(numbers, numbers.values(), steps, strict=True):

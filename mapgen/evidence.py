@@ -83,9 +83,9 @@ class Quotes:
         self._later = later if isinstance(later, SpansLater) else None
 
     def articles_made_beside(self) -> list[str]:
-        """The JSON of the articles (:func:`sources_json`) that the process that finds the
-        quotes (a big build's second one) made, once it has sent it; none if there is no
-        such process, or it failed, or it found a quote missing."""
+        """The JSON of the first articles (:func:`sources_json`) that the process that finds
+        the quotes (a big build's second one) made, once it has sent it; none if there is
+        no such process, or it failed, or it found a quote missing."""
         later = self._later
         made = later.articles() if later is not None and later.articles is not None else None
         return made or []
@@ -248,13 +248,13 @@ class Encoded(str):
     """A value already made :func:`script_json`: :func:`data_json` writes it as it is."""
 
 
-def sources_json(story: Story, start: int = 0) -> list[str]:
-    """Each article (``story.sources[start:]``) as the reader has it
+def sources_json(story: Story, start: int = 0, stop: int | None = None) -> list[str]:
+    """Each article (``story.sources[start:stop]``) as the reader has it
     (:meth:`Evidence.sources`), made :func:`script_json`: no text of it holds a line
     break (JSON escapes them)."""
     if start >= len(story.sources):
         return []
-    return [script_json(entry) for entry in Evidence(story).sources()[start:]]
+    return [script_json(entry) for entry in Evidence(story).sources()[start:stop]]
 
 
 def data_json(data: dict[str, Any]) -> str:
@@ -394,8 +394,8 @@ class Evidence:
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
         after the places (every article whole): a big build's second process makes it
-        (:meth:`Quotes.articles_made_beside`, :mod:`mapgen.pipeline`), this one what that
-        process did not send, and the page asks for it last."""
+        for the first articles (:meth:`Quotes.articles_made_beside`, :mod:`mapgen.pipeline`),
+        this one for the rest, and the page asks for it last."""
         if self._sources_json is None:
             made = self.quotes.articles_made_beside()
             if len(made) > len(self.story.sources):

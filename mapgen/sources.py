@@ -364,9 +364,9 @@ class SpansLater:
 
     ``fetch`` returns them, or raises the :class:`StoryError` verification would have
     raised; :func:`spans_of` calls it the first time the spans are asked for.
-    ``articles`` returns the articles' JSON, as :func:`mapgen.evidence.sources_json`
-    makes it, that the same process went on to make, or None: the page then makes it
-    itself."""
+    ``articles`` returns the JSON of the first articles, as
+    :func:`mapgen.evidence.sources_json` makes it, that the same process went on to
+    make, or None: the page then makes them itself."""
 
     def __init__(
         self,

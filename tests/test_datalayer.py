@@ -187,6 +187,17 @@ def test_numbered_ids_are_written_as_numbers(page_assets, tmp_path):
     assert place_ids(block) == ["strikes-2", "strikes-9", "strikes-4"]
 
 
+def test_the_id_prefix_is_the_most_common_one():
+    """The first numbered id's prefix when most ids have it; else counted among them all."""
+    from mapgen.datalayer import _id_prefix
+
+    ids = ["depot-3", *[f"strikes-{n}" for n in range(2, 42)], "strikes-07", "x"]
+    prefix, numbers = _id_prefix(ids)
+    assert prefix == "strikes-" and len(numbers) == 40 and numbers[1] == "2"
+    assert _id_prefix(["a-1", "a-2", "b-1"]) == ("a-", {0: "1", 1: "2"})
+    assert _id_prefix(["a", "b-0", "c-01"]) == (None, {})
+
+
 def test_the_data_block_cannot_leave_its_script(pages):
     page = pages["data"].html.read_text(encoding="utf-8")
     found = re.search(r'id="mg-data-[^"]+">\n(.*?)\n</script>', page, re.S)
