@@ -203,12 +203,13 @@ def _id_prefix(ids: list[str]) -> tuple[str | None, dict[int, str]]:
     first = next(filter(None, map(_NUMBERED.match, ids)), None)
     if first is None:
         return None, {}
-    numbers = _numbers(ids, first.group(1))
+    prefix = first.group(1)
+    numbers = _numbers(ids, prefix)
     if 2 * len(numbers) > len(ids):
-        return first.group(1), numbers
+        return prefix, numbers
     numbered = list(map(_GROUP_1, filter(None, map(_NUMBERED.match, ids))))
-    prefix = max(set(numbered), key=numbered.count)
-    return prefix, _numbers(ids, prefix)
+    most = max(set(numbered), key=numbered.count)
+    return most, numbers if most == prefix else _numbers(ids, most)
 
 
 def _numbers(ids: list[str], prefix: str) -> dict[int, str]:

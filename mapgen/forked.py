@@ -4,11 +4,12 @@ A big story's build verifies 100,000 quotes and makes large texts from the same 
 story: the page, the articles' JSON, the GeoJSON; and Python runs one thing at a time.  So
 on a machine with two cores, a child forked once the story is loaded (or geocoded) finds
 the quotes and makes most of the articles' JSON and the GeoJSON (:mod:`mapgen.pipeline`)
-while the parent imports folium and makes the page.  The child shares the parent's memory as it was (the
-story is not copied or sent).  It writes its results in parts to a scratch file both
-processes hold (an anonymous one, in memory where the system allows), and the length of
-each part down a pipe once the part is whole: the parent reads a part only when it asks
-for it (:meth:`Pending.part`).  Writing to a pipe instead would stall the child whenever
+while the parent imports folium and makes the page.  The child shares the parent's memory
+as it was (the story is not copied or sent).  It writes its results in parts to a scratch
+file both processes hold (an anonymous one, in memory where the system allows), and the
+length of each part down a pipe once the part is whole: the parent reads a part only when
+it asks for it (:meth:`Pending.part`), or copies it to a file (:meth:`Pending.stored`).
+Writing to a pipe instead would stall the child whenever
 the pipe is full and the parent busy, as the parent reads it only between its own steps.
 The parent writes every file itself, under its locks, as it does when it does everything
 alone.
