@@ -62,20 +62,17 @@ def atomic_write_all(files: list[tuple[str | os.PathLike[str], Data | Callable[[
     turn comes, so a file can be written while the next one's data is still being made),
     then all renamed, one after the other.  A failure before the renames leaves every
     file as it was."""
-    written: list[tuple[str, Path]] = []
-    try:
+    written: list[tuple[str, Path]] = []  # (temporary file, target); _write_temp removes
+    try:  # its own temporary file if it fails
         for path, data in files:
             target = Path(path)
-            written.append(("", target))  # the temporary file, once it has a name
-            made = data() if callable(data) else data
-            written[-1] = (_write_temp(target, made), target)
+            written.append((_write_temp(target, data() if callable(data) else data), target))
         for tmp, target in written:
             os.replace(tmp, target)
     except BaseException:
         for tmp, _ in written:
             with contextlib.suppress(OSError):
-                if tmp:
-                    os.unlink(tmp)
+                os.unlink(tmp)
         raise
     for folder in dict.fromkeys(target.parent for _, target in written):
         _fsync_folder(folder)

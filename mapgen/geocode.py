@@ -50,8 +50,10 @@ from .model import (
     Location,
     LocationColumns,
     LocationTable,
+    PlaceColumns,
     Pos,
     Story,
+    Waypoint,
     feature_for_kind,
     place_columns,
 )
@@ -844,17 +846,27 @@ _NOWHERE = (0.0, 0.0)  # a place to be geocoded, until it is
 def lookups(story: Story) -> list[tuple[str, str | None, str | None, Pos, bool]]:
     """Every (query, country, feature, pos, inline) the story needs a geocoder for: places
     and route stops without ``coords``, in file order."""
-    found = []
     places = place_columns(story.places)
-    for k in compress(count(), map(is_, places.coords, repeat(None))):
-        feature = places.features[k] or feature_for_kind(places.kinds[k])
-        query = places.queries[k] or places.names[k]
-        found.append((query, places.countries[k], feature, places.pos(k), False))
+    found = [(q, c, f, places.pos(k), False) for k, q, c, f in _place_lookups(places)]
     for route in story.routes:
         for stop in route.via:
-            if stop.place is None and stop.coords is None and stop.name:
+            if _looked_up(stop):
                 found.append((stop.name, stop.country, stop.feature, stop.pos, True))
     return found
+
+
+def _place_lookups(
+    places: PlaceColumns,
+) -> Iterator[tuple[int, str, str | None, str | None]]:
+    """(index, query, country, feature) of each place without coords, in order."""
+    for k in compress(count(), map(is_, places.coords, repeat(None))):
+        feature = places.features[k] or feature_for_kind(places.kinds[k])
+        yield k, places.queries[k] or places.names[k], places.countries[k], feature
+
+
+def _looked_up(stop: Waypoint) -> bool:
+    """Whether a route's stop is geocoded: one named inline, without coords."""
+    return stop.place is None and stop.coords is None and bool(stop.name)
 
 
 def geocode_story(
@@ -919,10 +931,9 @@ def geocode_story(
         save=save,
     )
     problems = resolver.problems
-    stops = [s for r in story.routes for s in r.via]  # those to look up, as lookups() lists
-    total = place_columns(story.places).coords.count(None) + sum(
-        s.place is None and s.coords is None and bool(s.name) for s in stops
-    )
+    table = place_columns(story.places)
+    stops = [s for r in story.routes for s in r.via]
+    total = table.coords.count(None) + sum(map(_looked_up, stops))  # as lookups() lists
     done = 0
 
     def locate(query: str, country: str | None, feature: str | None, pos: Pos, inline: bool):
@@ -935,7 +946,6 @@ def geocode_story(
 
     try:
         # Every place's position as columns (coords as written), then the others'.
-        table = place_columns(story.places)
         given = table.coords
         written = [c or _NOWHERE for c in given]
         columns = LocationColumns(
@@ -947,10 +957,8 @@ def geocode_story(
             addresses=[None] * len(given),
         )
         unknown = []
-        for k in compress(count(), map(is_, given, repeat(None))):
-            feature = table.features[k] or feature_for_kind(table.kinds[k])
-            asked = table.queries[k] or table.names[k]
-            found = locate(asked, table.countries[k], feature, table.pos(k), False)
+        for k, asked, country, feature in _place_lookups(table):
+            found = locate(asked, country, feature, table.pos(k), False)
             if found is None:
                 unknown.append(k)
                 continue

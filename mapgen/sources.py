@@ -213,9 +213,8 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
 
     The same answers as one :func:`locate` call a quote, a few times faster for a big
     story: its 100,000 quotes are searched for by C loops (``map``), not one Python call
-    each, and only those not found in place take the slow path.  (A big build shares
-    them out between two processes by article instead: :func:`find_all` on each share,
-    see :mod:`mapgen.pipeline`.)
+    each, and only those not found in place take the slow path.  (A big build finds them
+    in a second process instead: :func:`find_all`, see :mod:`mapgen.pipeline`.)
     """
     keys = quote_keys(story)
     return dict(zip(keys, find_all(story, keys), strict=True))
@@ -225,9 +224,7 @@ def quote_keys(story: Story) -> list[tuple[str, str]]:
     """(source id, quote text) of every quote of the story, each once, in story order:
     the keys of :attr:`~mapgen.model.Story.spans`, in the same order wherever made."""
     places = place_columns(story.places)  # a big story's, read from its columns
-    others = [
-        q for group in (story.routes, story.areas, story.events) for f in group for q in f.quotes
-    ]
+    others = _quotes_beside_places(story)
     sources = chain(places.quote_sources, map(_SOURCE, others))
     texts = chain(places.quote_texts, map(_TEXT, others))
     return list(dict.fromkeys(zip(sources, texts, strict=True)))
@@ -322,9 +319,17 @@ def _clip(text: str, limit: int = 160) -> str:
 
 def iter_quotes(story: Story):
     """Every quote of the story, wherever it stands."""
-    for group in (story.places, story.routes, story.areas, story.events):
-        for feature in group:
-            yield from feature.quotes
+    for place in story.places:
+        yield from place.quotes
+    yield from _quotes_beside_places(story)
+
+
+def _quotes_beside_places(story: Story) -> list[Quote]:
+    """The quotes of the routes, areas and events, in story order (a big story's places'
+    are read from their columns instead)."""
+    return [
+        q for group in (story.routes, story.areas, story.events) for f in group for q in f.quotes
+    ]
 
 
 def check_quote(quote: Quote, article: str, title: str) -> Problem | None:
