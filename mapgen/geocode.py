@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .clock import Clock
+from .clock import today as clock_today
 from .countries import country_outline, resolve_country
 from .errors import GeocoderFault, OutputError, Problem, StoryError
 from .fsutil import atomic_write, folder_lock, remove_stale_temps
@@ -229,14 +231,15 @@ class GeocodeCache:
         when: dt.date | str | None = None,
         feature: str | None = None,
     ) -> None:
-        """Record ``location`` as the answer to ``query`` (``when``: default today).
+        """Record ``location`` as the answer to ``query`` (``when``: default today, as
+        :func:`mapgen.clock.system_clock` reads it).
 
         Recording the answer already there (whatever its date, or the query's case and
         spacing) changes nothing: the entry keeps its first date.
         """
         if isinstance(when, dt.datetime):
             when = when.date()
-        date = when if isinstance(when, str) else (when or dt.date.today()).isoformat()
+        date = when if isinstance(when, str) else (when or clock_today()).isoformat()
         if not _DATE.match(date):
             raise ValueError(f"when must be a date or YYYY-MM-DD, not {when!r}")
         hint = (country or "").strip().upper() or None
@@ -879,6 +882,7 @@ def geocode_story(
     online_first: bool = False,
     refresh: bool = False,
     today: dt.date | None = None,
+    clock: Clock | None = None,
     save: bool = True,
     progress: Progress | None = None,
     tally: dict[str, int] | None = None,
@@ -900,7 +904,9 @@ def geocode_story(
     :param online_first: ask ``geocoder`` before the gazetteer.
     :param refresh: look every place up again, even those in the cache (an answer that
         cannot be had again is kept as it was).
-    :param today: the date recorded with new answers (default: today).
+    :param today: the date recorded with new answers (default: the day ``clock`` reads).
+    :param clock: where the date comes from when ``today`` is not given (default:
+        :func:`mapgen.clock.system_clock`); tests set it rather than depend on the day.
     :param save: write new answers to the cache file; ``mapgen check`` writes nothing.
     :param progress: called after each place and stop that needed a lookup.
     :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
@@ -925,7 +931,7 @@ def geocode_story(
         cache,
         gazetteer,
         geocoder,
-        today or dt.date.today(),
+        today or clock_today(clock),
         online_first=online_first,
         refresh=refresh,
         save=save,

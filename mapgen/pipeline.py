@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import forked, geojson
+from .clock import Clock, system_clock
 from .errors import OutputError, Problem, StoryError
 from .evidence import sources_json
 from .forked import Pending
@@ -61,14 +62,19 @@ def load(path: str | os.PathLike[str] = ".") -> Story:
 
 
 def geocode(
-    story: Story, *, gazetteer: Gazetteer | None = None, save: bool = True
+    story: Story,
+    *,
+    gazetteer: Gazetteer | None = None,
+    save: bool = True,
+    clock: Clock = system_clock,
 ) -> GeocodedStory:
     """Give every place a position: coords, then the story's cache, then the gazetteer.
 
-    New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false.
+    New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false,
+    stamped with the day ``clock`` reads.
     """
     cache = GeocodeCache.load(story.root)
-    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
+    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save, clock=clock)
 
 
 def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
@@ -234,6 +240,7 @@ class Builder:
         *,
         cdn: bool = False,
         gazetteer: Gazetteer | None = None,
+        clock: Clock = system_clock,
     ):
         self.path = Path(path)
         #: The story file: ``path`` itself, or ``places.yaml`` in it.
@@ -244,6 +251,8 @@ class Builder:
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
         self.cdn = cdn
         self._gazetteer = gazetteer
+        #: The date new geocode-cache entries are stamped with, read at each build.
+        self.clock = clock
         #: The story as last loaded (even if a later step failed), and the last build.
         self.story: Story | None = None
         self.last: BuildResult | None = None
@@ -326,12 +335,19 @@ class Builder:
                 pending = _verify_beside(
                     story,
                     lambda: geocode_story(
-                        story, cache=cache, gazetteer=gazetteer, offline=True, save=False
+                        story,
+                        cache=cache,
+                        gazetteer=gazetteer,
+                        offline=True,
+                        save=False,
+                        clock=self.clock,
                     ),
                 )
             problems: list[Problem] = []
             try:
-                geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
+                geo = geocode_story(
+                    story, cache=cache, gazetteer=gazetteer, save=save, clock=self.clock
+                )
             except StoryError as exc:
                 problems += exc.problems
             if big and pending is None and not problems:

@@ -20,7 +20,6 @@ kept at the root of a project does not have its ``.venv`` or ``.git`` watched.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 import signal
@@ -36,6 +35,7 @@ from pathlib import Path
 import click
 import watchfiles
 
+from .clock import Clock
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
 from .geocli import online_options, page_options
@@ -126,7 +126,7 @@ class Watcher:
         elapsed = (time.perf_counter() - start) * 1000
         story = result.story.story
         self.echo(
-            f"{_now()} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
+            f"{_now(self.builder.clock)} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
             f" {len(story.areas)} areas) in {elapsed:.0f} ms",
             False,
         )
@@ -222,8 +222,9 @@ class Watcher:
                 stop.wait(self.step_ms / 1000)
 
 
-def _now() -> str:
-    return dt.datetime.now().strftime("%H:%M:%S")
+def _now(clock: Clock) -> str:
+    """The time of day printed beside a rebuild, as the builder's clock reads it."""
+    return clock().strftime("%H:%M:%S")
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ def test_ci_runs_the_readme_test_command():
     test_command = next(b for b in shell_blocks() if "pytest" in b and "pip install" in b)
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci.splitlines()
-    assert "apt-get install -y chromium" in ci
+    assert "need+=(chromium)" in ci and 'apt-get install -y "${need[@]}"' in ci
 
 
 def test_readme_build_command_builds_the_shipped_story():
