@@ -116,6 +116,7 @@ from yaml.reader import Reader
 
 from . import bulk
 from .errors import Problem, StoryError
+from .fsutil import is_temp
 from .model import (
     FEATURES,
     PLACE_KINDS,
@@ -171,7 +172,7 @@ def load_story(path: str | os.PathLike[str]) -> Story:
     text = _read_yaml_text(file, yaml_path)
     root = _parse(file, text)
     story_path = yaml_path.resolve()
-    checker = _Checker(file, story_path.parent)
+    checker = _Checker(file, story_path.parent, story_path)
     story = checker.story(root, story_path)
     if checker.problems or story is None:
         raise StoryError(checker.sorted_problems())
@@ -460,9 +461,10 @@ class _Record:
 class _Checker:
     """Reads the node tree into model objects, collecting every problem on the way."""
 
-    def __init__(self, file: str, root: Path) -> None:
+    def __init__(self, file: str, root: Path, story_path: Path | None = None) -> None:
         self.file = file
         self.root = root
+        self.story_path = story_path
         self.problems: list[Problem] = []
         self.source_ids: dict[str, Pos] = {}
         self.place_ids: dict[str, Pos | None] = {}  # None: a bulk file's (where, if asked)
@@ -902,6 +904,9 @@ def _article(ck: _Checker, node: Node, name: str) -> Any:
         found = _inside(ck.root, name)
         if isinstance(found, str):
             return ck.fail(node, found)
+        own = mapgens_own(found, ck.root, ck.story_path)
+        if own:
+            return ck.fail(node, f"file '{name}' {own}; a source must be an article")
         data = found.read_bytes()
     except (OSError, ValueError) as exc:  # unreadable, a name too long, a NUL in it...
         reason = getattr(exc, "strerror", None) or exc
@@ -943,6 +948,52 @@ def _inside(root: Path, name: str) -> Path | str:
     if not path.is_file():
         return f"file '{name}' is not a regular file"
     return path
+
+
+#: What mapgen writes in a story folder (pipeline.DEFAULT_OUTPUT, geocode.CACHE_NAME).
+OUTPUT_FOLDER = "output"
+CACHE_FILE = "geocode-cache.yaml"
+
+
+def mapgens_own(path: Path, root: Path, story: Path | None, output: Path | None = None) -> str:
+    """Why the file ``path`` cannot be a source, or "": it is the story file, the geocode
+    cache, or something mapgen writes (anything in the output folder, the story's own
+    ``output/`` and ``output`` if given, or a temporary file of mapgen's).  Evidence that
+    mapgen wrote, or the story itself, would verify anything.
+
+    Told by identity (device and inode), not by name: ``seeds/../places.yaml`` is refused
+    before this, but a hard link to the story file has another name.
+    """
+    if is_temp(path.name):
+        return "is a temporary file mapgen writes"
+    try:
+        me = path.stat()
+    except OSError:
+        return ""  # reading it will say why
+    ident = (me.st_dev, me.st_ino)
+    for what, other in (("the story file itself", story), ("the geocode cache", root / CACHE_FILE)):
+        if other is not None and _identity(other) == ident:
+            return f"is {what}"
+    for folder in (root / OUTPUT_FOLDER, output):
+        if folder is not None and is_within(path, folder):
+            return "is in the output folder, where mapgen writes the map"
+    return ""
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def is_within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it, by identity (any name of it)."""
+    wanted = _identity(folder)
+    if wanted is None:
+        return False
+    return any(_identity(parent) == wanted for parent in (path, *path.parents))
 
 
 def _names_in(folder: Path) -> list[str]:

@@ -13,12 +13,14 @@ import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
-from itertools import chain, repeat
+from itertools import chain, compress, count, repeat
+from operator import contains, getitem
 
 import numpy as np
 import stringzilla
 from rapidfuzz import fuzz
 
+from . import context
 from .errors import Problem, StoryError
 from .model import Quote, Story, place_columns
 
@@ -333,21 +335,93 @@ def _quotes_beside_places(story: Story) -> list[Quote]:
 
 
 def check_quote(quote: Quote, article: str, title: str) -> Problem | None:
-    """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage."""
-    if locate(quote.text, article) is not None:
+    """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage,
+    or if it stands there only as a cut word, a fragment or a splice of two paragraphs
+    (:func:`mapgen.context.flaw`), showing the passage it matched."""
+    span = locate(quote.text, article)
+    if span is None:
+        near = nearest_passage(quote.text, article)
+        hint = f'; nearest passage: "{_clip(near)}"' if near else ""
+        return Problem(f'quote not found in source "{quote.source}" ({title}){hint}', quote.pos)
+    span, why = fair_span(quote.text, article, span)
+    if why is None:
         return None
-    near = nearest_passage(quote.text, article)
-    hint = f'; nearest passage: "{_clip(near)}"' if near else ""
-    return Problem(f'quote not found in source "{quote.source}" ({title}){hint}', quote.pos)
+    return Problem(f'in source "{quote.source}" ({title}): {why}', quote.pos)
+
+
+#: How many places of an article a quote found unfairly (a cut word...) is looked for
+#: further on, before it is refused: a fragment such as "a" stands everywhere.
+FAIR_TRIES = 100
+
+
+def fair_span(quote: str, article: str, span: tuple[int, int]) -> tuple[Span, str | None]:
+    """The first place of ``article``, from ``span`` (where :func:`locate` found the quote)
+    on, where the quote stands fairly, and None; or ``span`` and why it is not fair there
+    (:func:`mapgen.context.flaw`), if it stands fairly nowhere (looked for in the first
+    :data:`FAIR_TRIES` places)."""
+    why = context.flaw(article, span, quote)
+    if why is None:
+        return span, None
+    folded, hay = needle(quote), fold_in_place(article)
+    at = hay.find(folded, span[0] + 1) if hay.startswith(folded, span[0]) else -1
+    for _ in range(FAIR_TRIES):
+        if at < 0:
+            break
+        if context.flaw(article, (at, at + len(folded)), quote) is None:
+            return (at, at + len(folded)), None
+        at = hay.find(folded, at + 1)
+    return span, why
+
+
+def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[str, str]) -> None:
+    """Move each span of ``found`` (:func:`find_all`'s, for ``keys``) that does not stand
+    fairly (:func:`fair_span`) to where it does, or make it None: :func:`quote_problems`
+    then says why.
+
+    Run on every quote of a big story, so a C loop per test over all of them: only a
+    quote whose span touches no white space at either end, holds a line break, or has
+    fewer than three words is looked at more closely, one by one.
+    """
+    at = list(compress(count(), found))
+    if not at:
+        return
+    spans = list(map(found.__getitem__, at))
+    sources = list(map(_FIRST, map(keys.__getitem__, at)))
+    padded = {source: f" {texts[source]} " for source in dict.fromkeys(sources)}
+    articles = list(map(padded.__getitem__, sources))
+    starts = list(map(_FIRST, spans))
+    ends = list(map(_SECOND, spans))
+    before = map(str.isspace, map(getitem, articles, starts))  # padded: text[start - 1]
+    after = map(str.isspace, map(getitem, articles, map((1).__add__, ends)))
+    quoted = list(
+        map(getitem, articles, map(slice, map((1).__add__, starts), map((1).__add__, ends)))
+    )
+    broken = map(contains, quoted, repeat("\n"))
+    odd_break = map(contains, quoted, repeat("\u2029"))
+    few = map((2).__gt__, map(str.count, quoted, repeat(" ")))
+    checks = zip(before, after, broken, odd_break, few, strict=True)
+    closer = [k for k, (b, a, lb, pb, f) in enumerate(checks) if not b or not a or lb or pb or f]
+    for k in closer:
+        i = at[k]
+        source, quote = keys[i]
+        span, why = fair_span(quote, texts[source], spans[k])
+        found[i] = span if why is None else None
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def verify_quotes(story: Story) -> None:
-    """Raise one :class:`StoryError` listing every quote that is not in its source.
+    """Raise one :class:`StoryError` listing every quote that is not in its source, or
+    stands there only unfairly (:func:`fair_span`).
 
     Where every quote stands is kept in ``story.spans``, found or not, for the page.
     """
-    spans = story.spans = locate_all(story)
-    problems = quote_problems(story, spans) if None in spans.values() else []
+    spans = locate_all(story)
+    keys, found = list(spans), list(spans.values())
+    refuse_unfair(keys, found, {s.id: s.text for s in story.sources})
+    spans = story.spans = dict(zip(keys, found, strict=True))
+    problems = quote_problems(story, spans) if None in found else []
     if problems:
         raise StoryError(problems)
 
