@@ -20,6 +20,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import getitem, itemgetter, not_
 from typing import TYPE_CHECKING
 
 from .errors import Problem
@@ -30,10 +32,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Layout",
     "ellipses",
+    "ellipsis_flags",
     "flaw",
+    "in_sentence",
     "layout",
     "paragraph_broken",
     "sentence_of",
+    "sentences_column",
     "story_warnings",
     "warnings",
 ]
@@ -57,12 +62,13 @@ _NOT_AFTER = (
 #: closing quote marks, white space, and then (maybe after opening marks) a capital or a
 #: digit.  A decimal point (``1.5``) has no white space after it, so never ends one.
 _END = re.compile(
-    rf"(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*(?=[ \t\u00a0]+[{_OPENERS}]*[{_CAPITAL}])"
+    rf"(?=[.!?\u2026])(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*"
+    rf"(?=\s+[{_OPENERS}]*[{_CAPITAL}])"
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n|\u2029")
 #: A line break after a line that ends a sentence (``.``, ``!``, ``?``, ``:`` and any
 #: closing marks): in an article with no blank lines, where each line is a paragraph.
-_LINE_END = re.compile(rf"(?<=[.!?:\u2026])[{_CLOSERS}]*[ \t\r]*\n|\u2029")
+_LINE_END = re.compile(rf"[.!?:\u2026][{_CLOSERS}]*([ \t\r]*\n)|(\u2029)")
 _DOUBLE_QUOTES = re.compile('["\u201c\u201d]')
 
 
@@ -97,10 +103,13 @@ def layout(text: str) -> Layout:
     breaks = []
     paragraphs = []
     at = 0
+    group = 0 if pattern is _BLANK_LINE else None
     for match in pattern.finditer(text):
-        paragraphs.append((at, match.start()))
-        breaks.append(match.start())
-        at = match.end()
+        # the break: a blank line, or the line break after the full stop and marks
+        where = group if group is not None else (1 if match.start(1) >= 0 else 2)
+        paragraphs.append((at, match.start(where)))
+        breaks.append(match.start(where))
+        at = match.end(where)
     paragraphs.append((at, len(text)))
     starts: list[int] = []
     ends: list[int] = []
@@ -200,6 +209,89 @@ def ellipses(text: str, span: tuple[int, int]) -> tuple[bool, bool]:
     if first >= len(lay.starts):
         return False, False
     return start > lay.core_starts[first], end < lay.core_ends[last]
+
+
+_STOPS = ".!?\u2026"
+_STOP_SET = set(_STOPS)
+_AFTER_STOP = set(_STOPS + _CLOSERS.replace("\\", "") + "\n")
+
+
+def _padded(text: str) -> str:
+    """``text`` between line breaks: ``text[i]`` is ``padded[i + 2]``, and the ends of
+    the text read as paragraph breaks."""
+    return f"\n\n{text}\n"
+
+
+def _plainly_whole(padded: str, start: int, end: int) -> bool:
+    """Whether the quote at [start, end) is plainly whole sentences, told from the
+    characters at its ends alone: it starts a line after a full stop or a blank line,
+    and ends one on a full stop (and closing marks).  True for every quote of a story
+    that quotes whole lines, so a big story's articles need no :func:`layout`."""
+    if padded[start + 1] != "\n" or padded[start] not in _AFTER_STOP or padded[end + 2] != "\n":
+        return False
+    last = padded[end + 1]
+    return last in _STOPS or (last in _CLOSERS and padded[end] in _STOPS)
+
+
+def in_sentence(text: str, span: tuple[int, int]) -> tuple[bool, bool, tuple[int, int]]:
+    """:func:`ellipses` and :func:`sentence_of` of the quote at ``span``: whether its
+    sentence goes on before it and after it, and where the sentence stands.  A quote
+    that is plainly whole sentences (:func:`_plainly_whole`) is its own sentence."""
+    if _plainly_whole(_padded_of(text), *span):
+        return False, False, span
+    lead, trail = ellipses(text, span)
+    return lead, trail, sentence_of(text, span)
+
+
+@functools.lru_cache(maxsize=64)
+def _padded_of(text: str) -> str:
+    return _padded(text)
+
+
+def sentences_column(
+    articles: dict[str, str], sources: list[str], spans: list[tuple[int, int]]
+) -> list[str | None]:
+    """For each quote (its source and span), its sentence on one line if the quote leaves
+    part of it out (:func:`in_sentence`), else None; a C loop per test over all the quotes,
+    and a closer look one by one only at those that are not plainly whole sentences."""
+    padded = {source: _padded(articles[source]) for source in dict.fromkeys(sources)}
+    texts = list(map(padded.__getitem__, sources))
+    starts = list(map(itemgetter(0), spans))
+    ends = list(map(itemgetter(1), spans))
+    plus = (1).__add__
+    at_start = map(getitem, texts, map(plus, starts))  # text[start - 1]
+    before = map(getitem, texts, starts)  # text[start - 2]
+    after = map(getitem, texts, map((2).__add__, ends))  # text[end]
+    last = map(getitem, texts, map(plus, ends))  # text[end - 1]
+    tests = zip(
+        map("\n".__eq__, at_start),
+        map(_AFTER_STOP.__contains__, before),
+        map("\n".__eq__, after),
+        map(_STOP_SET.__contains__, last),
+        strict=True,
+    )
+    found: list[str | None] = [None] * len(spans)
+    for k in compress(count(), map(not_, map(all, tests))):
+        text, span = articles[sources[k]], spans[k]
+        if not _plainly_whole(texts[k], *span):  # the closing marks, told one by one
+            lead, trail, (start, end) = in_sentence(text, span)
+            if lead or trail:
+                found[k] = one_line(text[start:end])
+    return found
+
+
+def ellipsis_flags(
+    articles: dict[str, str], sources: list[str], spans: list[tuple[int, int]]
+) -> list[int]:
+    """For each quote, 2 if its sentence goes on before it, plus 4 if after it (as the
+    data layer's passages write it beside 1 for a denial), a column at a time: the quotes
+    :func:`sentences_column` finds cut are the only ones looked at again."""
+    cut = sentences_column(articles, sources, spans)
+    flags = [0] * len(spans)
+    for k in compress(count(), cut):
+        lead, trail, _ = in_sentence(articles[sources[k]], spans[k])
+        flags[k] = 2 * lead + 4 * trail
+    return flags
 
 
 def paragraph_broken(text: str, span: tuple[int, int]) -> int | None:
