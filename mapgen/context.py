@@ -20,8 +20,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress, count
-from operator import getitem, itemgetter, not_
+from itertools import compress, count, repeat
+from operator import add, getitem, itemgetter, not_, sub
 from typing import TYPE_CHECKING
 
 from .errors import Problem
@@ -254,30 +254,32 @@ def sentences_column(
     """For each quote (its source and span), its sentence on one line if the quote leaves
     part of it out (:func:`in_sentence`), else None; a C loop per test over all the quotes,
     and a closer look one by one only at those that are not plainly whole sentences."""
-    padded = {source: _padded(articles[source]) for source in dict.fromkeys(sources)}
-    texts = list(map(padded.__getitem__, sources))
+    texts = list(map(articles.__getitem__, sources))
     starts = list(map(itemgetter(0), spans))
     ends = list(map(itemgetter(1), spans))
-    plus = (1).__add__
-    at_start = map(getitem, texts, map(plus, starts))  # text[start - 1]
-    before = map(getitem, texts, starts)  # text[start - 2]
-    after = map(getitem, texts, map((2).__add__, ends))  # text[end]
-    last = map(getitem, texts, map(plus, ends))  # text[end - 1]
+    # text[start - 2 : start] and text[end - 1 : end + 1], shorter at the text's ends:
+    # each in a set of the pairs that plainly start and end whole sentences
+    lefts = map(slice, map(max, map(sub, starts, repeat(2)), repeat(0)), starts)
+    rights = map(slice, map(sub, ends, repeat(1)), map(add, ends, repeat(1)))
     tests = zip(
-        map("\n".__eq__, at_start),
-        map(_AFTER_STOP.__contains__, before),
-        map("\n".__eq__, after),
-        map(_STOP_SET.__contains__, last),
+        map(_WHOLE_START.__contains__, map(getitem, texts, lefts)),
+        map(_WHOLE_END.__contains__, map(getitem, texts, rights)),
         strict=True,
     )
     found: list[str | None] = [None] * len(spans)
     for k in compress(count(), map(not_, map(all, tests))):
-        text, span = articles[sources[k]], spans[k]
-        if not _plainly_whole(texts[k], *span):  # the closing marks, told one by one
-            lead, trail, (start, end) = in_sentence(text, span)
-            if lead or trail:
-                found[k] = one_line(text[start:end])
+        text, span = texts[k], spans[k]
+        lead, trail, (start, end) = in_sentence(text, span)  # told one by one
+        if lead or trail:
+            found[k] = one_line(text[start:end])
     return found
+
+
+#: What plainly stands before whole sentences, and ends them (see :func:`_plainly_whole`,
+#: which these agree with): a line break after a full stop, a closing mark or a blank line
+#: (or the text's start), and a full stop before a line break (or the text's end).
+_WHOLE_START = frozenset({"", "\n", *(c + "\n" for c in _AFTER_STOP)})
+_WHOLE_END = frozenset({*_STOPS, *(c + "\n" for c in _STOPS)})
 
 
 def ellipsis_flags(

@@ -297,3 +297,33 @@ def test_ellipses_mark_where_the_sentence_goes_on():
     assert context.ellipses(article, (0, article.index(","))) == (False, True)
     assert context.ellipses(article, (article.index("Kim"), len(article))) == (False, False)
     assert context.sentence_of(article, span) == (0, article.index(".") + 1)
+
+
+def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
+    """refuse_unfair (a big story's quotes, a C loop per test) refuses what check_quote
+    refuses, at the article's ends, across paragraph separators, with few words."""
+    from mapgen.model import Pos, Quote
+    from mapgen.sources import check_quote, find_all_texts, refuse_unfair
+
+    article = "Kim left at dawn.\u2029The train left Pyongyang. It reached\nVladivostok late"
+    typed = [
+        "Kim left at dawn.",
+        "Kim left",
+        "left at dawn.\u2029The train",
+        "left at dawn. The train",
+        "The train left Pyongyang.",
+        "It reached Vladivostok late",
+        "reached Vladivostok",
+        "Vladivostok late",
+        "eached Vladivostok late",
+        "The train left Pyongyang",
+    ]
+    keys = [("a", text) for text in typed]
+    found = find_all_texts(keys, {"a": article})
+    refuse_unfair(keys, found, {"a": article})
+    for text, span in zip(typed, found, strict=True):
+        problem = check_quote(Quote("a", text, Pos("places.yaml", 1, 1)), article, "A")
+        assert (span is None) == (problem is not None), (text, problem)
+    assert [span is None for span in found] == [
+        False, True, True, True, False, False, True, True, True, False
+    ]  # fmt: skip
