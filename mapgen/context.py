@@ -212,40 +212,27 @@ def ellipses(text: str, span: tuple[int, int]) -> tuple[bool, bool]:
 
 
 _STOPS = ".!?\u2026"
-_STOP_SET = set(_STOPS)
 _AFTER_STOP = set(_STOPS + _CLOSERS.replace("\\", "") + "\n")
 
 
-def _padded(text: str) -> str:
-    """``text`` between line breaks: ``text[i]`` is ``padded[i + 2]``, and the ends of
-    the text read as paragraph breaks."""
-    return f"\n\n{text}\n"
-
-
-def _plainly_whole(padded: str, start: int, end: int) -> bool:
-    """Whether the quote at [start, end) is plainly whole sentences, told from the
-    characters at its ends alone: it starts a line after a full stop or a blank line,
-    and ends one on a full stop (and closing marks).  True for every quote of a story
-    that quotes whole lines, so a big story's articles need no :func:`layout`."""
-    if padded[start + 1] != "\n" or padded[start] not in _AFTER_STOP or padded[end + 2] != "\n":
-        return False
-    last = padded[end + 1]
-    return last in _STOPS or (last in _CLOSERS and padded[end] in _STOPS)
+def _plainly_whole(text: str, start: int, end: int) -> bool:
+    """Whether the quote at [start, end) is plainly whole sentences, told from the two
+    characters at either end of it alone: it starts a line after a full stop, a closing
+    mark or a blank line (or the text's start), and ends a line on a full stop (or the
+    text's end).  True for every quote of a story that quotes whole lines, so a big
+    story's articles need no :func:`layout`.  :func:`sentences_column` tells the same."""
+    left = text[start - 2 : start] if start >= 2 else ""
+    return left in _WHOLE_START and text[end - 1 : end + 1] in _WHOLE_END
 
 
 def in_sentence(text: str, span: tuple[int, int]) -> tuple[bool, bool, tuple[int, int]]:
     """:func:`ellipses` and :func:`sentence_of` of the quote at ``span``: whether its
     sentence goes on before it and after it, and where the sentence stands.  A quote
     that is plainly whole sentences (:func:`_plainly_whole`) is its own sentence."""
-    if _plainly_whole(_padded_of(text), *span):
+    if _plainly_whole(text, *span):
         return False, False, span
     lead, trail = ellipses(text, span)
     return lead, trail, sentence_of(text, span)
-
-
-@functools.lru_cache(maxsize=64)
-def _padded_of(text: str) -> str:
-    return _padded(text)
 
 
 def sentences_column(
@@ -259,7 +246,7 @@ def sentences_column(
     ends = list(map(itemgetter(1), spans))
     # text[start - 2 : start] and text[end - 1 : end + 1], shorter at the text's ends:
     # each in a set of the pairs that plainly start and end whole sentences
-    lefts = map(slice, map(max, map(sub, starts, repeat(2)), repeat(0)), starts)
+    lefts = map(slice, map(sub, starts, repeat(2)), starts)  # "" for a start of 0 or 1
     rights = map(slice, map(sub, ends, repeat(1)), map(add, ends, repeat(1)))
     tests = zip(
         map(_WHOLE_START.__contains__, map(getitem, texts, lefts)),
