@@ -230,8 +230,7 @@ def test_a_dropped_attribution_on_a_confirmed_feature_is_warned_about(tmp_path):
     assert line.endswith('for its war efforts."')
 
 
-@pytest.mark.parametrize("stance", ["", ", stance: denies"])
-def test_a_dropped_condition_is_warned_about(tmp_path, stance):
+def test_a_dropped_condition_is_warned_about(tmp_path):
     root = story(tmp_path, [("summit", "to target crucial resources such as food supplies")])
     (line,) = warned(root)
     assert 'leaves out a condition ("might")' in line and line.startswith("places.yaml:9:")
