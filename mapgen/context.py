@@ -50,6 +50,7 @@ _OPENERS = "\"'\u201c\u2018(\\[\u00ab"
 #: A capital (Latin, Greek, Cyrillic) or a digit: what a new sentence starts with.
 _CAPITAL = "A-Z0-9\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0410-\u042f"
 
+#: (A run of stops is tried once, from its first: "....." is not tried at each dot.)
 #: A full stop that does not end a sentence: after an abbreviation (``Mr.``, ``Sept.``),
 #: or an initial (``J.``, the last dot of ``U.S.``).  Each look-behind has a fixed width.
 _NOT_AFTER = (
@@ -62,7 +63,7 @@ _NOT_AFTER = (
 #: closing quote marks, white space, and then (maybe after opening marks) a capital or a
 #: digit.  A decimal point (``1.5``) has no white space after it, so never ends one.
 _END = re.compile(
-    rf"(?=[.!?\u2026])(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*"
+    rf"(?=[.!?\u2026])(?<![.!?])(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*"
     rf"(?=\s+[{_OPENERS}]*[{_CAPITAL}])"
 )
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n|\u2029")
@@ -320,9 +321,10 @@ def _part_of_word(text: str, at: int) -> bool:
 def _whole_word(text: str, at: int) -> str:
     """The word or number (with its joined parts) around offset ``at``."""
     start = end = at
-    while start > 0 and (_part_of_word(text, start) or text[start - 1].isalnum()):
+    first, last = max(0, at - 40), min(len(text), at + 40)  # a "word" of megabytes: clipped
+    while start > first and (_part_of_word(text, start) or text[start - 1].isalnum()):
         start -= 1
-    while end < len(text) and (_part_of_word(text, end) or text[end].isalnum()):
+    while end < last and (_part_of_word(text, end) or text[end].isalnum()):
         end += 1
     return text[start:end]
 
@@ -345,14 +347,26 @@ def one_line(words: str) -> str:
     return " ".join(words.split())
 
 
+#: The longest sentence a message shows whole; a longer "sentence" (an article with no
+#: full stops) is clipped, so that no message runs to megabytes.
+SHOWN = 1000
+
+
+def _clip(words: str, limit: int = SHOWN) -> str:
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "\u2026"
+
+
+def _sentence_shown(text: str, span: tuple[int, int]) -> str:
+    start, end = sentence_of(text, span)
+    return _clip(one_line(text[start : min(end, start + 4 * SHOWN)]))
+
+
 def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
     """Why the quote found at ``span`` of ``text`` is not fair evidence, or None: it cuts
     a word or a number, it is a fragment (fewer than three words, and not a whole
     sentence), or it runs over a paragraph break.  Each reason shows the article's
     sentence, so that the fix is one paste."""
     start, end = span
-    sentence = sentence_of(text, span)
-    whole = one_line(text[sentence[0] : sentence[1]])
     at = cut_at(text, span)
     if at is not None:
         word = _whole_word(text, at)
@@ -360,12 +374,13 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
         side = "starts" if at == start else "ends"
         return (
             f'quote {side} inside the {what} "{word}" (it reads'
-            f' "{one_line(text[start:end])}"): quote whole words; the sentence is "{whole}"'
+            f' "{_clip(one_line(text[start:end]))}"): quote whole words; the sentence is'
+            f' "{_sentence_shown(text, span)}"'
         )
     broken = paragraph_broken(text, span)
     if broken is not None:
-        before = one_line(text[start:broken])
-        after = one_line(text[broken:end])
+        before = _clip(one_line(text[start:broken]))
+        after = _clip(one_line(text[broken:end]))
         return (
             f'quote runs across two paragraphs ("{before}" | "{after}"): quote one'
             " paragraph at a time, as separate quotes"
@@ -374,7 +389,7 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
     if words_in(quote) < 3 and (lead or trail):
         return (
             f'quote "{one_line(quote)}" is a fragment: quote at least three words, or a'
-            f' whole sentence; the sentence is "{whole}"'
+            f' whole sentence; the sentence is "{_sentence_shown(text, span)}"'
         )
     return None
 
@@ -427,8 +442,9 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
     before it, a dropped attribution on a ``confirmed`` feature, a conditional."""
     text, (start, end) = quote.article, quote.span
     s_start, s_end = sentence_of(text, quote.span)
-    before, after = text[s_start:start], text[end:s_end]
-    whole = one_line(text[s_start:s_end])
+    # the left-out words near the quote: a sentence of megabytes is read no further
+    before, after = text[max(s_start, start - SHOWN) : start], text[end : min(s_end, end + SHOWN)]
+    whole = _sentence_shown(text, quote.span)
     found = []
     negation = _NEGATION.search(_last_words(before, NEGATION_WINDOW))
     if negation is not None:
@@ -509,8 +525,9 @@ def story_warnings(story: Story) -> list[Problem]:
                 QuoteInContext(one_line(article[span[0] : span[1]]), article, span, quote.stance)
             )
             key = (quote.source, quote.text, status)
-            if key not in read:
-                read[key] = quote_warnings(quotes[-1], status)
+            if key not in read:  # a whole sentence leaves nothing out: no layout needed
+                lead, trail, _ = in_sentence(article, span)
+                read[key] = quote_warnings(quotes[-1], status) if lead or trail else []
             found += [Problem(f"warning: {w}", quote.pos) for w in read[key]]
         if status in ("confirmed", "denied") and not says_status(quotes, status):
             _, message = warnings([], status)[0]

@@ -292,9 +292,7 @@ def test_page_carries_each_article_and_each_passage(seed_page):
     for feature in (*story.places, *story.routes, *story.areas, *story.events):
         passages = data["features"][feature.id]["passages"]
         assert len(passages) == len(feature.quotes)
-        for (index, start, end, stance, *sentence), q in zip(
-            passages, feature.quotes, strict=True
-        ):
+        for (index, start, end, stance, *sentence), q in zip(passages, feature.quotes, strict=True):
             article = data["sources"][index]["text"]  # no astral characters: UTF-16 = str
             assert fold_text(article[start:end]) == fold_text(q.text)
             assert story.sources[index].id == q.source and stance == q.stance
