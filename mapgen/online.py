@@ -18,8 +18,10 @@ import difflib
 import functools
 import importlib.metadata
 import inspect
+import ipaddress
 import math
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -55,6 +57,8 @@ SECRET_OPTIONS = frozenset(
         "private_key",
     }
 )
+#: Options that hand a story this machine's connections: refused in ``places.yaml``.
+TRANSPORT_OPTIONS = frozenset({"proxies", "adapter_factory", "ssl_context"})
 #: The environment variable holding the contact for the user agent, when the setting has none.
 CONTACT_ENV = "MAPGEN_CONTACT"
 
@@ -99,7 +103,55 @@ def check_options(options: Mapping[str, Any]) -> str | None:
             f"`{secret[0]}` is a secret: never write it in places.yaml; put it in an"
             " environment variable and name that variable with `api_key_env:`"
         )
+    transport = sorted(k for k in options if str(k).lower() in TRANSPORT_OPTIONS)
+    if transport:
+        return (
+            f"`{transport[0]}` decides how this machine connects: places.yaml may not set it"
+            " (a proxy comes from the environment, HTTPS_PROXY)"
+        )
     return None
+
+
+def check_key_env(service: str, variable: str) -> str | None:
+    """Why ``places.yaml`` may not name ``variable`` as ``service``'s key, or None.
+
+    A story may come from a stranger.  Were any variable allowed, ``api_key_env:
+    AWS_SECRET_ACCESS_KEY`` would send that secret to the geocoder as its key: only a
+    variable named for mapgen (``MAPGEN_...``) or for the service (``OPENCAGE_...``) is
+    read, so a key reaches only the service it was set for.
+    """
+    prefix = re.sub(r"[^A-Z0-9]", "_", service.upper()) + "_"
+    if variable.upper().startswith(("MAPGEN_", prefix)):
+        return None
+    return (
+        f"api_key_env must name a variable meant for this key, MAPGEN_... or {prefix}..."
+        f" (such as {prefix}API_KEY), not {variable}"
+    )
+
+
+def story_server(options: Mapping[str, Any]) -> str | None:
+    """The host ``options`` send requests to when it is another machine; else None.
+
+    A story that names its own server (``domain:``) still gets answers, but not the
+    secrets of the machine that builds it: neither the API key nor ``$MAPGEN_CONTACT`` is
+    sent there.  This machine's loopback (a local Nominatim) is no stranger's server.
+    """
+    domain = options.get("domain")
+    if not isinstance(domain, str) or not domain.strip():
+        return None
+    host = domain.strip().split("/", 1)[0]
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return domain.strip()
 
 
 def user_agent(contact: str | None) -> str:
@@ -150,7 +202,16 @@ def make_geocoder(
         raise GeocoderNotConfigured(str(exc), geocoder=name) from None
     params = inspect.signature(cls.__init__).parameters
     kwargs: dict[str, Any] = dict(setting.options)
+    server = story_server(setting.options)
     if setting.api_key_env:
+        problem = check_key_env(name, setting.api_key_env)
+        if problem is None and server is not None:
+            problem = (
+                f"a key from the environment ({setting.api_key_env}) is sent only to the"
+                f" service's own address, not to {server}, a server places.yaml names"
+            )
+        if problem:
+            raise GeocoderNotConfigured(problem, geocoder=name)
         key = env.get(setting.api_key_env)
         if not key:
             raise GeocoderNotConfigured(
@@ -158,11 +219,17 @@ def make_geocoder(
                 geocoder=name,
             )
         kwargs[setting.api_key_option] = key
-    contact = setting.contact or env.get(CONTACT_ENV) or None
+    # The machine's contact goes to the service's own address only (see story_server).
+    contact = setting.contact or (env.get(CONTACT_ENV) if server is None else None) or None
     if name == "nominatim" and not contact and "user_agent" not in kwargs:
+        where = (
+            f", or ${CONTACT_ENV}"
+            if server is None
+            else f" (${CONTACT_ENV} is not sent to {server})"
+        )
         raise GeocoderNotConfigured(
             "Nominatim's usage policy asks who is calling: set `contact:` (an e-mail or web"
-            f" address) under `geocoder:` in places.yaml, or ${CONTACT_ENV}",
+            f" address) under `geocoder:` in places.yaml{where}",
             geocoder=name,
         )
     if "user_agent" in params:

@@ -375,12 +375,12 @@ def test_configuration_faults(monkeypatch):
         make_geocoder(GeocoderSetting(name="nominatim"))
     with pytest.raises(GeocoderNotConfigured, match="did you mean 'nominatim'"):
         make_geocoder(GeocoderSetting(name="nominatm"))
-    with pytest.raises(GeocoderNotConfigured, match="environment variable MY_KEY"):
-        make_geocoder(GeocoderSetting(name="opencage", api_key_env="MY_KEY"), environ={})
+    with pytest.raises(GeocoderNotConfigured, match="environment variable OPENCAGE_KEY"):
+        make_geocoder(GeocoderSetting(name="opencage", api_key_env="OPENCAGE_KEY"), environ={})
     with pytest.raises(GeocoderNotConfigured, match=r"never write it in places\.yaml"):
         make_geocoder(GeocoderSetting(name="opencage", options={"api_key": "s3cret"}))
     keyed = make_geocoder(
-        GeocoderSetting(name="opencage", api_key_env="MY_KEY"), environ={"MY_KEY": "k"}
+        GeocoderSetting(name="opencage", api_key_env="OPENCAGE_KEY"), environ={"OPENCAGE_KEY": "k"}
     )
     assert keyed.geocoder.api_key == "k" and keyed.min_delay == 0
     monkeypatch.setenv("MAPGEN_CONTACT", CONTACT)
@@ -394,8 +394,8 @@ def test_missing_setup_is_a_fault_only_when_a_place_needs_it(tmp_path, monkeypat
     key is not set; the first place that needs the geocoder reports the fault."""
     from mapgen.online import LazyGeocoder
 
-    monkeypatch.delenv("NO_SUCH_KEY", raising=False)
-    lazy = LazyGeocoder(GeocoderSetting(name="opencage", api_key_env="NO_SUCH_KEY"))
+    monkeypatch.delenv("MAPGEN_NO_SUCH_KEY", raising=False)
+    lazy = LazyGeocoder(GeocoderSetting(name="opencage", api_key_env="MAPGEN_NO_SUCH_KEY"))
     geocode_story(story(tmp_path, "Vladivostok"), geocoder=lazy, today=TODAY)
     with pytest.raises(StoryError, match="NO_SUCH_KEY"):
         geocode_story(story(tmp_path, "Pier 33"), geocoder=lazy, today=TODAY)
