@@ -35,12 +35,14 @@ from pathlib import Path
 import click
 import watchfiles
 
+from . import terminal
 from .clock import Clock
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
 from .geocli import online_options, page_options
 from .livereload import LiveServer, LiveState
 from .pipeline import Builder, BuildResult
+from .terminal import one_line
 
 #: Milliseconds without a new change after which a burst of changes is taken as settled.
 STEP_MS = 50
@@ -57,7 +59,7 @@ Echo = Callable[[str, bool], None]
 
 
 def _echo(line: str, err: bool) -> None:
-    print(line, file=sys.stderr if err else sys.stdout, flush=True)
+    terminal.echo(line, err=err)
 
 
 def _shown(path: Path) -> str:
@@ -118,11 +120,12 @@ class Watcher:
             if len(lines) > 1:
                 lines.append(f"{len(lines)} problems; {html} is still the last good map.")
             return self._failed(lines)
-        except MapgenError as exc:
-            return self._failed([str(exc)])
+        except MapgenError as exc:  # one line, as mapgen build prints it
+            return self._failed([one_line(str(exc))])
         except Exception as exc:  # a bug: say so, keep watching (the next save may work)
             self.echo(traceback.format_exc().rstrip(), True)
-            return self._failed([f"mapgen failed unexpectedly: {type(exc).__name__}: {exc}"])
+            reason = one_line(f"{type(exc).__name__}: {exc}")
+            return self._failed([f"mapgen failed unexpectedly: {reason}"])
         elapsed = (time.perf_counter() - start) * 1000
         story = result.story.story
         self.echo(
@@ -144,7 +147,7 @@ class Watcher:
                     message = str(warning.message)
                     if issubclass(warning.category, UserWarning) and message not in self._warned:
                         self._warned.add(message)
-                        self.echo(f"warning: {message}", True)
+                        self.echo(f"warning: {one_line(message)}", True)
 
     def _failed(self, lines: list[str]) -> bool:
         self.failures += 1
@@ -327,9 +330,6 @@ def watch_command(
     the last good map) and leaves the output as it was. Ctrl-C stops.
     """
 
-    def echo(line: str, err: bool) -> None:
-        click.echo(line, err=err)
-
     code = watch(
         path,
         output,
@@ -337,6 +337,5 @@ def watch_command(
         port=8000 if port is None else port,
         open_browser=open_browser,
         cdn=cdn,
-        echo=echo,
     )
     sys.exit(code)
