@@ -196,6 +196,17 @@ def _mapgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     )
 
 
+def test_a_file_name_that_is_not_utf8_is_escaped(tmp_path):
+    """A name's byte that is not UTF-8 (0x9b: CSI to an 8-bit terminal) was written back
+    as it was; it is shown as the escape Python reads it as."""
+    (tmp_path / "seeds").mkdir()
+    name = "seeds/" + os.fsdecode(b"a\x9b2J.txt")
+    (tmp_path / name).write_text("Talks in Moscow.\n", encoding="utf-8")
+    done = _mapgen("extract", name, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert b"\x9b" not in done.stdout and b"seeds/a\\udc9b2J.txt" in done.stdout
+
+
 def test_a_real_process_writes_no_control_bytes(hostile):
     for args in (["check", "."], ["build", "."], ["extract", "seeds/000_fa09de8f1ea714ac.txt"]):
         done = _mapgen(*args, cwd=hostile)
