@@ -118,8 +118,9 @@ def test_the_readme_build_command_builds_the_shipped_story(page_assets, asset_ca
 # ------------------------------------------------------------------------------ .ci/run
 
 #: A stub for every command .ci/run may call: it records its arguments, folder and
-#: environment, one JSON line each, and exits with 0 (or the status ``STUB_FAIL`` gives it:
-#: ``pytest=1``).  ``python3 -m venv DIR`` makes DIR/bin/{pip,python,mapgen} stubs too.
+#: environment, one JSON line each, and exits with 0, except where ``STUB_FAIL`` says
+#: (``pytest=1``: pytest fails with 1; ``ensurepip``: python3 has no venv module, as on a
+#: bare Debian).  ``python3 -m venv DIR`` makes DIR/bin/{pip,python,mapgen} stubs too.
 STUB = """\
 #!{python} -I
 import json, os, shutil, stat, sys
@@ -139,6 +140,8 @@ if argv[1:3] == ["-m", "venv"]:
 fail = os.environ.get("STUB_FAIL", "")
 if fail.startswith("pytest=") and argv[1:3] == ["-m", "pytest"]:
     sys.exit(int(fail.split("=")[1]))
+if fail == "ensurepip" and argv[1:2] == ["-c"] and "ensurepip" in argv[2]:
+    sys.exit(1)
 """
 
 #: Commands the script may call that are run for real: bash itself and what bash needs.
@@ -188,15 +191,15 @@ def ci_env(bin_dir: Path, fail: str = "") -> dict[str, str]:
 
 def ci_problems(script: str, tmp_path: Path) -> list[str]:
     """What is wrong with ``script`` as .ci/run: [] if bash, running it on a bare machine,
-    installs Chromium and npm, then runs the README's test command and it alone, exactly,
+    installs Chromium, npm and python3-venv, then runs the README's test command and it alone, exactly,
     last, at the top of the repository, in the environment CI gave it, writing nothing
     pytest would read, and fails when the tests fail."""
     test_command = shell_blocks()[1]
-    status, calls, stderr = ran(script, tmp_path / "passing")
+    status, calls, stderr = ran(script, tmp_path / "passing", fail="ensurepip")
     problems = [] if status == 0 else [f"exits with {status}: {stderr.strip()}"]
     argvs = [c["argv"] for c in calls]
     installs = [a for a in argvs if a[:2] == ["apt-get", "install"]]
-    for package in ("chromium", "npm"):
+    for package in ("chromium", "npm", "python3-venv"):
         if not any(package in a[2:] for a in installs):
             problems.append(f"never installs {package}: {argvs}")
     expected = steps(test_command)
@@ -209,7 +212,7 @@ def ci_problems(script: str, tmp_path: Path) -> list[str]:
     for call in pytest_calls:
         if call["cwd"] != top:
             problems.append(f"runs pytest in {call['cwd']}, not at the top")
-        given = ci_env(tmp_path / "passing" / "bin")
+        given = ci_env(tmp_path / "passing" / "bin", fail="ensurepip")
         env = {k: v for k, v in call["env"].items() if k not in SHELL_VARS}
         changed = sorted(k for k in env.keys() | given.keys() if env.get(k) != given.get(k))
         if changed:
@@ -232,7 +235,9 @@ def test_ci_runs_the_readme_test_command(tmp_path):
 
 
 TEST_LINE = next(line for line in CI_RUN.splitlines() if line.endswith("-m pytest"))
-CHROMIUM_LINE = next(line for line in CI_RUN.splitlines() if "install -y chromium" in line)
+CHROMIUM_LINE = next(line for line in CI_RUN.splitlines() if "(chromium)" in line)
+INSTALL_LINE = next(line for line in CI_RUN.splitlines() if "apt-get install" in line)
+VENV_LINE = next(line for line in CI_RUN.splitlines() if "(python3-venv)" in line)
 AFTER_SET = "set -euo pipefail\n"
 
 
@@ -270,9 +275,19 @@ AFTER_SET = "set -euo pipefail\n"
             id="deselect",
         ),
         pytest.param(
-            CI_RUN.replace(CHROMIUM_LINE, "  # " + CHROMIUM_LINE.strip()),
+            CI_RUN.replace(CHROMIUM_LINE, "# " + CHROMIUM_LINE),
             "never installs chromium",
             id="chromium-commented-out",
+        ),
+        pytest.param(
+            CI_RUN.replace(INSTALL_LINE, "  # " + INSTALL_LINE.strip()),
+            "never installs chromium",
+            id="install-commented-out",
+        ),
+        pytest.param(
+            CI_RUN.replace(VENV_LINE, "# " + VENV_LINE),
+            "never installs python3-venv",
+            id="python3-venv-commented-out",
         ),
         pytest.param(
             CI_RUN.replace(TEST_LINE, TEST_LINE + " || true"),
