@@ -145,10 +145,51 @@ def test_each_marker_opens_its_popup_with_verbatim_quotes(seed_visit, seed_build
     assert seen == {p.id for p in story.places}
 
 
-def test_route_and_area_popups_open(seed_visit):
+def click_on_path(page, path) -> str:
+    """Zoom to a line or an area as a reader would, click it where it is on top (no pin,
+    box or other line over it there), and return the text of the popup that opens."""
+    point = path.evaluate(
+        f"""el => {{
+            const map = {MAP};
+            map.eachLayer(l => {{
+                if (l.getElement && l.getElement() === el) map.fitBounds(l.getBounds(), {{animate: false}});
+            }});
+            const r = el.getBoundingClientRect();
+            for (let k = 0; k < 4000; k++) {{  // points spread evenly over its box
+                const x = r.left + r.width * ((k * 0.618034) % 1);
+                const y = r.top + r.height * ((k * 0.754877) % 1);
+                if (document.elementFromPoint(x, y) === el) return {{x, y}};
+            }}
+            return null;
+        }}"""
+    )
+    assert point is not None, "nowhere to click it"
+    page.mouse.click(point["x"], point["y"])
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible", timeout=5000)
+    shown = " ".join(popup.inner_text().split())
+    page.locator(".leaflet-popup-close-button").last.click()
+    popup.wait_for(state="detached")
+    return shown
+
+
+def test_each_route_and_area_opens_its_popup_when_clicked(seed_visit, seed_build):
+    story = seed_build.story.story
+    quotes = mapgen.render.Quotes(story)
     page = seed_visit.page
-    page.locator("path.mg-area").first.click(force=True)
-    assert page.locator(".leaflet-popup-content").last.is_visible()
+    for css, features in [("path.mg-route", story.routes), ("path.mg-area", story.areas)]:
+        paths = page.locator(css)
+        assert paths.count() == len(features)
+        seen = []
+        for i in range(paths.count()):
+            shown = click_on_path(page, paths.nth(i))
+            feature = next(f for f in features if shown.startswith(f.name + " "))
+            seen.append(feature.id)
+            for quote in feature.quotes:
+                verbatim = quotes.verbatim(quote)
+                assert verbatim.words in shown and verbatim.source_title in shown
+        assert sorted(seen) == sorted(f.id for f in features)
+    assert seed_visit.errors == []
 
 
 def test_layer_control_hides_and_shows_a_kind(seed_visit):
