@@ -246,7 +246,7 @@ class Shot:
 
     width: int
     height: int
-    rgba: bytes
+    rgba: bytes = field(repr=False)
 
     def rgb(self, x: int, y: int) -> Colour:
         i = 4 * (y * self.width + x)
