@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -251,15 +252,21 @@ def test_a_cache_written_by_another_build_is_read_again(session, monkeypatch):
     assert [p.name for p in loads][:1] == ["geocode-cache.yaml"]
 
 
-def test_rebuilds_are_incremental(seed_story, monkeypatch):
-    """Only a new query goes to the gazetteer; the page's assets are prepared once."""
+def counted_page_assets(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each preparation of the page's assets (Leaflet, the basemap), which still happens."""
     import mapgen.page
 
-    prepared = []
+    prepared: list[bool] = []
     real_assets = mapgen.page.page_assets
     monkeypatch.setattr(
         mapgen.page, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
     )
+    return prepared
+
+
+def test_rebuilds_are_incremental(seed_story, page_assets, monkeypatch):
+    """Only a new query goes to the gazetteer; the page's assets are prepared once."""
+    prepared = counted_page_assets(monkeypatch)
     builder = Builder(seed_story)
     builder.build()
     asked: list[str] = []
@@ -277,7 +284,33 @@ def test_rebuilds_are_incremental(seed_story, monkeypatch):
     assert asked == ["Kaesong"]
     assert "Kaesong" in (seed_story / "geocode-cache.yaml").read_text(encoding="utf-8")
     assert builder.builds == 3
-    assert len(prepared) == 1 or builder._assets.leaflet is None  # (retried while missing)
+    assert prepared == [False]
+
+
+def test_missing_page_assets_are_sought_again_at_each_rebuild_until_found(
+    seed_story, page_assets, asset_cache, tmp_path, monkeypatch
+):
+    """Offline (no cache, no npm, no CDN), each rebuild seeks Leaflet and the basemap again
+    and links Leaflet from the CDN meanwhile; once they can be had, they are kept."""
+    import warnings
+
+    prepared = counted_page_assets(monkeypatch)
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    (tmp_path / "no-npm").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-npm"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("MAPGEN_CDN_BASE", f"http://127.0.0.1:{s.getsockname()[1]}")
+    builder = Builder(seed_story)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert builder.build().self_contained is False
+        assert builder.build().self_contained is False
+    assert prepared == [False, False]
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(asset_cache))  # found now, as once fetched
+    assert builder.build().self_contained is True
+    assert builder.build().self_contained is True
+    assert prepared == [False, False, False]
 
 
 # --------------------------------------------------------------------------- the server
