@@ -316,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         """A regular file of the folder, never a link, a FIFO or a device: its bytes as
         they were when it was opened (mapgen replaces its files, it does not rewrite
         them), read a piece at a time."""
-        opened = open_regular(folder / name)
+        opened = _open_regular(folder / name)
         if opened is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
@@ -393,7 +393,7 @@ def _peer_closed(sock: socket.socket) -> bool:
         return True
 
 
-def open_regular(path: Path) -> tuple[int, int] | None:
+def _open_regular(path: Path) -> tuple[int, int] | None:
     """An open descriptor of ``path`` and its size, if it is a regular file; else None.
 
     The file is opened without following a link (``O_NOFOLLOW``: a story may commit
@@ -519,9 +519,6 @@ class LiveServer(ThreadingHTTPServer):
         try:
             data = bytearray()
             while True:
-                end = _head_end(data)
-                if end:
-                    return bytes(data[:end])
                 left = deadline - time.monotonic()
                 if left <= 0 or len(data) > MAX_HEAD:
                     return None
@@ -529,7 +526,12 @@ class LiveServer(ThreadingHTTPServer):
                 chunk = sock.recv(4096)
                 if not chunk:
                     return None
+                # Only the new bytes (and the three before them) are searched: a head
+                # sent a byte at a time is not searched whole at each byte.
+                end = _head_end(data, chunk)
                 data += chunk
+                if end:
+                    return bytes(data[:end])
         except OSError:
             return None
         finally:
@@ -552,13 +554,17 @@ class LiveServer(ThreadingHTTPServer):
         """A page that went away mid-answer is no error worth a traceback."""
 
 
-def _head_end(data: bytearray) -> int:
-    """Where the head of a request in ``data`` ends (after its blank line); 0 if not yet."""
-    for mark in (b"\r\n\r\n", b"\n\n"):
-        at = data.find(mark)
-        if at >= 0:
-            return at + len(mark)
-    return 0
+def _head_end(data: bytearray, chunk: bytes) -> int:
+    """Where the head of a request ends (after its blank line) in ``data`` followed by
+    ``chunk``, if in ``chunk`` (``data`` holds no blank line); 0 if not yet."""
+    start = max(0, len(data) - 3)
+    window = bytes(data[start:]) + chunk
+    ends = [
+        at + len(mark)
+        for mark in (b"\r\n\r\n", b"\n\n", b"\n\r\n")
+        if (at := window.find(mark)) >= 0
+    ]
+    return start + min(ends) if ends else 0
 
 
 @dataclass
@@ -574,7 +580,7 @@ class _Live:
         over ``limit`` bytes."""
         snapshot = self.state.snapshot()
         text = _PLACEHOLDER
-        opened = open_regular(self.folder / self.page_name)
+        opened = _open_regular(self.folder / self.page_name)
         if opened is not None:
             fd, size = opened
             try:
