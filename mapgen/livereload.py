@@ -368,11 +368,11 @@ class _Handler(BaseHTTPRequestHandler):
                 seen = snapshot.version
                 self.wfile.write(f"data: {snapshot.json()}\n\n".encode())
                 quiet_since = time.monotonic()
+            elif _peer_closed(self.request):
+                return
             elif time.monotonic() - quiet_since >= keepalive:
                 self.wfile.write(b": keep-alive\n\n")
                 quiet_since = time.monotonic()
-            elif _peer_closed(self.request):
-                return
             snapshot = state.wait(seen, min(1.0, keepalive))
 
     def end_headers(self) -> None:

@@ -199,6 +199,16 @@ def closed_by_server(sock: socket.socket, timeout: float) -> bool:
     return False
 
 
+def threads_become(count: int) -> bool:
+    """Whether this process's thread count comes to ``count`` within :data:`DEADLINE`."""
+    deadline = time.monotonic() + DEADLINE
+    while threading.active_count() != count:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def test_many_idle_and_slow_connections_hold_a_bounded_number_of_threads(tmp_path):
     s = serve(tmp_path, max_connections=8, request_timeout=1.0)
     base = threading.active_count()
@@ -222,11 +232,7 @@ def test_many_idle_and_slow_connections_hold_a_bounded_number_of_threads(tmp_pat
         deadline = time.monotonic() + DEADLINE
         held = [sock for sock in socks if not closed_by_server(sock, deadline - time.monotonic())]
         assert not held, f"{len(held)} of 200 slow connections still open"
-        for _ in range(100):  # the threads end
-            if threading.active_count() <= base:
-                break
-            time.sleep(0.05)
-        assert threading.active_count() <= base
+        assert threads_become(base)
     finally:
         for sock in socks:
             sock.close()
@@ -272,12 +278,8 @@ def test_a_client_that_does_not_read_its_answer_is_let_go(tmp_path):
     try:
         sock.connect(("127.0.0.1", s.port))
         sock.sendall(b"GET /map.geojson HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % s.port)
-        time.sleep(0.3)
-        assert threading.active_count() == base + 1  # the answer is being written
-        deadline = time.monotonic() + DEADLINE
-        while threading.active_count() > base and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert threading.active_count() == base, "the thread still writes to a reader gone idle"
+        assert threads_become(base + 1)  # the answer is being written, and waits
+        assert threads_become(base), "the thread still writes to a reader gone idle"
     finally:
         sock.close()
         s.server.stop()
@@ -320,8 +322,8 @@ class Stream:
         self.sock.close()
 
 
-def test_event_streams_are_bounded_and_keep_working(tmp_path):
-    s = serve(tmp_path, max_streams=2, keepalive=0.2)
+def test_event_streams_are_bounded_and_a_closed_one_gives_its_place_back(tmp_path):
+    s = serve(tmp_path, max_streams=2, keepalive=60.0)
     streams: list[Stream] = []
     try:
         for _ in range(2):
@@ -331,11 +333,10 @@ def test_event_streams_are_bounded_and_keep_working(tmp_path):
         third = Stream(s.port)
         streams.append(third)
         assert third.read_until(b"\r\n\r\n") and b" 503 " in third.status, third.text
-        # The open ones get keep-alives and the news.
-        assert streams[0].read_until(b": keep-alive")
-        s.state.built()
-        assert streams[1].read_until(b'"build": 1')
-        # A page that goes away gives its place back, soon.
+        assert s.get("/map.html")[0] == 200  # the page itself is still served
+        s.state.built()  # the open ones get the news
+        assert streams[0].read_until(b'"build": 1') and streams[1].read_until(b'"build": 1')
+        # A page that goes away gives its place back, long before the next keep-alive.
         streams[0].close()
         deadline = time.monotonic() + DEADLINE
         while True:
@@ -350,4 +351,17 @@ def test_event_streams_are_bounded_and_keep_working(tmp_path):
     finally:
         for stream in streams:
             stream.close()
+        s.server.stop()
+
+
+def test_an_idle_event_stream_gets_keep_alives(tmp_path):
+    s = serve(tmp_path, keepalive=0.2)
+    stream = Stream(s.port)
+    try:
+        assert stream.read_until(b"data: ")
+        assert stream.read_until(b": keep-alive")
+        s.state.failed("places.yaml:1:1: oops")
+        assert stream.read_until(b'"error": "places.yaml:1:1: oops"')
+    finally:
+        stream.close()
         s.server.stop()
