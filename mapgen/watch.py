@@ -122,6 +122,9 @@ class Watcher:
         """Build once: on success tell the pages to reload, else print and show the error."""
         self.building = True
         try:
+            # The system's own clock, not the builder's (a seam tests set, and that
+            # SOURCE_DATE_EPOCH pins): it is compared with the times the system stamps
+            # on files, and says nothing about the map.
             self._began_ns = time.time_ns()
             self._before = {folder: listing(folder) for folder in self.watched_folders()}
             return self._rebuild()
