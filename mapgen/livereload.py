@@ -316,7 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
         """A regular file of the folder, never a link, a FIFO or a device: its bytes as
         they were when it was opened (mapgen replaces its files, it does not rewrite
         them), read a piece at a time."""
-        opened = _open_regular(folder / name)
+        opened = _open_regular(folder, name, folder_may_link=self.server.live.folder_may_link)
         if opened is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return
@@ -393,22 +393,39 @@ def _peer_closed(sock: socket.socket) -> bool:
         return True
 
 
-def _open_regular(path: Path) -> tuple[int, int] | None:
-    """An open descriptor of ``path`` and its size, if it is a regular file; else None.
+def _open_regular(folder: Path, name: str, *, folder_may_link: bool) -> tuple[int, int] | None:
+    """An open descriptor of the file ``name`` in ``folder`` and its size, if it is a
+    regular file; else None.
 
     The file is opened without following a link (``O_NOFOLLOW``: a story may commit
     ``output/map.html -> /etc/passwd``) and without waiting (``O_NONBLOCK``: opening a
     FIFO to read waits for a writer), and what was opened is checked on the descriptor
-    (``fstat``), so nothing swapped in between a check and the open is served.
+    (``fstat``), so nothing swapped in between a check and the open is served.  Unless
+    ``folder_may_link``, the folder may not be a link either (a story's ``output ->
+    elsewhere``, which the build refuses to write through, is not read through).
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    where: int | None = None
+    target: Path | str = name
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
+        if hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd:
+            # The file is looked for in the folder that was opened, not by its path again.
+            folder_flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+            where = os.open(folder, folder_flags | (0 if folder_may_link else nofollow))
+        elif not folder_may_link and folder.is_symlink():  # pragma: no cover - Windows
+            return None
+        else:  # pragma: no cover - Windows
+            target = folder / name
+        if not stat.S_ISREG(os.stat(target, dir_fd=where, follow_symlinks=False).st_mode):
             return None  # not even opened: opening a device can do things
-        fd = os.open(path, flags)
+        fd = os.open(target, flags, dir_fd=where)
     except OSError:
         return None
+    finally:
+        if where is not None:
+            os.close(where)
     try:
         info = os.fstat(fd)
     except OSError:
@@ -430,6 +447,9 @@ class LiveServer(ThreadingHTTPServer):
     taken, the connection that has waited longest for its request's head is closed to
     make room (a slow client cannot lock out the browser); if none is, the new one is
     closed at once.
+
+    ``story_output`` says that ``folder`` is the story's own ``output`` (not one given
+    with ``-o``): then it is not read through a link.
     """
 
     daemon_threads = True
@@ -452,8 +472,11 @@ class LiveServer(ThreadingHTTPServer):
         idle_timeout: float = IDLE_TIMEOUT,
         keepalive: float = KEEPALIVE,
         max_page: int = MAX_PAGE,
+        story_output: bool = False,
     ):
-        self.live = _Live(Path(folder), state, page, data)
+        # The story's own output folder may not be a link (the build will not write
+        # through one either); a folder given with -o may.
+        self.live = _Live(Path(folder), state, page, data, folder_may_link=not story_output)
         self.request_timeout = request_timeout
         self.idle_timeout = idle_timeout
         self.keepalive = keepalive
@@ -573,6 +596,7 @@ class _Live:
     state: LiveState
     page_name: str
     data_name: str = "map.geojson"
+    folder_may_link: bool = True
 
     def page(self, limit: int = 0) -> bytes | None:
         """The map as it is on disk, with the reload script; a placeholder while there is
@@ -580,7 +604,7 @@ class _Live:
         over ``limit`` bytes."""
         snapshot = self.state.snapshot()
         text = _PLACEHOLDER
-        opened = _open_regular(self.folder / self.page_name)
+        opened = _open_regular(self.folder, self.page_name, folder_may_link=self.folder_may_link)
         if opened is not None:
             fd, size = opened
             try:

@@ -368,7 +368,9 @@ def watch(
             watcher.rebuild()
             if serve and not stop.is_set():
                 try:
-                    server = LiveServer(builder.output, watcher.state, port).start()
+                    server = LiveServer(
+                        builder.output, watcher.state, port, story_output=builder.own_output
+                    ).start()
                 except OSError as exc:
                     reason = exc.strerror or str(exc)
                     echo(f"cannot serve on 127.0.0.1:{port}: {reason}; try another --port", True)

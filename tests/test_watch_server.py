@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from mapgen.livereload import EVENTS_PATH, STATE_PATH, LiveServer, LiveState
+from mapgen.watch import watch
 
 SECRET = b"root:x:0:0:the secret"
 DEADLINE = 15.0  # seconds: far more than any limit set here
@@ -39,18 +40,22 @@ class Served:
         return self.server.port
 
     def get(self, path: str, host: str | None = "", method: str = "GET") -> tuple[int, bytes]:
-        """Ask for ``path`` with the Host header ``host`` ("" for the server's own, None
-        for none at all)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-        try:
-            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-            if host is not None:
-                conn.putheader("Host", host or f"127.0.0.1:{self.port}")
-            conn.endheaders()
-            answer = conn.getresponse()
-            return answer.status, answer.read()
-        finally:
-            conn.close()
+        return ask(self.port, path, host, method)
+
+
+def ask(port: int, path: str, host: str | None = "", method: str = "GET") -> tuple[int, bytes]:
+    """Ask the server on ``port`` for ``path`` with the Host header ``host`` ("" for the
+    server's own, None for none at all)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        if host is not None:
+            conn.putheader("Host", host or f"127.0.0.1:{port}")
+        conn.endheaders()
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
+        conn.close()
 
 
 def serve(tmp_path: Path, **limits) -> Served:
@@ -365,3 +370,45 @@ def test_an_idle_event_stream_gets_keep_alives(tmp_path):
     finally:
         stream.close()
         s.server.stop()
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_a_story_output_linked_elsewhere_is_not_served_through(seed_story, tmp_path):
+    """``output -> elsewhere`` committed in a story: the build refuses to write through
+    it, and the server does not read through it either (-o may still name a link)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "map.html").write_bytes(b"<html>" + SECRET + b"</html>")
+    (elsewhere / "map.geojson").write_bytes(SECRET)
+    os.symlink(elsewhere, seed_story / "output")
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch,
+        args=(seed_story,),
+        kwargs={
+            "serve": True,
+            "port": 0,
+            "echo": lambda line, err: lines.append(line),
+            "stop": stop,
+        },
+        daemon=True,
+    )
+    thread.start()
+    try:
+        deadline = time.monotonic() + DEADLINE
+        while not any(line.startswith("Serving ") for line in lines):
+            assert time.monotonic() < deadline and thread.is_alive(), lines
+            time.sleep(0.02)
+        url = next(line for line in lines if line.startswith("Serving ")).split(" at ")[1]
+        port = int(url.split(":")[2].split("/")[0])
+        status, body = ask(port, "/map.html")
+        assert status == 200 and SECRET not in body and b"no map yet" in body
+        assert b"symbolic link" in body  # the build's error, in the banner
+        assert ask(port, "/map.geojson")[0] == 404
+    finally:
+        stop.set()
+        thread.join(15)
+    assert (elsewhere / "map.html").read_bytes() == b"<html>" + SECRET + b"</html>"
