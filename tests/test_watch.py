@@ -27,7 +27,7 @@ from mapgen.livereload import BANNER_ID, EVENTS_PATH, LiveServer, LiveState, inj
 from mapgen.pipeline import Builder
 from mapgen.watch import Watcher, watch
 
-TIMEOUT = 15.0
+TIMEOUT = 60.0  # a bound for a hang, not a speed: a loaded 2-core machine took 16 s
 
 
 def wait_for(condition: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> None:
