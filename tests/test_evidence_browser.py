@@ -202,7 +202,14 @@ def test_the_claim_and_the_denial_stand_side_by_side(visit):
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for(state="visible", timeout=5000)
     claim, denial = popup.locator(".mg-claims"), popup.locator(".mg-denials")
-    a, b = claim.bounding_box(), denial.bounding_box()
+    # Both boxes in one moment: the popup may still be panning into view, and two
+    # separate reads under load would see it in two places.
+    a, b = popup.evaluate(
+        """el => [".mg-claims", ".mg-denials"].map(s => {
+            const r = el.querySelector(s).getBoundingClientRect();
+            return {x: r.x, y: r.y, width: r.width, height: r.height};
+        })"""
+    )
     assert b["x"] >= a["x"] + a["width"] - 1 and abs(a["y"] - b["y"]) < 2  # side by side
     assert "despite North Korean denials" in denial.inner_text()
     denial.locator("a.mg-cite").click()
