@@ -952,3 +952,17 @@ def test_cli_a_huge_answer_is_one_line_and_nothing_cached(tmp_path, nominatim, s
         " answer (larger than 4 MB; refused)"
     ]
     assert entries(tmp_path) == [] and not (tmp_path / "output").exists()
+
+
+def test_cli_a_bounding_box_of_infinities_is_no_traceback(tmp_path, nominatim):
+    """How precise an answer is comes from its box when it has no ``place_rank``; a box of
+    ``inf`` made ``math.cos`` raise, a traceback out of ``mapgen build``."""
+    answer = pier()
+    del answer[0]["place_rank"]
+    answer[0]["boundingbox"] = ["inf", "inf", "0", "0"]
+    nominatim.script = [("json", answer)]
+    write_story(tmp_path, nominatim.domain, ["Pier 33"])
+    out = mapgen("build", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    assert [(e["lat"], e["precision"]) for e in entries(tmp_path)] == [(43.1141, "approximate")]
