@@ -24,6 +24,7 @@ gets the same answer); a request out of time is geopy's ``GeocoderTimedOut``, wh
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import http.client
 import json
@@ -45,6 +46,7 @@ from geopy.exc import (
     GeocoderServiceError,
     GeocoderTimedOut,
     GeocoderUnavailable,
+    GeopyError,
 )
 
 from .errors import GeocoderBadAnswer
@@ -78,13 +80,15 @@ def _shown(url: str) -> str:
 
 
 class _Watchdog:
-    """Shuts a request's socket down when its time is up.
+    """Shuts a request's connection down when its time is up.
 
     A read timeout cannot end a request whose server keeps sending a byte now and then,
     and the status line and headers are read by ``http.client`` in loops mapgen does not
-    see; shutting the socket down ends the request wherever it waits (connect, TLS
-    handshake, headers, body).  The lock makes sure a socket is never shut down after the
-    request gave it back (its descriptor may belong to another socket by then).
+    see; shutting the connection down ends the request wherever it waits (connect, TLS
+    handshake, headers, body).  It holds a duplicate of the socket's descriptor: TLS takes
+    the socket's own descriptor over (the socket object it started from is then detached),
+    and a descriptor of its own can never be one the request has closed and the system
+    has given to another file.
     """
 
     def __init__(self, seconds: float):
@@ -99,9 +103,11 @@ class _Watchdog:
 
     def watch(self, sock: socket.socket) -> None:
         with self._lock:
-            self._sock = sock
+            if self._done:
+                return
+            self._sock = sock.dup()
             if self.fired:
-                _shut(sock)
+                _shut(self._sock)
 
     def _fire(self) -> None:
         with self._lock:
@@ -112,10 +118,12 @@ class _Watchdog:
                 _shut(self._sock)
 
     def close(self) -> None:
+        self._timer.cancel()
         with self._lock:
             self._done = True
-            self._sock = None
-        self._timer.cancel()
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
 
 
 def _shut(sock: socket.socket) -> None:
@@ -183,9 +191,15 @@ class _Answer:
     charset: str | None
 
     def text(self) -> str:
+        """The body as text; an error's body (only ever logged) is read leniently."""
+        errors = "strict" if self.status < 400 else "replace"
         try:
-            return self.body.decode(self.charset or "utf-8-sig")
-        except (LookupError, UnicodeDecodeError):
+            codec = codecs.lookup(self.charset or "utf-8-sig").name
+        except LookupError:
+            codec = "utf-8"
+        try:
+            return self.body.decode(codec, errors)
+        except UnicodeDecodeError:
             raise GeocoderParseError("the answer is not text in its declared encoding") from None
 
 
@@ -306,7 +320,7 @@ class GuardedAdapter(BaseSyncAdapter):
             return _Answer(
                 status, answer_headers, body.bytes(), response.headers.get_content_charset()
             )
-        except (GeocoderBadAnswer, GeocoderTimedOut, GeocoderServiceError, GeocoderParseError):
+        except (GeocoderBadAnswer, GeopyError):
             raise
         except Exception as exc:
             if watchdog.fired:

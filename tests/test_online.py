@@ -7,6 +7,7 @@ requests, their spacing (never two within a second), their parameters and user a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import itertools
@@ -14,6 +15,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -966,3 +968,58 @@ def test_cli_a_bounding_box_of_infinities_is_no_traceback(tmp_path, nominatim):
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr
     assert [(e["lat"], e["precision"]) for e in entries(tmp_path)] == [(43.1141, "approximate")]
+
+
+@pytest.fixture
+def tls_drip() -> Iterator[str]:
+    """A service on 127.0.0.1 over TLS that sends its answer a byte every half second (its
+    certificate, in tests/data, is not checked: the deadline is what is tested)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(ROOT / "tests" / "data" / "tls-127.0.0.1.pem")
+    answer = json.dumps(pier()).encode()
+    whole = b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer)
+
+    def one(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(65536)
+            until = time.monotonic() + DRIP_FOR
+            for i in range(len(whole)):
+                if time.monotonic() > until:
+                    tls.sendall(whole[i:])
+                    break
+                tls.sendall(whole[i : i + 1])
+                time.sleep(0.5)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = listener.accept()
+                threading.Thread(target=one, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"127.0.0.1:{listener.getsockname()[1]}"
+    listener.close()
+
+
+def test_a_tls_answer_a_byte_at_a_time_ends_at_the_timeout(tls_drip, monkeypatch):
+    """Over TLS the socket mapgen connected is taken over by the TLS layer; the deadline
+    must still end the request while its status line is arriving.  Unbounded, it takes
+    DRIP_FOR (20) seconds."""
+    from geopy.geocoders import options
+
+    unchecked = ssl.create_default_context()
+    unchecked.check_hostname = False
+    unchecked.verify_mode = ssl.CERT_NONE
+    monkeypatch.setattr(options, "default_ssl_context", unchecked)  # places.yaml cannot
+    setting = GeocoderSetting(
+        name="nominatim",
+        contact=CONTACT,
+        timeout=1,
+        retries=0,
+        options={"domain": tls_drip, "scheme": "https"},
+    )
+    start = time.monotonic()
+    with pytest.raises(GeocoderTimeout, match=r"^nominatim: no answer within 1 s, on 1 try$"):
+        make_geocoder(setting).geocode("Pier 33")
+    assert time.monotonic() - start < DRIP_FOR / 2
