@@ -1023,3 +1023,35 @@ def test_a_tls_answer_a_byte_at_a_time_ends_at_the_timeout(tls_drip, monkeypatch
     with pytest.raises(GeocoderTimeout, match=r"^nominatim: no answer within 1 s, on 1 try$"):
         make_geocoder(setting).geocode("Pier 33")
     assert time.monotonic() - start < DRIP_FOR / 2
+
+
+SHAPES = {
+    "nominatim": lambda lat, lon: {"lat": f"{lat}", "lon": f"{lon}"},
+    "photon, pelias": lambda lat, lon: {"geometry": {"coordinates": [lon, lat]}},
+    "arcgis": lambda lat, lon: {"location": {"x": lon, "y": lat}},
+    "google": lambda lat, lon: {"geometry": {"location": {"lat": lat, "lng": lon}}},
+    "yandex": lambda lat, lon: {"Point": {"pos": f"{lon} {lat}"}},
+    "here": lambda lat, lon: {"Location": {"DisplayPosition": {"Latitude": lat, "Longitude": lon}}},
+    "maptiler": lambda lat, lon: {"center": [lon, lat]},
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES.values(), ids=SHAPES.keys())
+def test_a_position_is_the_one_the_answer_states(shape):
+    """geopy reads each service's position from its own keys; mapgen checks the position
+    it got is the one stated there (a missing one became 0, one out of range was wrapped)."""
+    from geopy.location import Location
+
+    from mapgen.ratelimit import position_problem
+
+    assert (
+        position_problem(Location("Pier 33", (43.1141, 131.893), shape(43.1141, 131.893))) is None
+    )
+    # geopy made 0 of a missing latitude; or wrapped a longitude of 491.893.
+    assert position_problem(Location("Pier 33", (0, 131.893), shape(None, 131.893))) is not None
+    wrapped = Location("Pier 33", (43.1141, 131.893), shape(43.1141, 491.893))
+    assert position_problem(wrapped) is not None
+    # An answer with no position keys at all (DataBC keeps only its properties) is judged
+    # by its position alone: (0, 0) is what a missing one becomes.
+    assert position_problem(Location("Pier 33", (43.1141, 131.893), {})) is None
+    assert position_problem(Location("Pier 33", (0, 0), {"name": "x"})) == "no coordinates"
