@@ -22,7 +22,8 @@ import ipaddress
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -163,25 +164,19 @@ def user_agent(contact: str | None) -> str:
     return f"mapgen/{version} (contact: {contact})" if contact else f"mapgen/{version}"
 
 
-def _adapter_factory(**kwargs: Any) -> Any:
-    """geopy's requests adapter without its own connection retries (they would hide
-    requests from :class:`PoliteGeocoder`'s count and spacing); urllib when requests is
-    missing (it never retries)."""
-    from geopy.adapters import RequestsAdapter, URLLibAdapter
-
-    try:
-        return RequestsAdapter(max_retries=0, **kwargs)
-    except ImportError:  # pragma: no cover - requests is installed with mapgen
-        return URLLibAdapter(**kwargs)
-
-
 def make_geocoder(
     setting: GeocoderSetting,
     *,
     environ: Mapping[str, str] | None = None,
     backoff: float = 2.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> PoliteGeocoder:
     """The geopy geocoder ``setting`` names, configured and wrapped.
+
+    Its HTTP goes through :class:`~mapgen.adapter.GuardedAdapter` (a deadline per request,
+    a size cap, redirects only on the same host, each spaced like any request); ``clock``
+    and ``sleep`` are the time it reads and waits with (seams for tests).
 
     :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
         environment variable or contact, or options the geopy class refuses.
@@ -189,6 +184,7 @@ def make_geocoder(
     from geopy.exc import ConfigurationError, GeocoderNotFound
     from geopy.geocoders import get_geocoder_for_service
 
+    from .adapter import GuardedAdapter
     from .ratelimit import PoliteGeocoder
 
     env = os.environ if environ is None else environ
@@ -238,7 +234,7 @@ def make_geocoder(
     if "timeout" in params:
         kwargs.setdefault("timeout", timeout)
     if "adapter_factory" in params:
-        kwargs.setdefault("adapter_factory", functools.partial(_adapter_factory))
+        kwargs["adapter_factory"] = functools.partial(GuardedAdapter, clock=clock)
     try:
         geocoder = cls(**kwargs)
     except (TypeError, ValueError, ConfigurationError) as exc:
@@ -254,6 +250,8 @@ def make_geocoder(
         retries=retries,
         backoff=backoff,
         timeout=timeout,
+        clock=clock,
+        sleep=sleep,
     )
 
 
@@ -285,8 +283,10 @@ def precision_of(answer: GeopyLocation) -> str:
     box = raw.get("boundingbox") or raw.get("bbox")
     try:
         south, north, west, east = (float(v) for v in box)  # Nominatim's order
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return "approximate"
+    if not all(math.isfinite(v) for v in (south, north, west, east)):
+        return "approximate"  # a box of "inf" or "nan" says nothing (and math.cos refuses inf)
     size = max(abs(north - south), abs(east - west) * math.cos(math.radians((north + south) / 2)))
     km = size * 111.0
     if km > 500:
