@@ -201,7 +201,7 @@ def test_the_claim_and_the_denial_stand_side_by_side(visit):
     page.evaluate('mapgenStory.focus("wagner-supplies")')
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for(state="visible", timeout=5000)
-    claim, denial = popup.locator(".mg-claims"), popup.locator(".mg-denials")
+    denial = popup.locator(".mg-denials")
     # Both boxes in one moment: the popup may still be panning into view, and two
     # separate reads under load would see it in two places.
     a, b = popup.evaluate(
