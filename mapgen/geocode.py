@@ -612,8 +612,10 @@ class _Resolver:
         self.warnings: list[Problem] = []
         self._warned = False
         #: Offline, each (query, hints) is looked up once per run: a big story names the
-        #: same towns thousands of times.  The answer, or the problem's message.
-        self._seen: dict[tuple[str, str | None, str | None, bool], tuple[Location | None, str]] = {}
+        #: same towns thousands of times.  The answer, or the problem (its position aside).
+        self._seen: dict[
+            tuple[str, str | None, str | None, bool], tuple[Location | None, Problem | None]
+        ] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -649,13 +651,13 @@ class _Resolver:
             found, problem = seen
             if found is not None:
                 self._count("cache")  # in the cache now, if it was not before
-            else:
-                self.problems.append(Problem(problem, pos))
+            elif problem is not None:
+                self.problems.append(replace(problem, pos=pos))
             return found
         before = len(self.problems)
         found = self._locate(query, country, feature, pos, inline=inline)
         if found is not None or len(self.problems) == before + 1:
-            self._seen[key] = (found, "" if found is not None else self.problems[-1].message)
+            self._seen[key] = (found, None if found is not None else self.problems[-1])
         return found
 
     def _locate(
@@ -688,7 +690,7 @@ class _Resolver:
         try:
             found = self.gazetteer.geocode(query, exactly_one=True, country=hint, feature=feature)
         except AmbiguousPlace as exc:
-            self.problems.append(Problem(_ambiguous(exc, hint, inline), pos))
+            self.problems.append(_ambiguous(exc, hint, inline, pos))
             return None
         except GeocoderQueryError as exc:
             self.problems.append(Problem(f"cannot geocode {query!r}: {exc}", pos))
@@ -774,22 +776,23 @@ class _Resolver:
         return f"cannot find {asked} in {where}{closest}; add {add}"
 
 
-def _ambiguous(exc: AmbiguousPlace, hint: str | None, inline: bool) -> str:
+def _ambiguous(exc: AmbiguousPlace, hint: str | None, inline: bool, pos: Pos) -> Problem:
     """The ambiguity error: the candidates, one per line, each with its hint."""
     shown = list(zip(exc.candidates, exc.hints, strict=True))[:6]
     more = len(exc.candidates) - len(shown)
     asked = f"{exc.query!r} (country {hint})" if hint else repr(exc.query)
-    lines = [
+    message = (
         f"{asked} is ambiguous: the gazetteer knows {len(exc.candidates)} places of similar"
         " size by that name; say which with the hint after its name"
-    ]
+    )
+    details = []
     for candidate, pick in shown:
         if inline and pick.startswith("query: "):
             pick = "name: " + pick[len("query: ") :]
-        lines.append(f"    {candidate.describe()}: {pick}")
+        details.append(f"{candidate.describe()}: {pick}")
     if more:
-        lines.append(f"    ... and {more} more")
-    return "\n".join(lines)
+        details.append(f"... and {more} more")
+    return Problem(message, pos, details=tuple(details))
 
 
 def _ask(

@@ -136,7 +136,7 @@ from .model import (
     Story,
     Waypoint,
 )
-from .online import GeocoderSetting, check_options, check_service
+from .online import GeocoderSetting, check_key_env, check_options, check_service
 from .when import FORMS as _DATE_FORMS
 from .when import parse_when
 
@@ -1228,6 +1228,10 @@ def _geocoder(ck: _Checker, node: Node, label: str) -> Any:
     record = ck.mapping(node, _GEOCODER, label)
     if record is None or not record.ok:
         return _BAD
+    variable = record.values.get("api_key_env")
+    problem = check_key_env(record.values["name"], variable) if variable else None
+    if problem:
+        return ck.fail(record.nodes["api_key_env"], f"{label}: {problem}")
     return GeocoderSetting(**record.values)
 
 

@@ -262,6 +262,8 @@ class Builder:
         self.root = self.story_file.resolve().parent
         #: Where map.html and map.geojson go.
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
+        #: Whether the output folder is the story's own ``output/`` (not one ``-o`` chose).
+        self.own_output = output is None
         self.cdn = cdn
         self._gazetteer = gazetteer
         #: The date new geocode-cache entries are stamped with, read at each build.
@@ -456,6 +458,18 @@ class Builder:
         both are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
+        if self.own_output and out.is_symlink():
+            # A story folder may come from a stranger: its ``output`` may not send the
+            # build's files elsewhere on this machine.  ``-o`` still writes anywhere.
+            raise StoryError(
+                [
+                    Problem(
+                        f"is a symbolic link (to {os.readlink(out)}): mapgen writes only inside"
+                        " the story folder; remove the link, or choose a folder with -o",
+                        file=DEFAULT_OUTPUT,
+                    )
+                ]
+            )
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
