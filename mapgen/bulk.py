@@ -157,6 +157,7 @@ def read_places(
 _RAW_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202d\u202e]")
 #: The characters of the plain decimal numbers a lat or lon column may hold, spaces
 #: around them included: ``float`` reads more (``1_0``, ``inf``, other scripts' digits).
+_ISOLATE_CHARACTERS = re.compile("[\u2066-\u2069]")
 _NUMBER_CHARACTERS = frozenset("0123456789+-.eE \t")
 
 # --------------------------------------------------------------------------- one row
@@ -217,7 +218,9 @@ class _Rows:
             for row in reader:
                 records.append((start, row))
                 start = first + reader.line_num
-        if self.fast_csv(records, dict(columns), width, lines):
+        # A bidi isolate must be closed in its cell: only the row-by-row reading tells.
+        isolates = _ISOLATE_CHARACTERS.search(text) is not None
+        if not isolates and self.fast_csv(records, dict(columns), width, lines):
             return
         where = _CsvPositions(self.file, lines)
         for line, row in records:

@@ -10,7 +10,10 @@ wrote or may have to read again.  Two kinds of value pass a parser and still mis
 - a control character written as an escape (``"\\e"``, ``"\\0"``, ``"\\x07"``): YAML
   refuses them raw, but an escape makes the same character.  A bidi override (U+202D,
   U+202E) is refused with them: it shows the text after it in another order than its
-  own, so that ``gnp.exe`` written with one reads ``exe.png``.
+  own, so that ``gnp.exe`` written with one reads ``exe.png``; and so is a bidi isolate
+  left open, or closing none, which would undo the page's isolation of the text (see
+  :func:`bad_character`).  Embeddings and balanced isolates, which right-to-left text
+  uses, are kept: the page isolates each piece of story text (:mod:`mapgen.markup`).
 
 Each checker returns the message to report, or None; the callers say where.
 """
@@ -37,6 +40,7 @@ _OCTAL = re.compile(r"[-+]?0[0-7_]+\Z")
 
 #: Characters refused in text: C0 and C1 controls but tab and newline, DEL, surrogates,
 #: the non-characters U+FFFE and U+FFFF, and the two bidi overrides.
+_ISOLATE = re.compile("[\u2066-\u2069]")
 _BAD_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202d\u202e]")
 
 
@@ -92,10 +96,17 @@ def number_text_problem(raw: str) -> str | None:
 
 def bad_character(value: str) -> tuple[int, str] | None:
     """The index of the first character of ``value`` refused in text, and what to say
-    about it; None if there is none."""
+    about it; None if there is none.
+
+    Besides control characters and the bidi overrides, a bidi isolate left open (U+2066,
+    U+2067, U+2068 without its U+2069) or a U+2069 that closes none is refused: the page
+    isolates each name (``<bdi>``), and Chromium does so with an isolate of its own, which
+    the name's open one would keep open, and its stray U+2069 close, to the end of the
+    line: the page's words after the name would take the name's direction.
+    """
     found = _BAD_CHARACTER.search(value)
     if found is None:
-        return None
+        return _unbalanced_isolate(value) if _ISOLATE.search(value) else None
     char = found.group()
     code = f"U+{ord(char):04X}"
     name = unicodedata.name(char, "")
@@ -107,7 +118,32 @@ def bad_character(value: str) -> tuple[int, str] | None:
     return found.start(), f"the control character {code} is not allowed in text; delete it"
 
 
+def _unbalanced_isolate(value: str) -> tuple[int, str] | None:
+    """The first bidi isolate of ``value`` left open, or its first U+2069 closing none."""
+    opened: list[re.Match[str]] = []
+    for found in _ISOLATE.finditer(value):
+        if found.group() != "\u2069":
+            opened.append(found)
+        elif opened:
+            opened.pop()
+        else:
+            return found.start(), (
+                "U+2069 (POP DIRECTIONAL ISOLATE) closes no isolate opened before it in this"
+                " text; delete it"
+            )
+    if not opened:
+        return None
+    char = opened[0].group()
+    return opened[0].start(), (
+        f"U+{ord(char):04X} ({unicodedata.name(char)}) is not closed by a U+2069 (POP"
+        " DIRECTIONAL ISOLATE) in this text; close it, or delete it"
+    )
+
+
 def without_bad_characters(value: str | None) -> str | None:
     """``value`` without the characters :func:`bad_character` refuses: for text from
     elsewhere (an online geocoder's address) that is kept in a file mapgen reads again."""
-    return value if value is None else _BAD_CHARACTER.sub("", value)
+    if value is None:
+        return None
+    value = _BAD_CHARACTER.sub("", value)
+    return _ISOLATE.sub("", value) if _unbalanced_isolate(value) else value

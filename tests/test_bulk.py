@@ -311,11 +311,12 @@ GOOD_ROW = 'p1,Pyongyang,capital,39.03,125.75,,,a,"Kim visited Pyongyang, the ca
         "p2,Wonsan,port,39.1,\u0661\u0662\u0667,,,a,Troops moved to Wonsan.\n",
         "p2,Wonsan,port,39.1,127.4,,,a,Troops moved to Wonsan.\x1b]0;owned\x07\n",
         "p2,Won\u202esan,port,39.1,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Won\u2067san,port,39.1,127.4,,,a,Troops moved to Wonsan.\n",
     ],
     ids=[
         "nan", "inf", "minus-inf", "overflow", "lon-range", "lat-alone", "precision-alone",
         "blank-note", "blank-name", "blank-quote", "bad-id", "duplicate-id", "underscore",
-        "arabic-indic-digits", "escape-sequence", "bidi-override",
+        "arabic-indic-digits", "escape-sequence", "bidi-override", "bidi-isolate-left-open",
     ],
 )  # fmt: skip
 def test_a_wrong_row_among_good_ones_is_reported_at_its_line(tmp_path, row):
@@ -422,6 +423,12 @@ def collection(*features: str, more: str = "") -> str:
             "pts.geojson:4:17: name: U+202E (RIGHT-TO-LEFT OVERRIDE) shows the text after it"
             " in reverse order, so that it can pass for other text; delete it",
             id="bidi-override-in-name",
+        ),
+        pytest.param(
+            collection(feature_text(name='"Depot\\u2069 7"')),
+            "pts.geojson:4:17: name: U+2069 (POP DIRECTIONAL ISOLATE) closes no isolate opened"
+            " before it in this text; delete it",
+            id="bidi-isolate-closing-none",
         ),
         pytest.param(
             collection(feature_text(coords='["1_0", "49.9"]')),

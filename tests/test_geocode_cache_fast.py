@@ -573,7 +573,7 @@ def test_an_answer_with_control_characters_is_kept_without_them(tmp_path):
     when read again (and every build after it would stop there)."""
     path = tmp_path / CACHE_NAME
     cache = GeocodeCache(path)
-    address = "Seoul\x1b]0;owned\x07, \u202egnp.exe"
+    address = "Seoul\x1b]0;owned\x07, \u202egnp.exe\u2067"
     cache.put(
         "Seoul", "KR", Location(37.5, 127.0, "city", "nominatim", address=address), "2024-05-01"
     )

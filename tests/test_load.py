@@ -220,6 +220,10 @@ CASES = [
     ("escape in left_out", HEAD + PLACE + 'left_out: ["Japan\\a"]\n', 13, 18, "left_out: the control character U+0007"),
     ("bidi override, escaped", HEAD + place(name='"Pyong\\u202Eyang"'), 8, 17, "name: U+202E (RIGHT-TO-LEFT OVERRIDE) shows the text after it in reverse order"),
     ("bidi override, raw", HEAD + place(name="gnp\u202d.exe"), 8, 14, "name: U+202D (LEFT-TO-RIGHT OVERRIDE)"),
+    # An isolate left open, or closing none, would take the page's own isolate of the
+    # name with it (see test_bidi_browser).
+    ("bidi isolate left open", HEAD + place(name='"Pyong\\u2067yang"'), 8, 17, "name: U+2067 (RIGHT-TO-LEFT ISOLATE) is not closed by a U+2069"),
+    ("bidi isolate closing none", HEAD + PLACE + 'events: [{id: e, title: "Kim\\u2069\\u2066x\\u2069", date: 2023, place: pyongyang, quotes: [{source: warning, text: Kim was expected}]}]\n', 13, 29, "title: U+2069 (POP DIRECTIONAL ISOLATE) closes no isolate"),
     ("empty file", "# nothing yet\n", 1, 1, "the file is empty"),
 ]  # fmt: skip
 
