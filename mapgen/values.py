@@ -115,6 +115,10 @@ def bad_character(value: str) -> tuple[int, str] | None:
             f"{code} ({name}) shows the text after it in reverse order, so that it can pass"
             " for other text; delete it"
         )
+    if "\ud800" <= char <= "\udfff":  # a JSON escape makes one; UTF-8 cannot write it
+        return found.start(), f"{code} is not a character (a lone surrogate); delete it"
+    if char in "\ufffe\uffff":
+        return found.start(), f"{code} is not a character; delete it"
     return found.start(), f"the control character {code} is not allowed in text; delete it"
 
 

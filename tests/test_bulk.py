@@ -430,6 +430,11 @@ def collection(*features: str, more: str = "") -> str:
             " before it in this text; delete it",
             id="bidi-isolate-closing-none",
         ),
+        pytest.param(  # Python's reader makes it; writing the page failed with a traceback
+            collection(feature_text(name='"Depot \\ud800"')),
+            "pts.geojson:4:17: name: U+D800 is not a character (a lone surrogate); delete it",
+            id="lone-surrogate",
+        ),
         pytest.param(
             collection(feature_text(coords='["1_0", "49.9"]')),
             "pts.geojson:3:1: lon: '1_0' is not a plain number; write 10 without _",
