@@ -339,7 +339,15 @@ def _entries(
         return [], []
     if not isinstance(root, yaml.MappingNode):
         return [], [Problem(f"expected `version:` and `entries:`; {_FIX}", at(root))]
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    top: dict[str, yaml.Node] = {}
+    keys: dict[str, yaml.Node] = {}
+    for key, node in root.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in keys:  # the second would win, silently: a list of entries lost
+                first = at(keys[key.value]).line
+                message = f"`{key.value}` twice (first at line {first}); {_FIX}"
+                return [], [Problem(message, at(key))]
+            top[key.value], keys[key.value] = node, key
     problems: list[Problem] = []
     version = top.get("version")
     try:
@@ -387,14 +395,22 @@ def _entry(
     found: dict[str, tuple[yaml.Node, Any]] = {}
     unread: set[str] = set()
     before = len(problems)
+    given: dict[str, yaml.Node] = {}
     for key, node in item.value:
         field = key.value if isinstance(key, yaml.ScalarNode) else None
         if field not in _FIELDS:
             problems.append(Problem(f"unknown field {field!r} in an entry; {_FIX}", at(key)))
             continue
+        if field in given:  # the second would win, silently
+            first = at(given[field]).line
+            problems.append(
+                Problem(f"`{field}` twice in an entry (first at line {first}); {_FIX}", at(key))
+            )
+            continue
         if not isinstance(node, yaml.ScalarNode):
             problems.append(Problem(f"`{field}` must be a single value; {_FIX}", at(node)))
             continue
+        given[field] = key
         try:
             found[field] = (node, loader.construct_object(node))
         except (ValueError, TypeError):  # ``lat: 0b_`` looks like a number, is not one
