@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -60,6 +61,12 @@ from .model import (
     place_columns,
 )
 from .online import current_request, nominatim_options, online_geocoder, precision_of
+from .values import (
+    bad_character,
+    plain_decimal,
+    without_bad_characters,
+    yaml_number_problem,
+)
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -252,7 +259,8 @@ class GeocodeCache:
             precision=location.precision,
             geocoder=location.geocoder,
             date=date,
-            address=location.address,
+            # An online answer's address, kept in a file read back with the same rules.
+            address=without_bad_characters(location.address),
         )
         old = self._entries.get(entry.key)
         if old is not None and replace(old, date=date, query=entry.query) == entry:
@@ -331,7 +339,15 @@ def _entries(
         return [], []
     if not isinstance(root, yaml.MappingNode):
         return [], [Problem(f"expected `version:` and `entries:`; {_FIX}", at(root))]
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    top: dict[str, yaml.Node] = {}
+    keys: dict[str, yaml.Node] = {}
+    for key, node in root.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in keys:  # the second would win, silently: a list of entries lost
+                first = at(keys[key.value]).line
+                message = f"`{key.value}` twice (first at line {first}); {_FIX}"
+                return [], [Problem(message, at(key))]
+            top[key.value], keys[key.value] = node, key
     problems: list[Problem] = []
     version = top.get("version")
     try:
@@ -379,19 +395,35 @@ def _entry(
     found: dict[str, tuple[yaml.Node, Any]] = {}
     unread: set[str] = set()
     before = len(problems)
+    given: dict[str, yaml.Node] = {}
     for key, node in item.value:
         field = key.value if isinstance(key, yaml.ScalarNode) else None
         if field not in _FIELDS:
             problems.append(Problem(f"unknown field {field!r} in an entry; {_FIX}", at(key)))
             continue
+        if field in given:  # the second would win, silently
+            first = at(given[field]).line
+            problems.append(
+                Problem(f"`{field}` twice in an entry (first at line {first}); {_FIX}", at(key))
+            )
+            continue
         if not isinstance(node, yaml.ScalarNode):
             problems.append(Problem(f"`{field}` must be a single value; {_FIX}", at(node)))
             continue
+        given[field] = key
         try:
             found[field] = (node, loader.construct_object(node))
         except (ValueError, TypeError):  # ``lat: 0b_`` looks like a number, is not one
             problems.append(Problem(f"`{field}: {node.value}` cannot be read; {_FIX}", at(node)))
             unread.add(field)
+            continue
+        number = found[field][1]
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            wrong = yaml_number_problem(node.value, number)  # ``lat: 010`` is 8
+            if wrong and math.isfinite(number):
+                problems.append(Problem(f"`{field}: {node.value}`: {wrong}; {_FIX}", at(node)))
+                unread.add(field)
+                del found[field]
     missing = [f"`{field}`" for field in _REQUIRED if field not in found and field not in unread]
     if missing:
         problems.append(Problem(f"an entry without {', '.join(missing)}; {_FIX}", at(item)))
@@ -420,8 +452,8 @@ def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
     query, country, feature = value.get("query"), value.get("country"), value.get("feature")
     geocoder, address, date = value.get("geocoder"), value.get("address"), _date(value.get("date"))
     checks = [
-        ("query", isinstance(query, str) and bool(query.strip()), "text"),
-        ("country", country is None or isinstance(country, str), "text"),
+        ("query", _plain_text(query) and bool(query.strip()), _text(query)),
+        ("country", country is None or _plain_text(country), _text(country)),
         ("feature", feature is None or feature in FEATURES, f"one of {', '.join(FEATURES)}"),
     ]
     for field, limit in (("lat", 90), ("lon", 180)):
@@ -430,11 +462,24 @@ def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
         checks.append((field, valid, f"a number from -{limit} to {limit}"))
     checks += [
         ("precision", value.get("precision") in PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
-        ("geocoder", isinstance(geocoder, str) and bool(geocoder), "text"),
-        ("address", address is None or isinstance(address, str), "text"),
+        ("geocoder", _plain_text(geocoder) and bool(geocoder), _text(geocoder)),
+        ("address", address is None or _plain_text(address), _text(address)),
         ("date", isinstance(date, str) and bool(_DATE.match(date)), "a date, YYYY-MM-DD"),
     ]
     return [(field, expected) for field, ok, expected in checks if field in value and not ok]
+
+
+def _plain_text(value: Any) -> bool:
+    """Text a person can read as it is: no control character (``"\\e"``, ``"\\0"``)
+    nor bidi override, which YAML writes and reads back as escapes."""
+    return isinstance(value, str) and bad_character(value) is None
+
+
+def _text(value: Any) -> str:
+    """What a text field holding ``value`` should be, said for what is wrong with it."""
+    if isinstance(value, str) and bad_character(value):
+        return "text without control characters or bidi overrides"
+    return "text"
 
 
 def _cache_entry(value: dict[str, Any]) -> CacheEntry:
@@ -531,7 +576,10 @@ def _fast_entries(loader: yaml.SafeLoader) -> list[CacheEntry]:
                 field = scalar(event, key=True)
                 if field not in _FIELDS or field in fields:  # PyYAML keeps the last silently
                     raise _Slow
-                fields[field] = scalar(get())
+                event = get()
+                if field in ("lat", "lon") and not plain_decimal(event.value):
+                    raise _Slow  # ``lat: 0x10``: the slow path says why
+                fields[field] = scalar(event)
             if any(field not in fields for field in _REQUIRED) or _wrong(fields):
                 raise _Slow
             entry = _cache_entry(fields)

@@ -40,9 +40,11 @@ EVIL = (
 RAW = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 #: A story's error line, or the count under them; nothing else may start a line of stderr.
 ERROR_LINE = re.compile(r"((\S*/)?places\.yaml:\d+:\d+: |\d+ problems; nothing was written\.$)")
-#: The title of the story's first source: a bidi override, and a CR LF and a line made to
-#: look like another error (to hide the real ones, or to point somewhere else).
-TITLE = "North Korea\u202e may face\r\nplaces.yaml:1:1: forged\rrepercussions"
+#: The title of the story's first source: a bidi embedding, and a newline and a line made
+#: to look like another error (to hide the real ones, or to point somewhere else), and a
+#: line separator.  (Control characters but tab and newline, and the bidi overrides, are
+#: refused in places.yaml before anything is printed: see test_load.)
+TITLE = "North Korea\u202b may face\nplaces.yaml:1:1: forged\u2028repercussions"
 
 
 def assert_safe(text: str) -> None:
@@ -104,7 +106,9 @@ def test_safe_escapes_controls_bidi_and_separators_but_keeps_line_breaks():
 
 
 def test_a_value_with_a_newline_cannot_forge_a_problem_line():
-    problem = Problem(f"unknown value '{TITLE}'", Pos("places.yaml", 7, 5))
+    # (a CR and a bidi override too: places.yaml refuses them, other values may hold them)
+    forged = "North Korea\u202e may face\r\nplaces.yaml:1:1: forged\rrepercussions"
+    problem = Problem(f"unknown value '{forged}'", Pos("places.yaml", 7, 5))
     assert str(problem).splitlines() == [
         "places.yaml:7:5: unknown value 'North Korea\\u202e may face\\r\\nplaces.yaml:1:1:"
         " forged\\rrepercussions'"
@@ -141,7 +145,7 @@ def test_check_errors_quote_the_article_and_the_yaml_escaped(hostile):
     passage = [line for line in err.splitlines() if "nearest passage" in line]
     assert passage and all("\\x1b]52;c;cHduZWQ=\\x07" in line for line in passage)
     assert any("where naval \\x1b]52;c;" in line for line in passage)
-    assert "North Korea\\u202e may face\\r\\nplaces.yaml:1:1: forged\\rrepercussions" in err
+    assert "North Korea\\u202b may face\\nplaces.yaml:1:1: forged\\u2028repercussions" in err
 
 
 def test_a_key_or_value_cannot_forge_an_error_line(seed_story):
