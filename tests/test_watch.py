@@ -390,7 +390,7 @@ def bulk_story(story: Path) -> Path:
         encoding="utf-8",
     )
     (story / "data" / "pts.csv").write_text(
-        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited"\n',
+        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited Pyongyang"\n',
         encoding="utf-8",
     )
     return story
