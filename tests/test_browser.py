@@ -149,11 +149,13 @@ def click_on_path(page, path) -> str:
     """Zoom to a line or an area as a reader would, click it where it is on top (no pin,
     box or other line over it there), and return the text of the popup that opens."""
     point = path.evaluate(
-        f"""el => {{
+        f"""async el => {{
             const map = {MAP};
             map.eachLayer(l => {{
                 if (l.getElement && l.getElement() === el) map.fitBounds(l.getBounds(), {{animate: false}});
             }});
+            // Let the renderer redraw the paths at the new view before looking for one.
+            for (let i = 0; i < 3; i++) await new Promise(done => requestAnimationFrame(done));
             const r = el.getBoundingClientRect();
             for (let k = 0; k < 4000; k++) {{  // points spread evenly over its box
                 const x = r.left + r.width * ((k * 0.618034) % 1);
@@ -166,7 +168,7 @@ def click_on_path(page, path) -> str:
     assert point is not None, "nowhere to click it"
     page.mouse.click(point["x"], point["y"])
     popup = page.locator(".leaflet-popup-content").last
-    popup.wait_for(state="visible", timeout=5000)
+    popup.wait_for(state="visible", timeout=20_000)  # a bound for a hang, not a speed
     shown = " ".join(popup.inner_text().split())
     page.locator(".leaflet-popup-close-button").last.click()
     popup.wait_for(state="detached")
