@@ -41,12 +41,15 @@ from typing import Any, NamedTuple
 
 from . import model
 from .errors import Problem
+from .fsutil import MAX_INPUT_BYTES, Refused, read_regular
 from .model import FEATURES, PLACE_KINDS, PRECISIONS, Place, PlaceColumns, Pos, Quote
 
 __all__ = ["BULK_SUFFIXES", "STATUSES", "Defaults", "read_places"]
 
 #: The file types an ``include:`` may name.
 BULK_SUFFIXES = (".csv", ".geojson", ".json")
+#: Most bytes an included file may hold.
+MAX_BYTES = MAX_INPUT_BYTES
 #: Claim statuses a row may carry (the model's, once it has them).
 STATUSES: tuple[str, ...] = tuple(
     getattr(model, "STATUSES", ("reported", "expected", "confirmed", "denied"))
@@ -116,18 +119,29 @@ class Rows(NamedTuple):
 
 
 def read_places(
-    path: Path, shown: str, defaults: Defaults, sources: Mapping[str, Any]
+    path: Path,
+    shown: str,
+    defaults: Defaults,
+    sources: Mapping[str, Any],
+    *,
+    data: bytes | None = None,
 ) -> tuple[list[Place] | Rows, list[Problem]]:
     """The places of one bulk file (as :class:`Rows` when they could be read a column at a
     time), and every problem found in it.
 
     ``shown`` is the file's name as the user will recognise it in messages; ``sources``
-    the story's source ids (quotes must name one of them).
+    the story's source ids (quotes must name one of them).  ``data``: the file's bytes,
+    already read (a story's include is read by :mod:`mapgen.load`, from the story folder
+    without following links); else ``path`` is read, as
+    :func:`~mapgen.fsutil.read_regular` reads.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [Problem(f"cannot read: {exc.strerror or exc}", file=shown)]
+    if data is None:
+        try:
+            data = read_regular(path, MAX_BYTES)
+        except Refused as exc:
+            return [], [Problem(f"cannot read: it {exc.reason}", file=shown)]
+        except OSError as exc:
+            return [], [Problem(f"cannot read: {exc.strerror or exc}", file=shown)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -15,6 +15,7 @@ import click
 from . import pipeline
 from .assets import AssetWarning
 from .errors import MapgenError, StoryError
+from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
 from .watch import watch_command
 
@@ -132,7 +133,10 @@ def extract(articles: tuple[Path, ...]) -> None:
     files = []
     for article in articles:
         try:
-            body = article.read_bytes().decode("utf-8")
+            body = read_regular(article).decode("utf-8")
+        except Refused as exc:
+            click.echo(f"{article}: cannot read: it {exc.reason}", err=True)
+            sys.exit(STORY_ERROR)
         except OSError as exc:
             click.echo(f"{article}: cannot read: {exc.strerror or exc}", err=True)
             sys.exit(STORY_ERROR)

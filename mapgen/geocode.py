@@ -42,7 +42,14 @@ import yaml
 
 from .countries import country_outline, resolve_country
 from .errors import GeocoderFault, OutputError, Problem, StoryError
-from .fsutil import atomic_write, folder_lock, remove_stale_temps
+from .fsutil import (
+    MAX_INPUT_BYTES,
+    Refused,
+    atomic_write,
+    folder_lock,
+    read_regular,
+    remove_stale_temps,
+)
 from .model import (
     FEATURES,
     PRECISIONS,
@@ -75,6 +82,8 @@ CACHE_NAME = "geocode-cache.yaml"
 #: Format 1 (no ``feature``) is still read; it is written as format 2.
 CACHE_FORMAT = 2
 _READABLE_FORMATS = (1, 2)
+#: Most bytes the cache file may hold.
+MAX_CACHE_BYTES = MAX_INPUT_BYTES
 
 _HEADER = f"""\
 # {CACHE_NAME}: where geocoders put the places that places.yaml names without coords.
@@ -172,13 +181,16 @@ class GeocodeCache:
         cache raises :class:`StoryError` naming the file and line; nothing is overwritten.
         """
         path = Path(path)
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             path = path / CACHE_NAME
         name = str(path)
-        try:
-            data = path.read_bytes()
+        try:  # held to the rules of every input: no symlink, FIFO or device, bounded
+            data = read_regular(path, MAX_CACHE_BYTES)
         except FileNotFoundError:
             return cls(path)
+        except Refused as exc:
+            problem = Problem(f"cannot read the geocode cache: it {exc.reason}", file=name)
+            raise StoryError([problem]) from None
         except OSError as exc:
             problem = Problem(f"cannot read the geocode cache: {exc.strerror}", file=name)
             raise StoryError([problem]) from None
@@ -201,10 +213,10 @@ class GeocodeCache:
     def stale(self) -> bool:
         """Whether the file is no longer what this cache last read or wrote."""
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path, MAX_CACHE_BYTES)
         except FileNotFoundError:
             return self.digest is not None
-        except OSError:
+        except (OSError, Refused):  # read again, to say why
             return True
         return hashlib.sha256(data).digest() != self.digest
 

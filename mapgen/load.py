@@ -116,6 +116,7 @@ from yaml.reader import Reader
 
 from . import bulk
 from .errors import Problem, StoryError
+from .fsutil import MAX_INPUT_BYTES, Refused, read_inside, read_regular
 from .model import (
     FEATURES,
     PLACE_KINDS,
@@ -148,6 +149,10 @@ MAX_DEPTH = 50
 #: Most nodes aliases may add to the file's own (a "billion laughs" adds billions); a
 #: real story adds a few hundred at most.
 MAX_NODES = 200_000
+#: Most bytes ``places.yaml`` may hold.
+MAX_STORY_BYTES = MAX_INPUT_BYTES
+#: Most bytes an article may hold.
+MAX_ARTICLE_BYTES = MAX_INPUT_BYTES
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
@@ -194,9 +199,13 @@ def _fail(problem: Problem) -> StoryError:
 
 
 def _read_yaml_text(file: str, path: Path) -> str:
-    """The file's text; a missing, unreadable or non-UTF-8 file stops loading here."""
+    """The file's text; a missing, unreadable or non-UTF-8 file stops loading here, and
+    so does a symlink, a FIFO or a device, or a file too big to load
+    (:func:`~mapgen.fsutil.read_regular`)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_STORY_BYTES)
+    except Refused as exc:
+        raise _fail(Problem(f"cannot read: it {exc.reason}", file=file)) from None
     except FileNotFoundError:
         where = path.parent.resolve()
         raise _fail(Problem(f"no such file (looked in {where})", file=file)) from None
@@ -898,14 +907,9 @@ def _source(ck: _Checker, node: Node, label: str) -> Any:
 
 def _article(ck: _Checker, node: Node, name: str) -> Any:
     """The article's text, if ``name`` is a UTF-8 file inside the story folder."""
-    try:
-        found = _inside(ck.root, name)
-        if isinstance(found, str):
-            return ck.fail(node, found)
-        data = found.read_bytes()
-    except (OSError, ValueError) as exc:  # unreadable, a name too long, a NUL in it...
-        reason = getattr(exc, "strerror", None) or exc
-        return ck.fail(node, f"file '{name}' cannot be read: {reason}")
+    data = _read_inside(ck, node, name, MAX_ARTICLE_BYTES)
+    if data is _BAD:
+        return _BAD
     text = _utf8(data)
     if isinstance(text, _BadByte):
         return ck.fail(
@@ -916,13 +920,34 @@ def _article(ck: _Checker, node: Node, name: str) -> Any:
     return text
 
 
-def _inside(root: Path, name: str) -> Path | str:
-    """The regular file ``name`` within ``root``, or why it is not allowed.
+def _read_inside(ck: _Checker, node: Node, name: str, limit: int) -> Any:
+    """The bytes of the regular file ``name`` within the story folder, or :data:`_BAD`
+    once the reason it cannot be read is reported.
 
-    A story folder is shared and published as a whole, so a source must be in it: no
-    absolute path, no ``..``, and no symlink on the way, not even one that points inside
-    (it would break when the folder is copied, and can be swapped to point anywhere).
+    A story folder is shared and published as a whole, so a file it names must be in it:
+    no absolute path, no ``..``, and no symlink on the way, not even one that points
+    inside (it would break when the folder is copied, and can be swapped to point
+    anywhere).  The file is opened once, each folder on the way from the one above it,
+    none through a symlink, and read from that handle (:func:`~mapgen.fsutil.read_inside`):
+    a check of the name followed by a read of the name could be raced.
     """
+    parts = _parts(name)
+    if isinstance(parts, str):
+        return ck.fail(node, parts)
+    try:
+        return read_inside(ck.root, parts, limit)
+    except Refused as exc:
+        hint = "copy the article into the story folder" if "symlink" in exc.reason else ""
+        return ck.fail(node, f"file '{name}' {exc.reason}" + (f"; {hint}" if hint else ""))
+    except FileNotFoundError:
+        return ck.fail(node, f"file '{name}' does not exist in the story folder{_hint(ck, parts)}")
+    except (OSError, ValueError) as exc:  # unreadable, a name too long...
+        reason = getattr(exc, "strerror", None) or exc
+        return ck.fail(node, f"file '{name}' cannot be read: {reason}")
+
+
+def _parts(name: str) -> list[str] | str:
+    """The folders and file of ``name``, relative to the story folder, or why not."""
     if any(char < " " for char in name):
         return f"file {name!r} has a control character in its name"
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
@@ -930,19 +955,20 @@ def _inside(root: Path, name: str) -> Path | str:
     parts = [part for part in re.split(r"[\\/]", name) if part not in ("", ".")]
     if ".." in parts:
         return f"file '{name}' uses '..'; sources must lie inside the story folder"
-    path = root
-    for depth, part in enumerate(parts, 1):
-        path = path / part
-        if path.is_symlink():
-            what = "is a symlink" if depth == len(parts) else f"goes through the symlink '{part}'"
-            return f"file '{name}' {what}; copy the article into the story folder"
-        if not path.exists():
-            close = difflib.get_close_matches(part, _names_in(path.parent), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            return f"file '{name}' does not exist in the story folder{hint}"
-    if not path.is_file():
+    if not parts:
         return f"file '{name}' is not a regular file"
-    return path
+    return parts
+
+
+def _hint(ck: _Checker, parts: list[str]) -> str:
+    """A did-you-mean for the first missing component of a file's path."""
+    path = ck.root
+    for part in parts:
+        if not os.path.lexists(path / part):
+            close = difflib.get_close_matches(part, _names_in(path), n=1)
+            return f"; did you mean '{close[0]}'?" if close else ""
+        path = path / part
+    return ""
 
 
 def _names_in(folder: Path) -> list[str]:
@@ -1089,11 +1115,13 @@ def _include(ck: _Checker, node: Node, label: str) -> Any:
     name = values.pop("file")
     if not name.lower().endswith(bulk.BULK_SUFFIXES):
         return ck.fail(file_node, f"{label}: '{name}' is not a .csv, .geojson or .json file")
-    found = _inside(ck.root, name)
-    if isinstance(found, str):
-        return ck.fail(file_node, found)
+    data = _read_inside(ck, file_node, name, bulk.MAX_BYTES)
+    if data is _BAD:
+        return _BAD
     shown = os.path.join(os.path.dirname(ck.file), *re.split(r"[\\/]", name))
-    places, problems = bulk.read_places(found, shown, bulk.Defaults(**values), ck.source_ids)
+    places, problems = bulk.read_places(
+        Path(shown), shown, bulk.Defaults(**values), ck.source_ids, data=data
+    )
     ck.problems += problems
     if isinstance(places, bulk.Rows):  # ids a column at a time; positions if a message needs them
         ids = places.columns.ids
