@@ -50,6 +50,9 @@ __all__ = ["BULK_SUFFIXES", "STATUSES", "Defaults", "read_places"]
 BULK_SUFFIXES = (".csv", ".geojson", ".json")
 #: Most bytes an included file may hold.
 MAX_BYTES = MAX_INPUT_BYTES
+#: Most lines of a CSV file, or features of a GeoJSON file: 400,000 places of 250 bytes
+#: (a 100 MB file) build in 1.4 GB; more would pass the 2 GB budget.
+MAX_ROWS = 400_000
 #: Claim statuses a row may carry (the model's, once it has them).
 STATUSES: tuple[str, ...] = tuple(
     getattr(model, "STATUSES", ("reported", "expected", "confirmed", "denied"))
@@ -187,6 +190,14 @@ class _Rows:
     # - CSV -
 
     def csv(self, text: str) -> None:
+        count = _line_count(text)
+        if count > MAX_ROWS:  # before splitting: 40 million empty lines took 6 GB
+            self.fail(
+                Pos(self.file, MAX_ROWS + 1, 1),
+                f"too many lines ({count:,}): a CSV file may hold at most {MAX_ROWS:,};"
+                " split it into several files",
+            )
+            return
         lines = text.splitlines(keepends=True)
         if not lines or not lines[0].strip():
             self.fail(Pos(self.file, 1, 1), "no header row: the first line names the columns")
@@ -403,6 +414,18 @@ class _Rows:
             members = dict(_top_members(text))
         except json.JSONDecodeError as exc:
             self.fail(Pos(self.file, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
+            return
+        except RecursionError:  # Python's JSON reader recurses once a level
+            offset = _too_deep(text)
+            message = f"nesting too deep: more than {MAX_JSON_DEPTH} levels of lists and objects"
+            self.fail(where.pos(offset), message)
+            return
+        except ValueError as exc:  # not a JSONDecodeError: a number too long for Python
+            if not str(exc).startswith("Exceeds the limit"):
+                raise
+            long = _LONG_NUMBER.search(text)
+            message = "a number with more than 4,300 digits; no position needs so many"
+            self.fail(where.pos(long.start() if long else 0), message)
             return
         except _NotGeoJSON as exc:
             self.fail(where.pos(exc.offset), str(exc))
@@ -796,6 +819,36 @@ class _NotGeoJSON(ValueError):
 
 
 _DECODER = json.JSONDecoder()
+#: Where Python's JSON reader gives up: past about 1,000 levels it runs out of stack.
+MAX_JSON_DEPTH = 500
+#: A run of digits too long for Python to read as an int (``sys.int_info``'s limit).
+_LONG_NUMBER = re.compile(r"-?\d{4301,}")
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+def _too_deep(text: str) -> int:
+    """The offset of the first list or object nested deeper than :data:`MAX_JSON_DEPTH`
+    (0 if none is: the reader ran out of stack for another reason)."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        first = match.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return match.start()
+        elif first in "]}":
+            depth -= 1
+    return 0
+
+
+def _line_count(text: str) -> int:
+    """How many lines ``str.splitlines`` would make of ``text``, without making them: one
+    count in C per kind of line break (a CR LF is one)."""
+    breaks = sum(text.count(c) for c in _LINE_BREAKS) - text.count("\r\n")
+    return breaks + (not text.endswith(_LINE_BREAKS) if text else 0)
+
+
+_LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _WS = re.compile(r"[ \t\n\r]*")
 
 
@@ -829,6 +882,9 @@ def _top_members(text: str) -> Iterator[tuple[str, tuple[int, Any]]]:
                     begin = at
                     value, at = decode(text, at)
                     items.append((begin, at, value))
+                    if len(items) > MAX_ROWS:
+                        message = f"too many features: a file may hold at most {MAX_ROWS:,}"
+                        raise _NotGeoJSON(message + "; split it into several files", begin)
                     at = _WS.match(text, at).end()
                     if text[at : at + 1] == ",":
                         at = _WS.match(text, at + 1).end()

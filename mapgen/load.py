@@ -8,7 +8,8 @@ Only PyYAML's safe loader is used, and only to build the node tree; the values a
 the nodes here, so that each keeps its line and column and so that YAML's surprises (``NO``
 read as a boolean, ``5e1`` read as text) can be explained where they happen.  The file is
 guarded before it is walked: nesting deeper than :data:`MAX_DEPTH` levels, and aliases that
-expand to more than :data:`MAX_NODES` nodes (a "billion laughs"), are refused up front.
+expand to more than :data:`MAX_NODES` nodes (a "billion laughs") or repeat more than
+:data:`MAX_ALIAS_CHARS` characters of text, are refused up front.
 
 Schema
 ------
@@ -140,7 +141,7 @@ from .online import GeocoderSetting, check_options, check_service
 from .when import FORMS as _DATE_FORMS
 from .when import parse_when
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
+__all__ = ["MAX_ALIAS_CHARS", "MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
 
 #: The story file looked for when ``load_story`` is given a folder.
 STORY_FILE = "places.yaml"
@@ -149,6 +150,10 @@ MAX_DEPTH = 50
 #: Most nodes aliases may add to the file's own (a "billion laughs" adds billions); a
 #: real story adds a few hundred at most.
 MAX_NODES = 200_000
+#: Most characters of text aliases may add to the file's own: a real story repeats a
+#: few short values (a source, a note); a page repeating one long text thousands of
+#: times is gigabytes.
+MAX_ALIAS_CHARS = 10_000_000
 #: Most bytes ``places.yaml`` may hold.
 MAX_STORY_BYTES = MAX_INPUT_BYTES
 #: Most bytes an article may hold.
@@ -369,12 +374,23 @@ def _check_expansion(file: str, root: Node) -> None:
     The composer shares an aliased node instead of copying it, so a few lines can stand
     for billions of nodes, or nest far deeper than any line does.
     """
-    size, depth = _measure(file, root)
+    size, depth, chars = _measure(file, root)
     # What aliases add: the expanded tree beyond the nodes written.  A story of 100,000
     # places is millions of nodes, all written out; an alias bomb is a few lines.
     if size[id(root)] - len(size) > MAX_NODES:
         culprit = _descend(root, lambda node, _level: size[id(node)] > MAX_NODES)
         message = f"too many nodes: aliases expand to more than {MAX_NODES:,} ({size[id(root)]:,})"
+        raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
+    # And in text: one long value repeated by a few thousand aliases is few nodes, but
+    # each copy is rendered on the page and in the GeoJSON (a 1 MiB text aliased 2,000
+    # times made a 4 GB build).  What the aliases add beyond the text written is counted.
+    written = sum(len(node.value) for node in _distinct_scalars(root))
+    if chars[id(root)] - written > MAX_ALIAS_CHARS:
+        culprit = _descend(root, lambda node, _level: chars[id(node)] > MAX_ALIAS_CHARS)
+        message = (
+            f"too much text through aliases: they repeat {chars[id(root)] - written:,}"
+            f" characters, more than {MAX_ALIAS_CHARS:,}; write the text once"
+        )
         raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
     if depth[id(root)] > MAX_DEPTH:
         culprit = _descend(root, lambda node, level: level + depth[id(node)] > MAX_DEPTH + 1)
@@ -382,8 +398,24 @@ def _check_expansion(file: str, root: Node) -> None:
         raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
 
 
-def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
-    """Expanded size and nesting depth of every distinct node, keyed by ``id(node)``.
+def _distinct_scalars(root: Node) -> Iterator[ScalarNode]:
+    """Each scalar node of the tree once, however many aliases share it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            yield node
+        else:
+            stack.extend(_children(node))
+
+
+def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Expanded size, nesting depth and characters of text of every distinct node, keyed
+    by ``id(node)``.
 
     One post-order pass over the distinct nodes, iterative because alias chains can be
     deeper than Python's recursion limit.  A node met again before it is finished is its
@@ -391,6 +423,7 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
     """
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
+    chars: dict[int, int] = {}
     entered: set[int] = set()
     bad_tags: list[Problem] = []
     stack: list[tuple[Node, bool]] = [(root, False)]
@@ -402,6 +435,9 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
             size[key] = 1 + sum(size[id(kid)] for kid in kids)
             nested = 1 if isinstance(node, (MappingNode, SequenceNode)) else 0
             depth[key] = nested + max((depth[id(kid)] for kid in kids), default=0)
+            chars[key] = (
+                len(node.value) if type(node) is ScalarNode else sum(chars[id(k)] for k in kids)
+            )
         elif key in entered:
             if key not in size:
                 message = (
@@ -418,7 +454,7 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
             stack.extend((kid, False) for kid in _children(node))
     if bad_tags:
         raise StoryError(bad_tags)
-    return size, depth
+    return size, depth, chars
 
 
 def _descend(root: Node, too_big: Callable[[Node, int], bool]) -> Node:
