@@ -84,6 +84,9 @@ CACHE_FORMAT = 2
 _READABLE_FORMATS = (1, 2)
 #: Most bytes the cache file may hold.
 MAX_CACHE_BYTES = MAX_INPUT_BYTES
+#: Most values, lists and mappings a cache file that is not in mapgen's own layout (read
+#: as YAML, keeping positions) may hold: about 150,000 entries, in under 2 GB.
+MAX_CACHE_EVENTS = 3_000_000
 
 _HEADER = f"""\
 # {CACHE_NAME}: where geocoders put the places that places.yaml names without coords.
@@ -317,6 +320,12 @@ def _parse(text: str, name: str) -> tuple[list[CacheEntry], list[Problem]]:
     # its nodes keep their lines and columns all the same.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
+        if len(text) > 2 * MAX_CACHE_EVENTS:  # counted before a tree of them is made
+            for count, event in enumerate(yaml.parse(text, Loader=type(loader))):
+                if count > MAX_CACHE_EVENTS:
+                    where = Pos(name, event.start_mark.line + 1, event.start_mark.column + 1)
+                    message = f"the geocode cache is too big: more than {MAX_CACHE_EVENTS:,}"
+                    return [], [Problem(f"{message} values; {_FIX}", where, name)]
         root = loader.get_single_node()
         return _entries(root, loader, name)
     except yaml.MarkedYAMLError as exc:

@@ -154,6 +154,14 @@ MAX_NODES = 200_000
 #: few short values (a source, a note); a page repeating one long text thousands of
 #: times is gigabytes.
 MAX_ALIAS_CHARS = 10_000_000
+#: Most values, lists and mappings (parser events) ``places.yaml`` may hold: about
+#: 150,000 places written out in full, which build in under 2 GB (a tree of 100,000
+#: took 1 GB); past this, a story's places belong in an included CSV file.
+MAX_EVENTS = 3_000_000
+#: Files longer than this (in characters) are counted (:data:`MAX_EVENTS`) before their
+#: tree is made; a shorter one makes at most that many nodes (two characters each at
+#: least, ``a,`` or ``[]``), so needs no count.
+_COUNT_FROM = 2 * MAX_EVENTS
 #: Most bytes ``places.yaml`` may hold.
 MAX_STORY_BYTES = MAX_INPUT_BYTES
 #: Most bytes an article may hold.
@@ -268,7 +276,7 @@ def _parse(file: str, text: str) -> Node | None:
         # The usual story (libyaml, no alias or tag possible) is composed with no event
         # pass first (a fifth of loading a big one), its depth checked on the tree.
         maybe = ("*" in text or "!" in text) and _MAYBE_SHARED.search(text)
-        scan_first = _Loader is yaml.SafeLoader or bool(maybe)
+        scan_first = _Loader is yaml.SafeLoader or bool(maybe) or len(text) > _COUNT_FROM
         shared = _scan(file, text) if scan_first else False
         root = yaml.compose(text, Loader=_Loader)
         if not scan_first:
@@ -327,7 +335,13 @@ def _scan(file: str, text: str) -> bool:
     depth = documents = 0
     maybe = "*" in text or "!" in text  # what an alias or a tag starts with
     shared = False
-    for event in yaml.parse(text, Loader=_Loader):
+    for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        if count > MAX_EVENTS:  # before a tree of them is made: 450 bytes a node
+            message = (
+                f"too big: more than {MAX_EVENTS:,} values, lists and mappings; put big"
+                " sets of places in an included CSV file"
+            )
+            raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
         if maybe and not shared:
             shared = isinstance(event, AliasEvent) or getattr(event, "tag", None) is not None
         if isinstance(event, CollectionStartEvent):
