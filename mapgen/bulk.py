@@ -420,15 +420,15 @@ class _Rows:
             message = f"nesting too deep: more than {MAX_JSON_DEPTH} levels of lists and objects"
             self.fail(where.pos(offset), message)
             return
+        except _NotGeoJSON as exc:
+            self.fail(where.pos(exc.offset), str(exc))
+            return
         except ValueError as exc:  # not a JSONDecodeError: a number too long for Python
             if not str(exc).startswith("Exceeds the limit"):
                 raise
             long = _LONG_NUMBER.search(text)
             message = "a number with more than 4,300 digits; no position needs so many"
             self.fail(where.pos(long.start() if long else 0), message)
-            return
-        except _NotGeoJSON as exc:
-            self.fail(where.pos(exc.offset), str(exc))
             return
         kind = members.get("type", (0, None))[1]
         if kind != "FeatureCollection":
