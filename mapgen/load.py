@@ -188,7 +188,10 @@ def load_story(path: str | os.PathLike[str]) -> Story:
     file, yaml_path = _locate(path)
     text = _read_yaml_text(file, yaml_path)
     root = _parse(file, text)
-    story_path = yaml_path.resolve()
+    # The folder's real path, not the file's: the file was read without following a
+    # link, and resolving it now could follow one swapped in since (to /etc/x.yaml),
+    # making /etc the folder the articles are read from.
+    story_path = yaml_path.parent.resolve() / yaml_path.name
     checker = _Checker(file, story_path.parent)
     story = checker.story(root, story_path)
     if checker.problems or story is None:

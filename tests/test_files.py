@@ -134,6 +134,22 @@ def test_a_folder_flipped_to_a_symlink_never_leaks(tmp_path):
         race(lambda: load_story(story).sources[0].text, 3000)
 
 
+def test_a_story_file_flipped_to_a_symlink_never_moves_the_folder(tmp_path):
+    """The articles are read from the story file's folder, never from the folder of what a
+    link swapped in for the file points to (on main, ``places.yaml`` was resolved after it
+    was read, through whatever link stood there then)."""
+    story = make_story(tmp_path / "story")
+    outside = secret_outside(tmp_path)
+    (outside / "seeds").mkdir()
+    (outside / "a.txt").rename(outside / "seeds" / "a.txt")
+    text = (story / "places.yaml").read_text()
+    (outside / "places.yaml").write_text(text)
+    with flipping(FLIP_FILE, story / "places.yaml", outside / "places.yaml", text):
+        race(lambda: load_story(story).sources[0].text, 3000)
+    builder = Builder(story / "places.yaml", cdn=True)
+    assert builder.root == story.resolve()
+
+
 def test_builds_with_an_article_flipping_never_put_the_secret_in_the_map(tmp_path):
     """The whole way, as the issue tried it: builds run again and again while the article
     flips; the map written never holds the file outside."""
