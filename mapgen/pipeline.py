@@ -242,6 +242,8 @@ class Builder:
         self.root = self.story_file.parent.resolve()  # never through a link at the file
         #: Where map.html and map.geojson go.
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
+        #: Whether the story folder chose it (its ``output/``), not the user.
+        self._own_output = output is None
         self.cdn = cdn
         self._gazetteer = gazetteer
         #: The story as last loaded (even if a later step failed), and the last build.
@@ -374,6 +376,7 @@ class Builder:
     @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
+        self._check_output()  # before the cache is saved: nothing written
         geo, beside = self._prepare(save=True, beside=True)
         try:  # the child's scratch file is copied from, until the files are written
             from .page import deferred
@@ -400,11 +403,23 @@ class Builder:
         )
         return self.last
 
+    def _check_output(self) -> None:
+        """Refuse the story folder's own ``output/`` if it is a symlink: a story folder is
+        untrusted, and its ``output`` linked elsewhere (``~/.config``, say) would have the
+        build write there, and sweep temporary files there."""
+        if self._own_output and self.output.is_symlink():
+            message = (
+                "is a symlink; the map is written inside the story folder only (remove the"
+                " link, or choose a folder with --output)"
+            )
+            raise StoryError([Problem(message, file=str(self.output))])
+
     def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice]) -> None:
         """Write map.html and map.geojson (see :func:`build`), neither replaced before
         both are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
+        self._check_output()
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):

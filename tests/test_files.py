@@ -295,3 +295,43 @@ def _shrunk(info: os.stat_result) -> os.stat_result:
     fields = list(info)
     fields[6] = 0  # st_size
     return os.stat_result(fields)
+
+
+def test_a_linked_output_folder_is_refused_and_nothing_written(tmp_path):
+    """On main a committed ``output -> elsewhere`` had the build write the map there."""
+    story = make_story(tmp_path / "story")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (story / "output").symlink_to(elsewhere)
+    done = run_build(story)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().endswith(
+        "output: is a symlink; the map is written inside the story folder only (remove the"
+        " link, or choose a folder with --output)"
+    )
+    assert list(elsewhere.iterdir()) == []
+    assert not (story / "geocode-cache.yaml").exists()
+    done = run_build(story, "--output", str(elsewhere))  # the user's choice: followed
+    assert done.returncode == 0, done.stderr
+    assert (elsewhere / "map.html").is_file()
+
+
+def test_extract_refuses_a_fifo_and_a_link(tmp_path):
+    """On main ``mapgen extract`` waited on a FIFO forever."""
+    os.mkfifo(tmp_path / "fifo.txt")
+    (tmp_path / "real.txt").write_text(ARTICLE)
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    for name, reason in (
+        ("fifo.txt", "is not a regular file but a FIFO"),
+        ("link.txt", "is a symlink"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "mapgen", "extract", name],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+        )
+        assert done.returncode == 2
+        assert done.stderr.strip() == f"{name}: cannot read: it {reason}"
