@@ -164,8 +164,10 @@ MAX_EVENTS = 3_000_000
 _COUNT_FROM = 2 * MAX_EVENTS
 #: Most bytes ``places.yaml`` may hold.
 MAX_STORY_BYTES = MAX_INPUT_BYTES
-#: Most bytes an article may hold.
-MAX_ARTICLE_BYTES = MAX_INPUT_BYTES
+#: Most bytes an article may hold: a long book is 2 MB.  An article's folding for the
+#: quotes (:func:`mapgen.sources.fold`) keeps a few numbers for each run of white space;
+#: 10 MB written to have millions of runs folds in under 1 GB.
+MAX_ARTICLE_BYTES = 10 * 1000 * 1000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"

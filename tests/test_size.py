@@ -309,3 +309,32 @@ def test_a_1_mb_quote_with_one_word_changed_is_answered_within_the_budget(tmp_pa
     done = run_limited("check", str(story), timeout=60)
     assert done.returncode == 2, done.stderr[-2000:]
     assert "quote not found" in done.stderr and "nearest passage" in done.stderr
+
+
+def test_an_article_past_its_limit_is_refused_within_the_budget(tmp_path):
+    """On main a 98 MB article with a quote not in it ended in numpy's MemoryError (the
+    article's folding took 12 bytes a character at once)."""
+    story = make_story(tmp_path / "story", places(1, quote="Kim was expectedd"))
+    with open(story / "seeds" / "a.txt", "w") as fh:
+        fh.write(ARTICLE)
+        for _ in range(98):
+            fh.write("word\u2019s  " * 100_000)
+    line = one_line_error(run_limited("build", str(story), "--cdn"), story)
+    assert line.endswith("file 'seeds/a.txt' is larger than 10 MB (98 MB)")
+
+
+def test_articles_may_be_as_long_as_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE))
+    assert load_story(make_story(tmp_path / "ok", places(1))).sources[0].text == ARTICLE
+    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE) - 1)
+    with pytest.raises(StoryError, match=r"places\.yaml:4:11: file 'seeds/a\.txt' is larger than"):
+        load_story(make_story(tmp_path / "big", places(1)))
+
+
+def test_folding_a_long_article_keeps_to_a_byte_a_character(monkeypatch):
+    """The folding's offsets are the same, a slice at a time, as all at once."""
+    text = "a\u2019  b \u2026c\n\n" * 50 + " end "
+    whole = sources._resized(text)
+    monkeypatch.setattr(sources, "_SLICE", 7)
+    assert sources._resized(text) == whole
+    assert sources.fold(text + " ").text == sources.fold_text(text)
