@@ -17,6 +17,10 @@ Each row (CSV) or feature (GeoJSON) is one place, with the same fields as a plac
 ``quote`` (a CSV row has one; a GeoJSON feature may give ``quotes: [{source, text, stance}]``,
 ``stance`` being ``claims``, the default, or ``denies``).
 
+A file is read like an article (inside the story folder, no symlink on the way, a regular
+file of at most 100 MB), and holds at most :data:`MAX_ROWS` lines (CSV) or features
+(GeoJSON): past them a build would pass its budget of 2 GB.
+
 Every mistake is reported like a mistake in ``places.yaml``, all at once, each at its
 ``file:line:col`` (a GeoJSON feature's problems at the key they are about).  Reading is
 one pass over the rows with no per-row parsing beyond what the cells need: 100,000 rows

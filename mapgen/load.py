@@ -40,7 +40,8 @@ A *source*:
 
 - ``id`` (required): a slug (lowercase letters, digits, ``-`` and ``_``), unique among sources.
 - ``file`` (required): the article's path relative to the story folder. It must be a UTF-8
-  text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way.
+  text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way,
+  a regular file (not a FIFO or a device), at most 10 MB (:data:`MAX_ARTICLE_BYTES`).
 - ``title`` (required), ``outlet``, ``url`` (text).
 - ``date``: a day (``2023-09-05``), a month (``2023-09``) or a year (``2023``).
 
