@@ -47,6 +47,7 @@ from . import model
 from .errors import Problem
 from .fsutil import MAX_INPUT_BYTES, Refused, read_regular
 from .model import FEATURES, PLACE_KINDS, PRECISIONS, Place, PlaceColumns, Pos, Quote
+from .values import bad_character, number_text_problem
 
 __all__ = ["BULK_SUFFIXES", "STATUSES", "Defaults", "read_places"]
 
@@ -159,12 +160,26 @@ def read_places(
         message = f"not UTF-8: byte 0x{data[exc.start]:02x} is not valid here; save it as UTF-8"
         return [], [Problem(message, Pos(shown, line, col))]
     reader = _Rows(shown, defaults, sources)
+    bad = _RAW_BAD.search(text)
+    if bad is not None:  # as places.yaml refuses them; a line may end in CR LF or CR
+        where = _JsonPositions(shown, text).pos(bad.start())
+        found = bad_character(bad.group())
+        message = found[1] if found else f"character U+{ord(bad.group()):04X} is not allowed"
+        return [], [Problem(message, where)]
     if path.suffix.lower() == ".csv":
         reader.csv(text)
     else:
         reader.geojson(text)
     return reader.table or reader.places, reader.problems
 
+
+#: Characters refused anywhere in a bulk file (see :func:`mapgen.values.bad_character`),
+#: but the carriage return that may end its lines.
+_RAW_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202d\u202e]")
+#: The characters of the plain decimal numbers a lat or lon column may hold, spaces
+#: around them included: ``float`` reads more (``1_0``, ``inf``, other scripts' digits).
+_ISOLATE_CHARACTERS = re.compile("[\u2066-\u2069]")
+_NUMBER_CHARACTERS = frozenset("0123456789+-.eE \t")
 
 # --------------------------------------------------------------------------- one row
 
@@ -232,7 +247,9 @@ class _Rows:
             for row in reader:
                 records.append((start, row))
                 start = first + reader.line_num
-        if self.fast_csv(records, dict(columns), width, lines):
+        # A bidi isolate must be closed in its cell: only the row-by-row reading tells.
+        isolates = _ISOLATE_CHARACTERS.search(text) is not None
+        if not isolates and self.fast_csv(records, dict(columns), width, lines):
             return
         where = _CsvPositions(self.file, lines)
         for line, row in records:
@@ -294,6 +311,8 @@ class _Rows:
                 return False
         given = list(filter(None, ids))
         if None in map(_SLUG.match, given) or len(set(given)) != len(given):
+            return False
+        if not set("".join(lats)).union("".join(lons)) <= _NUMBER_CHARACTERS:
             return False
         try:
             lat_values = list(map(float, lats)) if "" not in lats else _floats(lats)
@@ -415,13 +434,18 @@ class _Rows:
     def geojson(self, text: str) -> None:
         where = _JsonPositions(self.file, text)
         try:
-            members = dict(_top_members(text))
+            members = _pairs(list(_top_members(text)))
         except json.JSONDecodeError as exc:
             self.fail(Pos(self.file, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
             return
         except RecursionError:  # Python's JSON reader recurses once a level
             offset = _too_deep(text)
             message = f"nesting too deep: more than {MAX_JSON_DEPTH} levels of lists and objects"
+            self.fail(where.pos(offset), message)
+            return
+        except _Unusual:
+            found = _unusual(text)
+            offset, message = found if found else (0, "a key twice in one object")
             self.fail(where.pos(offset), message)
             return
         except _NotGeoJSON as exc:
@@ -493,6 +517,11 @@ class _Rows:
         """One place from its fields (text from CSV, JSON values from GeoJSON)."""
         fail = self.fail
         bad = False
+        for key, value in values.items():  # a JSON escape (``"\\u001b"``) makes them too
+            found = bad_character(value) if isinstance(value, str) else None
+            if found is not None:
+                fail(at.field(key), f"{key}: {found[1]}")
+                bad = True
         name = values.get("name")
         if not isinstance(name, str) or not name.strip():
             fail(at.field("name"), "a place needs a name" if name is None else "name must be text")
@@ -595,6 +624,10 @@ class _Rows:
             except (TypeError, ValueError):
                 self.fail(at.field(key), f"{key} must be a number, not {raw!r}")
                 return None
+            wrong = number_text_problem(raw) if isinstance(raw, str) else None
+            if wrong:  # ``float`` reads ``1_0`` as 10, and ``inf``; a file means decimals
+                self.fail(at.field(key), f"{key}: {wrong}")
+                return None
             if not math.isfinite(value) or not -limit <= value <= limit:
                 swap = ""
                 if key == "lat" and _number(values.get("lon")) is not None:
@@ -644,6 +677,10 @@ class _Rows:
             return None
         if not isinstance(words, str):
             self.fail(at.field(key), "a quote must be text")
+            return None
+        found = bad_character(words)
+        if found is not None:
+            self.fail(at.field(key), f"{key}: {found[1]}")
             return None
         if source is None:
             self.fail(at.field("source"), "the quote names no source; give a 'source' or a default")
@@ -822,7 +859,66 @@ class _NotGeoJSON(ValueError):
         self.offset = offset
 
 
-_DECODER = json.JSONDecoder()
+class _Unusual(ValueError):
+    """Raised while decoding at what Python's JSON reader takes and JSON does not: a key
+    twice in one object (the last would win, silently), ``NaN`` or ``Infinity``.  Where
+    it is, :func:`_unusual` finds out afterwards."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _Unusual
+    return found
+
+
+def _constant(name: str) -> Any:
+    raise _Unusual
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_constant)
+#: A JSON string, a structural character, or what Python reads as a number and JSON
+#: does not: what :func:`_unusual` needs to follow the objects and their keys.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]|-?Infinity|NaN')
+
+
+def _unusual(text: str) -> tuple[int, str] | None:
+    """The first key given twice in one object, or ``NaN`` or ``Infinity``, in ``text``:
+    its offset and what to say about it.  One pass over the tokens, nesting kept in a list
+    (no recursion, however deep); run only once the decoder has found one."""
+    stack: list[tuple[dict[str, int], bool] | None] = []  # an object's keys, or a list
+    expect_key = False
+    for token in _TOKEN.finditer(text):
+        word = token.group()
+        first = word[0]
+        if first == '"':
+            if expect_key and stack and stack[-1] is not None:
+                keys = stack[-1][0]
+                key = json.loads(word)
+                if key in keys:
+                    line = text.count("\n", 0, keys[key]) + 1
+                    return token.start(), f"duplicate key '{key}' (first at line {line})"
+                keys[key] = token.start()
+            expect_key = False
+        elif first == "{":
+            stack.append(({}, True))
+            expect_key = True
+        elif first == "[":
+            stack.append(None)
+            expect_key = False
+        elif first in "}]":
+            if stack:
+                stack.pop()
+            expect_key = False
+        elif first == ",":
+            expect_key = bool(stack) and stack[-1] is not None
+        elif first == ":":
+            expect_key = False
+        else:
+            return token.start(), f"{word} is not a number in JSON; write a number"
+    return None
+
+
 #: Where Python's JSON reader gives up: past about 1,000 levels it runs out of stack.
 MAX_JSON_DEPTH = 500
 #: A run of digits too long for Python to read as an int (``sys.int_info``'s limit).
@@ -853,6 +949,8 @@ def _line_count(text: str) -> int:
 
 
 _LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 _WS = re.compile(r"[ \t\n\r]*")
 
 

@@ -14,9 +14,10 @@ import click
 
 from . import pipeline
 from .assets import AssetWarning
-from .errors import MapgenError, StoryError
+from .errors import MapgenError, Problem, StoryError
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
+from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
 
 STORY_ERROR = 2
@@ -28,11 +29,12 @@ story_path = click.argument(
 
 
 def _fail(exc: MapgenError) -> None:
-    problems = exc.problems if isinstance(exc, StoryError) else [exc]
+    # Any other error is one line too (a geocoder's fault can quote what a server said).
+    problems = exc.problems if isinstance(exc, StoryError) else [Problem(str(exc))]
     for problem in problems:
-        click.echo(f"{problem}", err=True)
+        echo(problem, err=True)
     if isinstance(exc, StoryError) and len(problems) > 1:
-        click.echo(f"{len(problems)} problems; nothing was written.", err=True)
+        echo(f"{len(problems)} problems; nothing was written.", err=True)
     sys.exit(STORY_ERROR if isinstance(exc, StoryError) else OTHER_ERROR)
 
 
@@ -43,6 +45,7 @@ def main() -> None:
 
     PATH is a story folder holding places.yaml, or the places.yaml file itself.
     """
+    capture_logging()
 
 
 @main.command()
@@ -64,9 +67,9 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
         return
     finally:
         for warning in caught:
-            click.echo(f"warning: {warning.message}", err=True)
+            echo(f"warning: {one_line(str(warning.message))}", err=True)
     story = result.story.story
-    click.echo(
+    echo(
         f"{result.html} ({len(story.places)} places, {len(story.routes)} routes,"
         f" {len(story.areas)} areas) and {result.geojson.name}"
     )
@@ -100,7 +103,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
     features = (*story.places, *story.routes, *story.areas, *story.events)
     quotes = sum(len(f.quotes) for f in features)
     events = f", {len(story.events)} events" if story.events else ""
-    click.echo(
+    echo(
         f"{story.path.name}: OK: {len(story.sources)} sources, {len(story.places)} places,"
         f" {len(story.routes)} routes, {len(story.areas)} areas{events},"
         f" {quotes} quotes verified"
@@ -111,7 +114,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
 
     found = report(geo)
     for line in found.lines():
-        click.echo(line)
+        echo(line)
     if strict and found.missing():
         sys.exit(STORY_ERROR)
 
@@ -135,29 +138,32 @@ def extract(articles: tuple[Path, ...]) -> None:
         try:
             body = read_regular(article).decode("utf-8")
         except Refused as exc:
-            click.echo(f"{article}: cannot read: it {exc.reason}", err=True)
+            echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
             sys.exit(STORY_ERROR)
         except OSError as exc:
-            click.echo(f"{article}: cannot read: {exc.strerror or exc}", err=True)
+            echo(f"{one_line(str(article))}: cannot read: {exc.strerror or exc}", err=True)
             sys.exit(STORY_ERROR)
         except UnicodeDecodeError as exc:
-            click.echo(f"{article}: not UTF-8 (byte {exc.start}); save it as UTF-8", err=True)
+            echo(
+                f"{one_line(str(article))}: not UTF-8 (byte {exc.start}); save it as UTF-8",
+                err=True,
+            )
             sys.exit(STORY_ERROR)
         name = article
         if article.is_absolute():  # a story names its articles from its folder
             try:
                 name = article.resolve().relative_to(Path.cwd().resolve())
             except ValueError:
-                click.echo(
-                    f"{article}: outside this folder; run mapgen extract in the story folder,"
+                echo(
+                    f"{one_line(str(article))}: outside this folder; run mapgen extract in the story folder,"
                     " or move the article into it",
                     err=True,
                 )
         files.append((name.as_posix(), body))
     text, found = extract_yaml(files)
-    click.echo(text, nl=False)
+    echo(text, nl=False)
     places = len(dict.fromkeys(m.target.key for m in found))
-    click.echo(f"# {len(found)} mentions of {places} places", err=True)
+    echo(f"# {len(found)} mentions of {places} places", err=True)
 
 
 main.add_command(geocode_command)

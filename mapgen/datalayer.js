@@ -11,6 +11,8 @@
   function esc(s) {
     return String(s).replace(/[&<>"'{}]/g, function (c) { return ESC[c]; });
   }
+  // A name alone, isolated: as mapgen.markup.isolated.
+  function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
   var RAW = { status: true, index: true };  // ready-made HTML, and numbers
   function fill(unit, values) {
     var out = unit[0];
@@ -361,7 +363,7 @@
     var key = it.i >= 0 ? it.i : -1 - Math.round(it.cx) * 100000 - Math.round(it.cy);
     if (key !== this._hover) {
       this._hover = key;
-      var html = it.i >= 0 ? esc(this.d.places[it.i][3]) : esc(it.n.toLocaleString("en") + " places: click to zoom in");
+      var html = it.i >= 0 ? bdi(this.d.places[it.i][3]) : esc(it.n.toLocaleString("en") + " places: click to zoom in");
       this._tooltip.setContent(html);
     }
     this._tooltip.setLatLng(latlng);
@@ -690,7 +692,7 @@
     this._hoverOff();
     var ox = this._offset[0], oy = this._offset[1];
     var at = it.i >= 0 ? [it.x + it.w / 2 - ox, it.y - oy] : [it.cx - ox, it.cy - it.r - oy];
-    this._keyTip.setContent(it.i >= 0 ? esc(this.d.places[it.i][3])
+    this._keyTip.setContent(it.i >= 0 ? bdi(this.d.places[it.i][3])
       : esc(it.n.toLocaleString("en") + " places: press Enter to zoom in"));
     this._keyTip.setLatLng(this.map.containerPointToLatLng(at));
     if (!this.map.hasLayer(this._keyTip)) this.map.openTooltip(this._keyTip);

@@ -10,22 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Pos
+from .terminal import one_line
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One mistake, printed as ``file:line:col: message``."""
+    """One mistake, printed as ``file:line:col: message``, then its ``details`` (the
+    candidates of an ambiguous name...) one per indented line.
+
+    The message and each detail are one line each however they were made: they quote the
+    story's values (a name, a key, a quote, a file name, a server's answer), and a newline
+    or carriage return in one must not print a line that looks like another problem.
+    """
 
     message: str
     pos: Pos | None = None
     file: str | None = None
+    details: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         if self.pos is not None:
-            return f"{self.pos}: {self.message}"
-        if self.file is not None:
-            return f"{self.file}: {self.message}"
-        return self.message
+            head = f"{self.pos}: {self.message}"
+        elif self.file is not None:
+            head = f"{self.file}: {self.message}"
+        else:
+            head = self.message
+        return "\n".join([one_line(head), *(f"    {one_line(d)}" for d in self.details)])
 
 
 class MapgenError(Exception):

@@ -37,7 +37,7 @@ from itertools import compress, repeat
 from operator import ne
 from typing import TYPE_CHECKING, Any
 
-from .markup import POPUP_OPTIONS, text
+from .markup import POPUP_OPTIONS, isolated, shown, text
 from .model import Quote, Source, Story
 from .sources import SpansLater, folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
@@ -165,8 +165,8 @@ def _quote_html(feature_id: str, index: int, quote: QuoteText) -> str:
         f'<blockquote class="mg-quote"><a class="mg-cite" href="#mg-panel"'
         f' data-mg-feature="{text(feature_id)}" data-mg-quote="{index}"'
         ' title="Show this passage in the article">'
-        f"\u201c{text(quote.words)}\u201d</a>"
-        f"<footer>\u2014 <cite>{text(quote.source_title)}</cite></footer></blockquote>"
+        f"\u201c<bdi>{text(quote.words)}</bdi>\u201d</a>"
+        f"<footer>\u2014 <cite>{isolated(quote.source_title)}</cite></footer></blockquote>"
     )
 
 
@@ -208,12 +208,14 @@ def popup_html(
     here behaves the same wherever it is opened, once the feature's passages are in the
     page's :class:`Evidence`.
     """
-    parts = [f'<div class="mg-popup" data-mg-id="{text(feature_id)}"><h3>{text(title)}</h3>']
+    parts = [
+        f'<div class="mg-popup" data-mg-id="{text(feature_id)}"><h3 dir="auto">{text(title)}</h3>'
+    ]
     if status != "reported":
         parts.append(f'<p class="mg-claim">{status_html(status)}</p>')
-    parts += [f'<p class="mg-meta">{text(line)}</p>' for line in meta]
+    parts += [f'<p class="mg-meta">{shown(line)}</p>' for line in meta]
     if note:
-        parts.append(f'<p class="mg-note">{text(note)}</p>')
+        parts.append(f'<p class="mg-note" dir="auto">{text(note)}</p>')
     if quotes:
         parts.append(f'<p class="mg-support">{text(support_line(quotes))}</p>')
     parts.append(quotes_html(feature_id, quotes))
@@ -454,14 +456,16 @@ def sources_tab(evidence: Evidence) -> Tab:
     """The list of sources: title (opens the article), outlet and date, what it supports."""
     items = []
     for source in evidence.story.sources:
-        meta = " \u00b7 ".join(x for x in (source.outlet, source_date(source)) if x)
+        outlet = [isolated(source.outlet)] if source.outlet else []
+        date = source_date(source)
+        meta = " \u00b7 ".join(outlet + ([text(date)] if date else []))
         counts = evidence.counts(source.id)
         supports = ", ".join(_plural(n, noun) for noun, n in counts.items() if n and noun in counts)
         items.append(
             '<li class="mg-source">'
             f'<a href="#mg-panel" class="mg-source-title" data-mg-source="{text(source.id)}"'
-            f' title="Read the article">{text(source.title)}</a>'
-            + (f'<span class="mg-source-meta">{text(meta)}</span>' if meta else "")
+            f' title="Read the article" dir="auto">{text(source.title)}</a>'
+            + (f'<span class="mg-source-meta">{meta}</span>' if meta else "")
             + f'<span class="mg-source-counts">Supports {text(supports or "nothing yet")}</span>'
             "</li>"
         )

@@ -21,6 +21,7 @@ from .errors import MapgenError
 from .geocode import CACHE_NAME, geocode_story, lookups
 from .load import load_story
 from .online import Request, check_service, set_request
+from .terminal import echo, one_line
 
 INTERRUPTED = 130
 
@@ -38,7 +39,7 @@ def _request(ctx: click.Context) -> Request:
 
 def _report_warnings(request: Request) -> None:
     for warning in request.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {one_line(str(warning))}", err=True)
     request.warnings.clear()
 
 
@@ -144,11 +145,11 @@ def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
             geocode_story(story, progress=progress)
         except KeyboardInterrupt:
             bar.render_finish()
-            click.echo(f"interrupted: the answers found so far are saved in {CACHE_NAME}", err=True)
+            echo(f"interrupted: the answers found so far are saved in {CACHE_NAME}", err=True)
             sys.exit(INTERRUPTED)
         except MapgenError as exc:
             failure = exc
-    click.echo(_summary(story.root / CACHE_NAME, len(todo), request))
+    echo(_summary(story.root / CACHE_NAME, len(todo), request))
     if failure is not None:
         _fail(failure)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -40,6 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .clock import Clock
+from .clock import today as clock_today
 from .countries import country_outline, resolve_country
 from .errors import GeocoderFault, OutputError, Problem, StoryError
 from .fsutil import (
@@ -65,6 +68,12 @@ from .model import (
     place_columns,
 )
 from .online import current_request, nominatim_options, online_geocoder, precision_of
+from .values import (
+    bad_character,
+    plain_decimal,
+    without_bad_characters,
+    yaml_number_problem,
+)
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -244,14 +253,15 @@ class GeocodeCache:
         when: dt.date | str | None = None,
         feature: str | None = None,
     ) -> None:
-        """Record ``location`` as the answer to ``query`` (``when``: default today).
+        """Record ``location`` as the answer to ``query`` (``when``: default today, as
+        :func:`mapgen.clock.system_clock` reads it).
 
         Recording the answer already there (whatever its date, or the query's case and
         spacing) changes nothing: the entry keeps its first date.
         """
         if isinstance(when, dt.datetime):
             when = when.date()
-        date = when if isinstance(when, str) else (when or dt.date.today()).isoformat()
+        date = when if isinstance(when, str) else (when or clock_today()).isoformat()
         if not _DATE.match(date):
             raise ValueError(f"when must be a date or YYYY-MM-DD, not {when!r}")
         hint = (country or "").strip().upper() or None
@@ -264,7 +274,8 @@ class GeocodeCache:
             precision=location.precision,
             geocoder=location.geocoder,
             date=date,
-            address=location.address,
+            # An online answer's address, kept in a file read back with the same rules.
+            address=without_bad_characters(location.address),
         )
         old = self._entries.get(entry.key)
         if old is not None and replace(old, date=date, query=entry.query) == entry:
@@ -349,7 +360,15 @@ def _entries(
         return [], []
     if not isinstance(root, yaml.MappingNode):
         return [], [Problem(f"expected `version:` and `entries:`; {_FIX}", at(root))]
-    top = {k.value: v for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    top: dict[str, yaml.Node] = {}
+    keys: dict[str, yaml.Node] = {}
+    for key, node in root.value:
+        if isinstance(key, yaml.ScalarNode):
+            if key.value in keys:  # the second would win, silently: a list of entries lost
+                first = at(keys[key.value]).line
+                message = f"`{key.value}` twice (first at line {first}); {_FIX}"
+                return [], [Problem(message, at(key))]
+            top[key.value], keys[key.value] = node, key
     problems: list[Problem] = []
     version = top.get("version")
     try:
@@ -397,19 +416,35 @@ def _entry(
     found: dict[str, tuple[yaml.Node, Any]] = {}
     unread: set[str] = set()
     before = len(problems)
+    given: dict[str, yaml.Node] = {}
     for key, node in item.value:
         field = key.value if isinstance(key, yaml.ScalarNode) else None
         if field not in _FIELDS:
             problems.append(Problem(f"unknown field {field!r} in an entry; {_FIX}", at(key)))
             continue
+        if field in given:  # the second would win, silently
+            first = at(given[field]).line
+            problems.append(
+                Problem(f"`{field}` twice in an entry (first at line {first}); {_FIX}", at(key))
+            )
+            continue
         if not isinstance(node, yaml.ScalarNode):
             problems.append(Problem(f"`{field}` must be a single value; {_FIX}", at(node)))
             continue
+        given[field] = key
         try:
             found[field] = (node, loader.construct_object(node))
         except (ValueError, TypeError):  # ``lat: 0b_`` looks like a number, is not one
             problems.append(Problem(f"`{field}: {node.value}` cannot be read; {_FIX}", at(node)))
             unread.add(field)
+            continue
+        number = found[field][1]
+        if isinstance(number, (int, float)) and not isinstance(number, bool):
+            wrong = yaml_number_problem(node.value, number)  # ``lat: 010`` is 8
+            if wrong and math.isfinite(number):
+                problems.append(Problem(f"`{field}: {node.value}`: {wrong}; {_FIX}", at(node)))
+                unread.add(field)
+                del found[field]
     missing = [f"`{field}`" for field in _REQUIRED if field not in found and field not in unread]
     if missing:
         problems.append(Problem(f"an entry without {', '.join(missing)}; {_FIX}", at(item)))
@@ -438,8 +473,8 @@ def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
     query, country, feature = value.get("query"), value.get("country"), value.get("feature")
     geocoder, address, date = value.get("geocoder"), value.get("address"), _date(value.get("date"))
     checks = [
-        ("query", isinstance(query, str) and bool(query.strip()), "text"),
-        ("country", country is None or isinstance(country, str), "text"),
+        ("query", _plain_text(query) and bool(query.strip()), _text(query)),
+        ("country", country is None or _plain_text(country), _text(country)),
         ("feature", feature is None or feature in FEATURES, f"one of {', '.join(FEATURES)}"),
     ]
     for field, limit in (("lat", 90), ("lon", 180)):
@@ -448,11 +483,24 @@ def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
         checks.append((field, valid, f"a number from -{limit} to {limit}"))
     checks += [
         ("precision", value.get("precision") in PRECISIONS, f"one of {', '.join(PRECISIONS)}"),
-        ("geocoder", isinstance(geocoder, str) and bool(geocoder), "text"),
-        ("address", address is None or isinstance(address, str), "text"),
+        ("geocoder", _plain_text(geocoder) and bool(geocoder), _text(geocoder)),
+        ("address", address is None or _plain_text(address), _text(address)),
         ("date", isinstance(date, str) and bool(_DATE.match(date)), "a date, YYYY-MM-DD"),
     ]
     return [(field, expected) for field, ok, expected in checks if field in value and not ok]
+
+
+def _plain_text(value: Any) -> bool:
+    """Text a person can read as it is: no control character (``"\\e"``, ``"\\0"``)
+    nor bidi override, which YAML writes and reads back as escapes."""
+    return isinstance(value, str) and bad_character(value) is None
+
+
+def _text(value: Any) -> str:
+    """What a text field holding ``value`` should be, said for what is wrong with it."""
+    if isinstance(value, str) and bad_character(value):
+        return "text without control characters or bidi overrides"
+    return "text"
 
 
 def _cache_entry(value: dict[str, Any]) -> CacheEntry:
@@ -549,7 +597,10 @@ def _fast_entries(loader: yaml.SafeLoader) -> list[CacheEntry]:
                 field = scalar(event, key=True)
                 if field not in _FIELDS or field in fields:  # PyYAML keeps the last silently
                     raise _Slow
-                fields[field] = scalar(get())
+                event = get()
+                if field in ("lat", "lon") and not plain_decimal(event.value):
+                    raise _Slow  # ``lat: 0x10``: the slow path says why
+                fields[field] = scalar(event)
             if any(field not in fields for field in _REQUIRED) or _wrong(fields):
                 raise _Slow
             entry = _cache_entry(fields)
@@ -630,8 +681,10 @@ class _Resolver:
         self.warnings: list[Problem] = []
         self._warned = False
         #: Offline, each (query, hints) is looked up once per run: a big story names the
-        #: same towns thousands of times.  The answer, or the problem's message.
-        self._seen: dict[tuple[str, str | None, str | None, bool], tuple[Location | None, str]] = {}
+        #: same towns thousands of times.  The answer, or the problem (its position aside).
+        self._seen: dict[
+            tuple[str, str | None, str | None, bool], tuple[Location | None, Problem | None]
+        ] = {}
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -667,13 +720,13 @@ class _Resolver:
             found, problem = seen
             if found is not None:
                 self._count("cache")  # in the cache now, if it was not before
-            else:
-                self.problems.append(Problem(problem, pos))
+            elif problem is not None:
+                self.problems.append(replace(problem, pos=pos))
             return found
         before = len(self.problems)
         found = self._locate(query, country, feature, pos, inline=inline)
         if found is not None or len(self.problems) == before + 1:
-            self._seen[key] = (found, "" if found is not None else self.problems[-1].message)
+            self._seen[key] = (found, None if found is not None else self.problems[-1])
         return found
 
     def _locate(
@@ -706,7 +759,7 @@ class _Resolver:
         try:
             found = self.gazetteer.geocode(query, exactly_one=True, country=hint, feature=feature)
         except AmbiguousPlace as exc:
-            self.problems.append(Problem(_ambiguous(exc, hint, inline), pos))
+            self.problems.append(_ambiguous(exc, hint, inline, pos))
             return None
         except GeocoderQueryError as exc:
             self.problems.append(Problem(f"cannot geocode {query!r}: {exc}", pos))
@@ -792,22 +845,23 @@ class _Resolver:
         return f"cannot find {asked} in {where}{closest}; add {add}"
 
 
-def _ambiguous(exc: AmbiguousPlace, hint: str | None, inline: bool) -> str:
+def _ambiguous(exc: AmbiguousPlace, hint: str | None, inline: bool, pos: Pos) -> Problem:
     """The ambiguity error: the candidates, one per line, each with its hint."""
     shown = list(zip(exc.candidates, exc.hints, strict=True))[:6]
     more = len(exc.candidates) - len(shown)
     asked = f"{exc.query!r} (country {hint})" if hint else repr(exc.query)
-    lines = [
+    message = (
         f"{asked} is ambiguous: the gazetteer knows {len(exc.candidates)} places of similar"
         " size by that name; say which with the hint after its name"
-    ]
+    )
+    details = []
     for candidate, pick in shown:
         if inline and pick.startswith("query: "):
             pick = "name: " + pick[len("query: ") :]
-        lines.append(f"    {candidate.describe()}: {pick}")
+        details.append(f"{candidate.describe()}: {pick}")
     if more:
-        lines.append(f"    ... and {more} more")
-    return "\n".join(lines)
+        details.append(f"... and {more} more")
+    return Problem(message, pos, details=tuple(details))
 
 
 def _ask(
@@ -900,6 +954,7 @@ def geocode_story(
     online_first: bool = False,
     refresh: bool = False,
     today: dt.date | None = None,
+    clock: Clock | None = None,
     save: bool = True,
     progress: Progress | None = None,
     tally: dict[str, int] | None = None,
@@ -921,7 +976,9 @@ def geocode_story(
     :param online_first: ask ``geocoder`` before the gazetteer.
     :param refresh: look every place up again, even those in the cache (an answer that
         cannot be had again is kept as it was).
-    :param today: the date recorded with new answers (default: today).
+    :param today: the date recorded with new answers (default: the day ``clock`` reads).
+    :param clock: where the date comes from when ``today`` is not given (default:
+        :func:`mapgen.clock.system_clock`); tests set it rather than depend on the day.
     :param save: write new answers to the cache file; ``mapgen check`` writes nothing.
     :param progress: called after each place and stop that needed a lookup.
     :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
@@ -946,7 +1003,7 @@ def geocode_story(
         cache,
         gazetteer,
         geocoder,
-        today or dt.date.today(),
+        today or clock_today(clock),
         online_first=online_first,
         refresh=refresh,
         save=save,

@@ -13,19 +13,30 @@ build is not the latest reloads; before it does, it saves the map's centre and z
 ``sessionStorage``, and after loading it puts them back.  The error is shown with
 ``textContent``, never as HTML.
 
-The server is the standard library's, one thread per connection; it binds the loopback
-address only and serves nothing outside the output folder.
+The server is the standard library's, one thread per connection, and treats the story
+folder as untrusted: it binds the loopback address only; serves only the map, its GeoJSON
+and the two paths above (never another file of the output folder, never through a link,
+a FIFO or a device); answers only requests naming it as 127.0.0.1, localhost or [::1]
+with its port (a page of another site that rebinds its own name to 127.0.0.1 is refused);
+and bounds what a client can hold: connections at once, event streams among them, and
+the time to send a request or read an answer (see :class:`LiveServer`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import secrets
+import select
+import socket
+import stat
 import threading
+import time
 from dataclasses import dataclass
-from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +45,15 @@ EVENTS_PATH = "/__mapgen/events"
 STATE_PATH = "/__mapgen/state"
 #: Seconds between keep-alive comments on an idle event stream.
 KEEPALIVE = 15.0
+#: Connections served at once (a thread each), and how many of them may be event streams.
+MAX_CONNECTIONS = 64
+MAX_STREAMS = 32
+#: Seconds a client has to send its request's head, and to go on reading the answer.
+REQUEST_TIMEOUT = 10.0
+IDLE_TIMEOUT = 30.0
+#: The longest request head read, and the biggest map.html served, in bytes.
+MAX_HEAD = 64 * 1024
+MAX_PAGE = 256 * 1024 * 1024
 #: The id of the error banner in the served page.
 BANNER_ID = "mapgen-error"
 
@@ -204,10 +224,35 @@ def inject(page: str, snapshot: Snapshot) -> str:
     return page[:at] + script + page[at:]
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Files of the output folder; ``map.html`` with the reload script; the event stream."""
+class _Handler(BaseHTTPRequestHandler):
+    """One request per connection: the map, its GeoJSON, the state and the event stream.
+
+    Nothing else is served, not even other files of the output folder: a story folder
+    is untrusted (people clone each other's), and one that commits ``output/x -> /etc``
+    must not turn the server into a way to read the machine.
+    """
 
     server: LiveServer
+    server_version = "mapgen"
+    sys_version = ""
+
+    def handle(self) -> None:
+        """Read the request's head within the server's time limit, then answer it.
+
+        The standard handler reads a line at a time with no limit on the whole, so a
+        client sending a byte now and then held its thread forever (slowloris); here
+        the head must be whole within ``request_timeout`` seconds or the connection
+        is closed unanswered.
+        """
+        head = self.server.read_head(self.request)
+        if head is None:
+            self.close_connection = True
+            return
+        self.request.settimeout(self.server.idle_timeout)
+        self.rfile.close()  # the socket's reader: the head is all this handler reads
+        self.rfile = io.BytesIO(head)
+        self.handle_one_request()
+        self.close_connection = True
 
     def do_GET(self) -> None:
         self._answer(head=False)
@@ -216,6 +261,8 @@ class _Handler(SimpleHTTPRequestHandler):
         self._answer(head=True)
 
     def _answer(self, *, head: bool) -> None:
+        if not self._host_allowed():
+            return
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         live = self.server.live
         if path == "/":
@@ -223,16 +270,39 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header("Location", "/" + live.page_name)
             self.send_header("Content-Length", "0")
             self.end_headers()
-        elif path == EVENTS_PATH and not head:
-            self._events()
+        elif path == EVENTS_PATH:
+            if head:
+                self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
+            else:
+                self._events()
         elif path == STATE_PATH:
             self._send(live.state.snapshot().json().encode(), "application/json", head)
         elif path == "/" + live.page_name:
-            self._send(live.page().encode("utf-8"), "text/html; charset=utf-8", head)
-        elif head:
-            super().do_HEAD()
+            page = live.page(self.server.max_page)
+            if page is None:
+                self.send_error(HTTPStatus.INTERNAL_SERVER_ERROR, "The map is too big to serve")
+            else:
+                self._send(page, "text/html; charset=utf-8", head)
+        elif path == "/" + live.data_name:
+            self._send_file(live.folder, live.data_name, "application/geo+json", head)
         else:
-            super().do_GET()
+            self.send_error(HTTPStatus.NOT_FOUND)
+
+    def _host_allowed(self) -> bool:
+        """Whether the request names this server by its loopback name and port.
+
+        A web page can make its own host name resolve to 127.0.0.1 (DNS rebinding) and
+        then read this server as if it were its own origin; its requests still carry its
+        host name, so only ours are answered.
+        """
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1:
+            self.send_error(HTTPStatus.BAD_REQUEST, "One Host header is required")
+            return False
+        if hosts[0].strip().lower() not in self.server.hosts:
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Not this server's host name")
+            return False
+        return True
 
     def _send(self, body: bytes, content_type: str, head: bool) -> None:
         self.send_response(HTTPStatus.OK)
@@ -242,49 +312,184 @@ class _Handler(SimpleHTTPRequestHandler):
         if not head:
             self.wfile.write(body)
 
+    def _send_file(self, folder: Path, name: str, content_type: str, head: bool) -> None:
+        """A regular file of the folder, never a link, a FIFO or a device: its bytes as
+        they were when it was opened (mapgen replaces its files, it does not rewrite
+        them), read a piece at a time."""
+        opened = _open_regular(folder, name, folder_may_link=self.server.live.folder_may_link)
+        if opened is None:
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
+        fd, size = opened
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            offset = 0
+            while not head and offset < size:
+                chunk = os.pread(fd, min(size - offset, 1 << 18), offset)
+                if not chunk:
+                    break  # cut short under us: the client sees a short answer
+                self.wfile.write(chunk)
+                offset += len(chunk)
+        finally:
+            os.close(fd)
+
     def _events(self) -> None:
-        state = self.server.live.state
+        """The state as Server-Sent Events, until the page goes or the server stops.
+
+        A page keeps its stream open as long as it is open, so streams are counted
+        apart from other requests and held to ``max_streams``; one more is refused (the
+        page still works, it only does not reload by itself).  A page that went away is
+        noticed within a second, so a reloading page does not hold two streams long.
+        """
+        server = self.server
+        if not server.streams.acquire(blocking=False):
+            self.send_error(HTTPStatus.SERVICE_UNAVAILABLE, "Too many pages are listening")
+            return
+        try:
+            self._stream(server.live.state, server.keepalive)
+        except (OSError, ValueError):
+            return  # the page went away, or stopped reading
+        finally:
+            server.streams.release()
+
+    def _stream(self, state: LiveState, keepalive: float) -> None:
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        self.close_connection = True
         snapshot: Snapshot | None = state.snapshot()
         seen = snapshot.version
-        try:
-            self.wfile.write(b"retry: 1000\n\n")
-            while not state.closed:
-                if snapshot is None:
-                    self.wfile.write(b": keep-alive\n\n")
-                else:
-                    seen = snapshot.version
-                    self.wfile.write(f"data: {snapshot.json()}\n\n".encode())
-                self.wfile.flush()
-                snapshot = state.wait(seen, KEEPALIVE)
-        except (BrokenPipeError, ConnectionResetError, ValueError):
-            return  # the page went away
-
-    def list_directory(self, path: str) -> None:
-        """No folder listings: the map, its GeoJSON and what the page loads are enough."""
-        self.send_error(HTTPStatus.NOT_FOUND)
+        self.wfile.write(b"retry: 1000\n\n")
+        quiet_since = time.monotonic()
+        while not state.closed:
+            if snapshot is not None:
+                seen = snapshot.version
+                self.wfile.write(f"data: {snapshot.json()}\n\n".encode())
+                quiet_since = time.monotonic()
+            elif _peer_closed(self.request):
+                return
+            elif time.monotonic() - quiet_since >= keepalive:
+                self.wfile.write(b": keep-alive\n\n")
+                quiet_since = time.monotonic()
+            snapshot = state.wait(seen, min(1.0, keepalive))
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
         super().end_headers()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the watch loop says what matters."""
 
 
+def _peer_closed(sock: socket.socket) -> bool:
+    """Whether the other end closed the connection (a page that reloaded or went away)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+def _open_regular(folder: Path, name: str, *, folder_may_link: bool) -> tuple[int, int] | None:
+    """An open descriptor of the file ``name`` in ``folder`` and its size, if it is a
+    regular file; else None.
+
+    The file is opened without following a link (``O_NOFOLLOW``: a story may commit
+    ``output/map.html -> /etc/passwd``) and without waiting (``O_NONBLOCK``: opening a
+    FIFO to read waits for a writer), and what was opened is checked on the descriptor
+    (``fstat``), so nothing swapped in between a check and the open is served.  Unless
+    ``folder_may_link``, the folder may not be a link either (a story's ``output ->
+    elsewhere``, which the build refuses to write through, is not read through).
+    """
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    flags = os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+    where: int | None = None
+    target: Path | str = name
+    try:
+        if hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd:
+            # The file is looked for in the folder that was opened, not by its path again.
+            folder_flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
+            where = os.open(folder, folder_flags | (0 if folder_may_link else nofollow))
+        elif not folder_may_link and folder.is_symlink():  # pragma: no cover - Windows
+            return None
+        else:  # pragma: no cover - Windows
+            target = folder / name
+        if not stat.S_ISREG(os.stat(target, dir_fd=where, follow_symlinks=False).st_mode):
+            return None  # not even opened: opening a device can do things
+        fd = os.open(target, flags, dir_fd=where)
+    except OSError:
+        return None
+    finally:
+        if where is not None:
+            os.close(where)
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None
+    return fd, info.st_size
+
+
 class LiveServer(ThreadingHTTPServer):
-    """The output folder on ``http://127.0.0.1:PORT/``, in a thread of its own."""
+    """The map on ``http://127.0.0.1:PORT/``, in a thread of its own.
+
+    What a client can hold is bounded: at most ``max_connections`` connections are
+    served at once (a thread each), ``max_streams`` of them event streams; a request's
+    head must arrive whole within ``request_timeout`` seconds, and a connection that
+    sends or reads nothing for ``idle_timeout`` seconds is closed.  When every place is
+    taken, the connection that has waited longest for its request's head is closed to
+    make room (a slow client cannot lock out the browser); if none is, the new one is
+    closed at once.
+
+    ``story_output`` says that ``folder`` is the story's own ``output`` (not one given
+    with ``-o``): then it is not read through a link.
+    """
 
     daemon_threads = True
     allow_reuse_address = True
+    #: Connections the system holds until they are taken (5 by default: a burst of more
+    #: waits a second for the system to retry, and the browser's requests with it).
+    request_queue_size = 128
 
-    def __init__(self, folder: Path, state: LiveState, port: int = 8000, page: str = "map.html"):
-        self.live = _Live(Path(folder), state, page)
-        super().__init__(("127.0.0.1", port), partial(_Handler, directory=str(folder)))
+    def __init__(
+        self,
+        folder: Path,
+        state: LiveState,
+        port: int = 8000,
+        page: str = "map.html",
+        *,
+        data: str = "map.geojson",
+        max_connections: int = MAX_CONNECTIONS,
+        max_streams: int = MAX_STREAMS,
+        request_timeout: float = REQUEST_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
+        keepalive: float = KEEPALIVE,
+        max_page: int = MAX_PAGE,
+        story_output: bool = False,
+    ):
+        # The story's own output folder may not be a link (the build will not write
+        # through one either); a folder given with -o may.
+        self.live = _Live(Path(folder), state, page, data, folder_may_link=not story_output)
+        self.request_timeout = request_timeout
+        self.idle_timeout = idle_timeout
+        self.keepalive = keepalive
+        self.max_page = max_page
+        self.slots = threading.BoundedSemaphore(max_connections)
+        self.streams = threading.BoundedSemaphore(max(1, min(max_streams, max_connections - 1)))
+        self._reading: dict[socket.socket, float] = {}
+        self._reading_lock = threading.Lock()
+        super().__init__(("127.0.0.1", port), _Handler)
         self._thread: threading.Thread | None = None
+        suffix = "" if self.port == 80 else f":{self.port}"
+        #: The Host headers answered: the loopback names with this server's port.
+        self.hosts = frozenset(f"{name}{suffix}" for name in ("127.0.0.1", "localhost", "[::1]"))
 
     @property
     def port(self) -> int:
@@ -309,8 +514,80 @@ class LiveServer(ThreadingHTTPServer):
             self._thread.join(5)
         self.server_close()
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection in a thread of its own if there is a place for it."""
+        if not self.slots.acquire(blocking=False) and not (
+            self._close_slowest_reader() and self.slots.acquire(timeout=1.0)
+        ):
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def read_head(self, sock: socket.socket) -> bytes | None:
+        """The request's head (its line and headers), or None if it is not whole within
+        ``request_timeout`` seconds, or is longer than :data:`MAX_HEAD` bytes."""
+        deadline = time.monotonic() + self.request_timeout
+        with self._reading_lock:
+            self._reading[sock] = deadline
+        try:
+            data = bytearray()
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or len(data) > MAX_HEAD:
+                    return None
+                sock.settimeout(left)
+                chunk = sock.recv(4096)
+                if not chunk:
+                    return None
+                # Only the new bytes (and the three before them) are searched: a head
+                # sent a byte at a time is not searched whole at each byte.
+                end = _head_end(data, chunk)
+                data += chunk
+                if end:
+                    return bytes(data[:end])
+        except OSError:
+            return None
+        finally:
+            with self._reading_lock:
+                self._reading.pop(sock, None)
+
+    def _close_slowest_reader(self) -> bool:
+        """Make room: end the connection that has waited longest for its request's head
+        (its thread then ends at once).  False if no connection is waiting for one."""
+        with self._reading_lock:
+            if not self._reading:
+                return False
+            sock = min(self._reading, key=self._reading.__getitem__)
+            del self._reading[sock]
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+        return True
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A page that went away mid-answer is no error worth a traceback."""
+
+
+def _head_end(data: bytearray, chunk: bytes) -> int:
+    """Where the head of a request ends (after its blank line) in ``data`` followed by
+    ``chunk``, if in ``chunk`` (``data`` holds no blank line); 0 if not yet."""
+    start = max(0, len(data) - 3)
+    window = bytes(data[start:]) + chunk
+    ends = [
+        at + len(mark)
+        for mark in (b"\r\n\r\n", b"\n\n", b"\n\r\n")
+        if (at := window.find(mark)) >= 0
+    ]
+    return start + min(ends) if ends else 0
 
 
 @dataclass
@@ -318,12 +595,25 @@ class _Live:
     folder: Path
     state: LiveState
     page_name: str
+    data_name: str = "map.geojson"
+    folder_may_link: bool = True
 
-    def page(self) -> str:
-        """The map as it is on disk, with the reload script; a placeholder before any."""
+    def page(self, limit: int = 0) -> bytes | None:
+        """The map as it is on disk, with the reload script; a placeholder while there is
+        none (or what is there is no regular file: a link is not followed); None if it is
+        over ``limit`` bytes."""
         snapshot = self.state.snapshot()
-        try:
-            text = (self.folder / self.page_name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = _PLACEHOLDER
-        return inject(text, snapshot)
+        text = _PLACEHOLDER
+        opened = _open_regular(self.folder, self.page_name, folder_may_link=self.folder_may_link)
+        if opened is not None:
+            fd, size = opened
+            try:
+                if limit and size > limit:
+                    return None
+                with os.fdopen(fd, "rb", closefd=False) as file:
+                    text = file.read(size).decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                text = _PLACEHOLDER
+            finally:
+                os.close(fd)
+        return inject(text, snapshot).encode("utf-8")

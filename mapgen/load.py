@@ -138,7 +138,8 @@ from .model import (
     Story,
     Waypoint,
 )
-from .online import GeocoderSetting, check_options, check_service
+from .online import GeocoderSetting, check_key_env, check_options, check_service
+from .values import bad_character, yaml_number_problem
 from .when import FORMS as _DATE_FORMS
 from .when import parse_when
 
@@ -195,7 +196,7 @@ def load_story(path: str | os.PathLike[str]) -> Story:
     # link, and resolving it now could follow one swapped in since (to /etc/x.yaml),
     # making /etc the folder the articles are read from.
     story_path = yaml_path.parent.resolve() / yaml_path.name
-    checker = _Checker(file, story_path.parent)
+    checker = _Checker(file, story_path.parent, text)
     story = checker.story(root, story_path)
     if checker.problems or story is None:
         raise StoryError(checker.sorted_problems())
@@ -525,9 +526,11 @@ class _Record:
 class _Checker:
     """Reads the node tree into model objects, collecting every problem on the way."""
 
-    def __init__(self, file: str, root: Path) -> None:
+    def __init__(self, file: str, root: Path, text: str = "") -> None:
         self.file = file
         self.root = root
+        #: The file's text, to point at the escape that made a refused character.
+        self.text = text
         self.problems: list[Problem] = []
         self.source_ids: dict[str, Pos] = {}
         self.place_ids: dict[str, Pos | None] = {}  # None: a bulk file's (where, if asked)
@@ -753,7 +756,36 @@ def _text(ck: _Checker, node: Node, label: str) -> Any:
         )
     if not node.value.strip():
         return ck.fail(node, f"{label} is empty")
+    bad = bad_character(node.value)
+    if bad is not None:
+        return ck.fail(_char_pos(ck, node, node.value[bad[0]]), f"{label}: {bad[1]}")
     return node.value
+
+
+#: An escape in a double-quoted YAML scalar, or one character.
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|.", re.S)
+#: What YAML's one-letter escapes stand for (those that make a character other than
+#: themselves).
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f"}
+_ESCAPES |= {"r": "\r", "e": "\x1b", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+
+
+def _char_pos(ck: _Checker, node: ScalarNode, char: str) -> Pos:
+    """Where ``char`` of the scalar's value is written: the escape that makes it (``\\e``,
+    ``\\x07``), or the character itself; the scalar's start if it cannot be told."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if not ck.text or end > len(ck.text):
+        return ck.pos(node)
+    if node.style != '"':  # no escapes: the character is written as itself
+        at = ck.text.find(char, start, end)
+        return _text_pos(ck.file, ck.text, at) if at >= 0 else ck.pos(node)
+    for found in _ESCAPE.finditer(ck.text, start, end):
+        written = found.group()
+        code = written[1:2]
+        made = chr(int(written[2:], 16)) if code and code in "xuU" else written
+        if made == char or (len(written) == 2 and _ESCAPES.get(code) == char):
+            return _text_pos(ck.file, ck.text, found.start())
+    return ck.pos(node)
 
 
 def _slug(ck: _Checker, node: Node, label: str) -> Any:
@@ -789,6 +821,9 @@ def _number(ck: _Checker, node: Node, label: str) -> Any:
         value = ck.scalar_value(node)
         if value is _BAD or (isinstance(value, float) and not math.isfinite(value)):
             return ck.fail(node, f"{label} must be a finite number, not {node.value}")
+        problem = yaml_number_problem(node.value, value)
+        if problem:  # ``010`` is 8 in YAML 1.1, ``0x10`` 16, ``1:30`` 90, ``1_0`` 10
+            return ck.fail(node, f"{label}: {problem}")
         return value
     if node.tag != _TAG + "str":
         return ck.fail(node, f"{label}: {ck.reading(node)}, not a number")
@@ -1248,6 +1283,12 @@ def _options(ck: _Checker, node: Node, label: str) -> Any:
         value = ck.scalar_value(value_node)
         if value is _BAD:
             return _BAD
+        if value_node.tag in (_TAG + "int", _TAG + "float"):
+            value = _number(ck, value_node, f"{label}: `{key}`")
+        elif isinstance(value, str) and bad_character(value):
+            value = _text(ck, value_node, f"{label}: `{key}`")
+        if value is _BAD:
+            return _BAD
         options[key] = value
     return options
 
@@ -1261,6 +1302,10 @@ def _geocoder(ck: _Checker, node: Node, label: str) -> Any:
     record = ck.mapping(node, _GEOCODER, label)
     if record is None or not record.ok:
         return _BAD
+    variable = record.values.get("api_key_env")
+    problem = check_key_env(record.values["name"], variable) if variable else None
+    if problem:
+        return ck.fail(record.nodes["api_key_env"], f"{label}: {problem}")
     return GeocoderSetting(**record.values)
 
 

@@ -1,4 +1,5 @@
-"""Text bound for the page's HTML, escaped, and the options every popup shares.
+"""Text bound for the page's HTML, escaped (and isolated where it sits in a sentence), and
+the options every popup shares.
 
 Kept apart from the folium elements (:mod:`mapgen.elements`) so that the parts of a build
 that make only data (:mod:`mapgen.evidence`, :mod:`mapgen.geojson`) never import folium:
@@ -31,3 +32,22 @@ def text(value: object) -> str:
     expressions would run in this process.
     """
     return _html.escape(str(value), quote=True).translate(_BRACES)
+
+
+class Html(str):
+    """HTML already escaped, story text isolated in it: :func:`shown` keeps it as it is."""
+
+
+def isolated(value: object) -> Html:
+    """Story text set in a sentence of the page's own words, escaped and isolated.
+
+    ``<bdi>``: the text takes its own direction, and its bidi controls (an unclosed
+    U+202B RIGHT-TO-LEFT EMBEDDING, U+2067 RIGHT-TO-LEFT ISOLATE...) end with it, so that
+    a name cannot reorder the words around it (``A → B`` shown as ``B → A``).
+    """
+    return Html(f"<bdi>{text(value)}</bdi>")
+
+
+def shown(value: object) -> str:
+    """``value`` as HTML: :class:`Html` as it is, anything else escaped by :func:`text`."""
+    return value if isinstance(value, Html) else text(value)

@@ -36,6 +36,7 @@ from pathlib import Path
 from .countries import _country_index, fold
 from .gazetteer import Gazetteer, Match, distance_km
 from .model import GeocodedStory, LeftOut
+from .terminal import one_line
 
 __all__ = [
     "DEMONYMS",
@@ -697,10 +698,11 @@ class MentionReport:
                 count = len(mentions)
                 out.append(f"  {guess}: {count} mention{'s' if count != 1 else ''}")
                 for m in mentions:
-                    out.append(f'    {m.where()}: "{m.words}": {_clip(m.sentence, clip)}')
+                    words, sentence = one_line(m.words), one_line(_clip(m.sentence, clip))
+                    out.append(f'    {one_line(m.where())}: "{words}": {sentence}')
         for entry in self.unused:
             out.append(
-                f"{entry.pos}: left_out: '{entry.name}' is not mentioned in the articles"
+                f"{entry.pos}: left_out: '{one_line(entry.name)}' is not mentioned in the articles"
                 " (or not recognised as a place)"
             )
         return out
@@ -817,8 +819,10 @@ def fold_ascii(name: str) -> str:
 
 
 def _yaml_text(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A YAML double-quoted scalar (JSON's escapes are YAML's, and so are the ``\\x9b``,
+    ``\\u202e`` escapes :func:`~mapgen.terminal.one_line` gives what JSON leaves raw: the
+    YAML is printed, and must say the same on a terminal as in places.yaml)."""
+    return one_line(json.dumps(value, ensure_ascii=False))
 
 
 def extract_yaml(
@@ -845,7 +849,9 @@ def extract_yaml(
     for mention in mentions:
         by_target.setdefault(mention.target.key, []).append(mention)
     lines = [
-        "# Started by `mapgen extract` from " + ", ".join(path for _, path, _ in sources) + ".",
+        "# Started by `mapgen extract` from "
+        + ", ".join(one_line(path) for _, path, _ in sources)  # a comment: one line
+        + ".",
         "# Check each guess: the gazetteer's choice is in the comment above each place.",
         _yaml_line("title", "A story from " + ", ".join(Path(p).name for _, p, _ in sources)),
         "sources:",

@@ -18,9 +18,12 @@ import difflib
 import functools
 import importlib.metadata
 import inspect
+import ipaddress
 import math
 import os
-from collections.abc import Iterator, Mapping
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -55,6 +58,8 @@ SECRET_OPTIONS = frozenset(
         "private_key",
     }
 )
+#: Options that hand a story this machine's connections: refused in ``places.yaml``.
+TRANSPORT_OPTIONS = frozenset({"proxies", "adapter_factory", "ssl_context"})
 #: The environment variable holding the contact for the user agent, when the setting has none.
 CONTACT_ENV = "MAPGEN_CONTACT"
 
@@ -99,7 +104,55 @@ def check_options(options: Mapping[str, Any]) -> str | None:
             f"`{secret[0]}` is a secret: never write it in places.yaml; put it in an"
             " environment variable and name that variable with `api_key_env:`"
         )
+    transport = sorted(k for k in options if str(k).lower() in TRANSPORT_OPTIONS)
+    if transport:
+        return (
+            f"`{transport[0]}` decides how this machine connects: places.yaml may not set it"
+            " (a proxy comes from the environment, HTTPS_PROXY)"
+        )
     return None
+
+
+def check_key_env(service: str, variable: str) -> str | None:
+    """Why ``places.yaml`` may not name ``variable`` as ``service``'s key, or None.
+
+    A story may come from a stranger.  Were any variable allowed, ``api_key_env:
+    AWS_SECRET_ACCESS_KEY`` would send that secret to the geocoder as its key: only a
+    variable named for mapgen (``MAPGEN_...``) or for the service (``OPENCAGE_...``) is
+    read, so a key reaches only the service it was set for.
+    """
+    prefix = re.sub(r"[^A-Z0-9]", "_", service.upper()) + "_"
+    if variable.upper().startswith(("MAPGEN_", prefix)):
+        return None
+    return (
+        f"api_key_env must name a variable meant for this key, MAPGEN_... or {prefix}..."
+        f" (such as {prefix}API_KEY), not {variable}"
+    )
+
+
+def story_server(options: Mapping[str, Any]) -> str | None:
+    """The host ``options`` send requests to when it is another machine; else None.
+
+    A story that names its own server (``domain:``) still gets answers, but not the
+    secrets of the machine that builds it: neither the API key nor ``$MAPGEN_CONTACT`` is
+    sent there.  This machine's loopback (a local Nominatim) is no stranger's server.
+    """
+    domain = options.get("domain")
+    if not isinstance(domain, str) or not domain.strip():
+        return None
+    host = domain.strip().split("/", 1)[0]
+    if host.startswith("["):
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if host.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return domain.strip()
 
 
 def user_agent(contact: str | None) -> str:
@@ -111,25 +164,19 @@ def user_agent(contact: str | None) -> str:
     return f"mapgen/{version} (contact: {contact})" if contact else f"mapgen/{version}"
 
 
-def _adapter_factory(**kwargs: Any) -> Any:
-    """geopy's requests adapter without its own connection retries (they would hide
-    requests from :class:`PoliteGeocoder`'s count and spacing); urllib when requests is
-    missing (it never retries)."""
-    from geopy.adapters import RequestsAdapter, URLLibAdapter
-
-    try:
-        return RequestsAdapter(max_retries=0, **kwargs)
-    except ImportError:  # pragma: no cover - requests is installed with mapgen
-        return URLLibAdapter(**kwargs)
-
-
 def make_geocoder(
     setting: GeocoderSetting,
     *,
     environ: Mapping[str, str] | None = None,
     backoff: float = 2.0,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> PoliteGeocoder:
     """The geopy geocoder ``setting`` names, configured and wrapped.
+
+    Its HTTP goes through :class:`~mapgen.adapter.GuardedAdapter` (a deadline per request,
+    a size cap, redirects only on the same host, each spaced like any request); ``clock``
+    and ``sleep`` are the time it reads and waits with (seams for tests).
 
     :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
         environment variable or contact, or options the geopy class refuses.
@@ -137,6 +184,7 @@ def make_geocoder(
     from geopy.exc import ConfigurationError, GeocoderNotFound
     from geopy.geocoders import get_geocoder_for_service
 
+    from .adapter import GuardedAdapter
     from .ratelimit import PoliteGeocoder
 
     env = os.environ if environ is None else environ
@@ -150,7 +198,16 @@ def make_geocoder(
         raise GeocoderNotConfigured(str(exc), geocoder=name) from None
     params = inspect.signature(cls.__init__).parameters
     kwargs: dict[str, Any] = dict(setting.options)
+    server = story_server(setting.options)
     if setting.api_key_env:
+        problem = check_key_env(name, setting.api_key_env)
+        if problem is None and server is not None:
+            problem = (
+                f"a key from the environment ({setting.api_key_env}) is sent only to the"
+                f" service's own address, not to {server}, a server places.yaml names"
+            )
+        if problem:
+            raise GeocoderNotConfigured(problem, geocoder=name)
         key = env.get(setting.api_key_env)
         if not key:
             raise GeocoderNotConfigured(
@@ -158,11 +215,17 @@ def make_geocoder(
                 geocoder=name,
             )
         kwargs[setting.api_key_option] = key
-    contact = setting.contact or env.get(CONTACT_ENV) or None
+    # The machine's contact goes to the service's own address only (see story_server).
+    contact = setting.contact or (env.get(CONTACT_ENV) if server is None else None) or None
     if name == "nominatim" and not contact and "user_agent" not in kwargs:
+        where = (
+            f", or ${CONTACT_ENV}"
+            if server is None
+            else f" (${CONTACT_ENV} is not sent to {server})"
+        )
         raise GeocoderNotConfigured(
             "Nominatim's usage policy asks who is calling: set `contact:` (an e-mail or web"
-            f" address) under `geocoder:` in places.yaml, or ${CONTACT_ENV}",
+            f" address) under `geocoder:` in places.yaml{where}",
             geocoder=name,
         )
     if "user_agent" in params:
@@ -171,7 +234,7 @@ def make_geocoder(
     if "timeout" in params:
         kwargs.setdefault("timeout", timeout)
     if "adapter_factory" in params:
-        kwargs.setdefault("adapter_factory", functools.partial(_adapter_factory))
+        kwargs["adapter_factory"] = functools.partial(GuardedAdapter, clock=clock)
     try:
         geocoder = cls(**kwargs)
     except (TypeError, ValueError, ConfigurationError) as exc:
@@ -187,6 +250,8 @@ def make_geocoder(
         retries=retries,
         backoff=backoff,
         timeout=timeout,
+        clock=clock,
+        sleep=sleep,
     )
 
 
@@ -218,8 +283,10 @@ def precision_of(answer: GeopyLocation) -> str:
     box = raw.get("boundingbox") or raw.get("bbox")
     try:
         south, north, west, east = (float(v) for v in box)  # Nominatim's order
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return "approximate"
+    if not all(math.isfinite(v) for v in (south, north, west, east)):
+        return "approximate"  # a box of "inf" or "nan" says nothing (and math.cos refuses inf)
     size = max(abs(north - south), abs(east - west) * math.cos(math.radians((north + south) / 2)))
     km = size * 111.0
     if km > 500:

@@ -21,7 +21,7 @@ __all__ = ["PANEL_CSS", "READER_HTML", "READER_JS", "StoryPanel"]
 
 READER_HTML = """<div class="mg-reader-head">
 <p class="mg-reader-for" id="mg-reader-for"></p>
-<h3 id="mg-reader-title"></h3>
+<h3 id="mg-reader-title" dir="auto"></h3>
 <p class="mg-reader-meta" id="mg-reader-meta"></p>
 <div class="mg-pager" id="mg-reader-pager">
 <button type="button" id="mg-reader-prev" aria-label="Previous passage">&#8249; Previous</button>
@@ -199,12 +199,15 @@ READER_JS = r"""
       pos = end + 1;
       if (!lines[j].trim()) continue;
       var para = make("p");
+      para.dir = "auto";  // an article's paragraph takes its own direction
       fill(para, words, start, end, kept);
       body.appendChild(para);
     }
     $("mg-reader-title").textContent = source.title;
     var meta = $("mg-reader-meta");
-    meta.textContent = [source.outlet, source.date].filter(Boolean).join(" \u00b7 ");
+    meta.textContent = "";
+    if (source.outlet) meta.appendChild(make("bdi", null, source.outlet));
+    if (source.date) meta.appendChild(document.createTextNode((source.outlet ? " \u00b7 " : "") + source.date));
     if (source.url && /^https?:\/\//i.test(source.url)) {
       var link = make("a", "mg-original", "original");
       link.href = source.url;
@@ -233,7 +236,9 @@ READER_JS = r"""
     });
     showArticle(source, marks);
     var denial = here[3] === "denies";
-    $("mg-reader-for").textContent = (denial ? "A denial of: " : "Evidence for: ") + feature.name;
+    var said = $("mg-reader-for");  // the name isolated: its bidi controls end with it
+    said.textContent = denial ? "A denial of: " : "Evidence for: ";
+    said.appendChild(make("bdi", null, feature.name));
     $("mg-reader-pos").textContent = "Passage " + (n + 1) + " of " + feature.passages.length;
     $("mg-reader-pager").hidden = false;
     $("mg-reader-prev").disabled = n === 0;

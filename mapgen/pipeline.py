@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import forked, geojson
+from .clock import Clock, system_clock
 from .errors import OutputError, Problem, StoryError
 from .evidence import sources_json
 from .forked import Pending
@@ -61,14 +62,19 @@ def load(path: str | os.PathLike[str] = ".") -> Story:
 
 
 def geocode(
-    story: Story, *, gazetteer: Gazetteer | None = None, save: bool = True
+    story: Story,
+    *,
+    gazetteer: Gazetteer | None = None,
+    save: bool = True,
+    clock: Clock = system_clock,
 ) -> GeocodedStory:
     """Give every place a position: coords, then the story's cache, then the gazetteer.
 
-    New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false.
+    New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false,
+    stamped with the day ``clock`` reads.
     """
     cache = GeocodeCache.load(story.root)
-    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
+    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save, clock=clock)
 
 
 def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
@@ -234,6 +240,7 @@ class Builder:
         *,
         cdn: bool = False,
         gazetteer: Gazetteer | None = None,
+        clock: Clock = system_clock,
     ):
         self.path = Path(path)
         #: The story file: ``path`` itself, or ``places.yaml`` in it.
@@ -242,10 +249,12 @@ class Builder:
         self.root = self.story_file.parent.resolve()  # never through a link at the file
         #: Where map.html and map.geojson go.
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
-        #: Whether the story folder chose it (its ``output/``), not the user.
-        self._own_output = output is None
+        #: Whether the output folder is the story's own ``output/`` (not one ``-o`` chose).
+        self.own_output = output is None
         self.cdn = cdn
         self._gazetteer = gazetteer
+        #: The date new geocode-cache entries are stamped with, read at each build.
+        self.clock = clock
         #: The story as last loaded (even if a later step failed), and the last build.
         self.story: Story | None = None
         self.last: BuildResult | None = None
@@ -328,12 +337,19 @@ class Builder:
                 pending = _verify_beside(
                     story,
                     lambda: geocode_story(
-                        story, cache=cache, gazetteer=gazetteer, offline=True, save=False
+                        story,
+                        cache=cache,
+                        gazetteer=gazetteer,
+                        offline=True,
+                        save=False,
+                        clock=self.clock,
                     ),
                 )
             problems: list[Problem] = []
             try:
-                geo = geocode_story(story, cache=cache, gazetteer=gazetteer, save=save)
+                geo = geocode_story(
+                    story, cache=cache, gazetteer=gazetteer, save=save, clock=self.clock
+                )
             except StoryError as exc:
                 problems += exc.problems
             if big and pending is None and not problems:
@@ -376,7 +392,6 @@ class Builder:
     @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
-        self._check_output()  # before the cache is saved: nothing written
         geo, beside = self._prepare(save=True, beside=True)
         try:  # the child's scratch file is copied from, until the files are written
             from .page import deferred
@@ -403,23 +418,23 @@ class Builder:
         )
         return self.last
 
-    def _check_output(self) -> None:
-        """Refuse the story folder's own ``output/`` if it is a symlink: a story folder is
-        untrusted, and its ``output`` linked elsewhere (``~/.config``, say) would have the
-        build write there, and sweep temporary files there."""
-        if self._own_output and self.output.is_symlink():
-            message = (
-                "is a symlink; the map is written inside the story folder only (remove the"
-                " link, or choose a folder with --output)"
-            )
-            raise StoryError([Problem(message, file=str(self.output))])
-
     def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice]) -> None:
         """Write map.html and map.geojson (see :func:`build`), neither replaced before
         both are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
-        self._check_output()
+        if self.own_output and out.is_symlink():
+            # A story folder may come from a stranger: its ``output`` may not send the
+            # build's files elsewhere on this machine.  ``-o`` still writes anywhere.
+            raise StoryError(
+                [
+                    Problem(
+                        f"is a symbolic link (to {os.readlink(out)}): mapgen writes only inside"
+                        " the story folder; remove the link, or choose a folder with -o",
+                        file=DEFAULT_OUTPUT,
+                    )
+                ]
+            )
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):

@@ -16,16 +16,24 @@ spacing, but changes what its defaults get wrong for mapgen:
   reach the server less than ``min_delay`` before the next.  Here the next request also
   waits ``min_delay`` after the previous *answer*, so no two requests ever reach the server
   closer than that.
-* geopy's requests adapter retries failed connections by itself, unseen; the geocoders
-  mapgen builds use an adapter with those retries off (:func:`mapgen.online.make_geocoder`),
-  so :attr:`PoliteGeocoder.requests` counts every request that was really sent.
+* geopy's requests adapter retries failed connections by itself and follows redirects,
+  unseen; the geocoders mapgen builds use :class:`~mapgen.adapter.GuardedAdapter`, which
+  does neither and lets this class space and count every request it sends, redirects
+  included, so :attr:`PoliteGeocoder.requests` counts every request that was really sent.
+* geopy makes a position of whatever the service sent: a missing latitude or longitude
+  becomes 0, a longitude of 200 becomes -160.  An answer without a position that is really
+  in it is a :class:`~mapgen.errors.GeocoderBadAnswer` here, never a place in the Gulf of
+  Guinea (:func:`position_problem`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import threading
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from geopy.exc import (
@@ -65,9 +73,151 @@ def _offline_reason(exc: BaseException) -> str:
     text = str(exc).lower()
     if "refused" in text:
         return "connection refused"
+    if "certificate" in text:
+        return "its TLS certificate was refused"
     if any(s in text for s in ("name or service", "getaddrinfo", "nameresolution", "resolve")):
         return "host name not found"
     return "network unreachable"
+
+
+#: Keys under which geopy's geocoders find a position in an answer (Nominatim ``lat``/``lon``,
+#: Photon and Pelias ``geometry.coordinates``, ArcGIS ``location.x/y``, Google
+#: ``geometry.location``, HERE ``DisplayPosition``, Yandex ``Point.pos``, ...), lowercased.
+_POSITION_KEYS = frozenset(
+    {
+        "lat",
+        "lng",
+        "lon",
+        "long",
+        "latitude",
+        "longitude",
+        "x",
+        "y",
+        "coordinates",
+        "pos",
+        "position",
+        "point",
+        "location",
+        "geometry",
+        "latlng",
+        "displayposition",
+        "center",
+    }
+)
+
+
+def _numbers(value: Any) -> list[float]:
+    """The numbers a leaf of an answer holds: a number, or a string of one to three."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, (int, float)):
+        try:
+            return [float(value)]
+        except OverflowError:
+            return []
+    if isinstance(value, str) and len(value) <= 100:
+        try:
+            return [float(v) for v in value.replace(",", " ").split()[:3]]
+        except ValueError:
+            return []
+    return []
+
+
+def _stated(raw: Any) -> list[float] | None:
+    """The numbers an answer states under position keys, or None if it has no such key."""
+    found: list[float] = []
+    keyed = False
+    stack: list[tuple[Any, bool]] = [(raw, False)]
+    while stack:
+        node, inside = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                is_position = str(key).lower() in _POSITION_KEYS
+                keyed = keyed or is_position
+                stack.append((value, inside or is_position))
+        elif isinstance(node, list):
+            stack.extend((value, inside) for value in node)
+        elif inside:
+            found.extend(_numbers(node))
+    return found if keyed else None
+
+
+def position_problem(answer: Any) -> str | None:
+    """Why a geopy answer is not a position, or None if it is one.
+
+    geopy turns a missing or null latitude or longitude into 0 and wraps a longitude out of
+    range (200 becomes -160), so the answer's own numbers are checked: the position must be
+    finite, in range, not (0, 0) (what a missing position becomes, and no place a story is
+    about), and where the answer has position keys, stated there.
+    """
+    try:
+        lat, lon = float(answer.latitude), float(answer.longitude)
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return "no coordinates"
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return "coordinates that are not numbers"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return f"coordinates {lat:g}, {lon:g} out of range"
+    if lat == 0 and lon == 0:
+        return "no coordinates"
+    stated = _stated(getattr(answer, "raw", None))
+    if stated is not None:
+        for value in (lat, lon):
+            if not any(math.isclose(value, s, rel_tol=1e-9, abs_tol=1e-9) for s in stated):
+                return "no coordinates, or out of range"
+    return None
+
+
+class Pacer:
+    """Spaces the requests to one service and counts them.
+
+    Each request waits until ``min_delay`` has passed since the previous one's answer (not
+    its start: a slow answer must not let the next request follow it closely).  Used around
+    every request sent, redirects included, by :class:`~mapgen.adapter.GuardedAdapter`.
+    """
+
+    def __init__(
+        self,
+        min_delay: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.min_delay = min_delay
+        self._clock = clock
+        self._sleep = sleep
+        #: Requests sent.
+        self.requests = 0
+        self._last_answer: float | None = None
+
+    @contextlib.contextmanager
+    def request(self) -> Iterator[None]:
+        if self._last_answer is not None:
+            wait = self._last_answer + self.min_delay - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+        self.requests += 1
+        try:
+            yield
+        finally:
+            self._last_answer = self._clock()
+
+
+class _RateLimiter(RateLimiter):
+    """geopy's RateLimiter on mapgen's clock and sleep (geopy's reads the real time)."""
+
+    def __init__(
+        self, func: Any, *, clock: Callable[[], float], sleep: Callable[[float], None], **kw: Any
+    ):
+        self._mapgen_clock = clock
+        self._mapgen_sleep = sleep
+        super().__init__(func, **kw)
+
+    def _clock(self) -> float:
+        return self._mapgen_clock()
+
+    def _sleep(self, seconds: float) -> None:
+        self._mapgen_sleep(seconds)
 
 
 class PoliteGeocoder:
@@ -107,29 +257,40 @@ class PoliteGeocoder:
         self.timeout = timeout
         self._sleep = sleep
         self._clock = clock
-        #: Requests sent to the service (every try of every query).
-        self.requests = 0
-        self._last_answer: float | None = None
+        self._pacer = Pacer(self.min_delay, clock=clock, sleep=sleep)
+        # A guarded adapter paces each request it sends, redirects included; any other
+        # geocoder is paced here, a query at a time.
+        from .adapter import GuardedAdapter
+
+        adapter = getattr(geocoder, "adapter", None)
+        self._adapter_paces = isinstance(adapter, GuardedAdapter)
+        if isinstance(adapter, GuardedAdapter):
+            adapter.pace = self._pacer.request
         self._lock = threading.Lock()
         # geopy's RateLimiter spaces the calls; no retries and no swallowing there.
-        self._limited = RateLimiter(
+        self._limited = _RateLimiter(
             self._send,
+            clock=clock,
+            sleep=sleep,
             min_delay_seconds=self.min_delay,
             max_retries=0,
             swallow_exceptions=False,
         )
 
+    @property
+    def requests(self) -> int:
+        """Requests sent to the service (every try of every query, and every redirect)."""
+        return self._pacer.requests
+
     def _send(self, query: str, options: dict[str, Any]) -> Any:
-        with self._lock:
-            if self._last_answer is not None:
-                wait = self._last_answer + self.min_delay - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
-            self.requests += 1
-            try:
+        with self._lock, warnings.catch_warnings():
+            # geopy warns (on stderr, in lines of its own) before refusing a latitude out
+            # of range; the refusal is the fault reported.
+            warnings.simplefilter("ignore", UserWarning)
+            if self._adapter_paces:
                 return self.geocoder.geocode(query, exactly_one=True, **options)
-            finally:
-                self._last_answer = self._clock()
+            with self._pacer.request():
+                return self.geocoder.geocode(query, exactly_one=True, **options)
 
     def geocode(self, query: str, **options: Any) -> Location | None:
         """The service's best answer, None if it knows no such place, or a fault."""
@@ -176,6 +337,8 @@ class PoliteGeocoder:
                 fault = self._fault(GeocoderOffline, f"cannot reach it ({_offline_reason(exc)})")
                 if attempt >= 1:  # unreachable twice: offline, not a blip; stop waiting
                     break
+            except GeocoderFault as exc:  # the adapter refused the answer: asking again won't help
+                raise self._fault(type(exc), exc.reason) from None
             except GeocoderParseError:
                 raise self._fault(GeocoderBadAnswer, "unexpected answer (not valid JSON)") from None
             except GeocoderServiceError as exc:
@@ -199,14 +362,9 @@ class PoliteGeocoder:
             answer = answer[0] if answer else None
         if answer is None:
             return None
-        try:
-            lat, lon = float(answer.latitude), float(answer.longitude)
-        except (AttributeError, TypeError, ValueError):
-            raise self._fault(GeocoderBadAnswer, "unexpected answer (no coordinates)") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise self._fault(
-                GeocoderBadAnswer, f"unexpected answer (coordinates {lat}, {lon} out of range)"
-            )
+        problem = position_problem(answer)
+        if problem is not None:
+            raise self._fault(GeocoderBadAnswer, f"unexpected answer ({problem})")
         return answer
 
     def _fault(self, cls: type[GeocoderFault], message: str) -> GeocoderFault:

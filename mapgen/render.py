@@ -27,7 +27,7 @@ from .evidence import (
     popup_html,
     sources_tab,
 )
-from .markup import text
+from .markup import Html, isolated, text
 from .model import (
     PLACE_KINDS,
     STATUSES,
@@ -144,18 +144,21 @@ def route_line(geo: GeocodedStory, route: Route) -> list[tuple[float, float]]:
     return geodesy.densify(geo.routes[route.id])
 
 
-def _route_meta(geo: GeocodedStory, route: Route) -> tuple[str, list[str]]:
+def _route_meta(geo: GeocodedStory, route: Route) -> tuple[Html, list[str]]:
+    """The route's tooltip (HTML) and its popup's lines; the names in them isolated, so
+    that a name's bidi controls cannot turn ``A → B`` into ``B → A``."""
     points = geo.routes[route.id]
     km = geodesy.length_km(points)
     first, last = _stop_name(geo, route, 0), _stop_name(geo, route, -1)
-    direction = f"{first} \u2192 {last}"
-    lines = [
-        f"Route {MODE_LABELS[route.mode]}: {direction}".replace("Route :", "Route:"),
+    direction = f"{isolated(first)} \u2192 {isolated(last)}"
+    mode = f"Route {text(MODE_LABELS[route.mode])}:".replace("Route :", "Route:")
+    lines: list[str] = [
+        Html(f"{mode} {direction}"),
         f"Length: {km:,.0f} km (geodesic, through {len(points)} points)",
     ]
     if route.schematic:
         lines.append("Schematic: drawn through waypoints, not the exact path.")
-    return f"{route.name} \u00b7 {km:,.0f} km", lines
+    return Html(f"{isolated(route.name)} \u00b7 {km:,.0f} km"), lines
 
 
 def _stop_name(geo: GeocodedStory, route: Route, index: int) -> str:
@@ -203,7 +206,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         latlngs = _polygon_latlngs(geo.areas[area.id])
         layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
         body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
-        layer.add_child(SafePopup(body)).add_child(SafeTooltip(text(area.name)))
+        layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
         bounds = _area_bounds(geo.areas[area.id])
         at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
@@ -219,7 +222,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         tip, meta = _route_meta(geo, route)
         line = folium.PolyLine(route_line(geo, route), **route_style(route.mode, route.status))
         body = popup_html(route.id, route.name, meta, route.note, cited, route.status)
-        line.add_child(SafePopup(body)).add_child(SafeTooltip(text(tip)))
+        line.add_child(SafePopup(body)).add_child(SafeTooltip(tip))
         line.add_to(routes)
         points = geo.routes[route.id]
         drawn: list[folium.Marker] = [line]
@@ -280,7 +283,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
             _precision_line(loc),
         ]
         body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
-        marker.add_child(SafePopup(body)).add_child(SafeTooltip(text(place.name)))
+        marker.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(place.name)))
         marker.add_to(groups[place.kind])
         feature = FeatureEvidence(
             place.id,
@@ -320,7 +323,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
 
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
     where = names.get(event.feature, event.feature)
-    return [f"Event \u00b7 {date_label(event.date)}", f"At: {where}"]
+    return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
 
 
 def _area_bounds(geometry: dict) -> list[list[float]]:
@@ -360,8 +363,8 @@ def _bounds(geo: GeocodedStory) -> list[list[float]] | None:
 
 
 def _title_html(story: Story) -> str:
-    desc = f"<p>{text(story.description)}</p>" if story.description else ""
-    return f'<div id="mg-title" class="mg-box"><h1>{text(story.title)}</h1>{desc}</div>'
+    desc = f'<p dir="auto">{text(story.description)}</p>' if story.description else ""
+    return f'<div id="mg-title" class="mg-box"><h1 dir="auto">{text(story.title)}</h1>{desc}</div>'
 
 
 def _status_key(status: str) -> str:

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from .evidence import Tab, status_html
-from .markup import text
+from .markup import isolated, text
 from .model import Event, Story, place_columns
 from .when import label, parse_when
 
@@ -132,8 +132,9 @@ def timeline_tab(
             f'<a href="#" class="mg-event-go" data-mg-focus="{text(event.id)}"'
             ' title="Show it on the map">'
             f'<span class="mg-event-date">{text(label(event.date))}</span>'
-            f'<span class="mg-event-title">{text(event.title)}</span></a>'
-            f'<span class="mg-event-where">{text(where)} \u00b7 {status_html(event.status)}</span>'
+            f'<span class="mg-event-title" dir="auto">{text(event.title)}</span></a>'
+            f'<span class="mg-event-where">{isolated(where)} \u00b7 {status_html(event.status)}'
+            "</span>"
             "</li>"
         )
     events = (

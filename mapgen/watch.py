@@ -15,12 +15,16 @@ save).
 
 Folders are watched one level deep with ``watchfiles`` (inotify, FSEvents, ...): a story
 kept at the root of a project does not have its ``.venv`` or ``.git`` watched.
+
+No save is lost between a build and the watching: ``Watching ...`` is printed only once
+the system watches the folders, and each rebuild first notes what the watched folders
+hold (:func:`listing`), so a save made before the watching began (during the
+first build, or while the folders to watch change) is found by comparing, and rebuilt.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import os
 import re
 import signal
@@ -31,21 +35,29 @@ import traceback
 import warnings
 import webbrowser
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 import click
 import watchfiles
 
+from . import terminal
+from .clock import Clock
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
 from .geocli import online_options, page_options
 from .livereload import LiveServer, LiveState
 from .pipeline import Builder, BuildResult
+from .terminal import one_line
 
 #: Milliseconds without a new change after which a burst of changes is taken as settled.
 STEP_MS = 50
 #: The longest a rebuild waits for changes to settle, in milliseconds.
 DEBOUNCE_MS = 1600
+#: How far behind the clock a file's change time may be, in nanoseconds: file systems
+#: stamp from a coarse clock, some to the second (a change this long before a rebuild
+#: began may be taken for one after it: one rebuild too many, never one too few).
+STAMP_NS = 2_000_000_000
 #: The folder beside places.yaml where stories keep their articles.
 SEEDS = "seeds"
 
@@ -57,7 +69,7 @@ Echo = Callable[[str, bool], None]
 
 
 def _echo(line: str, err: bool) -> None:
-    print(line, file=sys.stderr if err else sys.stdout, flush=True)
+    terminal.echo(line, err=err)
 
 
 def _shown(path: Path) -> str:
@@ -95,6 +107,13 @@ class Watcher:
         self.building = False
         #: The folders being watched (empty until the loop starts).
         self.watching: list[Path] = []
+        #: Set once the system watches them: a save from then on is rebuilt.
+        self.started = threading.Event()
+        #: What each watched folder held when the last rebuild began (or, for a folder
+        #: first watched after it, when its watching began, less what changed since the
+        #: rebuild began), and when that was (the system's clock, as files are stamped).
+        self._before: dict[Path, Listing] = {}
+        self._began_ns = 0
         self._warned: set[str] = set()
 
     # ----------------------------------------------------------------- one rebuild
@@ -103,6 +122,11 @@ class Watcher:
         """Build once: on success tell the pages to reload, else print and show the error."""
         self.building = True
         try:
+            # The system's own clock, not the builder's (a seam tests set, and that
+            # SOURCE_DATE_EPOCH pins): it is compared with the times the system stamps
+            # on files, and says nothing about the map.
+            self._began_ns = time.time_ns()
+            self._before = {folder: listing(folder) for folder in self.watched_folders()}
             return self._rebuild()
         finally:
             self.rebuilds += 1
@@ -118,15 +142,16 @@ class Watcher:
             if len(lines) > 1:
                 lines.append(f"{len(lines)} problems; {html} is still the last good map.")
             return self._failed(lines)
-        except MapgenError as exc:
-            return self._failed([str(exc)])
+        except MapgenError as exc:  # one line, as mapgen build prints it
+            return self._failed([one_line(str(exc))])
         except Exception as exc:  # a bug: say so, keep watching (the next save may work)
             self.echo(traceback.format_exc().rstrip(), True)
-            return self._failed([f"mapgen failed unexpectedly: {type(exc).__name__}: {exc}"])
+            reason = one_line(f"{type(exc).__name__}: {exc}")
+            return self._failed([f"mapgen failed unexpectedly: {reason}"])
         elapsed = (time.perf_counter() - start) * 1000
         story = result.story.story
         self.echo(
-            f"{_now()} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
+            f"{_now(self.builder.clock)} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
             f" {len(story.areas)} areas) in {elapsed:.0f} ms",
             False,
         )
@@ -144,7 +169,7 @@ class Watcher:
                     message = str(warning.message)
                     if issubclass(warning.category, UserWarning) and message not in self._warned:
                         self._warned.add(message)
-                        self.echo(f"warning: {message}", True)
+                        self.echo(f"warning: {one_line(message)}", True)
 
     def _failed(self, lines: list[str]) -> bool:
         self.failures += 1
@@ -188,6 +213,19 @@ class Watcher:
                 tops.add(path.relative_to(builder.root).parts[0])
         return name in tops
 
+    def missed(self) -> bool:
+        """Whether a file that calls for a rebuild changed since the last rebuild began: a
+        save made while nothing watched (the watching of a folder begins only after the
+        first build, and begins again when the folders to watch change)."""
+        for folder, before in self._before.items():
+            now = listing(folder)
+            for name in sorted(before.keys() | now.keys()):
+                if before.get(name) != now.get(name) and self.relevant(
+                    watchfiles.Change.modified, str(folder / name)
+                ):
+                    return True
+        return False
+
     # ----------------------------------------------------------------- the loop
 
     def run(self, stop: threading.Event | None = None) -> None:
@@ -195,8 +233,11 @@ class Watcher:
         self.rebuild()
         self.loop(stop)
 
-    def loop(self, stop: threading.Event | None = None) -> None:
-        """Rebuild on every change until ``stop`` is set."""
+    def loop(
+        self, stop: threading.Event | None = None, started: Callable[[], None] | None = None
+    ) -> None:
+        """Rebuild on every change until ``stop`` is set; call ``started`` once the system
+        watches the folders (a save from then on is seen), the first time only."""
         stop = stop if stop is not None else threading.Event()
         while not stop.is_set():
             folders = self.watched_folders()
@@ -204,26 +245,76 @@ class Watcher:
                 stop.wait(self.step_ms / 1000)
                 continue
             self.watching = folders
+            for folder in folders:  # a folder not watched when the last rebuild began
+                if folder not in self._before:
+                    self._before[folder] = listing(folder, before_ns=self._began_ns - STAMP_NS)
+            caught_up = False
             try:
-                for _changes in watchfiles.watch(
+                for changes in watchfiles.watch(
                     *folders,
                     watch_filter=self.relevant,
                     debounce=self.debounce_ms,
                     step=self.step_ms,
-                    stop_event=stop,
+                    stop_event=_Watching(stop, partial(self._started, started)),
                     recursive=False,
                     rust_timeout=1000,
+                    yield_on_timeout=True,
                     ignore_permission_denied=True,
                 ):
+                    # The first second without a change: catch up with what was missed.
+                    missed = not changes and not caught_up and self.missed()
+                    caught_up = True
+                    if not changes and not missed:
+                        continue
                     self.rebuild()
                     if self.watched_folders() != folders:
                         break  # an articles folder appeared or went: watch the new set
             except FileNotFoundError:  # a watched folder went away as watching started
                 stop.wait(self.step_ms / 1000)
 
+    def _started(self, started: Callable[[], None] | None) -> None:
+        if not self.started.is_set():
+            self.started.set()
+            if started is not None:
+                started()
 
-def _now() -> str:
-    return dt.datetime.now().strftime("%H:%M:%S")
+
+#: A folder's files by name: inode, size and times, which a save changes.
+Listing = dict[str, tuple[int, int, int, int]]
+
+
+def listing(folder: Path, before_ns: int | None = None) -> Listing:
+    """The files of ``folder`` (not of its sub-folders), as a save would change them; if
+    ``before_ns`` is given, only those last changed before then (so that, compared with
+    the folder later, the others show as changed)."""
+    files: Listing = {}
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                st = entry.stat()
+                if before_ns is None or st.st_ctime_ns < before_ns:
+                    files[entry.name] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    return files
+
+
+class _Watching:
+    """The loop's stop event as ``watchfiles`` asks it, which it does only once the system
+    watches the folders: the first time it is asked, watching has begun."""
+
+    def __init__(self, stop: threading.Event, started: Callable[[], None]):
+        self._stop = stop
+        self._started: Callable[[], None] | None = started
+
+    def is_set(self) -> bool:
+        if self._started is not None:
+            started, self._started = self._started, None
+            started()
+        return self._stop.is_set()
+
+
+def _now(clock: Clock) -> str:
+    """The time of day printed beside a rebuild, as the builder's clock reads it."""
+    return clock().strftime("%H:%M:%S")
 
 
 @contextlib.contextmanager
@@ -277,7 +368,9 @@ def watch(
             watcher.rebuild()
             if serve and not stop.is_set():
                 try:
-                    server = LiveServer(builder.output, watcher.state, port).start()
+                    server = LiveServer(
+                        builder.output, watcher.state, port, story_output=builder.own_output
+                    ).start()
                 except OSError as exc:
                     reason = exc.strerror or str(exc)
                     echo(f"cannot serve on 127.0.0.1:{port}: {reason}; try another --port", True)
@@ -287,9 +380,12 @@ def watch(
                     threading.Thread(
                         target=webbrowser.open, args=(server.url,), daemon=True
                     ).start()
-            shown = ", ".join(_shown(f) or "." for f in watcher.watched_folders())
-            echo(f"Watching {shown} for changes; Ctrl-C to stop.", False)
-            watcher.loop(stop)
+
+            def started() -> None:
+                shown = ", ".join(_shown(f) or "." for f in watcher.watching)
+                echo(f"Watching {shown} for changes; Ctrl-C to stop.", False)
+
+            watcher.loop(stop, started)
         except KeyboardInterrupt:
             pass
         finally:
@@ -326,9 +422,6 @@ def watch_command(
     the last good map) and leaves the output as it was. Ctrl-C stops.
     """
 
-    def echo(line: str, err: bool) -> None:
-        click.echo(line, err=err)
-
     code = watch(
         path,
         output,
@@ -336,6 +429,5 @@ def watch_command(
         port=8000 if port is None else port,
         open_browser=open_browser,
         cdn=cdn,
-        echo=echo,
     )
     sys.exit(code)

@@ -22,6 +22,38 @@ CHROMIUM_ARGS = [
 ]
 
 
+def in_ci() -> bool:
+    """Whether this is CI (``CI=true``), where every test must run."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """In CI a skipped test fails, whatever skipped it (one core, no browser, no npm, root):
+    CI installs what the tests need, so a skip there is a test that silently never runs."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        _fail_the_skip(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    """The same for a whole module skipped as it is collected."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and in_ci():
+        _fail_the_skip(report)
+
+
+def _fail_the_skip(report: pytest.TestReport | pytest.CollectReport) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped in CI (CI=true), where every test must run: {reason.removeprefix('Skipped: ')}"
+    )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def asset_cache(tmp_path_factory) -> Iterator[Path]:
     """A user cache folder of the test session's own (``$MAPGEN_CACHE_DIR``), never ~/.cache.

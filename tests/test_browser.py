@@ -145,10 +145,51 @@ def test_each_marker_opens_its_popup_with_verbatim_quotes(seed_visit, seed_build
     assert seen == {p.id for p in story.places}
 
 
-def test_route_and_area_popups_open(seed_visit):
+def click_on_path(page, path) -> str:
+    """Zoom to a line or an area as a reader would, click it where it is on top (no pin,
+    box or other line over it there), and return the text of the popup that opens."""
+    point = path.evaluate(
+        f"""el => {{
+            const map = {MAP};
+            map.eachLayer(l => {{
+                if (l.getElement && l.getElement() === el) map.fitBounds(l.getBounds(), {{animate: false}});
+            }});
+            const r = el.getBoundingClientRect();
+            for (let k = 0; k < 4000; k++) {{  // points spread evenly over its box
+                const x = r.left + r.width * ((k * 0.618034) % 1);
+                const y = r.top + r.height * ((k * 0.754877) % 1);
+                if (document.elementFromPoint(x, y) === el) return {{x, y}};
+            }}
+            return null;
+        }}"""
+    )
+    assert point is not None, "nowhere to click it"
+    page.mouse.click(point["x"], point["y"])
+    popup = page.locator(".leaflet-popup-content").last
+    popup.wait_for(state="visible", timeout=5000)
+    shown = " ".join(popup.inner_text().split())
+    page.locator(".leaflet-popup-close-button").last.click()
+    popup.wait_for(state="detached")
+    return shown
+
+
+def test_each_route_and_area_opens_its_popup_when_clicked(seed_visit, seed_build):
+    story = seed_build.story.story
+    quotes = mapgen.render.Quotes(story)
     page = seed_visit.page
-    page.locator("path.mg-area").first.click(force=True)
-    assert page.locator(".leaflet-popup-content").last.is_visible()
+    for css, features in [("path.mg-route", story.routes), ("path.mg-area", story.areas)]:
+        paths = page.locator(css)
+        assert paths.count() == len(features)
+        seen = []
+        for i in range(paths.count()):
+            shown = click_on_path(page, paths.nth(i))
+            feature = next(f for f in features if shown.startswith(f.name + " "))
+            seen.append(feature.id)
+            for quote in feature.quotes:
+                verbatim = quotes.verbatim(quote)
+                assert verbatim.words in shown and verbatim.source_title in shown
+        assert sorted(seen) == sorted(f.id for f in features)
+    assert seed_visit.errors == []
 
 
 def test_layer_control_hides_and_shows_a_kind(seed_visit):
@@ -194,7 +235,113 @@ def test_hostile_story_shows_payloads_as_text_and_runs_nothing(browser, hostile_
         page.context.close()
 
 
-def test_screenshot(seed_visit, tmp_path):
-    shot = tmp_path / "map.png"
-    seed_visit.page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000
+# --------------------------------------------------------------------------- screenshots
+
+Colour = tuple[int, int, int]
+
+
+@dataclass
+class Shot:
+    """A screenshot's pixels (RGBA, row by row), to check what it shows."""
+
+    width: int
+    height: int
+    rgba: bytes = field(repr=False)
+
+    def rgb(self, x: int, y: int) -> Colour:
+        i = 4 * (y * self.width + x)
+        return self.rgba[i], self.rgba[i + 1], self.rgba[i + 2]
+
+    def share(self, points: list[list[int]], colours: list[Colour], tolerance: int = 40) -> float:
+        """The share of ``points`` whose pixel is one of ``colours`` (each channel within
+        ``tolerance``: edges are smoothed, lines a little transparent)."""
+        near = sum(
+            any(
+                max(abs(a - b) for a, b in zip(self.rgb(x, y), c, strict=True)) <= tolerance
+                for c in colours
+            )
+            for x, y in points
+        )
+        return near / len(points)
+
+
+DECODE_PNG = """async data => {
+    const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], {type: "image/png"}),
+        {colorSpaceConversion: "none", premultiplyAlpha: "none"});
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const g = canvas.getContext("2d");
+    g.drawImage(bitmap, 0, 0);
+    const px = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let s = "";
+    for (let i = 0; i < px.length; i += 0x8000)
+        s += String.fromCharCode.apply(null, px.subarray(i, i + 0x8000));
+    return [bitmap.width, bitmap.height, btoa(s)];
+}"""
+
+
+def read_png(page, png: Path) -> Shot:
+    """The pixels of the PNG file ``png``, decoded by Chromium itself (in a blank page of
+    ``page``'s context): the screenshot as written, with no imaging library."""
+    decoder = page.context.new_page()
+    try:
+        width, height, data = decoder.evaluate(
+            DECODE_PNG, base64.b64encode(png.read_bytes()).decode()
+        )
+    finally:
+        decoder.close()
+    return Shot(width, height, base64.b64decode(data))
+
+
+ON_TOP = r"""css => [...document.querySelectorAll(css)].map(el => {
+    const shape = el.matches("path") ? el : el.querySelector("path");
+    const r = el.getBoundingClientRect(), points = [];
+    for (let y = Math.max(0, Math.floor(r.top)); y < Math.min(r.bottom, innerHeight); y++)
+        for (let x = Math.max(0, Math.floor(r.left)); x < Math.min(r.right, innerWidth); x++)
+            if (document.elementFromPoint(x + 0.5, y + 0.5) === shape) points.push([x, y]);
+    const style = getComputedStyle(shape);
+    const colours = [style.fill, style.stroke].filter(c => c.startsWith("rgb"))
+        .map(c => c.match(/\d+/g).slice(0, 3).map(Number));
+    return {name: el.getAttribute("class"), points, colours};
+})"""
+
+
+def on_top(page, css: str) -> list[dict]:
+    """For each pin (its body) or line matching ``css``: the pixels where nothing covers it
+    in the page, and its colours (fill, stroke)."""
+    return page.evaluate(ON_TOP, css)
+
+
+def box_pixels(page, css: str) -> list[list[int]]:
+    box = page.locator(css).bounding_box()
+    x0, y0 = int(box["x"]) + 1, int(box["y"]) + 1
+    return [
+        [x, y]
+        for y in range(y0, int(box["y"] + box["height"]) - 1)
+        for x in range(x0, int(box["x"] + box["width"]) - 1)
+    ]
+
+
+WHITE, INK = (255, 255, 255), (27, 38, 49)
+
+
+def test_screenshot_shows_the_pins_lines_title_and_legend(seed_visit, tmp_path):
+    """The screenshot shows each pin and line in its colour wherever the page has it on top,
+    and the title and the legend as opaque white boxes with text on them."""
+    page = seed_visit.page
+    page.screenshot(path=str(tmp_path / "map.png"))
+    shot = read_png(page, tmp_path / "map.png")
+    assert (shot.width, shot.height) == (1280, 800)
+    shown = []
+    for css in (".leaflet-marker-icon.mg-pin", "path.mg-route"):
+        for feature in on_top(page, css):
+            if len(feature["points"]) >= 20:  # not hidden under another pin
+                share = shot.share(feature["points"], feature["colours"])
+                assert share >= 0.6, (feature["name"], share)
+                shown.append(feature["name"])
+    assert len(shown) >= 4, shown
+    assert any("mg-route" in name for name in shown), shown
+    for box in ("#mg-title", "#mg-legend"):
+        pixels = box_pixels(page, box)
+        assert shot.share(pixels, [WHITE], tolerance=4) >= 0.6, box
+        assert shot.share(pixels, [INK], tolerance=90) >= 0.01, box  # text

@@ -307,10 +307,16 @@ GOOD_ROW = 'p1,Pyongyang,capital,39.03,125.75,,,a,"Kim visited Pyongyang, the ca
         "p2,Wonsan,port,,,,,a,  \n",
         "P 2,Wonsan,port,,,,,a,Troops moved to Wonsan.\n",
         "p1,Wonsan,port,,,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,3_9.1,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,39.1,\u0661\u0662\u0667,,,a,Troops moved to Wonsan.\n",
+        "p2,Wonsan,port,39.1,127.4,,,a,Troops moved to Wonsan.\x1b]0;owned\x07\n",
+        "p2,Won\u202esan,port,39.1,127.4,,,a,Troops moved to Wonsan.\n",
+        "p2,Won\u2067san,port,39.1,127.4,,,a,Troops moved to Wonsan.\n",
     ],
     ids=[
         "nan", "inf", "minus-inf", "overflow", "lon-range", "lat-alone", "precision-alone",
-        "blank-note", "blank-name", "blank-quote", "bad-id", "duplicate-id",
+        "blank-note", "blank-name", "blank-quote", "bad-id", "duplicate-id", "underscore",
+        "arabic-indic-digits", "escape-sequence", "bidi-override", "bidi-isolate-left-open",
     ],
 )  # fmt: skip
 def test_a_wrong_row_among_good_ones_is_reported_at_its_line(tmp_path, row):
@@ -335,3 +341,119 @@ def test_edge_values_are_read_by_the_whole_column_checks(tmp_path):
     root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
     coords = [p.coords for p in load_story(root).places]
     assert coords == [(90.0, 180.0), (-90.0, -180.0), (-0.0, 0.001), (12.0, 13.0)]
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("1_0", "lat: '1_0' is not a plain number; write 10 without _"),
+        ("nan", "lat: 'nan' is not a plain decimal number such as 43.1"),
+        ("-Infinity", "lat: '-Infinity' is not a plain decimal number such as 43.1"),
+        ("\uff11\uff10", "lat: '\uff11\uff10' is not a plain decimal number such as 43.1"),
+    ],
+)
+def test_numbers_python_reads_and_a_csv_does_not_mean(tmp_path, cell, message):
+    """``float`` reads ``1_0`` as 10, ``nan``, and other scripts' digits: a CSV cell is a
+    decimal number, or refused where it is."""
+    text = f"name,kind,source,quote,lat,lon\nWonsan,port,a,Wonsan,{cell},127.4\n"
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    assert problems(root) == [f"pts.csv:2:22: {message}"]
+
+
+def test_control_characters_in_a_csv_are_refused_where_they_are(tmp_path):
+    text = "name,kind,source,quote\nWonsan,port,a,Troops moved\x1b[2J to Wonsan.\n"
+    root = story(tmp_path, "include: [pts.csv]\n", {"pts.csv": text})
+    assert problems(root) == [
+        "pts.csv:2:27: the control character U+001B is not allowed in text; delete it"
+    ]
+
+
+def feature_text(name: str = '"Depot 7"', coords: str = "[36.2, 49.9]", more: str = "") -> str:
+    """One GeoJSON feature, written by hand: its properties on line 4 (of
+    :func:`collection`), ``more`` at their end."""
+    return (
+        '{"type": "Feature", "geometry": {"type": "Point", "coordinates": ' + coords + "},\n"
+        ' "properties": {"name": ' + name + ', "kind": "military", "source": "a",'
+        ' "quote": "A strike hit"' + more + "}}"
+    )
+
+
+def collection(*features: str, more: str = "") -> str:
+    return (
+        '{"type": "FeatureCollection",\n"features": [\n' + ",\n".join(features) + "]" + more + "}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(  # the last "features" would win: no places, and no word said
+            collection(feature_text(), more=',\n"features": []'),
+            "pts.geojson:5:1: duplicate key 'features' (first at line 2)",
+            id="features-twice",
+        ),
+        pytest.param(
+            collection(feature_text(more=', "name": "Depot 8"')),
+            "pts.geojson:4:96: duplicate key 'name' (first at line 4)",
+            id="property-twice",
+        ),
+        pytest.param(  # the same key, written with an escape
+            collection(feature_text(more=', "n\\u0061me": "Depot 8"')),
+            "pts.geojson:4:96: duplicate key 'name' (first at line 4)",
+            id="property-twice-escaped",
+        ),
+        pytest.param(
+            collection(feature_text(coords="[NaN, 49.9]")),
+            "pts.geojson:3:67: NaN is not a number in JSON; write a number",
+            id="nan",
+        ),
+        pytest.param(
+            collection(feature_text(name='"NaN"', coords="[36.2, -Infinity]")),
+            "pts.geojson:3:73: -Infinity is not a number in JSON; write a number",
+            id="infinity",
+        ),
+        pytest.param(
+            collection(feature_text(name='"Depot\\u001b]0;owned\\u0007"')),
+            "pts.geojson:4:17: name: the control character U+001B is not allowed in text;"
+            " delete it",
+            id="escape-in-name",
+        ),
+        pytest.param(
+            collection(feature_text(name='"gnp\\u202e.exe"')),
+            "pts.geojson:4:17: name: U+202E (RIGHT-TO-LEFT OVERRIDE) shows the text after it"
+            " in reverse order, so that it can pass for other text; delete it",
+            id="bidi-override-in-name",
+        ),
+        pytest.param(
+            collection(feature_text(name='"Depot\\u2069 7"')),
+            "pts.geojson:4:17: name: U+2069 (POP DIRECTIONAL ISOLATE) closes no isolate opened"
+            " before it in this text; delete it",
+            id="bidi-isolate-closing-none",
+        ),
+        pytest.param(  # Python's reader makes it; writing the page failed with a traceback
+            collection(feature_text(name='"Depot \\ud800"')),
+            "pts.geojson:4:17: name: U+D800 is not a character (a lone surrogate); delete it",
+            id="lone-surrogate",
+        ),
+        pytest.param(
+            collection(feature_text(coords='["1_0", "49.9"]')),
+            "pts.geojson:3:1: lon: '1_0' is not a plain number; write 10 without _",
+            id="text-coordinate-with-underscore",
+        ),
+    ],
+)
+def test_geojson_that_python_reads_and_json_does_not_mean(tmp_path, text, expected):
+    """Python's JSON reader keeps the last of a key given twice, and reads NaN and
+    Infinity; escapes make control characters: each is refused where it is written."""
+    root = story(tmp_path, "include: [pts.geojson]\n", {"pts.geojson": text})
+    assert problems(root) == [expected]
+
+
+def test_a_hand_written_geojson_reads(tmp_path):
+    """The collection the cases above spoil is valid as it is."""
+    text = collection(feature_text(), feature_text('"Depot 8"', more=', "id": "d8"'))
+    root = story(tmp_path, "include: [pts.geojson]\n", {"pts.geojson": text})
+    assert [(p.name, p.coords) for p in load_story(root).places] == [
+        ("Depot 7", (49.9, 36.2)),
+        ("Depot 8", (49.9, 36.2)),
+    ]

@@ -109,13 +109,34 @@ def test_missing_story_is_a_clear_error(tmp_path):
     assert "no such file" in err and "Traceback" not in err
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_unwritable_output_is_exit_1(seed_story, tmp_path):  # pragma: no cover - CI runs as root
+def _without_the_power_to_override_permissions() -> None:  # pragma: no cover - in the child
+    """Drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH from the bounding set before ``exec``:
+    root then keeps root's files but obeys their permission bits like anyone, as CI (which
+    runs as root) must, or a folder it cannot write could never be tested there."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for cap in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_unwritable_output_is_exit_1(seed_story, tmp_path):
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o500)
-    code, _, err = run("build", str(seed_story), "-o", str(out))
-    assert code == 1 and "cannot write" in err
+    root = os.geteuid() == 0
+    proc = subprocess.run(
+        [sys.executable, "-m", "mapgen", "build", str(seed_story), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_without_the_power_to_override_permissions if root else None,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr.splitlines() == [f"{out}: cannot write the map: Permission denied"]
+    assert list(out.iterdir()) == []
 
 
 def test_output_that_is_a_file_is_exit_1(seed_story, tmp_path):

@@ -7,6 +7,7 @@ removed by the next build; two builds at once lose no geocode answer.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import signal
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from mapgen.clock import fixed
 from mapgen.fsutil import atomic_write, is_temp
 from mapgen.geocode import GeocodeCache
 from mapgen.pipeline import Builder
@@ -65,22 +67,27 @@ class Versions:
 
 
 @pytest.fixture
-def versions(seed_story) -> Versions:
+def versions(seed_story, monkeypatch) -> Versions:
     places = (seed_story / "places.yaml").read_text(encoding="utf-8")
     assert "name: Pier 33\n" in places
     other = places.replace("name: Pier 33\n", "name: Pier 33 (second version)\n", 1)
     cache_path = seed_story / "geocode-cache.yaml"
-    builder = Builder(seed_story)
-    builder.build()  # warms the user cache (Leaflet, the gazetteer index) and the cache file
     entries = GeocodeCache.load(cache_path)
-    assert any(e.query == "Seoul" for e in entries)
+    (seoul,) = [e for e in entries if e.query == "Seoul"]
+    # Every build here, in this process or a child, reads the clock as the day Seoul was
+    # first cached: the rebuilt cache is then the shipped file, byte for byte, on any day.
+    shipped = dt.date.fromisoformat(seoul.date)
+    clock = fixed(shipped)
+    epoch = dt.datetime(shipped.year, shipped.month, shipped.day, tzinfo=dt.timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(epoch.timestamp())))
+    Builder(seed_story, clock=clock).build()  # warms the user cache (Leaflet, the index)
     partial = GeocodeCache(cache_path, [e for e in entries if e.query != "Seoul"]).dumps().encode()
     full = cache_path.read_bytes()
     outputs: dict[str, list[bytes]] = {"map.html": [], "map.geojson": []}
     for text in (other, places):
         (seed_story / "places.yaml").write_text(text, encoding="utf-8")
         cache_path.write_bytes(partial)
-        Builder(seed_story).build()
+        Builder(seed_story, clock=clock).build()
         assert cache_path.read_bytes() == full
         for name in outputs:
             outputs[name].append((seed_story / "output" / name).read_bytes())

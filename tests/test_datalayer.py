@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import random
 import re
 import shutil
 from pathlib import Path
@@ -409,8 +410,31 @@ def test_markers_page_has_no_cluster_legend(marker_page):
     assert "Places close together" not in page.locator("#mg-legend").inner_text()
 
 
-def test_escaping_matches_text():
-    # The page's esc() escapes what mapgen.elements.text does.
+def tricky_strings() -> list[str]:
+    """Text a story may hold: the payloads, entities already escaped, every character
+    either escaper might treat, and a few hundred random mixes of them."""
+    specials = "<>&\"'{}`$\\/=;# \t\n\r\x00\x7f\u00a0\u00e9\u2028\u2029\u202e\ufeff\U0001f600"
+    fixed = [*PAYLOADS, "", "&amp;", "&#123;", "&lt;script&gt;", "{{ 7*7 }}", "${1}", specials]
+    rng = random.Random(14)  # the same strings on every run
+    mixes = ["".join(rng.choices(specials + "ax1", k=rng.randint(1, 24))) for _ in range(500)]
+    return fixed + list(specials) + mixes
+
+
+def test_the_pages_esc_escapes_as_text_does(browser):
+    """The data layer's esc() (mapgen/datalayer.js, run in Chromium as the page runs it)
+    gives what mapgen.markup.text gives, for any text."""
+    code = (Path(mapgen.__file__).parent / "datalayer.js").read_text(encoding="utf-8")
+    found = re.search(r"\n(\s*var ESC = .*?\n\s*function esc\(s\) \{.*?\n\s*\})\n", code, re.S)
+    assert found, "datalayer.js: no `var ESC` and `function esc(s)` to test"
+    strings = tricky_strings()
+    page = browser.new_page()
+    try:
+        escaped = page.evaluate(
+            f"strings => {{ {found.group(1)}\n return strings.map(esc); }}", strings
+        )
+    finally:
+        page.close()
+    assert [(s, e) for s, e in zip(strings, escaped, strict=True) if e != text(s)] == []
     assert text("<&>\"'{}") == "&lt;&amp;&gt;&quot;&#x27;&#123;&#125;"
 
 

@@ -18,7 +18,7 @@ import mapgen
 from mapgen.render import Quotes
 
 from .conftest import PAYLOADS
-from .test_browser import MAP, Visit, open_page, zoom_and_click
+from .test_browser import MAP, Visit, box_pixels, on_top, open_page, read_png, zoom_and_click
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -201,8 +201,15 @@ def test_the_claim_and_the_denial_stand_side_by_side(visit):
     page.evaluate('mapgenStory.focus("wagner-supplies")')
     popup = page.locator(".leaflet-popup-content").last
     popup.wait_for(state="visible", timeout=5000)
-    claim, denial = popup.locator(".mg-claims"), popup.locator(".mg-denials")
-    a, b = claim.bounding_box(), denial.bounding_box()
+    denial = popup.locator(".mg-denials")
+    # Both boxes in one moment: the popup may still be panning into view, and two
+    # separate reads under load would see it in two places.
+    a, b = popup.evaluate(
+        """el => [".mg-claims", ".mg-denials"].map(s => {
+            const r = el.querySelector(s).getBoundingClientRect();
+            return {x: r.x, y: r.y, width: r.width, height: r.height};
+        })"""
+    )
     assert b["x"] >= a["x"] + a["width"] - 1 and abs(a["y"] - b["y"]) < 2  # side by side
     assert "despite North Korean denials" in denial.inner_text()
     denial.locator("a.mg-cite").click()
@@ -301,12 +308,46 @@ def test_hostile_evidence_is_shown_as_text_and_runs_nothing(browser, hostile_sto
         page.context.close()
 
 
+MARKED = r"""() => {
+    const points = [];
+    for (const mark of document.querySelectorAll("#mg-reader-text mark.mg-current"))
+        for (const r of mark.getClientRects())
+            for (let y = Math.ceil(r.top); y < Math.floor(r.bottom); y++)
+                for (let x = Math.ceil(r.left); x < Math.floor(r.right); x++)
+                    if (document.elementFromPoint(x + 0.5, y + 0.5) === mark) points.push([x, y]);
+    return points;
+}"""
+HIGHLIGHT, NOW = (0xF9, 0xE7, 0x9F), (0xFE, 0xF9, 0xE7)  # mark.mg-current, .mg-event.mg-now
+
+
 def test_screenshots_of_the_reader_and_the_timeline(visit, tmp_path):
+    """The reader's screenshot shows the quoted passage highlighted in view; the timeline's,
+    at 15 July 2023, the map close on Pier 33 without its pins (September's news) and the
+    event of that day marked."""
     page = visit.page
     popup = popup_of(page, ".mg-pin.mg-military")
     popup.locator("a.mg-cite").first.click()
     page.screenshot(path=str(tmp_path / "reader.png"))
+    reader = read_png(page, tmp_path / "reader.png")
+    marked = page.evaluate(MARKED)
+    assert len(marked) > 500  # a line of it at least, in view and on top
+    assert reader.share(marked, [HIGHLIGHT], tolerance=12) >= 0.5
+    pins = [p for p in on_top(page, ".leaflet-marker-icon.mg-pin") if len(p["points"]) >= 20]
+    assert pins and all(reader.share(p["points"], p["colours"]) >= 0.6 for p in pins)
     page.locator("#mg-tabbtn-timeline").click()
     page.locator("#mg-time").fill("560")
+    assert page.locator("#mg-time-label").inner_text() == "15 July 2023"
     page.screenshot(path=str(tmp_path / "timeline.png"))
-    assert (tmp_path / "reader.png").stat().st_size > 20_000
+    timeline = read_png(page, tmp_path / "timeline.png")
+    for pin in pins:  # where each pin was, the map shows through now
+        still = [xy for xy in pin["points"] if page.evaluate(ON_MAP, xy)]
+        assert len(still) >= 20 and timeline.share(still, pin["colours"]) <= 0.02, pin["name"]
+    now = box_pixels(page, "#mg-tab-timeline .mg-event.mg-now")
+    assert timeline.share(now, [NOW], tolerance=3) >= 0.5
+
+
+#: Whether the point ``[x, y]`` is on the map itself (not under the panel or a box).
+ON_MAP = """([x, y]) => {
+    const el = document.elementFromPoint(x + 0.5, y + 0.5);
+    return !!el && !el.closest(".mg-box, .leaflet-control, .leaflet-popup");
+}"""

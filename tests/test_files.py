@@ -305,10 +305,7 @@ def test_a_linked_output_folder_is_refused_and_nothing_written(tmp_path):
     (story / "output").symlink_to(elsewhere)
     done = run_build(story)
     assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().endswith(
-        "output: is a symlink; the map is written inside the story folder only (remove the"
-        " link, or choose a folder with --output)"
-    )
+    assert done.stderr.count("\n") == 1 and "output: is a symbolic link" in done.stderr
     assert list(elsewhere.iterdir()) == []
     assert not (story / "geocode-cache.yaml").exists()
     done = run_build(story, "--output", str(elsewhere))  # the user's choice: followed

@@ -1,31 +1,37 @@
 """The second core: a forked child's bytes, its failures, and builds that use it.
 
 A fork is refused while another thread runs (the browser tests' Playwright runs some), so
-each test runs in a fresh Python process of its own, as ``mapgen build`` does.
+each test runs in a fresh Python process of its own, as ``mapgen build`` does.  That process
+is told the machine has two cores (:data:`mapgen.forked.cpu_count`): the forked path is
+tested on a machine with one core too, where it works, only without gain.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import threading
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from mapgen import forked
-
 from .conftest import ROOT, run_python
 from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
 
-needs_cores = pytest.mark.skipif(
-    (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"), reason="one core, or no fork, here"
-)
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+
+#: Run first in each test's process: two cores, whatever this machine has.
+TWO_CORES = "from mapgen import forked as _forked\n_forked.cpu_count = lambda: 2\n"
 
 
-@needs_cores
+def run_forking(code: str, *args: str) -> str:
+    """:func:`run_python` in a process told it has two cores, so that it forks."""
+    return run_python(TWO_CORES + textwrap.dedent(code), *args)
+
+
+@needs_fork
 def test_the_childs_parts_come_back_whole_and_failures_give_none():
-    out = run_python(
+    out = run_forking(
         """
         import os, time
         from mapgen import forked
@@ -78,16 +84,51 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
     assert out.split() == ["reaped", "parts"]
 
 
-def test_no_fork_while_another_thread_runs():
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)
-    thread.start()
-    try:
+@needs_fork
+def test_no_fork_while_another_thread_runs_or_on_one_core():
+    out = run_python(
+        """
+        import os, threading
+        from mapgen import forked
+        forked.cpu_count = lambda: 2
+        assert forked.can_fork()
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)
+        thread.start()
         assert not forked.can_fork()
         assert forked.start(lambda: iter([b"x"])) is None
-    finally:
         stop.set()
         thread.join()
+        assert forked.can_fork()
+        for one in (lambda: 1, lambda: None):  # one core, or a count the system cannot tell
+            forked.cpu_count = one
+            assert not forked.can_fork()
+            assert forked.start(lambda: iter([b"x"])) is None
+        print("refused")
+        """
+    )
+    assert out.split() == ["refused"]
+
+
+@needs_fork
+def test_a_big_build_on_one_core_does_everything_itself(request, page_assets, tmp_path):
+    out = run_python(
+        """
+        import os, sys
+        import mapgen
+        from mapgen import forked, pipeline
+        forked.cpu_count = lambda: 1
+        pipeline.PARALLEL_FROM = 0
+        def no_fork():
+            raise AssertionError("forked on one core")
+        os.fork = no_fork
+        result = mapgen.build(sys.argv[1], sys.argv[2])
+        print(result.html.name, result.geojson.name)
+        """,
+        str(request.getfixturevalue("big_story")),
+        str(tmp_path),
+    )
+    assert out.split() == ["map.html", "map.geojson"]
 
 
 BUILD_BOTH = """
@@ -163,7 +204,7 @@ def _add_places(story: Path, text: str) -> None:
     )
 
 
-@needs_cores
+@needs_fork
 @pytest.mark.parametrize("fork", ["early", "late"])
 @pytest.mark.parametrize(
     "child", ["works", "fail", "fail-after-the-spans", "fail-after-the-articles"]
@@ -174,7 +215,7 @@ def test_a_build_with_the_second_core_writes_the_same_bytes(
     story = tmp_path / "story"
     shutil.copytree(request.getfixturevalue("big_story"), story)
     _add_places(story, GAZETTEER_PLACE)
-    out = run_python(BUILD_BOTH, str(story), str(tmp_path), child, fork)
+    out = run_forking(BUILD_BOTH, str(story), str(tmp_path), child, fork)
     assert out.strip() == "same"
     assert "Vladivostok" in (story / "geocode-cache.yaml").read_text(encoding="utf-8")
 
@@ -182,13 +223,18 @@ def test_a_build_with_the_second_core_writes_the_same_bytes(
 WRONG_QUOTE = """
 import sys
 import mapgen
-from mapgen import errors, pipeline
+from mapgen import errors, forked, pipeline
 story, out = sys.argv[1], sys.argv[2]
 pipeline.PARALLEL_FROM = int(sys.argv[3])
+started = []
+real = forked.start
+forked.start = lambda make: started.append(real(make)) or started[-1]
 try:
     mapgen.build(story, out)
 except errors.StoryError as exc:
     print(exc)
+# beside (PARALLEL_FROM 0) a child was forked; alone, none
+assert [p is not None for p in started] == ([True] if pipeline.PARALLEL_FROM == 0 else []), started
 """
 
 
@@ -205,7 +251,7 @@ UNKNOWN_PLACE = """\
 """
 
 
-@needs_cores
+@needs_fork
 @pytest.mark.parametrize(
     "wrong",
     [[IN_CSV], [IN_YAML], [IN_CSV, IN_YAML], [IN_CSV, "place"]],
@@ -223,7 +269,7 @@ def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets,
     out.mkdir()
     (out / "map.html").write_text("the last good map", encoding="utf-8")
     alone = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "1000000000")
-    beside = run_python(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
+    beside = run_forking(WRONG_QUOTE, str(story / "places.yaml"), str(out), "0")
     assert alone.count("quote not found") == (
         (IN_CSV in wrong) + 2 * (IN_YAML in wrong)  # the YAML quotes that line twice
     ), alone
@@ -233,9 +279,9 @@ def test_a_quote_not_found_beside_fails_the_build_as_alone(request, page_assets,
     assert not (out / "map.geojson").exists()
 
 
-@needs_cores
+@needs_fork
 def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets, tmp_path):
-    out = run_python(
+    out = run_forking(
         """
         import os, sys
         import mapgen

@@ -151,6 +151,21 @@ CASES = [
     ("name: 12", HEAD + place(name="12"), 8, 11, 'name: YAML reads 12 as the number 12; write "12" in quotes'),
     ("empty name", HEAD + place(name=""), 8, 10, "name has no value"),
     ("lat 5e1", HEAD + place(extra="    coords: [5e1, 30]\n"), 10, 14, "lat: YAML reads 5e1 as text, not a number (YAML 1.1 needs a dot: 5.0e+1, or write 50)"),
+    # YAML 1.1 reads these in another base, or drops a separator: the place would move.
+    ("lat 010 octal", HEAD + place(extra="    coords: [010, 30]\n"), 10, 14, "lat: YAML 1.1 reads 010 as the octal number 8; write 10 without the leading zero"),
+    ("lon -010 octal", HEAD + place(extra="    coords: [40, -010]\n"), 10, 18, "lon: YAML 1.1 reads -010 as the octal number -8; write -10"),
+    ("lat 0x10 hex", HEAD + place(extra="    coords: [0x10, 30]\n"), 10, 14, "lat: YAML 1.1 reads 0x10 as the hexadecimal number 16; write it in decimal: 16"),
+    ("lat 0b101 binary", HEAD + place(extra="    coords: [0b101, 30]\n"), 10, 14, "lat: YAML 1.1 reads 0b101 as the binary number 5"),
+    ("lat 1_0", HEAD + place(extra="    coords: [1_0, 30]\n"), 10, 14, "lat: YAML 1.1 drops the _ in 1_0 and reads 10; write 10 without _"),
+    ("lat 1_0.5", HEAD + place(extra="    coords: [1_0.5, 30]\n"), 10, 14, "lat: YAML 1.1 drops the _ in 1_0.5 and reads 10.5"),
+    ("lat 1:30 base 60", HEAD + place(extra="    coords: [1:30, 30]\n"), 10, 14, "lat: YAML 1.1 reads 1:30 as the base-60 number 90; write decimal degrees (1:30 as degrees and minutes is 1.5)"),
+    ("stop lon 0x1F", HEAD + PLACE + route(via="[pyongyang, {name: Khasan, coords: [42, 0x1F]}]"), 17, 50, "lon: YAML 1.1 reads 0x1F as the hexadecimal number 31"),
+    ("timeout 010", HEAD + "geocoder: {name: nominatim, timeout: 010}\n" + PLACE, 6, 38, "timeout: YAML 1.1 reads 010 as the octal number 8"),
+    ("geocoder option 0x10", HEAD + "geocoder: {name: nominatim, options: {limit: 0x10}}\n" + PLACE, 6, 46, "options: `limit`: YAML 1.1 reads 0x10 as the hexadecimal number 16"),
+    ("data_layer 0x10", HEAD + "data_layer: 0x10\n" + PLACE, 6, 13, "data_layer: YAML 1.1 reads 0x10 as the hexadecimal number 16"),
+    ("lat +.inf", HEAD + place(extra="    coords: [+.inf, 30]\n"), 10, 14, "lat must be a finite number, not +.inf"),
+    ("lat .nan", HEAD + place(extra="    coords: [.nan, 30]\n"), 10, 14, "lat must be a finite number, not .nan"),
+    ("lat 0o10", HEAD + place(extra="    coords: [0o10, 30]\n"), 10, 14, "lat must be a number, not the text '0o10'"),
     ("lat quoted", HEAD + place(extra='    coords: ["43.1", 30]\n'), 10, 14, 'lat: "43.1" is in quotes'),
     ("lat 91", HEAD + place(extra="    coords: [91, 30]\n"), 10, 14, "latitude 91 is out of range -90..90"),
     ("lon -181", HEAD + place(extra="    coords: [40, -181]\n"), 10, 18, "longitude -181 is out of range -180..180"),
@@ -181,7 +196,7 @@ CASES = [
     ("source symlink", source("seeds/link.txt") + PLACE, 4, 11, "file 'seeds/link.txt' is a symlink", symlink),
     ("source through a symlinked folder", source("articles/a.txt") + PLACE, 4, 11, "file 'articles/a.txt' goes through the symlink 'articles'", linked_folder),
     ("source is a folder", source("seeds") + PLACE, 4, 11, "file 'seeds' is not a regular file"),
-    ("source name with NUL", source('"seeds/a\\0.txt"') + PLACE, 4, 11, "has a control character in its name"),
+    ("source name with NUL", source('"seeds/a\\0.txt"') + PLACE, 4, 19, "file: the control character U+0000 is not allowed"),
     ("source not UTF-8", source("seeds/bad.txt") + PLACE, 4, 11, "file 'seeds/bad.txt' is not UTF-8: byte 0xe9 at offset 3 (line 1, column 4)", latin1),
     ("places.yaml not UTF-8", b"title: T\nsources:\n  - id: caf\xff\n", 3, 12, "not UTF-8: byte 0xff"),
     ("nesting too deep", HEAD + "places: " + "[" * 60 + "]" * 60 + "\n", 6, 58, "nesting too deep"),
@@ -194,6 +209,21 @@ CASES = [
     ("python tag", HEAD + "description: !!python/name:os.system\n", 6, 14, "unsupported YAML tag !!python/name:os.system"),
     ("multiple documents", HEAD + PLACE + "---\ntitle: again\n", 13, 1, "a second YAML document"),
     ("control character", HEAD + "description: a\x07b\n", 6, 15, "character U+0007 is not allowed"),
+    # The same characters written as escapes, each found at its escape.
+    ("escape \\0", HEAD + place(name='"Pyong\\0yang"'), 8, 17, "name: the control character U+0000 is not allowed in text"),
+    ("escape \\e", HEAD + place(name='"Pyong\\e]0;owned\\x07"'), 8, 17, "name: the control character U+001B is not allowed in text"),
+    ("escape \\x07 after an escaped backslash", HEAD + 'description: "a\\\\\\x07"\n' + PLACE, 6, 18, "description: the control character U+0007"),
+    ("escape \\u009b", HEAD + PLACE.replace("text: Kim was expected", 'text: "Kim\\u009bwas expected"'), 12, 19, "text: the control character U+009B"),
+    ("escape \\r in a title", HEAD.replace("title: Article A", 'title: "Article\\rA"') + PLACE, 5, 20, "title: the control character U+000D"),
+    ("escape \\U in a note", HEAD + place(extra='    note: "x\\U0000001by"\n'), 10, 13, "note: the control character U+001B"),
+    ("escape in a geocoder option", HEAD + 'geocoder: {name: nominatim, options: {domain: "a\\eb"}}\n' + PLACE, 6, 49, "options: `domain`: the control character U+001B"),
+    ("escape in left_out", HEAD + PLACE + 'left_out: ["Japan\\a"]\n', 13, 18, "left_out: the control character U+0007"),
+    ("bidi override, escaped", HEAD + place(name='"Pyong\\u202Eyang"'), 8, 17, "name: U+202E (RIGHT-TO-LEFT OVERRIDE) shows the text after it in reverse order"),
+    ("bidi override, raw", HEAD + place(name="gnp\u202d.exe"), 8, 14, "name: U+202D (LEFT-TO-RIGHT OVERRIDE)"),
+    # An isolate left open, or closing none, would take the page's own isolate of the
+    # name with it (see test_bidi_browser).
+    ("bidi isolate left open", HEAD + place(name='"Pyong\\u2067yang"'), 8, 17, "name: U+2067 (RIGHT-TO-LEFT ISOLATE) is not closed by a U+2069"),
+    ("bidi isolate closing none", HEAD + PLACE + 'events: [{id: e, title: "Kim\\u2069\\u2066x\\u2069", date: 2023, place: pyongyang, quotes: [{source: warning, text: Kim was expected}]}]\n', 13, 29, "title: U+2069 (POP DIRECTIONAL ISOLATE) closes no isolate"),
     ("empty file", "# nothing yet\n", 1, 1, "the file is empty"),
 ]  # fmt: skip
 
@@ -463,3 +493,29 @@ def test_the_same_story_with_or_without_the_event_pass(seed_story, monkeypatch):
     scanned = load_story(seed_story)
     assert scans == [1]
     assert scanned == plain
+
+
+@pytest.mark.parametrize(
+    ("written", "lat"),
+    [("0", 0.0), ("+10", 10.0), ("-0.5", -0.5), (".5", 0.5), ("09.5", 9.5), ("1.0e+1", 10.0)],
+)
+def test_plain_decimals_are_read_as_written(tmp_path, monkeypatch, written, lat):
+    """Only numbers YAML 1.1 reads as other than decimal are refused: a leading zero
+    before a dot, a sign or an exponent with a dot are what they look like."""
+    root = make_story(tmp_path, HEAD + place(extra=f"    coords: [{written}, 30]\n"))
+    monkeypatch.chdir(root)
+    assert load_story("places.yaml").place("pyongyang").coords == (lat, 30.0)
+
+
+def test_tabs_newlines_and_bidi_embeddings_are_text(tmp_path, monkeypatch):
+    """Tab and newline escapes, and the bidi embeddings and isolates that right-to-left
+    text uses, are kept: only control characters and the two overrides are refused (the
+    page isolates each name, see test_page)."""
+    name = '"\\u202b\\u05e9\\u05dc\\u05d5\\u05dd\\u202c\\tand\\u2067Kim\\u2069"'
+    root = make_story(tmp_path, HEAD + 'description: "one\\ntwo"\n' + place(name=name))
+    monkeypatch.chdir(root)
+    story = load_story("places.yaml")
+    assert story.description == "one\ntwo"
+    assert (
+        story.place("pyongyang").name == "\u202b\u05e9\u05dc\u05d5\u05dd\u202c\tand\u2067Kim\u2069"
+    )

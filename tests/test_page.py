@@ -124,8 +124,10 @@ def test_tile_layers_and_the_outline_basemap(seed_pages):
     assert ".style.zIndex = 150;" in page  # under the tile pane (200)
     assert '"interactive": false' in page and "Natural Earth" in page
     assert "background: #aad3df" in page
-    # Only the first tile layer is on at first.
-    assert page.count(".addTo(map_000001);") >= 1
+    # Only the first base layer is on at first: OpenStreetMap, the others in the control.
+    layers = dict(re.findall(r'"([^"]+)" : (\w+),', control))
+    on = [name for name, var in layers.items() if re.search(rf"\b{var}\.addTo\(map_\w+\)", page)]
+    assert on == ["OpenStreetMap"], on
     assert "Outline only" not in seed_pages["cdn"]
 
 

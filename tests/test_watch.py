@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -24,9 +25,9 @@ from mapgen.fsutil import is_temp
 from mapgen.geocode import GeocodeCache
 from mapgen.livereload import BANNER_ID, EVENTS_PATH, LiveServer, LiveState, inject
 from mapgen.pipeline import Builder
-from mapgen.watch import Watcher
+from mapgen.watch import Watcher, watch
 
-TIMEOUT = 15.0
+TIMEOUT = 60.0  # a bound for a hang, not a speed: a loaded 2-core machine took 16 s
 
 
 def wait_for(condition: Callable[[], object], timeout: float = TIMEOUT, what: str = "") -> None:
@@ -93,8 +94,7 @@ def start(story: Path, **kwargs) -> Session:
     watcher.rebuild()
     thread = threading.Thread(target=watcher.loop, args=(stop,), daemon=True)
     thread.start()
-    wait_for(lambda: watcher.watching, what="the watcher to start")
-    time.sleep(0.3)  # watchfiles sets up its watches as it starts
+    wait_for(watcher.started.is_set, what="the watcher to start")
     return Session(story, watcher, stop, thread, lines)
 
 
@@ -251,15 +251,21 @@ def test_a_cache_written_by_another_build_is_read_again(session, monkeypatch):
     assert [p.name for p in loads][:1] == ["geocode-cache.yaml"]
 
 
-def test_rebuilds_are_incremental(seed_story, monkeypatch):
-    """Only a new query goes to the gazetteer; the page's assets are prepared once."""
+def counted_page_assets(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Each preparation of the page's assets (Leaflet, the basemap), which still happens."""
     import mapgen.page
 
-    prepared = []
+    prepared: list[bool] = []
     real_assets = mapgen.page.page_assets
     monkeypatch.setattr(
         mapgen.page, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
     )
+    return prepared
+
+
+def test_rebuilds_are_incremental(seed_story, page_assets, monkeypatch):
+    """Only a new query goes to the gazetteer; the page's assets are prepared once."""
+    prepared = counted_page_assets(monkeypatch)
     builder = Builder(seed_story)
     builder.build()
     asked: list[str] = []
@@ -277,7 +283,181 @@ def test_rebuilds_are_incremental(seed_story, monkeypatch):
     assert asked == ["Kaesong"]
     assert "Kaesong" in (seed_story / "geocode-cache.yaml").read_text(encoding="utf-8")
     assert builder.builds == 3
-    assert len(prepared) == 1 or builder._assets.leaflet is None  # (retried while missing)
+    assert prepared == [False]
+
+
+def test_missing_page_assets_are_sought_again_at_each_rebuild_until_found(
+    seed_story, page_assets, asset_cache, tmp_path, monkeypatch
+):
+    """Offline (no cache, no npm, no CDN), each rebuild seeks Leaflet and the basemap again
+    and links Leaflet from the CDN meanwhile; once they can be had, they are kept."""
+    import warnings
+
+    prepared = counted_page_assets(monkeypatch)
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    (tmp_path / "no-npm").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-npm"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        monkeypatch.setenv("MAPGEN_CDN_BASE", f"http://127.0.0.1:{s.getsockname()[1]}")
+    builder = Builder(seed_story)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert builder.build().self_contained is False
+        assert builder.build().self_contained is False
+    assert prepared == [False, False]
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(asset_cache))  # found now, as once fetched
+    assert builder.build().self_contained is True
+    assert builder.build().self_contained is True
+    assert prepared == [False, False, False]
+
+
+# --------------------------------------------------------------------------- no save lost
+
+
+class Echoes:
+    """``watch()``'s lines; an action can be set to run the moment a line is printed, in
+    the watch's own thread, before it goes on (a person saving as fast as can be)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self._actions: list[tuple[str, Callable[[], None]]] = []
+
+    def on(self, text: str, action: Callable[[], None]) -> None:
+        """Run ``action`` when a line holding ``text`` is next printed (once)."""
+        self._actions.append((text, action))
+
+    def __call__(self, line: str, err: bool) -> None:
+        self.lines.append(line)
+        for i, (text, action) in enumerate(self._actions):
+            if text in line:
+                del self._actions[i]
+                action()
+                break
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.lines)
+
+
+def watching(story: Path, echoes: Echoes, rebuilt: int) -> None:
+    """Run ``watch()`` on ``story`` until it has printed ``rebuilt`` rebuilt lines."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(story,), kwargs={"echo": echoes, "stop": stop}, daemon=True
+    )
+    thread.start()
+    try:
+        wait_for(lambda: echoes.count(" rebuilt ") >= rebuilt, what=f"rebuild {rebuilt}")
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
+def test_a_save_the_moment_watching_is_printed_is_rebuilt(seed_story):
+    """The issue's race: ``Watching ...`` was printed before the watching began, so a save
+    right after it was lost (2 tries in 3).  Here the save is made inside the printing,
+    every time."""
+    places = seed_story / "places.yaml"
+    for attempt in range(3):
+        echoes = Echoes()
+        echoes.on(
+            "Watching ", lambda a=attempt: edit(places, "name: Pier 33", f"name: Pier 33 v{a}")
+        )
+        watching(seed_story, echoes, 2)
+        assert echoes.lines[1].startswith("Watching "), echoes.lines
+        assert f"Pier 33 v{attempt}" in (seed_story / "output" / "map.html").read_text("utf-8")
+
+
+def test_a_save_during_the_first_build_is_rebuilt(seed_story):
+    """A save made before the watching begins (here: as the first build ends) is found by
+    comparing the folders with what the build began with."""
+    echoes = Echoes()
+    places = seed_story / "places.yaml"
+    echoes.on(" rebuilt ", lambda: edit(places, "name: Pier 33", "name: Pier 33 (early)"))
+    watching(seed_story, echoes, 2)
+    assert "Pier 33 (early)" in (seed_story / "output" / "map.html").read_text("utf-8")
+
+
+def bulk_story(story: Path) -> Path:
+    """A story of one article and a CSV of places it includes from ``data/``."""
+    (story / "seeds").mkdir(parents=True)
+    (story / "data").mkdir()
+    (story / "seeds" / "a.txt").write_text("Kim visited Pyongyang, the capital.\n", "utf-8")
+    (story / "places.yaml").write_text(
+        "title: Bulk\nsources:\n  - {id: a, file: seeds/a.txt, title: A}\n"
+        "include: [data/pts.csv]\n",
+        encoding="utf-8",
+    )
+    (story / "data" / "pts.csv").write_text(
+        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited"\n',
+        encoding="utf-8",
+    )
+    return story
+
+
+@pytest.mark.parametrize(
+    ("saved", "old", "new"),
+    [
+        ("places.yaml", "title: Bulk", "title: Bulk moved"),
+        ("more/pts.csv", "Pyongyang (more)", "Pyongyang (moved)"),
+    ],
+)
+def test_a_save_while_the_folders_to_watch_change_is_rebuilt(tmp_path, saved, old, new):
+    """A rebuild that names a new folder (``more/``) starts watching anew: a save made as
+    it ends was seen by the old watch and dropped with it (places.yaml), or made in a
+    folder not watched yet (more/pts.csv).  Either is rebuilt."""
+    story = bulk_story(tmp_path / "bulk")
+    (story / "more").mkdir()
+    moved = story / "more" / "pts.csv"
+    moved.write_text(
+        (story / "data" / "pts.csv").read_text("utf-8").replace(",Pyongyang,", ",Pyongyang (more),")
+    )
+    places = story / "places.yaml"
+    echoes = Echoes()
+
+    def save() -> None:
+        edit(story / saved, old, new)
+
+    def name_more() -> None:
+        echoes.on(" rebuilt ", save)  # as the rebuild this save makes ends
+        edit(places, "data/pts.csv", "more/pts.csv")
+
+    echoes.on("Watching ", name_more)
+    watching(story, echoes, 3)
+    html = (story / "output" / "map.html").read_text("utf-8")
+    assert new.split(": ")[-1] in html, echoes.lines
+
+
+def test_a_save_right_after_watching_appears_is_rebuilt_by_the_command(seed_story):
+    """As a person sees it: ``mapgen watch`` in a process of its own, the file saved as
+    soon as the line appears; three tries, each rebuilt."""
+    places = seed_story / "places.yaml"
+    html = seed_story / "output" / "map.html"
+    for attempt in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mapgen", "watch", str(seed_story)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                if line.startswith("Watching"):
+                    break
+            edit(places, "name: Pier 33", f"name: Pier 33 w{attempt}")
+            wait_for(
+                lambda a=attempt: f"Pier 33 w{a}" in html.read_text("utf-8"),
+                what=f"the rebuild of try {attempt + 1}",
+            )
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 # --------------------------------------------------------------------------- the server
