@@ -38,6 +38,10 @@ def _fail(exc: MapgenError) -> None:
     sys.exit(STORY_ERROR if isinstance(exc, StoryError) else OTHER_ERROR)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mapgen")
 def main() -> None:
@@ -85,11 +89,15 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with status 2 if the articles mention a place the map neither shows nor"
-    " leaves out (left_out: in places.yaml).",
+    help="Exit with status 2 if a quote has a warning, or (unless --no-mentions) the articles"
+    " mention a place the map neither shows nor leaves out (left_out: in places.yaml).",
 )
 def check(path: Path, mentions: bool, strict: bool) -> None:
     """Validate places.yaml, verify every quote and resolve every place; write nothing.
+
+    Warn where the words a quote leaves out of its sentence change what it says (a
+    negation just before it, a dropped attribution on a confirmed feature, a condition),
+    and where a confirmed or denied feature has no quote that says so.
 
     Then read the articles for the places they mention, and list those the map does not
     show, each with its sentence, unless places.yaml lists them under left_out:.
@@ -108,14 +116,22 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
         f" {len(story.routes)} routes, {len(story.areas)} areas{events},"
         f" {quotes} quotes verified"
     )
-    if not mentions and not strict:
-        return
-    from .mentions import report
+    from .context import story_warnings
 
-    found = report(geo)
-    for line in found.lines():
-        echo(line)
-    if strict and found.missing():
+    warned = story_warnings(story)
+    for problem in warned:
+        echo(problem, err=True)
+    missing = False
+    if mentions:
+        from .mentions import report
+
+        found = report(geo)
+        for line in found.lines():
+            echo(line)
+        missing = bool(found.missing())
+    if strict and (warned or missing):
+        if warned:
+            echo(f"{_plural(len(warned), 'warning')} about quotes (--strict)", err=True)
         sys.exit(STORY_ERROR)
 
 

@@ -384,7 +384,7 @@
   };
 
   // The quotes of place i: {source, words, denies, passage: [source, start, end, stance]}.
-  // A passage is [source, start, length(, 1 if it denies)] in the article (UTF-16), written
+  // A passage is [source, start, length(, flags)] in the article (UTF-16), written
   // in the row, or the index of one in the table (quoted by more than one place); a row's
   // only passage is written flat, its source as -1 - source.
   Store.prototype.quotes = function (i) {
@@ -393,10 +393,13 @@
     else if (typeof q[0] === "number" && q[0] < 0) q = [[-1 - q[0]].concat(q.slice(1))];  // one, in the row
     return q.map(function (k) {
       var p = typeof k === "number" ? d.passages[k] : k, text = texts[p[0]];
-      var found = p[1] >= 0, end = p[1] + p[2], denies = found ? p[3] === 1 : p[3] === 1;
+      // flags: 1 if it denies, 2 and 4 if its sentence goes on before and after it
+      var found = p[1] >= 0, end = p[1] + p[2], flags = p[3] | 0, denies = (flags & 1) === 1;
+      var said = found && text != null ? words(text.slice(p[1], end)) : p[4];
+      if (found) said = (flags & 2 ? "\u2026" : "") + said + (flags & 4 ? "\u2026" : "");
       return {
         source: p[0],
-        words: found && text != null ? words(text.slice(p[1], end)) : p[4],
+        words: said,
         cite: d.sources[p[0]],
         denies: denies,
         passage: [p[0], p[1], end, denies ? "denies" : "claims"]

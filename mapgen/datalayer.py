@@ -37,6 +37,7 @@ import numpy as np
 from branca.element import Figure, MacroElement
 from folium.template import Template
 
+from .context import ellipsis_flags
 from .elements import SafeTooltip
 from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
@@ -304,7 +305,8 @@ class PlaceData:
         counts = table.counts
         one_each = all(map((1).__eq__, counts))
         keys = list(zip(table.quote_sources, table.quote_texts, table.quote_stances, strict=True))
-        # Each quote's passage: [source, start, length(, 1 if it denies the claim)], its
+        # Each quote's passage: [source, start, length(, flags)], flags 1 if it denies the
+        # claim, plus 2 and 4 if its sentence goes on before and after it (ellipses), its
         # place in the article (UTF-16, as the page counts), which the reader carries: the
         # page takes its words from there.  A passage quoted once is written in its place's
         # row; one quoted more often, once in the table, and named by its index.  Most
@@ -321,6 +323,15 @@ class PlaceData:
             type(span) is tuple and stance == "claims" and source not in slow_sources
             for (source, _, stance), span in zip(unique, found_spans, strict=True)
         ]
+        # ... and a whole sentence: a part of one is shown with ellipses (flags 2 and 4)
+        located = list(compress(count(), usual))
+        flags = ellipsis_flags(
+            quotes.articles(),
+            [unique[k][0] for k in located],
+            list(map(found_spans.__getitem__, located)),
+        )
+        for k in compress(located, flags):
+            usual[k] = False
         usual_keys = list(compress(unique, usual))
         usual_spans = list(compress(found_spans, usual))
         starts = list(map(itemgetter(0), usual_spans))
@@ -448,6 +459,7 @@ def _cited(
     """Each place's passages as its row writes them (:class:`PlaceData`), for any story:
     passages quoted more than once are added to ``passage_rows`` and ``passages``."""
     string = json.encoder.encode_basestring
+    articles = quotes.articles()
     usual_keys, starts, lengths, ats = usual_columns
     tails = list(map(",{},{}]".format, starts, lengths))
     rows_at = list(map("[{}{}".format, ats, tails))
@@ -459,14 +471,16 @@ def _cited(
         source, quoted, stance = key
         span = quotes.span_of(source, quoted)
         at = sources[source]
-        denies = ",1" if stance == "denies" else ""
+        denies = 1 if stance == "denies" else 0
         if span is None:  # not in its article (mapgen check only): the words as typed
             words = string(quotes.words_of(source, quoted))
-            tail = f",-1,-1,{1 if denies else 0},{words}]"
+            tail = f",-1,-1,{denies},{words}]"
         else:
             utf16 = offsets[source]
             start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
-            tail = f",{start},{end - start}{denies}]"
+            # 1 if it denies the claim, 2 if its sentence goes on before it, 4 after it
+            flags = denies + ellipsis_flags(articles, [source], [span])[0]
+            tail = f",{start},{end - start}{f',{flags}' if flags else ''}]"
         found = resolved[key] = f"[{at}{tail}"
         short[found] = f"[{-1 - at}{tail}"
     cited = list(map(resolved.__getitem__, keys))

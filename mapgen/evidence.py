@@ -37,6 +37,7 @@ from itertools import compress, repeat
 from operator import ne
 from typing import TYPE_CHECKING, Any
 
+from .context import in_sentence, sentences_column
 from .markup import POPUP_OPTIONS, isolated, shown, text
 from .model import Quote, Source, Story
 from .sources import SpansLater, folds_to_itself, locate, spans_of
@@ -69,6 +70,17 @@ class QuoteText:
     words: str
     stance: str = "claims"
     span: tuple[int, int] | None = None
+    #: Whether the quote's sentence goes on before it and after it, and where the
+    #: sentence stands (:func:`mapgen.context.in_sentence`).
+    lead: bool = False
+    trail: bool = False
+    sentence: tuple[int, int] | None = None
+
+    @property
+    def with_ellipses(self) -> str:
+        """The words as a popup shows them: an ellipsis where the sentence goes on, so that
+        a part of a sentence is not read as the whole of it."""
+        return ("\u2026" if self.lead else "") + self.words + ("\u2026" if self.trail else "")
 
 
 class Quotes:
@@ -116,7 +128,23 @@ class Quotes:
         source = self._sources[quote.source]
         span = self.span(quote)
         words = self._words(quote.source, quote.text, span)
-        return QuoteText(source.id, source.title, words, quote.stance, span)
+        if span is None:
+            return QuoteText(source.id, source.title, words, quote.stance, span)
+        lead, trail, sentence = in_sentence(source.text, span)
+        return QuoteText(source.id, source.title, words, quote.stance, span, lead, trail, sentence)
+
+    def articles(self) -> dict[str, str]:
+        """Each source's article, by source id."""
+        return {source_id: source.text for source_id, source in self._sources.items()}
+
+    def sentence_of(self, source_id: str, text: str) -> str | None:
+        """The sentence (on one line) of the quote of ``text`` from that source, if the
+        quote leaves part of it out; None if it is whole, or not found."""
+        span = self.span_of(source_id, text)
+        if span is None:
+            return None
+        article = {source_id: self._sources[source_id].text}
+        return sentences_column(article, [source_id], [span])[0]
 
     def words(self, quote: Quote) -> str:
         """Just the quote's words as the article prints them (white space folded)."""
@@ -165,7 +193,7 @@ def _quote_html(feature_id: str, index: int, quote: QuoteText) -> str:
         f'<blockquote class="mg-quote"><a class="mg-cite" href="#mg-panel"'
         f' data-mg-feature="{text(feature_id)}" data-mg-quote="{index}"'
         ' title="Show this passage in the article">'
-        f"\u201c<bdi>{text(quote.words)}</bdi>\u201d</a>"
+        f"\u201c<bdi>{text(quote.with_ellipses)}</bdi>\u201d</a>"
         f"<footer>\u2014 <cite>{isolated(quote.source_title)}</cite></footer></blockquote>"
     )
 
@@ -420,9 +448,16 @@ class Evidence:
                     passages.append([index[q.source_id], -1, -1, q.stance])
                     continue
                 whole = texts[q.source_id]
-                passages.append(
-                    [index[q.source_id], utf16(whole, q.span[0]), utf16(whole, q.span[1]), q.stance]
-                )
+                passage = [
+                    index[q.source_id],
+                    utf16(whole, q.span[0]),
+                    utf16(whole, q.span[1]),
+                    q.stance,
+                ]
+                if q.lead or q.trail:  # the reader shows the quote in its sentence
+                    sentence = q.sentence or q.span
+                    passage += [utf16(whole, sentence[0]), utf16(whole, sentence[1])]
+                passages.append(passage)
             entry = {
                 "name": feature.name,
                 "kind": feature.kind,

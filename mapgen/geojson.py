@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import geodesy
+from .context import sentences_column
 from .evidence import Quotes
 from .model import (
     Event,
@@ -34,10 +35,14 @@ from .timeline import events_in_order
 
 
 def _quotes(quotes: Quotes, items: list[Quote]) -> list[dict[str, str]]:
-    """``{source, text}``, and ``stance: denies`` for a quote that denies the claim."""
+    """``{source, text}``, its ``sentence`` if the quote leaves part of it out, and
+    ``stance: denies`` for a quote that denies the claim."""
     out = []
     for q in items:
         entry = {"source": q.source, "text": quotes.words(q)}
+        sentence = quotes.sentence_of(q.source, q.text)
+        if sentence is not None:
+            entry["sentence"] = sentence
         if q.stance != "claims":
             entry["stance"] = q.stance
         out.append(entry)
@@ -191,6 +196,7 @@ def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
     get = few.__getitem__
     cited = list(map(get, sources))
     words = _quote_words(story, sources, table.quote_texts)
+    _add_sentences(story, sources, table.quote_texts, words)
     counts = table.counts
     stances = table.quote_stances
     # A line holds its place's first quote's source and words; ``more``, what follows
@@ -292,6 +298,34 @@ def _quote_words(story: Story, sources: list[str], quoted: list[str]) -> list[st
     for k in unknown:
         words[k] = string(asked.words_of(sources[k], quoted[k]))[1:-1]
     return words
+
+
+def _add_sentences(story: Story, sources: list[str], quoted: list[str], words: list[str]) -> None:
+    """Follow the words of each quote that leaves part of its sentence out with the
+    ``sentence`` member, as :func:`_quotes` writes it: ``words`` is the JSON text between
+    the quote marks of ``"text": "..."``, so the member goes in before its closing mark
+    (``words", "sentence": "the sentence``).  The sentences are found a column at a time
+    (:func:`mapgen.context.sentences_column`); a quote with no span gets what
+    :class:`Quotes` gives it."""
+    string = json.encoder.encode_basestring
+    asked = Quotes(story)
+    spans = asked.spans()
+    if isinstance(spans, dict):
+        found = list(map(spans.get, zip(sources, quoted, strict=True)))
+    else:
+        found = list(map(asked.span_of, sources, quoted))
+    known = list(compress(count(), found))
+    articles = {s.id: s.text for s in story.sources}
+    got = sentences_column(
+        articles, list(map(sources.__getitem__, known)), list(map(found.__getitem__, known))
+    )
+    for k, sentence in zip(known, got, strict=True):
+        if sentence is not None:
+            words[k] += f'", "sentence": {string(sentence)[:-1]}'
+    for k in compress(count(), map(is_, found, repeat(None))):
+        sentence = asked.sentence_of(sources[k], quoted[k])
+        if sentence is not None:
+            words[k] += f'", "sentence": {string(sentence)[:-1]}'
 
 
 #: What, in printable text, makes its white space folded or its JSON text other than it.

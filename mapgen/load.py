@@ -118,7 +118,7 @@ from yaml.reader import Reader
 
 from . import bulk
 from .errors import Problem, StoryError
-from .fsutil import MAX_INPUT_BYTES, Refused, read_inside, read_regular
+from .fsutil import MAX_INPUT_BYTES, Refused, is_temp, read_inside, read_regular
 from .model import (
     FEATURES,
     PLACE_KINDS,
@@ -196,7 +196,7 @@ def load_story(path: str | os.PathLike[str]) -> Story:
     # link, and resolving it now could follow one swapped in since (to /etc/x.yaml),
     # making /etc the folder the articles are read from.
     story_path = yaml_path.parent.resolve() / yaml_path.name
-    checker = _Checker(file, story_path.parent, text)
+    checker = _Checker(file, story_path.parent, text, story_path)
     story = checker.story(root, story_path)
     if checker.problems or story is None:
         raise StoryError(checker.sorted_problems())
@@ -526,11 +526,14 @@ class _Record:
 class _Checker:
     """Reads the node tree into model objects, collecting every problem on the way."""
 
-    def __init__(self, file: str, root: Path, text: str = "") -> None:
+    def __init__(
+        self, file: str, root: Path, text: str = "", story_path: Path | None = None
+    ) -> None:
         self.file = file
         self.root = root
         #: The file's text, to point at the escape that made a refused character.
         self.text = text
+        self.story_path = story_path
         self.problems: list[Problem] = []
         self.source_ids: dict[str, Pos] = {}
         self.place_ids: dict[str, Pos | None] = {}  # None: a bulk file's (where, if asked)
@@ -1001,6 +1004,9 @@ def _article(ck: _Checker, node: Node, name: str) -> Any:
     data = _read_inside(ck, node, name, MAX_ARTICLE_BYTES)
     if data is _BAD:
         return _BAD
+    own = mapgens_own(ck.root.joinpath(*_parts(name)), ck.root, ck.story_path)
+    if own:  # read first: a regular file inside the folder, then told by identity
+        return ck.fail(node, f"file '{name}' {own}; a source must be an article")
     text = _utf8(data)
     if isinstance(text, _BadByte):
         return ck.fail(
@@ -1060,6 +1066,52 @@ def _hint(ck: _Checker, parts: list[str]) -> str:
             return f"; did you mean '{close[0]}'?" if close else ""
         path = path / part
     return ""
+
+
+#: What mapgen writes in a story folder (pipeline.DEFAULT_OUTPUT, geocode.CACHE_NAME).
+OUTPUT_FOLDER = "output"
+CACHE_FILE = "geocode-cache.yaml"
+
+
+def mapgens_own(path: Path, root: Path, story: Path | None, output: Path | None = None) -> str:
+    """Why the file ``path`` cannot be a source, or "": it is the story file, the geocode
+    cache, or something mapgen writes (anything in the output folder, the story's own
+    ``output/`` and ``output`` if given, or a temporary file of mapgen's).  Evidence that
+    mapgen wrote, or the story itself, would verify anything.
+
+    Told by identity (device and inode), not by name: ``seeds/../places.yaml`` is refused
+    before this, but a hard link to the story file has another name.
+    """
+    if is_temp(path.name):
+        return "is a temporary file mapgen writes"
+    try:
+        me = path.stat()
+    except OSError:
+        return ""  # reading it will say why
+    ident = (me.st_dev, me.st_ino)
+    for what, other in (("the story file itself", story), ("the geocode cache", root / CACHE_FILE)):
+        if other is not None and _identity(other) == ident:
+            return f"is {what}"
+    for folder in (root / OUTPUT_FOLDER, output):
+        if folder is not None and is_within(path, folder):
+            return "is in the output folder, where mapgen writes the map"
+    return ""
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def is_within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it, by identity (any name of it)."""
+    wanted = _identity(folder)
+    if wanted is None:
+        return False
+    return any(_identity(parent) == wanted for parent in (path, *path.parents))
 
 
 def _names_in(folder: Path) -> list[str]:

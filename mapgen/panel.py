@@ -29,6 +29,7 @@ READER_HTML = """<div class="mg-reader-head">
 <button type="button" id="mg-reader-next" aria-label="Next passage">Next &#8250;</button>
 </div>
 <button type="button" class="mg-linkish" id="mg-reader-show">Show on the map</button>
+<p class="mg-reader-sentence" id="mg-reader-sentence" hidden></p>
 </div>
 <div class="mg-reader-text" id="mg-reader-text" tabindex="0"></div>"""
 
@@ -183,7 +184,19 @@ READER_JS = r"""
     if (at < end) para.appendChild(document.createTextNode(words.slice(at, end)));
   }
 
-  function showArticle(source, marks) {
+  // The parts of [a, b) that no mark of `kept` (sorted, apart) covers.
+  function gaps(a, b, kept) {
+    var out = [], at = a;
+    for (var i = 0; i < kept.length && at < b; i++) {
+      if (kept[i].b <= at || kept[i].a >= b) continue;
+      if (kept[i].a > at) out.push([at, kept[i].a]);
+      at = Math.max(at, kept[i].b);
+    }
+    if (at < b) out.push([at, b]);
+    return out;
+  }
+
+  function showArticle(source, marks, sentence) {
     var body = $("mg-reader-text");
     body.textContent = "";
     marks.sort(function (x, y) { return x.a - y.a || y.b - x.b; });
@@ -192,6 +205,10 @@ READER_JS = r"""
       var m = marks[i];
       if (m.a >= until) { kept.push(m); until = m.b; }
       else if (m.cls === "mg-current") { kept[kept.length - 1] = m; until = m.b; }
+    }
+    if (sentence) {  // the rest of the current quote's sentence, marked more lightly
+      gaps(sentence[0], sentence[1], kept).forEach(function (g) { kept.push({a: g[0], b: g[1], cls: "mg-sentence"}); });
+      kept.sort(function (x, y) { return x.a - y.a; });
     }
     var words = source.text, pos = 0, lines = words.split("\n");
     for (var j = 0; j < lines.length; j++) {
@@ -234,7 +251,16 @@ READER_JS = r"""
     feature.passages.forEach(function (p, i) {
       if (p[0] === here[0] && p[1] >= 0) marks.push({a: p[1], b: p[2], n: i, cls: i === n ? "mg-current" : "mg-also"});
     });
-    showArticle(source, marks);
+    // A part of a sentence: the whole sentence, above the article and in it, with the
+    // quoted words highlighted.
+    var sentence = here.length > 5 ? [here[4], here[5]] : null;
+    showArticle(source, marks, sentence);
+    var line = $("mg-reader-sentence");
+    line.textContent = "";
+    line.hidden = !sentence;
+    if (sentence) {
+      fill(line, source.text, sentence[0], sentence[1], [{a: here[1], b: here[2], cls: "mg-current"}]);
+    }
     var denial = here[3] === "denies";
     var said = $("mg-reader-for");  // the name isolated: its bidi controls end with it
     said.textContent = denial ? "A denial of: " : "Evidence for: ";
@@ -260,7 +286,8 @@ READER_JS = r"""
       });
     });
     state.feature = null; state.source = sourceId;
-    showArticle(data.sources[k], marks);
+    showArticle(data.sources[k], marks, null);
+    $("mg-reader-sentence").hidden = true;
     $("mg-reader-for").textContent = "The whole article; the passages the map quotes are marked";
     $("mg-reader-pager").hidden = true;
     $("mg-reader-show").hidden = true;
@@ -387,6 +414,11 @@ PANEL_CSS = """
 .mg-reader-text mark { border-radius: 2px; padding: 0 1px; }
 .mg-reader-text mark.mg-current { background: #f9e79f; box-shadow: 0 0 0 2px #f4d03f; }
 .mg-reader-text mark.mg-also { background: #fdf6d8; }
+.mg-reader-text mark.mg-sentence { background: #eaf2f8; }
+.mg-reader-sentence { margin: 6px 0 0; font: 13px/1.4 Georgia, "Times New Roman", serif;
+  border-left: 3px solid #aed6f1; padding-left: 6px; }
+.mg-reader-sentence[hidden] { display: none; }
+.mg-reader-sentence mark { background: #f9e79f; }
 .mg-hint { margin: 2px 0 8px; color: #555; font-size: 12px; }
 .mg-sources { list-style: none; margin: 0; padding: 0; }
 .mg-source { margin: 0 0 10px; display: flex; flex-direction: column; }

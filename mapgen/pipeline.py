@@ -22,7 +22,7 @@ from .evidence import sources_json
 from .forked import Pending
 from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
-from .load import STORY_FILE, load_story
+from .load import STORY_FILE, is_within, load_story
 from .model import GeocodedStory, Story
 from .online import current_request, may_go_online
 from .perf import gc_paused
@@ -32,6 +32,7 @@ from .sources import (
     find_all,
     quote_keys,
     quote_problems,
+    refuse_unfair,
     spans_of,
     verify_quotes,
 )
@@ -158,7 +159,7 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
 
     def spans() -> dict[tuple[str, str], Span]:
         sent = pending.part(0)
-        found = _spans(sent) if sent is not None else find_all(story, keys)
+        found = _spans(sent) if sent is not None else _fair_spans(story, keys)
         spans = dict(zip(keys, found, strict=True))
         if None in found:
             raise StoryError(sorted(quote_problems(story, spans), key=_where))
@@ -176,7 +177,7 @@ def _child(
     story: Story, keys: list[tuple[str, str]], geocoded: Callable[[], GeocodedStory]
 ) -> Iterator[bytes | Iterator[bytes]]:
     """The forked child's work (:func:`_verify_beside`)."""
-    found = find_all(story, keys)
+    found = _fair_spans(story, keys)
     yield _offsets(found)
     if None in found:
         return  # the parent reports what is missing; nothing more is needed
@@ -184,6 +185,18 @@ def _child(
     geo = geocoded()
     story.spans = dict(zip(keys, found, strict=True))
     yield geojson.encoded(geo)
+
+
+def _fair_spans(story: Story, keys: list[tuple[str, str]]) -> list[Span]:
+    """:func:`~mapgen.sources.find_all`, with None for a quote that stands in its article
+    only unfairly (:func:`~mapgen.sources.refuse_unfair`)."""
+    found = find_all(story, keys)
+    refuse_unfair(keys, found, {s.id: s.text for s in story.sources})
+    return found
+
+
+def _existing(paths: Iterable[Path]) -> list[Path]:
+    return [path for path in paths if path.exists()]
 
 
 #: The share of the articles' text whose JSON the child makes for the page (the build
@@ -324,6 +337,7 @@ class Builder:
         then a :class:`SpansLater` until the child sends them, and the child is returned."""
         story = load_story(self.path)
         self.story = story
+        self._refuse_own_output(story)
         if save:
             with folder_lock(self.root):
                 remove_stale_temps(self.cache_path)
@@ -369,6 +383,27 @@ class Builder:
                 pending.cancel()
             raise
         return geo, pending
+
+    def _refuse_own_output(self, story: Story) -> None:
+        """A source may not be what this build writes (its output folder may lie outside
+        the story folder, where loading does not look: see
+        :func:`~mapgen.load.mapgens_own`).  An output folder that holds the story folder
+        (``--output .``) refuses just the two maps."""
+        whole = not is_within(self.root, self.output)
+        problems = []
+        for source in story.sources:
+            path = story.root / source.file
+            maps = (self.html_path, self.geojson_path)
+            if (whole and is_within(path, self.output)) or any(map(path.samefile, _existing(maps))):
+                problems.append(
+                    Problem(
+                        f"file '{source.file}' is in the output folder, where mapgen writes"
+                        " the map; a source must be an article",
+                        source.pos,
+                    )
+                )
+        if problems:
+            raise StoryError(problems)
 
     def _geocode_cache(self) -> GeocodeCache:
         if self._cache is None or self._cache.stale():

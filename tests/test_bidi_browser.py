@@ -43,13 +43,13 @@ places:
     name: Bravo
     kind: city
     coords: [39.0, 125.7]
-    quotes: [{{source: a, text: from Pyongyang}}]
+    quotes: [{{source: a, text: train from Pyongyang}}]
 routes:
   - id: train
     name: "{NAME}"
     mode: rail
     via: [alpha, bravo]
-    quotes: [{{source: a, text: by train}}]
+    quotes: [{{source: a, text: travelled by train}}]
 events:
   - id: meeting
     title: "{NAME} meeting"

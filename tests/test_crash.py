@@ -221,7 +221,7 @@ def _small_story(folder: Path, city: str, country: str) -> Path:
         "sources:\n  - {id: a, file: seeds/a.txt, title: Reports}\n"
         "places:\n"
         f"  - id: p\n    name: {city}\n    kind: city\n    country: {country}\n"
-        "    quotes: [{source: a, text: Reports named}]\n",
+        "    quotes: [{source: a, text: Reports named Busan}]\n",
         encoding="utf-8",
     )
     return path

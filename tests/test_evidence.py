@@ -292,10 +292,13 @@ def test_page_carries_each_article_and_each_passage(seed_page):
     for feature in (*story.places, *story.routes, *story.areas, *story.events):
         passages = data["features"][feature.id]["passages"]
         assert len(passages) == len(feature.quotes)
-        for (index, start, end, stance), q in zip(passages, feature.quotes, strict=True):
+        for (index, start, end, stance, *sentence), q in zip(passages, feature.quotes, strict=True):
             article = data["sources"][index]["text"]  # no astral characters: UTF-16 = str
             assert fold_text(article[start:end]) == fold_text(q.text)
             assert story.sources[index].id == q.source and stance == q.stance
+            if sentence:  # a part of a sentence: the sentence around it
+                assert sentence[0] <= start < end <= sentence[1]
+                assert (sentence[0], sentence[1]) != (start, end)
     # Each popup's quotes link to their feature's passages, in order.
     for popup in popups(page):
         feature = re.search(r'data-mg-id="([^"]+)"', popup).group(1)
@@ -405,9 +408,13 @@ def test_geojson_carries_statuses_stances_and_events(seed_page):
     assert [e["id"] for e in events][:2] == ["wagner-supplies", "shoigu-in-north-korea"]
     wagner = events[0]
     assert (wagner["date"], wagner["start"], wagner["end"]) == ("2022", "2022-01-01", "2022-12-31")
-    assert wagner["quotes"][1] == {
+    assert wagner["quotes"][1] == {  # a part of a sentence carries the sentence
         "source": "summit",
         "text": "despite North Korean denials",
+        "sentence": "Last week, Washington revealed that, despite North Korean denials, the"
+        " country had supplied infantry rockets and missiles to Russia in 2022 for use by the"
+        " privately controlled Wagner military group, further adding to the complexities of"
+        " the evolving situation.",
         "stance": "denies",
     }
     assert data["sources"][0]["date"] == "2023-09"

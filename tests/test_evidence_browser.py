@@ -351,3 +351,39 @@ ON_MAP = """([x, y]) => {
     const el = document.elementFromPoint(x + 0.5, y + 0.5);
     return !!el && !el.closest(".mg-box, .leaflet-control, .leaflet-popup");
 }"""
+
+
+def test_a_part_of_a_sentence_shows_its_ellipsis_and_its_sentence(visit, seed_build):
+    """Pier 33's quote leaves out "Additionally," at the start of its sentence: the popup
+    says so with an ellipsis, and the reader shows the whole sentence, the quote marked."""
+    page = visit.page
+    story = seed_build.story.story
+    quoted = Quotes(story).verbatim(story.place("pier-33").quotes[0]).words
+    sentence = (
+        "Additionally, Kim was likely to visit Pier 33, where naval vessels from Russia\u2019s"
+        " Pacific fleet are docked."
+    )
+    assert quoted == sentence.removeprefix("Additionally, ")
+    popup = popup_of(page, ".mg-pin.mg-military")
+    cite = popup.locator("a.mg-cite").first
+    assert cite.inner_text() == f"\u201c\u2026{quoted}\u201d"
+    cite.click()
+    shown = page.evaluate(
+        """() => {
+            const line = document.getElementById("mg-reader-sentence");
+            const body = document.getElementById("mg-reader-text");
+            return {
+                hidden: line.hidden,
+                line: line.textContent,
+                marked: [...line.querySelectorAll("mark")].map(m => m.textContent),
+                rest: [...body.querySelectorAll("mark.mg-sentence")].map(m => m.textContent),
+            };
+        }"""
+    )
+    assert not shown["hidden"]
+    assert words(shown["line"]) == sentence
+    assert [words(m) for m in shown["marked"]] == [quoted]
+    assert [words(m) for m in shown["rest"]] == ["Additionally,"]
+    # A whole sentence has no ellipsis and no sentence line.
+    page.evaluate('mapgenReader.open("anniversary", 0)')
+    assert page.locator("#mg-reader-sentence").is_hidden()

@@ -250,3 +250,16 @@ def test_the_encoded_pieces_are_the_text(printed, lines_at_once):
     pieces = list(geojson.encoded(printed, lines_at_once))
     assert b"".join(pieces) == geojson.text(printed).encode("utf-8")
     assert len(pieces) == -(-len(printed.story.places) // lines_at_once)
+
+
+def test_a_part_of_a_sentence_carries_its_sentence_both_ways(printed):
+    """Issue 15: a quote that leaves part of its sentence out carries the sentence, written
+    the same by the column-at-a-time path as by json (``_same``); a whole one does not."""
+    sentence = 'A sign read "closed" at C:\\roads\\old, by the \U0001d505ridge \U0001f309 itself.'
+    for geo in (printed, _one_quote_each(printed)):
+        data = json.loads(_same(geo))
+        quotes = {q["text"]: q for f in data["features"] for q in f["properties"]["quotes"]}
+        assert quotes['A sign read "closed" at C:\\roads\\old']["sentence"] == sentence
+        assert quotes["by the \U0001d505ridge \U0001f309 itself"]["sentence"] == sentence
+        assert "sentence" not in quotes["Shelling continued overnight"]  # all but its "."
+        assert "sentence" not in quotes["The convoy crossed the river at dawn"]

@@ -522,7 +522,8 @@ def write_story(
     folder: Path, domain: str, names: list[str], *, timeout: float | None = None
 ) -> None:
     (folder / "seeds").mkdir(parents=True)
-    (folder / "seeds" / "a.txt").write_text(" ".join(names), encoding="utf-8")
+    # one sentence per place: each quote (a name) is a whole sentence of the article
+    (folder / "seeds" / "a.txt").write_text("\n".join(f"{n}." for n in names), encoding="utf-8")
     lines = [
         "title: t",
         "geocoder:",

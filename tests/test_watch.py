@@ -205,7 +205,7 @@ def test_a_csv_of_places_it_includes_is_watched(tmp_path):
     )
     csv = story / "data" / "pts.csv"
     csv.write_text(
-        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited"\n',
+        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited Pyongyang"\n',
         encoding="utf-8",
     )
     s = start(story)
@@ -390,7 +390,7 @@ def bulk_story(story: Path) -> Path:
         encoding="utf-8",
     )
     (story / "data" / "pts.csv").write_text(
-        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited"\n',
+        'id,name,kind,lat,lon,source,quote\np1,Pyongyang,capital,39.03,125.75,a,"Kim visited Pyongyang"\n',
         encoding="utf-8",
     )
     return story

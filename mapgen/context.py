@@ -1,0 +1,535 @@
+"""A quote in its article: its sentence, its paragraph, and what the cut leaves out.
+
+A quote found word for word can still mislead: ``Pier 3`` is in ``Pier 33``, ``confirmed a
+summit`` is in ``had not yet confirmed a summit``, and ``Russia`` is in any article about
+Russia.  Verification (:mod:`mapgen.sources`) therefore refuses the mechanical ways to make
+a quote unfair (:func:`flaw`: a cut word or number, a fragment, two paragraphs spliced),
+and ``mapgen check`` warns where the words a quote leaves out of its sentence change what
+it says (:func:`warnings`).  The page shows each quote as part of its sentence
+(:func:`sentence_of`, :func:`ellipses`).
+
+An article's layout (:func:`layout`: its sentences and paragraph breaks) is found once per
+text by regular expressions, in C: a big story's thousand articles are laid out in a
+fraction of a second, and each quote's sentence is then a binary search.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import compress, count, repeat
+from operator import add, getitem, itemgetter, not_, sub
+from typing import TYPE_CHECKING
+
+from .errors import Problem
+
+if TYPE_CHECKING:
+    from .model import Story
+
+__all__ = [
+    "Layout",
+    "ellipses",
+    "ellipsis_flags",
+    "flaw",
+    "in_sentence",
+    "layout",
+    "paragraph_broken",
+    "sentence_of",
+    "sentences_column",
+    "story_warnings",
+    "warnings",
+]
+
+#: Quote marks and brackets that may close a sentence after its full stop (``."`` ``.”``),
+#: and that may open one.
+_CLOSERS = "\"'\u201d\u2019)\\]\u00bb"
+_OPENERS = "\"'\u201c\u2018(\\[\u00ab"
+#: A capital (Latin, Greek, Cyrillic) or a digit: what a new sentence starts with.
+_CAPITAL = "A-Z0-9\u00c0-\u00d6\u00d8-\u00de\u0391-\u03a9\u0410-\u042f"
+
+#: (A run of stops is tried once, from its first: "....." is not tried at each dot.)
+#: A full stop that does not end a sentence: after an abbreviation (``Mr.``, ``Sept.``),
+#: or an initial (``J.``, the last dot of ``U.S.``).  Each look-behind has a fixed width.
+_NOT_AFTER = (
+    r"(?<!\b[A-Z])"
+    r"(?<!\b(?:Mr|Ms|Dr|St|Lt|Jr|Sr|Mt|Ft|No|vs|Co))"
+    r"(?<!\b(?:Mrs|Gen|Col|Sgt|Rep|Sen|Gov|Adm|Maj|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec))"
+    r"(?<!\b(?:Capt|Prof|Sept|Cmdr|Gens|Reps|Sens))"
+)
+#: The end of a sentence: ``.``, ``!``, ``?`` or ``…`` (not after an abbreviation), any
+#: closing quote marks, white space, and then (maybe after opening marks) a capital or a
+#: digit.  A decimal point (``1.5``) has no white space after it, so never ends one.
+_END = re.compile(
+    rf"(?=[.!?\u2026])(?<![.!?])(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*"
+    rf"(?=\s+[{_OPENERS}]*[{_CAPITAL}])"
+)
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n|\u2029")
+#: A line break after a line that ends a sentence (``.``, ``!``, ``?``, ``:`` and any
+#: closing marks): in an article with no blank lines, where each line is a paragraph.
+_LINE_END = re.compile(rf"[.!?:\u2026][{_CLOSERS}]*([ \t\r]*\n)|(\u2029)")
+_DOUBLE_QUOTES = re.compile('["\u201c\u201d]')
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An article's sentences, as sorted (start, end) offsets, and its paragraph breaks.
+
+    ``cores`` are the sentences without their opening and closing marks (quote marks, the
+    full stop), so that a quote that leaves out only those is not said to leave anything
+    out.  ``breaks`` are the offsets of the paragraph breaks (white space between two
+    paragraphs)."""
+
+    starts: list[int]
+    ends: list[int]
+    core_starts: list[int]
+    core_ends: list[int]
+    breaks: list[int]
+
+
+@functools.lru_cache(maxsize=4096)
+def layout(text: str) -> Layout:
+    """The sentences and paragraph breaks of ``text`` (once per text: treat as read-only).
+
+    Paragraphs are separated by blank lines; in an article with none, where each line is
+    a paragraph, by a line break after a line that ends a sentence (a line that does not
+    is wrapped: its line break is a space).  Sentences end at paragraph breaks, and at
+    ``.``, ``!`` or ``?`` followed by white space and a capital or a digit, except after
+    an abbreviation or an initial, and except inside a quotation (``“Why not? They are our
+    neighbours,” he said.`` is one sentence) where its marks are balanced.
+    """
+    pattern = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE_END
+    breaks = []
+    paragraphs = []
+    at = 0
+    group = 0 if pattern is _BLANK_LINE else None
+    for match in pattern.finditer(text):
+        # the break: a blank line, or the line break after the full stop and marks
+        where = group if group is not None else (1 if match.start(1) >= 0 else 2)
+        paragraphs.append((at, match.start(where)))
+        breaks.append(match.start(where))
+        at = match.end(where)
+    paragraphs.append((at, len(text)))
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in paragraphs:
+        cuts = [m.end() for m in _END.finditer(text, first, last)]
+        if cuts and _DOUBLE_QUOTES.search(text, first, last):
+            cuts = _outside_quotations(text, first, last, cuts)
+        at = first
+        for cut in [*cuts, last]:
+            start, end = _trimmed(text, at, cut)
+            if start < end:
+                starts.append(start)
+                ends.append(end)
+            at = cut
+    core_starts = [_core_start(text, s, e) for s, e in zip(starts, ends, strict=True)]
+    core_ends = [_core_end(text, s, e) for s, e in zip(core_starts, ends, strict=True)]
+    return Layout(starts, ends, core_starts, core_ends, breaks)
+
+
+def _outside_quotations(text: str, first: int, last: int, cuts: list[int]) -> list[int]:
+    """The cuts not inside a quotation, if the paragraph's double quote marks pair up
+    (curly ones open and close; straight ones alternate); all of them if they do not."""
+    marks = [(m.start(), m.group()) for m in _DOUBLE_QUOTES.finditer(text, first, last)]
+    opening = sum(1 for _, c in marks if c == "\u201c")
+    closing = sum(1 for _, c in marks if c == "\u201d")
+    straight = sum(1 for _, c in marks if c == '"')
+    if opening != closing or straight % 2:
+        return cuts
+    depth_after = []  # (offset, depth just after the mark)
+    depth = 0
+    inside_straight = False
+    for at, c in marks:
+        if c == '"':
+            inside_straight = not inside_straight
+            depth += 1 if inside_straight else -1
+        else:
+            depth += 1 if c == "\u201c" else -1
+        depth_after.append((at, depth))
+    offsets = [at for at, _ in depth_after]
+    kept = []
+    for cut in cuts:
+        k = bisect_left(offsets, cut) - 1  # the last mark before the cut
+        if k < 0 or depth_after[k][1] <= 0:
+            kept.append(cut)
+    return kept
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+_CORE_LEFT = set(_OPENERS.replace("\\", "")) | {" "}
+_CORE_RIGHT = set(_CLOSERS.replace("\\", "")) | set(".!?,;:\u2026 ")
+
+
+def _core_start(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in _CORE_LEFT:
+        start += 1
+    return start
+
+
+def _core_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in _CORE_RIGHT:
+        end -= 1
+    return end
+
+
+def _sentences_over(lay: Layout, start: int, end: int) -> tuple[int, int]:
+    """The indices of the first and last sentences that [start, end) touches."""
+    first = bisect_right(lay.ends, start)
+    last = bisect_left(lay.starts, end) - 1
+    return first, max(first, last)
+
+
+def sentence_of(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """(start, end) of the sentence that the quote at ``span`` stands in (of the sentences,
+    if it runs over more than one), never narrower than the quote."""
+    lay = layout(text)
+    start, end = span
+    first, last = _sentences_over(lay, start, end)
+    if first >= len(lay.starts):
+        return span
+    return min(start, lay.starts[first]), max(end, lay.ends[last])
+
+
+def ellipses(text: str, span: tuple[int, int]) -> tuple[bool, bool]:
+    """Whether the sentence goes on before the quote and after it: where the page puts an
+    ellipsis (``…confirmed a summit between Kim and Putin.``).  Opening quote marks, the
+    full stop and closing marks do not count: a quote may leave them out."""
+    lay = layout(text)
+    start, end = span
+    first, last = _sentences_over(lay, start, end)
+    if first >= len(lay.starts):
+        return False, False
+    return start > lay.core_starts[first], end < lay.core_ends[last]
+
+
+_STOPS = ".!?\u2026"
+_AFTER_STOP = set(_STOPS + _CLOSERS.replace("\\", "") + "\n")
+
+
+def _plainly_whole(text: str, start: int, end: int) -> bool:
+    """Whether the quote at [start, end) is plainly whole sentences, told from the two
+    characters at either end of it alone: it starts a line after a full stop, a closing
+    mark or a blank line (or the text's start), and ends a line on a full stop (or the
+    text's end).  True for every quote of a story that quotes whole lines, so a big
+    story's articles need no :func:`layout`.  :func:`sentences_column` tells the same."""
+    left = text[start - 2 : start] if start >= 2 else ""
+    return left in _WHOLE_START and text[end - 1 : end + 1] in _WHOLE_END
+
+
+def in_sentence(text: str, span: tuple[int, int]) -> tuple[bool, bool, tuple[int, int]]:
+    """:func:`ellipses` and :func:`sentence_of` of the quote at ``span``: whether its
+    sentence goes on before it and after it, and where the sentence stands.  A quote
+    that is plainly whole sentences (:func:`_plainly_whole`) is its own sentence."""
+    if _plainly_whole(text, *span):
+        return False, False, span
+    lead, trail = ellipses(text, span)
+    return lead, trail, sentence_of(text, span)
+
+
+def sentences_column(
+    articles: dict[str, str], sources: list[str], spans: list[tuple[int, int]]
+) -> list[str | None]:
+    """For each quote (its source and span), its sentence on one line if the quote leaves
+    part of it out (:func:`in_sentence`), else None; a C loop per test over all the quotes,
+    and a closer look one by one only at those that are not plainly whole sentences."""
+    texts = list(map(articles.__getitem__, sources))
+    starts = list(map(itemgetter(0), spans))
+    ends = list(map(itemgetter(1), spans))
+    # text[start - 2 : start] and text[end - 1 : end + 1], shorter at the text's ends:
+    # each in a set of the pairs that plainly start and end whole sentences
+    lefts = map(slice, map(sub, starts, repeat(2)), starts)  # "" for a start of 0 or 1
+    rights = map(slice, map(sub, ends, repeat(1)), map(add, ends, repeat(1)))
+    tests = zip(
+        map(_WHOLE_START.__contains__, map(getitem, texts, lefts)),
+        map(_WHOLE_END.__contains__, map(getitem, texts, rights)),
+        strict=True,
+    )
+    found: list[str | None] = [None] * len(spans)
+    for k in compress(count(), map(not_, map(all, tests))):
+        text, span = texts[k], spans[k]
+        lead, trail, (start, end) = in_sentence(text, span)  # told one by one
+        if lead or trail:
+            found[k] = one_line(text[start:end])
+    return found
+
+
+#: What plainly stands before whole sentences, and ends them (see :func:`_plainly_whole`,
+#: which these agree with): a line break after a full stop, a closing mark or a blank line
+#: (or the text's start), and a full stop before a line break (or the text's end).
+_WHOLE_START = frozenset({"", "\n", *(c + "\n" for c in _AFTER_STOP)})
+_WHOLE_END = frozenset({*_STOPS, *(c + "\n" for c in _STOPS)})
+
+
+def ellipsis_flags(
+    articles: dict[str, str], sources: list[str], spans: list[tuple[int, int]]
+) -> list[int]:
+    """For each quote, 2 if its sentence goes on before it, plus 4 if after it (as the
+    data layer's passages write it beside 1 for a denial), a column at a time: the quotes
+    :func:`sentences_column` finds cut are the only ones looked at again."""
+    cut = sentences_column(articles, sources, spans)
+    flags = [0] * len(spans)
+    for k in compress(count(), cut):
+        lead, trail, _ = in_sentence(articles[sources[k]], spans[k])
+        flags[k] = 2 * lead + 4 * trail
+    return flags
+
+
+def paragraph_broken(text: str, span: tuple[int, int]) -> int | None:
+    """The offset of the first paragraph break inside the quote at ``span``, or None."""
+    breaks = layout(text).breaks
+    k = bisect_right(breaks, span[0])
+    return breaks[k] if k < len(breaks) and breaks[k] < span[1] else None
+
+
+# --------------------------------------------------------------------------- the rules
+
+#: Characters that join two parts of one word or number: ``Russia's``, ``in-person``,
+#: ``10-13``, ``1.5``, ``1,500``.  A quote may not start or end between the parts.
+_JOINERS = "'\u2019\u02bc-\u2010\u2011\u2013"
+_NUMBER_JOINERS = ".,"
+_WORD = re.compile(r"\w+(?:['\u2019\u02bc]\w+)*")
+
+
+def _part_of_word(text: str, at: int) -> bool:
+    """Whether the boundary at offset ``at`` (between ``text[at-1]`` and ``text[at]``)
+    falls inside a word or a number."""
+    if at <= 0 or at >= len(text):
+        return False
+    left, right = text[at - 1], text[at]
+    if left.isalnum() and right.isalnum():
+        return True
+    # "Russia|'s", "in|-person", "1|.5": a joiner with word characters on both sides
+    if right in _JOINERS or (right in _NUMBER_JOINERS and left.isdigit()):
+        after = text[at + 1 : at + 2]
+        return left.isalnum() and after.isalnum() and (right not in ".," or after.isdigit())
+    if left in _JOINERS or (left in _NUMBER_JOINERS and right.isdigit()):
+        before = text[at - 2 : at - 1]
+        return right.isalnum() and before.isalnum() and (left not in ".," or before.isdigit())
+    return False
+
+
+def _whole_word(text: str, at: int) -> str:
+    """The word or number (with its joined parts) around offset ``at``."""
+    start = end = at
+    first, last = max(0, at - 40), min(len(text), at + 40)  # a "word" of megabytes: clipped
+    while start > first and (_part_of_word(text, start) or text[start - 1].isalnum()):
+        start -= 1
+    while end < last and (_part_of_word(text, end) or text[end].isalnum()):
+        end += 1
+    return text[start:end]
+
+
+def cut_at(text: str, span: tuple[int, int]) -> int | None:
+    """The offset (the quote's start or end) where the quote cuts a word or a number."""
+    for at in span:
+        if _part_of_word(text, at):
+            return at
+    return None
+
+
+def words_in(quote: str) -> int:
+    """How many words (or numbers) ``quote`` holds."""
+    return len(_WORD.findall(quote))
+
+
+def one_line(words: str) -> str:
+    """``words`` on one line, as an error message shows them."""
+    return " ".join(words.split())
+
+
+#: The longest sentence a message shows whole; a longer "sentence" (an article with no
+#: full stops) is clipped, so that no message runs to megabytes.
+SHOWN = 1000
+
+
+def _clip(words: str, limit: int = SHOWN) -> str:
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "\u2026"
+
+
+def _sentence_shown(text: str, span: tuple[int, int]) -> str:
+    start, end = sentence_of(text, span)
+    return _clip(one_line(text[start : min(end, start + 4 * SHOWN)]))
+
+
+def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
+    """Why the quote found at ``span`` of ``text`` is not fair evidence, or None: it cuts
+    a word or a number, it is a fragment (fewer than three words, and not a whole
+    sentence), or it runs over a paragraph break.  Each reason shows the article's
+    sentence, so that the fix is one paste."""
+    start, end = span
+    at = cut_at(text, span)
+    if at is not None:
+        word = _whole_word(text, at)
+        what = "number" if any(c.isdigit() for c in word) else "word"
+        side = "starts" if at == start else "ends"
+        return (
+            f'quote {side} inside the {what} "{word}" (it reads'
+            f' "{_clip(one_line(text[start:end]))}"): quote whole words; the sentence is'
+            f' "{_sentence_shown(text, span)}"'
+        )
+    broken = paragraph_broken(text, span)
+    if broken is not None:
+        before = _clip(one_line(text[start:broken]))
+        after = _clip(one_line(text[broken:end]))
+        return (
+            f'quote runs across two paragraphs ("{before}" | "{after}"): quote one'
+            " paragraph at a time, as separate quotes"
+        )
+    lead, trail = ellipses(text, span)
+    if words_in(quote) < 3 and (lead or trail):
+        return (
+            f'quote "{one_line(quote)}" is a fragment: quote at least three words, or a'
+            f' whole sentence; the sentence is "{_sentence_shown(text, span)}"'
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- check's warnings
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|neither|none|nothing|nobody|without|cannot|hardly|yet\s+to|"
+    r"den(?:y|ies|ied|ying|ial)|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|"
+    r"dismiss(?:es|ed|ing)?|false(?:ly)?|\w+n['\u2019]t)\b",
+    re.IGNORECASE,
+)
+#: Who says it: a verb of saying (lower case: "United States" is no "states"), or
+#: "according to", before the quote's words; after them, "according to ...", "as
+#: reported by ...", "... said".
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|cautioned|warned|warns|reported|reports|claimed|claims|alleged|"
+    r"alleges|stated|told|suggested|suggests|indicated|indicates|disclosed|revealed|"
+    r"announced|asserted|argued|insisted|believes|believed|noted|mentioned|"
+    r"[Aa]ccording\s+to|[Aa]s\s+reported\s+by)\b"
+)
+_ATTRIBUTION_AFTER = re.compile(
+    r"\b(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|said|says|claimed|warned|"
+    r"reported|added|affirmed)\b"
+)
+_CONDITIONAL = re.compile(r"\b(?:if|would|could|unless|might|may)\b")
+_CONFIRM = re.compile(r"\bconfirm(?:s|ed|ing|ation)?\b", re.IGNORECASE)
+_DENY = re.compile(r"\bden(?:y|ies|ied|ying|ials?)\b", re.IGNORECASE)
+#: How many of the left-out words just before a quote a negation is looked for in.
+NEGATION_WINDOW = 4
+
+
+@dataclass(frozen=True)
+class QuoteInContext:
+    """A quote as :func:`warnings` reads it: its words, its article and where it stands."""
+
+    words: str
+    article: str
+    span: tuple[int, int]
+    stance: str = "claims"
+
+
+def _last_words(text: str, n: int) -> str:
+    """The last ``n`` words of ``text``: how near "just before" is."""
+    return " ".join(text.split()[-n:])
+
+
+def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
+    """What the words the quote leaves out of its sentence do to it: a negation just
+    before it, a dropped attribution on a ``confirmed`` feature, a conditional."""
+    text, (start, end) = quote.article, quote.span
+    s_start, s_end = sentence_of(text, quote.span)
+    # the left-out words near the quote: a sentence of megabytes is read no further
+    before, after = text[max(s_start, start - SHOWN) : start], text[end : min(s_end, end + SHOWN)]
+    whole = _sentence_shown(text, quote.span)
+    found = []
+    negation = _NEGATION.search(_last_words(before, NEGATION_WINDOW))
+    if negation is not None:
+        found.append(
+            f'the sentence says "{one_line(negation.group())}" just before the quote,'
+            f' which leaves it out: "{whole}"'
+        )
+    if status == "confirmed":
+        said = _ATTRIBUTION.search(before)
+        dropped = before if said else after if _ATTRIBUTION_AFTER.search(after) else ""
+        if dropped:
+            found.append(
+                f'the quote leaves out who says it ("{one_line(dropped)}"), yet the feature'
+                f' is confirmed: "{whole}"'
+            )
+    conditional = _CONDITIONAL.search(before) or _CONDITIONAL.search(after)
+    if conditional is not None:
+        found.append(
+            f'the quote leaves out a condition ("{conditional.group()}") of its sentence: "{whole}"'
+        )
+    return found
+
+
+def says_status(quotes: Iterable[QuoteInContext], status: str) -> bool:
+    """Whether any quote says what a ``confirmed`` or ``denied`` status claims: a passage
+    that confirms (not "did not confirm"), one that denies, or a ``stance: denies``
+    quote for a denial."""
+    for quote in quotes:
+        if status == "confirmed":
+            for match in _CONFIRM.finditer(quote.words):
+                if not _NEGATION.search(_last_words(quote.words[: match.start()], 2)):
+                    return True
+        elif status == "denied" and (quote.stance == "denies" or _DENY.search(quote.words)):
+            return True
+    return False
+
+
+def warnings(quotes: list[QuoteInContext], status: str) -> list[tuple[int, str]]:
+    """(index of the quote, message) of each warning about a feature's quotes; an index
+    of -1 for a status that no quote says."""
+    found = [(k, w) for k, quote in enumerate(quotes) for w in quote_warnings(quote, status)]
+    if status in ("confirmed", "denied") and not says_status(quotes, status):
+        verb = "confirms" if status == "confirmed" else "denies"
+        found.append(
+            (
+                -1,
+                f"the feature is {status}, but none of its quotes {verb} it (a passage"
+                f" with {'confirm' if status == 'confirmed' else 'deny'} or its forms"
+                + (", or a stance: denies quote" if status == "denied" else "")
+                + ")",
+            )
+        )
+    return found
+
+
+def story_warnings(story: Story) -> list[Problem]:
+    """``mapgen check``'s warnings about the story's quotes (:func:`warnings`), in story
+    order, each at its quote (or at its feature, for a status no quote says).
+
+    A quote is read once per feature status however many features cite it (a big story
+    quotes a passage again and again)."""
+    from .sources import locate, spans_of
+
+    spans = spans_of(story)
+    articles = {s.id: s.text for s in story.sources}
+    read: dict[tuple[str, str, str], list[str]] = {}
+    found: list[Problem] = []
+    features = (*story.places, *story.routes, *story.areas, *story.events)
+    for feature in features:
+        status = feature.status
+        quotes = []
+        for quote in feature.quotes:
+            article = articles[quote.source]
+            span = spans.get((quote.source, quote.text)) or locate(quote.text, article)
+            if span is None:
+                continue
+            quotes.append(
+                QuoteInContext(one_line(article[span[0] : span[1]]), article, span, quote.stance)
+            )
+            key = (quote.source, quote.text, status)
+            if key not in read:  # a whole sentence leaves nothing out: no layout needed
+                lead, trail, _ = in_sentence(article, span)
+                read[key] = quote_warnings(quotes[-1], status) if lead or trail else []
+            found += [Problem(f"warning: {w}", quote.pos) for w in read[key]]
+        if status in ("confirmed", "denied") and not says_status(quotes, status):
+            _, message = warnings([], status)[0]
+            found.append(Problem(f"warning: {message}", feature.pos))
+    return found

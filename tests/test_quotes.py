@@ -1,0 +1,328 @@
+"""A verified quote means what a careful editor means by it (issue 15).
+
+Every row of the issue's table, against the first story's articles (seeds/): the quotes
+that verified before, and now are refused (a cut word or number, a fragment, a splice of
+two paragraphs, a source that is the story itself) or warned about by ``mapgen check``
+(a dropped negation or attribution, a condition, a status no quote says).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from contextlib import chdir
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import mapgen
+from mapgen import context
+from mapgen.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
+SUMMIT = (ROOT / "seeds" / "001_a7f3773a7dc7432f.txt").read_text(encoding="utf-8")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def story(
+    root: Path, quotes: list[tuple[str, str]], status: str = "reported", sources: str = ""
+) -> Path:
+    """A story in ``root`` whose one place has ``quotes`` ((source, text) each, the text on
+    line 9 onwards, column 33) and ``status``; ``sources`` adds more sources."""
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    for name in ("000_fa09de8f1ea714ac.txt", "001_a7f3773a7dc7432f.txt"):
+        (root / "seeds" / name).write_bytes((ROOT / "seeds" / name).read_bytes())
+    lines = [
+        "title: T",
+        "sources:",
+        "  - {id: warning, file: seeds/000_fa09de8f1ea714ac.txt, title: The warning}",
+        "  - {id: summit, file: seeds/001_a7f3773a7dc7432f.txt, title: The summit}",
+        sources,
+        "places:",
+        f"  - {{id: p, name: P, kind: city, coords: [1, 2], status: {status}, quotes: [",
+        "      {source: warning, text: 'North Korea celebrates the anniversary of its founding'},",
+    ]
+    lines += [
+        f"      {{source: {source}, text: {json.dumps(text, ensure_ascii=False)}}},"
+        for source, text in quotes
+    ]
+    lines[-1] = lines[-1].rstrip(",") + "]}"
+    (root / "places.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def refused(root: Path) -> list[str]:
+    with chdir(root):  # the story's files named as they are in it
+        code, out, err = run("check", ".", "--no-mentions")
+    assert code == 2, (out, err)
+    return [line for line in err.splitlines() if not line.endswith("nothing was written.")]
+
+
+# --------------------------------------------------------------------------- refused
+
+
+@pytest.mark.parametrize(
+    ("source", "typed", "says"),
+    [
+        ("warning", "Kim was likely to visit Pier 3", 'ends inside the number "33"'),
+        ("summit", "drew representatives from 6", 'ends inside the number "68"'),
+        ("warning", "ussi", 'starts inside the word "repercussions"'),
+        ("warning", "a", 'starts inside the word "Korea"'),
+        ("warning", "naval vessels from Russia", 'ends inside the word "Russia\u2019s"'),
+        ("summit", "person meetings, to address", 'starts inside the word "in-person"'),
+    ],
+)
+def test_a_quote_that_cuts_a_word_or_a_number_is_refused(tmp_path, source, typed, says):
+    (line,) = refused(story(tmp_path, [(source, typed)]))
+    assert line.startswith("places.yaml:9:")
+    assert says in line
+    assert "the sentence is" in line  # the passage it matched, to copy
+
+
+@pytest.mark.parametrize("typed", [".", "Russia", "Pier 33", "North Korea"])
+def test_a_fragment_is_refused_with_its_sentence_to_paste(tmp_path, typed):
+    (line,) = refused(story(tmp_path, [("warning", typed)]))
+    assert re.match(r"places\.yaml:9:\d+: in source \"warning\"", line)
+    assert "is a fragment: quote at least three words, or a whole sentence" in line
+    sentence = re.search(r'the sentence is "(.*)"$', line).group(1)
+    assert sentence in " ".join(WARNING.split())  # one paste away from a fair quote
+    assert sentence.endswith(".")
+
+
+def test_a_short_whole_sentence_is_a_quote(tmp_path):
+    article = "The talks failed. Why not? Nobody knows.\n"
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "places.yaml").write_text(
+        "title: T\nsources: [{id: a, file: seeds/a.txt, title: A}]\nplaces:\n"
+        "  - {id: p, name: P, kind: city, coords: [1, 2], quotes: [{source: a, text: Why not?},"
+        " {source: a, text: The talks failed}, {source: a, text: Nobody knows.}]}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("check", str(tmp_path), "--no-mentions", "--strict")
+    assert (code, err) == (0, "")
+
+
+def test_two_paragraphs_spliced_are_refused(tmp_path):
+    typed = "reclaim its territory. Sullivan disclosed that Moscow"
+    (line,) = refused(story(tmp_path, [("warning", typed)]))
+    assert line.startswith("places.yaml:9:")
+    assert "runs across two paragraphs" in line
+    assert '("reclaim its territory." | "Sullivan disclosed that Moscow")' in line
+
+
+def test_a_hard_wrapped_paragraph_is_one_paragraph():
+    article = "The convoy crossed\nthe river at dawn.\nShelling continued.\n\nA new day.\n"
+    span = (4, article.index("dawn") + 4)
+    assert context.paragraph_broken(article, span) is None
+    assert context.paragraph_broken(article, (4, article.index("new"))) is not None
+
+
+def test_a_cut_first_occurrence_gives_way_to_a_fair_one(tmp_path):
+    """``Pier 3`` cuts ``Pier 33`` where it first stands, but stands whole further on."""
+    (tmp_path / "seeds").mkdir()
+    article = "Ships moor at Pier 33 in spring. Kim will visit Pier 3 today.\n"
+    (tmp_path / "seeds" / "a.txt").write_text(article, encoding="utf-8")
+    (tmp_path / "places.yaml").write_text(
+        "title: T\nsources: [{id: a, file: seeds/a.txt, title: A}]\nplaces:\n"
+        "  - {id: p, name: P, kind: city, coords: [1, 2], quotes: [{source: a, text: at Pier 3"
+        "}, {source: a, text: visit Pier 3}]}\n",
+        encoding="utf-8",
+    )
+    (line,) = refused(tmp_path)  # "at Pier 3" stands only inside "Pier 33"
+    assert line.startswith("places.yaml:4:") and '"33"' in line
+    (tmp_path / "places.yaml").write_text(
+        (tmp_path / "places.yaml").read_text().replace("{source: a, text: at Pier 3}, ", "")
+    )
+    built = mapgen.load(tmp_path)
+    span = built.spans[("a", "visit Pier 3")]
+    assert article[span[0] : span[1]] == "visit Pier 3"
+
+
+@pytest.mark.parametrize(
+    ("file", "says"),
+    [
+        ("places.yaml", "is the story file itself"),
+        ("geocode-cache.yaml", "is the geocode cache"),
+        ("output/map.html", "is in the output folder"),
+        ("output/map.geojson", "is in the output folder"),
+        ("seeds/.map.html.abcd1234.tmp", "is a temporary file mapgen writes"),
+        ("seeds/copy.txt", "is the story file itself"),  # a hard link: another name
+    ],
+)
+def test_a_source_may_not_be_the_story_its_cache_or_mapgens_output(tmp_path, file, says):
+    root = story(
+        tmp_path,
+        [("self", "title: T")],
+        sources=f"  - {{id: self, file: {file}, title: Itself}}",
+    )
+    (root / "geocode-cache.yaml").write_text("title: T sources\n", encoding="utf-8")
+    (root / "output").mkdir()
+    for name in ("map.html", "map.geojson"):
+        (root / "output" / name).write_text("title: T sources\n", encoding="utf-8")
+    (root / "seeds" / ".map.html.abcd1234.tmp").write_text("title: T\n", encoding="utf-8")
+    os.link(root / "places.yaml", root / "seeds" / "copy.txt")
+    (line,) = refused(root)
+    assert line.startswith("places.yaml:5:22: file ")
+    assert says in line and line.endswith("a source must be an article")
+
+
+def test_a_source_may_not_be_in_a_chosen_output_folder(tmp_path):
+    root = story(tmp_path / "story", [])
+    out = root / "seeds"  # the build would write beside the articles and quote itself
+    with chdir(root):
+        code, _, err = run("build", ".", "--output", str(out))
+    assert code == 2
+    assert err.splitlines()[0].startswith("places.yaml:3:5: file 'seeds/000_fa09de8f1ea714ac.txt'")
+    assert "is in the output folder" in err
+    assert not (out / "map.html").exists()
+    # The story folder itself as the output: only the maps are refused.
+    code, _, err = run("build", str(root), "--output", str(root))
+    assert (code, err) == (0, "")
+
+
+# --------------------------------------------------------------------------- warned about
+
+
+def warned(root: Path) -> list[str]:
+    with chdir(root):
+        code, _, err = run("check", ".", "--no-mentions")
+        strict, _, _ = run("check", ".", "--no-mentions", "--strict")
+    assert code == 0, err
+    lines = err.splitlines()
+    assert strict == (2 if lines else 0)
+    return lines
+
+
+def test_a_dropped_negation_is_warned_about_with_its_sentence(tmp_path):
+    root = story(
+        tmp_path,
+        [("warning", "confirmed a summit between Kim and Putin")],
+        status="confirmed",
+    )
+    lines = warned(root)
+    assert lines[0] == (
+        'places.yaml:9:31: warning: the sentence says "not" just before the quote, which'
+        ' leaves it out: "However, the Kremlin indicated on Tuesday that it had not yet'
+        ' confirmed a summit between Kim and Putin."'
+    )
+    assert any("leaves out who says it" in line for line in lines[1:])
+
+
+def test_a_dropped_attribution_on_a_confirmed_feature_is_warned_about(tmp_path):
+    typed = "Russia was involved in clandestine negotiations"
+    root = story(tmp_path, [("warning", typed), ("summit", "The White House confirmed that")])
+    assert warned(root) == []  # reported: the claim is the article's, as it says
+    root = story(
+        tmp_path, [("warning", typed), ("summit", "The White House confirmed that")], "confirmed"
+    )
+    (line,) = warned(root)
+    assert line.startswith("places.yaml:9:31: warning: the quote leaves out who says it")
+    assert '("The United States had cautioned last week that")' in line
+    assert line.endswith('for its war efforts."')
+
+
+def test_a_dropped_condition_is_warned_about(tmp_path):
+    root = story(tmp_path, [("summit", "to target crucial resources such as food supplies")])
+    (line,) = warned(root)
+    assert 'leaves out a condition ("might")' in line and line.startswith("places.yaml:9:")
+
+
+def test_a_status_needs_a_quote_that_says_it(tmp_path):
+    assert warned(story(tmp_path, [], "confirmed")) == [
+        "places.yaml:7:5: warning: the feature is confirmed, but none of its quotes confirms"
+        " it (a passage with confirm or its forms)"
+    ]
+    confirmed = ("summit", "The White House confirmed that in July")
+    assert warned(story(tmp_path, [confirmed], "confirmed")) == []
+    lines = warned(story(tmp_path, [("summit", "stating that it could not confirm")], "confirmed"))
+    assert any("none of its quotes confirms it" in line for line in lines)
+    (line,) = warned(story(tmp_path, [], "denied"))
+    assert "none of its quotes denies it" in line
+    assert warned(story(tmp_path, [("summit", "despite North Korean denials")], "denied")) == []
+
+
+def test_the_first_story_comes_out_clean(seed_story):
+    code, out, err = run("check", str(seed_story), "--strict")
+    assert (code, err) == (0, "")
+    assert "38 quotes verified" in out
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (
+            "Talks with U.S. President Biden. Mr. Kim left. Then J. Smith spoke!",
+            ["Talks with U.S. President Biden.", "Mr. Kim left.", "Then J. Smith spoke!"],
+        ),
+        (
+            "It rose 1.5 percent. Sept. 9 is a holiday.",
+            ["It rose 1.5 percent.", "Sept. 9 is a holiday."],
+        ),
+        (
+            'He said, \u201cWhy not? They are our neighbours,\u201d as quoted. Then "Go. Now." was heard.',
+            [
+                "He said, \u201cWhy not? They are our neighbours,\u201d as quoted.",
+                'Then "Go. Now." was heard.',
+            ],
+        ),
+        (
+            "\u201cWe have nothing to say.\u201d Peskov left. (It rained.) Next",
+            ["\u201cWe have nothing to say.\u201d", "Peskov left.", "(It rained.)", "Next"],
+        ),
+        ("One.\nTwo\u2026 Three? four.", ["One.", "Two\u2026", "Three? four."]),
+    ],
+)
+def test_sentences_end_where_sentences_end(text, sentences):
+    lay = context.layout(text)
+    assert [text[a:b] for a, b in zip(lay.starts, lay.ends, strict=True)] == sentences
+
+
+def test_ellipses_mark_where_the_sentence_goes_on():
+    article = "However, the Kremlin had not yet confirmed a summit. Kim left."
+    span = (article.index("confirmed"), article.index("."))
+    assert context.ellipses(article, span) == (True, False)  # the full stop may go
+    assert context.ellipses(article, (0, article.index(","))) == (False, True)
+    assert context.ellipses(article, (article.index("Kim"), len(article))) == (False, False)
+    assert context.sentence_of(article, span) == (0, article.index(".") + 1)
+
+
+def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
+    """refuse_unfair (a big story's quotes, a C loop per test) refuses what check_quote
+    refuses, at the article's ends, across paragraph separators, with few words."""
+    from mapgen.model import Pos, Quote
+    from mapgen.sources import check_quote, find_all_texts, refuse_unfair
+
+    article = "Kim left at dawn.\u2029The train left Pyongyang. It reached\nVladivostok late"
+    typed = [
+        "Kim left at dawn.",
+        "Kim left",
+        "left at dawn.\u2029The train",
+        "left at dawn. The train",
+        "The train left Pyongyang.",
+        "It reached Vladivostok late",
+        "reached Vladivostok",
+        "Vladivostok late",
+        "eached Vladivostok late",
+        "The train left Pyongyang",
+    ]
+    keys = [("a", text) for text in typed]
+    found = find_all_texts(keys, {"a": article})
+    refuse_unfair(keys, found, {"a": article})
+    for text, span in zip(typed, found, strict=True):
+        problem = check_quote(Quote("a", text, Pos("places.yaml", 1, 1)), article, "A")
+        assert (span is None) == (problem is not None), (text, problem)
+    assert [span is None for span in found] == [
+        False, True, True, True, False, False, True, True, True, False
+    ]  # fmt: skip
