@@ -17,6 +17,10 @@ Each row (CSV) or feature (GeoJSON) is one place, with the same fields as a plac
 ``quote`` (a CSV row has one; a GeoJSON feature may give ``quotes: [{source, text, stance}]``,
 ``stance`` being ``claims``, the default, or ``denies``).
 
+A file is read like an article (inside the story folder, no symlink on the way, a regular
+file of at most 100 MB), and holds at most :data:`MAX_ROWS` lines (CSV) or features
+(GeoJSON): past them a build would pass its budget of 2 GB.
+
 Every mistake is reported like a mistake in ``places.yaml``, all at once, each at its
 ``file:line:col`` (a GeoJSON feature's problems at the key they are about).  Reading is
 one pass over the rows with no per-row parsing beyond what the cells need: 100,000 rows
@@ -41,6 +45,7 @@ from typing import Any, NamedTuple
 
 from . import model
 from .errors import Problem
+from .fsutil import MAX_INPUT_BYTES, Refused, read_regular
 from .model import FEATURES, PLACE_KINDS, PRECISIONS, Place, PlaceColumns, Pos, Quote
 from .values import bad_character, number_text_problem
 
@@ -48,6 +53,11 @@ __all__ = ["BULK_SUFFIXES", "STATUSES", "Defaults", "read_places"]
 
 #: The file types an ``include:`` may name.
 BULK_SUFFIXES = (".csv", ".geojson", ".json")
+#: Most bytes an included file may hold.
+MAX_BYTES = MAX_INPUT_BYTES
+#: Most lines of a CSV file, or features of a GeoJSON file: 400,000 places of 250 bytes
+#: (a 100 MB file) build in 1.4 GB; more would pass the 2 GB budget.
+MAX_ROWS = 400_000
 #: Claim statuses a row may carry (the model's, once it has them).
 STATUSES: tuple[str, ...] = tuple(
     getattr(model, "STATUSES", ("reported", "expected", "confirmed", "denied"))
@@ -117,18 +127,29 @@ class Rows(NamedTuple):
 
 
 def read_places(
-    path: Path, shown: str, defaults: Defaults, sources: Mapping[str, Any]
+    path: Path,
+    shown: str,
+    defaults: Defaults,
+    sources: Mapping[str, Any],
+    *,
+    data: bytes | None = None,
 ) -> tuple[list[Place] | Rows, list[Problem]]:
     """The places of one bulk file (as :class:`Rows` when they could be read a column at a
     time), and every problem found in it.
 
     ``shown`` is the file's name as the user will recognise it in messages; ``sources``
-    the story's source ids (quotes must name one of them).
+    the story's source ids (quotes must name one of them).  ``data``: the file's bytes,
+    already read (a story's include is read by :mod:`mapgen.load`, from the story folder
+    without following links); else ``path`` is read, as
+    :func:`~mapgen.fsutil.read_regular` reads.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [Problem(f"cannot read: {exc.strerror or exc}", file=shown)]
+    if data is None:
+        try:
+            data = read_regular(path, MAX_BYTES)
+        except Refused as exc:
+            return [], [Problem(f"cannot read: it {exc.reason}", file=shown)]
+        except OSError as exc:
+            return [], [Problem(f"cannot read: {exc.strerror or exc}", file=shown)]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -188,6 +209,14 @@ class _Rows:
     # - CSV -
 
     def csv(self, text: str) -> None:
+        count = _line_count(text)
+        if count > MAX_ROWS:  # before splitting: 40 million empty lines took 6 GB
+            self.fail(
+                Pos(self.file, MAX_ROWS + 1, 1),
+                f"too many lines ({count:,}): a CSV file may hold at most {MAX_ROWS:,};"
+                " split it into several files",
+            )
+            return
         lines = text.splitlines(keepends=True)
         if not lines or not lines[0].strip():
             self.fail(Pos(self.file, 1, 1), "no header row: the first line names the columns")
@@ -409,6 +438,11 @@ class _Rows:
         except json.JSONDecodeError as exc:
             self.fail(Pos(self.file, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")
             return
+        except RecursionError:  # Python's JSON reader recurses once a level
+            offset = _too_deep(text)
+            message = f"nesting too deep: more than {MAX_JSON_DEPTH} levels of lists and objects"
+            self.fail(where.pos(offset), message)
+            return
         except _Unusual:
             found = _unusual(text)
             offset, message = found if found else (0, "a key twice in one object")
@@ -416,6 +450,13 @@ class _Rows:
             return
         except _NotGeoJSON as exc:
             self.fail(where.pos(exc.offset), str(exc))
+            return
+        except ValueError as exc:  # not a JSONDecodeError: a number too long for Python
+            if not str(exc).startswith("Exceeds the limit"):
+                raise
+            long = _LONG_NUMBER.search(text)
+            message = "a number with more than 4,300 digits; no position needs so many"
+            self.fail(where.pos(long.start() if long else 0), message)
             return
         kind = members.get("type", (0, None))[1]
         if kind != "FeatureCollection":
@@ -878,6 +919,38 @@ def _unusual(text: str) -> tuple[int, str] | None:
     return None
 
 
+#: Where Python's JSON reader gives up: past about 1,000 levels it runs out of stack.
+MAX_JSON_DEPTH = 500
+#: A run of digits too long for Python to read as an int (``sys.int_info``'s limit).
+_LONG_NUMBER = re.compile(r"-?\d{4301,}")
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+def _too_deep(text: str) -> int:
+    """The offset of the first list or object nested deeper than :data:`MAX_JSON_DEPTH`
+    (0 if none is: the reader ran out of stack for another reason)."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        first = match.group()[0]
+        if first in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return match.start()
+        elif first in "]}":
+            depth -= 1
+    return 0
+
+
+def _line_count(text: str) -> int:
+    """How many lines ``str.splitlines`` would make of ``text``, without making them: one
+    count in C per kind of line break (a CR LF is one)."""
+    breaks = sum(text.count(c) for c in _LINE_BREAKS) - text.count("\r\n")
+    return breaks + (not text.endswith(_LINE_BREAKS) if text else 0)
+
+
+_LINE_BREAKS = ("\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
 _WS = re.compile(r"[ \t\n\r]*")
 
 
@@ -911,6 +984,9 @@ def _top_members(text: str) -> Iterator[tuple[str, tuple[int, Any]]]:
                     begin = at
                     value, at = decode(text, at)
                     items.append((begin, at, value))
+                    if len(items) > MAX_ROWS:
+                        message = f"too many features: a file may hold at most {MAX_ROWS:,}"
+                        raise _NotGeoJSON(message + "; split it into several files", begin)
                     at = _WS.match(text, at).end()
                     if text[at : at + 1] == ",":
                         at = _WS.match(text, at + 1).end()

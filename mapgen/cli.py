@@ -15,6 +15,7 @@ import click
 from . import pipeline
 from .assets import AssetWarning
 from .errors import MapgenError, Problem, StoryError
+from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
@@ -151,7 +152,10 @@ def extract(articles: tuple[Path, ...]) -> None:
     files = []
     for article in articles:
         try:
-            body = article.read_bytes().decode("utf-8")
+            body = read_regular(article).decode("utf-8")
+        except Refused as exc:
+            echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
+            sys.exit(STORY_ERROR)
         except OSError as exc:
             echo(f"{one_line(str(article))}: cannot read: {exc.strerror or exc}", err=True)
             sys.exit(STORY_ERROR)

@@ -8,13 +8,23 @@ wholly new.  What SIGKILL can leave is the temporary file itself, since nothing 
 remove it: :func:`remove_stale_temps` removes such leftovers, and a build calls it for the
 files it is about to write while it holds :func:`folder_lock` on their folder, which every
 mapgen process writing there holds too, so no temporary file it removes can be in use.
+
+Every file mapgen reads from a story folder (``places.yaml``, the articles, the included
+CSV and GeoJSON files, the geocode cache) goes through :func:`read_inside` or
+:func:`read_regular`: opened once, without following a symlink on the way, checked on the
+open handle to be a regular file of bounded size, and read from that same handle.  A
+story folder is untrusted (people clone each other's), and a check made on a name, then a
+read of the name, can be raced: a file swapped for a symlink in between reads whatever the
+link points to.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -25,6 +35,139 @@ try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
+
+#: Most bytes any one input may hold, unless the caller says otherwise: what the budget
+#: (any input up to 100 MB read, or refused, within 60 s and 2 GB) allows for the largest.
+MAX_INPUT_BYTES = 100 * 1000 * 1000
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+class Refused(Exception):
+    """A file mapgen will not read, and why, as the end of a sentence naming it ("is a
+    symlink", "is a FIFO, not a regular file", "is larger than 100 MB")."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``path``, read through one open handle.
+
+    The last component is opened without following a symlink (``O_NOFOLLOW``), and
+    without blocking (``O_NONBLOCK``: opening a FIFO would otherwise wait for a writer
+    forever); the handle is then checked (``fstat``) to be a regular file of at most
+    ``limit`` bytes (default :data:`MAX_INPUT_BYTES`), and at most ``limit`` + 1 bytes
+    are read from it, so a file that grows meanwhile is refused, not read without end.
+    Raises :class:`Refused` for a symlink, anything but a regular file, or too many bytes;
+    ``OSError`` (``FileNotFoundError``...) as the system reports it.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(path):
+            raise Refused("is a symlink") from None
+        raise
+    return _read_open(fd, limit)
+
+
+def read_inside(
+    root: str | os.PathLike[str], parts: list[str] | tuple[str, ...], limit: int | None = None
+) -> bytes:
+    """The bytes of the regular file ``root/parts[0]/.../parts[-1]``, with no symlink on
+    the way: :func:`read_regular`'s guarantees for every component below ``root``.
+
+    Each folder is opened from the one above it (``dir_fd``) with ``O_NOFOLLOW``, so
+    swapping a folder for a link to ``/etc`` meanwhile gets a refusal, not ``/etc``'s
+    files.  ``root`` itself is the user's to choose and is followed.  Raises
+    :class:`Refused` naming the symlink met ("goes through the symlink 'articles'", "is a
+    symlink"), ``OSError`` as the system reports it.
+    """
+    if not parts or any(part in ("", ".", "..") or "/" in part for part in parts):
+        raise ValueError(f"not a path inside a folder: {parts!r}")
+    folder = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
+    try:
+        for part in parts[:-1]:
+            try:
+                below = os.open(
+                    part, os.O_RDONLY | _DIRECTORY | _NOFOLLOW | _CLOEXEC, dir_fd=folder
+                )
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR) and _is_link(part, folder):
+                    raise Refused(f"goes through the symlink '{part}'") from None
+                if exc.errno == errno.ENOTDIR:
+                    raise Refused(f"goes through '{part}', which is not a folder") from None
+                raise
+            os.close(folder)
+            folder = below
+        last = parts[-1]
+        if _is_link(last, folder):  # refused, with no open at all
+            raise Refused("is a symlink")
+        try:
+            fd = os.open(last, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=folder)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP and _is_link(last, folder):
+                raise Refused("is a symlink") from None
+            raise
+    finally:
+        os.close(folder)
+    return _read_open(fd, limit)
+
+
+def _is_link(name: str, folder: int) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_open(fd: int, limit: int | None) -> bytes:
+    """Check the open ``fd`` (closed here, whatever happens) and read it, bounded."""
+    limit = MAX_INPUT_BYTES if limit is None else limit
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = next((name for test, name in _KINDS if test(info.st_mode)), "special")
+            raise Refused(f"is not a regular file but {kind}")
+        if info.st_size > limit:
+            raise Refused(f"is larger than {_size(limit)} ({_size(info.st_size)})")
+        if _NONBLOCK and hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        chunks: list[bytes] = []
+        left = limit + 1  # one byte more than allowed tells a file that grew meanwhile
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 24))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        if left <= 0:
+            raise Refused(f"is larger than {_size(limit)}")
+        return b"".join(chunks) if len(chunks) != 1 else chunks[0]
+    finally:
+        os.close(fd)
+
+
+def _size(count: int) -> str:
+    """A byte count as people read it: ``100 MB``, ``3.5 kB``, ``12 bytes``."""
+    for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count} bytes"
+
 
 #: The characters :func:`tempfile.mkstemp` puts in a name, eight of them.
 _TEMP_CHARS = "[a-z0-9_]{8}"
@@ -91,10 +234,16 @@ def _write_temp(target: Path, data: Data) -> str:
                     fh.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(OSError):
+        try:  # the target itself, never what a symlink there points to (the rename
+            # replaces the link, not its target, and the target's mode is none of ours)
+            old = os.stat(target, follow_symlinks=False)
+        except OSError:
+            old = None
+        if old is not None and stat.S_ISREG(old.st_mode):
             # Keep the permissions an existing file had; a new one gets the umask's.
-            os.chmod(tmp, os.stat(target).st_mode & 0o7777)
-        if not target.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, old.st_mode & 0o7777)
+        else:
             umask = os.umask(0)
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)

@@ -45,7 +45,14 @@ from .clock import Clock
 from .clock import today as clock_today
 from .countries import country_outline, resolve_country
 from .errors import GeocoderFault, OutputError, Problem, StoryError
-from .fsutil import atomic_write, folder_lock, remove_stale_temps
+from .fsutil import (
+    MAX_INPUT_BYTES,
+    Refused,
+    atomic_write,
+    folder_lock,
+    read_regular,
+    remove_stale_temps,
+)
 from .model import (
     FEATURES,
     PRECISIONS,
@@ -84,6 +91,11 @@ CACHE_NAME = "geocode-cache.yaml"
 #: Format 1 (no ``feature``) is still read; it is written as format 2.
 CACHE_FORMAT = 2
 _READABLE_FORMATS = (1, 2)
+#: Most bytes the cache file may hold.
+MAX_CACHE_BYTES = MAX_INPUT_BYTES
+#: Most values, lists and mappings a cache file that is not in mapgen's own layout (read
+#: as YAML, keeping positions) may hold: about 150,000 entries, in under 2 GB.
+MAX_CACHE_EVENTS = 3_000_000
 
 _HEADER = f"""\
 # {CACHE_NAME}: where geocoders put the places that places.yaml names without coords.
@@ -181,13 +193,16 @@ class GeocodeCache:
         cache raises :class:`StoryError` naming the file and line; nothing is overwritten.
         """
         path = Path(path)
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             path = path / CACHE_NAME
         name = str(path)
-        try:
-            data = path.read_bytes()
+        try:  # held to the rules of every input: no symlink, FIFO or device, bounded
+            data = read_regular(path, MAX_CACHE_BYTES)
         except FileNotFoundError:
             return cls(path)
+        except Refused as exc:
+            problem = Problem(f"cannot read the geocode cache: it {exc.reason}", file=name)
+            raise StoryError([problem]) from None
         except OSError as exc:
             problem = Problem(f"cannot read the geocode cache: {exc.strerror}", file=name)
             raise StoryError([problem]) from None
@@ -210,10 +225,10 @@ class GeocodeCache:
     def stale(self) -> bool:
         """Whether the file is no longer what this cache last read or wrote."""
         try:
-            data = self.path.read_bytes()
+            data = read_regular(self.path, MAX_CACHE_BYTES)
         except FileNotFoundError:
             return self.digest is not None
-        except OSError:
+        except (OSError, Refused):  # read again, to say why
             return True
         return hashlib.sha256(data).digest() != self.digest
 
@@ -316,6 +331,12 @@ def _parse(text: str, name: str) -> tuple[list[CacheEntry], list[Problem]]:
     # its nodes keep their lines and columns all the same.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
+        if len(text) > 2 * MAX_CACHE_EVENTS:  # counted before a tree of them is made
+            for count, event in enumerate(yaml.parse(text, Loader=type(loader))):
+                if count > MAX_CACHE_EVENTS:
+                    where = Pos(name, event.start_mark.line + 1, event.start_mark.column + 1)
+                    message = f"the geocode cache is too big: more than {MAX_CACHE_EVENTS:,}"
+                    return [], [Problem(f"{message} values; {_FIX}", where, name)]
         root = loader.get_single_node()
         return _entries(root, loader, name)
     except yaml.MarkedYAMLError as exc:

@@ -8,7 +8,8 @@ Only PyYAML's safe loader is used, and only to build the node tree; the values a
 the nodes here, so that each keeps its line and column and so that YAML's surprises (``NO``
 read as a boolean, ``5e1`` read as text) can be explained where they happen.  The file is
 guarded before it is walked: nesting deeper than :data:`MAX_DEPTH` levels, and aliases that
-expand to more than :data:`MAX_NODES` nodes (a "billion laughs"), are refused up front.
+expand to more than :data:`MAX_NODES` nodes (a "billion laughs") or repeat more than
+:data:`MAX_ALIAS_CHARS` characters of text, are refused up front.
 
 Schema
 ------
@@ -39,7 +40,8 @@ A *source*:
 
 - ``id`` (required): a slug (lowercase letters, digits, ``-`` and ``_``), unique among sources.
 - ``file`` (required): the article's path relative to the story folder. It must be a UTF-8
-  text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way.
+  text file inside the folder: no absolute path, no ``..``, no symlink anywhere on the way,
+  a regular file (not a FIFO or a device), at most 10 MB (:data:`MAX_ARTICLE_BYTES`).
 - ``title`` (required), ``outlet``, ``url`` (text).
 - ``date``: a day (``2023-09-05``), a month (``2023-09``) or a year (``2023``).
 
@@ -116,7 +118,7 @@ from yaml.reader import Reader
 
 from . import bulk
 from .errors import Problem, StoryError
-from .fsutil import is_temp
+from .fsutil import MAX_INPUT_BYTES, Refused, is_temp, read_inside, read_regular
 from .model import (
     FEATURES,
     PLACE_KINDS,
@@ -141,7 +143,7 @@ from .values import bad_character, yaml_number_problem
 from .when import FORMS as _DATE_FORMS
 from .when import parse_when
 
-__all__ = ["MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
+__all__ = ["MAX_ALIAS_CHARS", "MAX_DEPTH", "MAX_NODES", "STORY_FILE", "load_story"]
 
 #: The story file looked for when ``load_story`` is given a folder.
 STORY_FILE = "places.yaml"
@@ -150,6 +152,24 @@ MAX_DEPTH = 50
 #: Most nodes aliases may add to the file's own (a "billion laughs" adds billions); a
 #: real story adds a few hundred at most.
 MAX_NODES = 200_000
+#: Most characters of text aliases may add to the file's own: a real story repeats a
+#: few short values (a source, a note); a page repeating one long text thousands of
+#: times is gigabytes.
+MAX_ALIAS_CHARS = 10_000_000
+#: Most values, lists and mappings (parser events) ``places.yaml`` may hold: about
+#: 150,000 places written out in full, which build in under 2 GB (a tree of 100,000
+#: took 1 GB); past this, a story's places belong in an included CSV file.
+MAX_EVENTS = 3_000_000
+#: Files longer than this (in characters) are counted (:data:`MAX_EVENTS`) before their
+#: tree is made; a shorter one makes at most that many nodes (two characters each at
+#: least, ``a,`` or ``[]``), so needs no count.
+_COUNT_FROM = 2 * MAX_EVENTS
+#: Most bytes ``places.yaml`` may hold.
+MAX_STORY_BYTES = MAX_INPUT_BYTES
+#: Most bytes an article may hold: a long book is 2 MB.  An article's folding for the
+#: quotes (:func:`mapgen.sources.fold`) keeps a few numbers for each run of white space;
+#: 10 MB written to have millions of runs folds in under 1 GB.
+MAX_ARTICLE_BYTES = 10 * 1000 * 1000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
@@ -172,7 +192,10 @@ def load_story(path: str | os.PathLike[str]) -> Story:
     file, yaml_path = _locate(path)
     text = _read_yaml_text(file, yaml_path)
     root = _parse(file, text)
-    story_path = yaml_path.resolve()
+    # The folder's real path, not the file's: the file was read without following a
+    # link, and resolving it now could follow one swapped in since (to /etc/x.yaml),
+    # making /etc the folder the articles are read from.
+    story_path = yaml_path.parent.resolve() / yaml_path.name
     checker = _Checker(file, story_path.parent, text, story_path)
     story = checker.story(root, story_path)
     if checker.problems or story is None:
@@ -196,9 +219,13 @@ def _fail(problem: Problem) -> StoryError:
 
 
 def _read_yaml_text(file: str, path: Path) -> str:
-    """The file's text; a missing, unreadable or non-UTF-8 file stops loading here."""
+    """The file's text; a missing, unreadable or non-UTF-8 file stops loading here, and
+    so does a symlink, a FIFO or a device, or a file too big to load
+    (:func:`~mapgen.fsutil.read_regular`)."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_STORY_BYTES)
+    except Refused as exc:
+        raise _fail(Problem(f"cannot read: it {exc.reason}", file=file)) from None
     except FileNotFoundError:
         where = path.parent.resolve()
         raise _fail(Problem(f"no such file (looked in {where})", file=file)) from None
@@ -256,7 +283,7 @@ def _parse(file: str, text: str) -> Node | None:
         # The usual story (libyaml, no alias or tag possible) is composed with no event
         # pass first (a fifth of loading a big one), its depth checked on the tree.
         maybe = ("*" in text or "!" in text) and _MAYBE_SHARED.search(text)
-        scan_first = _Loader is yaml.SafeLoader or bool(maybe)
+        scan_first = _Loader is yaml.SafeLoader or bool(maybe) or len(text) > _COUNT_FROM
         shared = _scan(file, text) if scan_first else False
         root = yaml.compose(text, Loader=_Loader)
         if not scan_first:
@@ -315,7 +342,13 @@ def _scan(file: str, text: str) -> bool:
     depth = documents = 0
     maybe = "*" in text or "!" in text  # what an alias or a tag starts with
     shared = False
-    for event in yaml.parse(text, Loader=_Loader):
+    for count, event in enumerate(yaml.parse(text, Loader=_Loader)):
+        if count > MAX_EVENTS:  # before a tree of them is made: 450 bytes a node
+            message = (
+                f"too big: more than {MAX_EVENTS:,} values, lists and mappings; put big"
+                " sets of places in an included CSV file"
+            )
+            raise _fail(Problem(message, _mark_pos(file, event.start_mark)))
         if maybe and not shared:
             shared = isinstance(event, AliasEvent) or getattr(event, "tag", None) is not None
         if isinstance(event, CollectionStartEvent):
@@ -362,12 +395,23 @@ def _check_expansion(file: str, root: Node) -> None:
     The composer shares an aliased node instead of copying it, so a few lines can stand
     for billions of nodes, or nest far deeper than any line does.
     """
-    size, depth = _measure(file, root)
+    size, depth, chars = _measure(file, root)
     # What aliases add: the expanded tree beyond the nodes written.  A story of 100,000
     # places is millions of nodes, all written out; an alias bomb is a few lines.
     if size[id(root)] - len(size) > MAX_NODES:
         culprit = _descend(root, lambda node, _level: size[id(node)] > MAX_NODES)
         message = f"too many nodes: aliases expand to more than {MAX_NODES:,} ({size[id(root)]:,})"
+        raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
+    # And in text: one long value repeated by a few thousand aliases is few nodes, but
+    # each copy is rendered on the page and in the GeoJSON (a 1 MiB text aliased 2,000
+    # times made a 4 GB build).  What the aliases add beyond the text written is counted.
+    written = sum(len(node.value) for node in _distinct_scalars(root))
+    if chars[id(root)] - written > MAX_ALIAS_CHARS:
+        culprit = _descend(root, lambda node, _level: chars[id(node)] > MAX_ALIAS_CHARS)
+        message = (
+            f"too much text through aliases: they repeat {chars[id(root)] - written:,}"
+            f" characters, more than {MAX_ALIAS_CHARS:,}; write the text once"
+        )
         raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
     if depth[id(root)] > MAX_DEPTH:
         culprit = _descend(root, lambda node, level: level + depth[id(node)] > MAX_DEPTH + 1)
@@ -375,8 +419,24 @@ def _check_expansion(file: str, root: Node) -> None:
         raise _fail(Problem(message, _mark_pos(file, culprit.start_mark)))
 
 
-def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
-    """Expanded size and nesting depth of every distinct node, keyed by ``id(node)``.
+def _distinct_scalars(root: Node) -> Iterator[ScalarNode]:
+    """Each scalar node of the tree once, however many aliases share it."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            yield node
+        else:
+            stack.extend(_children(node))
+
+
+def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """Expanded size, nesting depth and characters of text of every distinct node, keyed
+    by ``id(node)``.
 
     One post-order pass over the distinct nodes, iterative because alias chains can be
     deeper than Python's recursion limit.  A node met again before it is finished is its
@@ -384,6 +444,7 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
     """
     size: dict[int, int] = {}
     depth: dict[int, int] = {}
+    chars: dict[int, int] = {}
     entered: set[int] = set()
     bad_tags: list[Problem] = []
     stack: list[tuple[Node, bool]] = [(root, False)]
@@ -395,6 +456,9 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
             size[key] = 1 + sum(size[id(kid)] for kid in kids)
             nested = 1 if isinstance(node, (MappingNode, SequenceNode)) else 0
             depth[key] = nested + max((depth[id(kid)] for kid in kids), default=0)
+            chars[key] = (
+                len(node.value) if type(node) is ScalarNode else sum(chars[id(k)] for k in kids)
+            )
         elif key in entered:
             if key not in size:
                 message = (
@@ -411,7 +475,7 @@ def _measure(file: str, root: Node) -> tuple[dict[int, int], dict[int, int]]:
             stack.extend((kid, False) for kid in _children(node))
     if bad_tags:
         raise StoryError(bad_tags)
-    return size, depth
+    return size, depth, chars
 
 
 def _descend(root: Node, too_big: Callable[[Node, int], bool]) -> Node:
@@ -937,17 +1001,12 @@ def _source(ck: _Checker, node: Node, label: str) -> Any:
 
 def _article(ck: _Checker, node: Node, name: str) -> Any:
     """The article's text, if ``name`` is a UTF-8 file inside the story folder."""
-    try:
-        found = _inside(ck.root, name)
-        if isinstance(found, str):
-            return ck.fail(node, found)
-        own = mapgens_own(found, ck.root, ck.story_path)
-        if own:
-            return ck.fail(node, f"file '{name}' {own}; a source must be an article")
-        data = found.read_bytes()
-    except (OSError, ValueError) as exc:  # unreadable, a name too long, a NUL in it...
-        reason = getattr(exc, "strerror", None) or exc
-        return ck.fail(node, f"file '{name}' cannot be read: {reason}")
+    data = _read_inside(ck, node, name, MAX_ARTICLE_BYTES)
+    if data is _BAD:
+        return _BAD
+    own = mapgens_own(ck.root.joinpath(*_parts(name)), ck.root, ck.story_path)
+    if own:  # read first: a regular file inside the folder, then told by identity
+        return ck.fail(node, f"file '{name}' {own}; a source must be an article")
     text = _utf8(data)
     if isinstance(text, _BadByte):
         return ck.fail(
@@ -958,13 +1017,34 @@ def _article(ck: _Checker, node: Node, name: str) -> Any:
     return text
 
 
-def _inside(root: Path, name: str) -> Path | str:
-    """The regular file ``name`` within ``root``, or why it is not allowed.
+def _read_inside(ck: _Checker, node: Node, name: str, limit: int) -> Any:
+    """The bytes of the regular file ``name`` within the story folder, or :data:`_BAD`
+    once the reason it cannot be read is reported.
 
-    A story folder is shared and published as a whole, so a source must be in it: no
-    absolute path, no ``..``, and no symlink on the way, not even one that points inside
-    (it would break when the folder is copied, and can be swapped to point anywhere).
+    A story folder is shared and published as a whole, so a file it names must be in it:
+    no absolute path, no ``..``, and no symlink on the way, not even one that points
+    inside (it would break when the folder is copied, and can be swapped to point
+    anywhere).  The file is opened once, each folder on the way from the one above it,
+    none through a symlink, and read from that handle (:func:`~mapgen.fsutil.read_inside`):
+    a check of the name followed by a read of the name could be raced.
     """
+    parts = _parts(name)
+    if isinstance(parts, str):
+        return ck.fail(node, parts)
+    try:
+        return read_inside(ck.root, parts, limit)
+    except Refused as exc:
+        hint = "copy the article into the story folder" if "symlink" in exc.reason else ""
+        return ck.fail(node, f"file '{name}' {exc.reason}" + (f"; {hint}" if hint else ""))
+    except FileNotFoundError:
+        return ck.fail(node, f"file '{name}' does not exist in the story folder{_hint(ck, parts)}")
+    except (OSError, ValueError) as exc:  # unreadable, a name too long...
+        reason = getattr(exc, "strerror", None) or exc
+        return ck.fail(node, f"file '{name}' cannot be read: {reason}")
+
+
+def _parts(name: str) -> list[str] | str:
+    """The folders and file of ``name``, relative to the story folder, or why not."""
     if any(char < " " for char in name):
         return f"file {name!r} has a control character in its name"
     if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute():
@@ -972,19 +1052,20 @@ def _inside(root: Path, name: str) -> Path | str:
     parts = [part for part in re.split(r"[\\/]", name) if part not in ("", ".")]
     if ".." in parts:
         return f"file '{name}' uses '..'; sources must lie inside the story folder"
-    path = root
-    for depth, part in enumerate(parts, 1):
-        path = path / part
-        if path.is_symlink():
-            what = "is a symlink" if depth == len(parts) else f"goes through the symlink '{part}'"
-            return f"file '{name}' {what}; copy the article into the story folder"
-        if not path.exists():
-            close = difflib.get_close_matches(part, _names_in(path.parent), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            return f"file '{name}' does not exist in the story folder{hint}"
-    if not path.is_file():
+    if not parts:
         return f"file '{name}' is not a regular file"
-    return path
+    return parts
+
+
+def _hint(ck: _Checker, parts: list[str]) -> str:
+    """A did-you-mean for the first missing component of a file's path."""
+    path = ck.root
+    for part in parts:
+        if not os.path.lexists(path / part):
+            close = difflib.get_close_matches(part, _names_in(path), n=1)
+            return f"; did you mean '{close[0]}'?" if close else ""
+        path = path / part
+    return ""
 
 
 #: What mapgen writes in a story folder (pipeline.DEFAULT_OUTPUT, geocode.CACHE_NAME).
@@ -1177,11 +1258,13 @@ def _include(ck: _Checker, node: Node, label: str) -> Any:
     name = values.pop("file")
     if not name.lower().endswith(bulk.BULK_SUFFIXES):
         return ck.fail(file_node, f"{label}: '{name}' is not a .csv, .geojson or .json file")
-    found = _inside(ck.root, name)
-    if isinstance(found, str):
-        return ck.fail(file_node, found)
+    data = _read_inside(ck, file_node, name, bulk.MAX_BYTES)
+    if data is _BAD:
+        return _BAD
     shown = os.path.join(os.path.dirname(ck.file), *re.split(r"[\\/]", name))
-    places, problems = bulk.read_places(found, shown, bulk.Defaults(**values), ck.source_ids)
+    places, problems = bulk.read_places(
+        Path(shown), shown, bulk.Defaults(**values), ck.source_ids, data=data
+    )
     ck.problems += problems
     if isinstance(places, bulk.Rows):  # ids a column at a time; positions if a message needs them
         ids = places.columns.ids

@@ -259,7 +259,7 @@ class Builder:
         #: The story file: ``path`` itself, or ``places.yaml`` in it.
         self.story_file = self.path / STORY_FILE if self.path.is_dir() else self.path
         #: The story folder: the articles and the geocode cache are found from here.
-        self.root = self.story_file.resolve().parent
+        self.root = self.story_file.parent.resolve()  # never through a link at the file
         #: Where map.html and map.geojson go.
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
         #: Whether the output folder is the story's own ``output/`` (not one ``-o`` chose).

@@ -72,15 +72,28 @@ class Folded:
 #: none above is.
 _IS_SPACE = np.array([chr(i).isspace() for i in range(0x3001)] + [False])
 _ELLIPSIS = 0x2026
+#: Characters :func:`_resized` looks at in one go.
+_SLICE = 1 << 22
 
 
 def _resized(text: str) -> list[tuple[int, int, int]]:
     """(start, end, folded width) of every stretch whose folded length differs from its
     own: white space runs of two or more (one space; none at either end), a lone white
     space character at either end (none), and each ellipsis (three dots)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    n = len(codes)
-    space = _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)].view(np.int8)
+    n = len(text)
+    space = np.empty(n, dtype=np.int8)
+    ellipses: list[np.ndarray] = []
+    has_ellipsis = "\u2026" in text
+    # A slice at a time: the code points as 4 bytes each and their lookup's 8-byte index
+    # are 12 bytes a character, 1.2 GB for a 100 MB article; one byte each is kept.
+    for start in range(0, n, _SLICE):
+        codes = np.frombuffer(
+            text[start : start + _SLICE].encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+        )
+        space[start : start + len(codes)] = _IS_SPACE[np.minimum(codes, len(_IS_SPACE) - 1)]
+        if has_ellipsis:
+            ellipses.append(np.flatnonzero(codes == _ELLIPSIS) + start)
+        del codes
     edges = np.flatnonzero(np.diff(space, prepend=0, append=0))
     starts, ends = edges[0::2], edges[1::2]
     at_end = (starts == 0) | (ends == n)
@@ -91,8 +104,8 @@ def _resized(text: str) -> list[tuple[int, int, int]]:
             starts[keep].tolist(), ends[keep].tolist(), at_end[keep].tolist(), strict=True
         )
     ]
-    if "\u2026" in text:
-        found += [(i, i + 1, 3) for i in np.flatnonzero(codes == _ELLIPSIS).tolist()]
+    if ellipses:
+        found += [(i, i + 1, 3) for i in np.concatenate(ellipses).tolist()]
         found.sort()
     return found
 
@@ -302,22 +315,68 @@ def _fold_to_themselves(quotes: list[str]) -> list[bool]:
     ]
 
 
+#: Most characters of a quote the nearest-passage search compares: a message shows 160 of
+#: the passage, and the search's work grows with the quote's length times the article's (a
+#: 1 MB quote took 247 s).
+MAX_FUZZY_QUOTE = 300
+#: Most characters of an article searched whole for the nearest passage; in a longer one
+#: only the stretch around a piece of the quote found word for word is.
+MAX_FUZZY_ARTICLE = 1_000_000
+#: Most quotes of one check given a nearest passage: each search is a fraction of a second
+#: at most, and a story with thousands of changed quotes must not freeze a watch.
+MAX_HINTS = 20
+#: Most characters a passage is widened by to reach whole words at either end.
+_WIDEN = 100
+
+
 def nearest_passage(quote: str, article: str, folded: Folded | None = None) -> str:
-    """The passage of ``article`` most like ``quote``, in the article's own words."""
+    """The passage of ``article`` most like ``quote``, in the article's own words.
+
+    Bounded work whatever the sizes: the quote's first :data:`MAX_FUZZY_QUOTE` characters
+    are compared, with the whole article up to :data:`MAX_FUZZY_ARTICLE` characters, else
+    with the stretch around the first piece of the quote found in it word for word (none
+    found: no passage).
+    """
     folded = folded or fold(article)
     if not folded.text:
         return ""
-    hit = fuzz.partial_ratio_alignment(fold_text(quote), folded.text)
+    needle = fold_text(quote[: MAX_FUZZY_QUOTE * 4])[:MAX_FUZZY_QUOTE]
+    hay, base = folded.text, 0
+    if len(hay) > MAX_FUZZY_ARTICLE:
+        window = _window(needle, hay)
+        if window is None:
+            return ""
+        base, end = window
+        hay = hay[base:end]
+    hit = fuzz.partial_ratio_alignment(needle, hay)
     if hit is None or hit.dest_end <= hit.dest_start:
         return ""
-    start = folded.at(hit.dest_start)
-    end = max(folded.at(hit.dest_end - 1) + 1, start + len(quote))
-    # The alignment may cut words in two; widen it to whole words.
-    while start > 0 and not article[start - 1].isspace():
+    start = folded.at(base + hit.dest_start)
+    end = max(folded.at(base + hit.dest_end - 1) + 1, start + len(needle))
+    # The alignment may cut words in two; widen it to whole words (not past a word's
+    # plausible length: an article may have no white space at all).
+    first, last = max(start - _WIDEN, 0), min(end + _WIDEN, len(article))
+    while start > first and not article[start - 1].isspace():
         start -= 1
-    while end < len(article) and not article[end].isspace():
+    while end < last and not article[end].isspace():
         end += 1
     return _SPACE.sub(" ", article[start:end]).strip()
+
+
+def _window(needle: str, text: str) -> tuple[int, int] | None:
+    """The stretch of ``text`` around the first of a few pieces of ``needle`` (a few words
+    each, from its start, middle and end) found in it word for word, or None."""
+    words = needle.split(" ")
+    for at in dict.fromkeys((0, len(words) // 3, 2 * len(words) // 3, max(len(words) - 4, 0))):
+        piece = " ".join(words[at : at + 4])
+        if len(piece) < 8:
+            continue
+        found = text.find(piece)
+        if found >= 0:
+            offset = needle.find(piece)
+            start = max(found - offset - len(needle), 0)
+            return start, min(found - offset + 2 * len(needle), len(text))
+    return None
 
 
 def _clip(text: str, limit: int = 160) -> str:
@@ -339,15 +398,16 @@ def _quotes_beside_places(story: Story) -> list[Quote]:
     ]
 
 
-def check_quote(quote: Quote, article: str, title: str) -> Problem | None:
-    """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage,
-    or if it stands there only as a cut word, a fragment or a splice of two paragraphs
-    (:func:`mapgen.context.flaw`), showing the passage it matched."""
+def check_quote(quote: Quote, article: str, title: str, hint: bool = True) -> Problem | None:
+    """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage
+    (unless ``hint`` is false), or if it stands there only as a cut word, a fragment or a
+    splice of two paragraphs (:func:`mapgen.context.flaw`), showing the passage it
+    matched."""
     span = locate(quote.text, article)
     if span is None:
-        near = nearest_passage(quote.text, article)
-        hint = f'; nearest passage: "{_clip(near)}"' if near else ""
-        return Problem(f'quote not found in source "{quote.source}" ({title}){hint}', quote.pos)
+        near = nearest_passage(quote.text, article) if hint else ""
+        shown = f'; nearest passage: "{_clip(near)}"' if near else ""
+        return Problem(f'quote not found in source "{quote.source}" ({title}){shown}', quote.pos)
     span, why = fair_span(quote.text, article, span)
     if why is None:
         return None
@@ -444,12 +504,13 @@ def verify_quotes(story: Story) -> None:
 def quote_problems(story: Story, spans: Mapping[tuple[str, str], Span]) -> list[Problem]:
     """A :class:`Problem` for each quote of the story that ``spans`` did not find."""
     sources = {s.id: (s.text, s.title) for s in story.sources}
-    return [
-        problem
-        for quote in iter_quotes(story)
-        if spans[(quote.source, quote.text)] is None
-        and (problem := check_quote(quote, *sources[quote.source]))
-    ]
+    problems: list[Problem] = []
+    for quote in iter_quotes(story):
+        if spans[(quote.source, quote.text)] is None:
+            problem = check_quote(quote, *sources[quote.source], len(problems) < MAX_HINTS)
+            if problem is not None:
+                problems.append(problem)
+    return problems
 
 
 class SpansLater:

@@ -1,0 +1,340 @@
+"""Size and amplification: whatever a story folder holds, a build fails or succeeds within
+the budget (any input up to 100 MB, 60 s, 2 GB), with a one-line error, not a
+MemoryError, a RecursionError or a search that runs for minutes.
+
+The limits are module constants: most tests lower them to stay small and fast; one test
+per attack runs it at its real size, in a process held to 2 GB of address space."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from mapgen import bulk, sources
+from mapgen.errors import StoryError
+from mapgen.geocode import GeocodeCache
+from mapgen.load import load_story
+from mapgen.model import Pos, Quote
+
+from .conftest import ROOT
+
+# The modules, not the functions mapgen re-exports under the same names.
+load_module = importlib.import_module("mapgen.load")
+geocode = importlib.import_module("mapgen.geocode")
+
+#: The budget's memory, as the address space a build may use.
+BUDGET = 2 * 1024**3
+ARTICLE = "Kim was expected to travel from Pyongyang to Vladivostok by armored train.\n"
+HEAD = """\
+title: Test story
+sources:
+  - id: a
+    file: seeds/a.txt
+    title: Article A
+"""
+PLACE = """\
+  - id: p{i}
+    name: Place {i}
+    kind: city
+    coords: [39.0, 125.7]
+    quotes:
+      - source: a
+        text: {quote}
+"""
+
+
+def make_story(root: Path, body: str = "", article: str = ARTICLE, **files: str) -> Path:
+    (root / "seeds").mkdir(parents=True)
+    (root / "seeds" / "a.txt").write_text(article)
+    (root / "places.yaml").write_text(HEAD + body)
+    for name, text in files.items():
+        (root / name.replace("_", ".")).write_text(text)
+    return root
+
+
+def places(count: int, quote: str = "Kim was expected") -> str:
+    return "places:\n" + "".join(PLACE.format(i=i, quote=quote) for i in range(count))
+
+
+def run_limited(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``mapgen ARGS`` in a fresh process held to :data:`BUDGET` of address space: past it,
+    an allocation fails (a MemoryError) instead of the machine swapping."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (BUDGET, BUDGET))
+
+    return subprocess.run(
+        [sys.executable, "-m", "mapgen", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+        cwd=ROOT,
+    )
+
+
+def one_line_error(done: subprocess.CompletedProcess, story: Path) -> str:
+    """The error line of a build that failed as a user's mistake should: exit 2, no
+    traceback, nothing written."""
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "Error:" not in done.stderr, done.stderr[-2000:]
+    assert not (story / "output").exists()
+    return done.stderr.splitlines()[0]
+
+
+# --- YAML: aliases counted in characters, not only in nodes ------------------------------
+
+
+def alias_text_bomb(size: int, copies: int) -> str:
+    """One ``size``-character note anchored once, aliased by ``copies`` places."""
+    body = f"description: &big {'x' * size}\nplaces:\n"
+    for i in range(copies):
+        body += PLACE.format(i=i, quote="Kim was expected").replace(
+            "    quotes:", "    note: *big\n    quotes:"
+        )
+    return body
+
+
+def test_a_long_text_aliased_thousands_of_times_is_refused_within_the_budget(tmp_path):
+    """On main: 4 GB, then a MemoryError traceback (a 1 MiB text, 2,000 aliases)."""
+    story = make_story(tmp_path / "story", alias_text_bomb(1 << 20, 2000))
+    line = one_line_error(run_limited("build", str(story), "--cdn"), story)
+    assert "places.yaml:" in line and "too much text through aliases" in line
+    assert "2,097,152,000 characters" in line
+
+
+def test_aliases_may_repeat_text_up_to_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_module, "MAX_ALIAS_CHARS", 5000)
+    story = make_story(tmp_path / "ok", alias_text_bomb(1000, 5))  # 5,000 more: allowed
+    assert len(load_story(story).places) == 5
+    story = make_story(tmp_path / "bomb", alias_text_bomb(1000, 6))  # 6,000 more
+    with pytest.raises(StoryError) as caught:
+        load_story(story)
+    (problem,) = caught.value.problems
+    assert (problem.pos.line, problem.pos.col) == (8, 3)  # the list that repeats it
+    assert "aliases: they repeat 6,000 characters, more than 5,000" in problem.message
+
+
+def test_a_yaml_story_too_big_for_the_budget_is_refused_before_its_tree_is_made(
+    tmp_path, monkeypatch
+):
+    """A dense 99 MB places.yaml (1.1 million places) took 4.4 GB on main: past
+    MAX_EVENTS values it is refused, at the value past the limit."""
+    monkeypatch.setattr(load_module, "MAX_EVENTS", 300)
+    monkeypatch.setattr(load_module, "_COUNT_FROM", 600)
+    assert len(load_story(make_story(tmp_path / "ok", places(10))).places) == 10
+    with pytest.raises(StoryError, match="too big: more than 300 values") as caught:
+        load_story(make_story(tmp_path / "big", places(30)))
+    (problem,) = caught.value.problems
+    assert problem.pos is not None and problem.pos.line > 6
+
+
+def test_places_yaml_past_its_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_module, "MAX_STORY_BYTES", 200)
+    with pytest.raises(StoryError, match=r"places\.yaml: cannot read: it is larger than 200"):
+        load_story(make_story(tmp_path / "story", places(3)))
+
+
+# --- CSV and GeoJSON includes -------------------------------------------------------------
+
+HEADER = "name,lat,lon,kind,source,quote\n"
+ROW = "Wonsan,39.1,127.4,port,a,Kim was expected\n"
+
+
+def test_a_csv_of_forty_million_empty_lines_is_refused_within_the_budget(tmp_path):
+    """On main: 6 GB, then a MemoryError traceback."""
+    story = make_story(tmp_path / "story", "include: [big.csv]\n")
+    with open(story / "big.csv", "w") as fh:
+        fh.write(HEADER)
+        for _ in range(40):
+            fh.write("\n" * 1_000_000)
+    line = one_line_error(run_limited("build", str(story), "--cdn"), story)
+    assert line.endswith(
+        "big.csv:400001:1: too many lines (40,000,001): a CSV file may hold at most"
+        " 400,000; split it into several files"
+    )
+
+
+def test_a_csv_may_hold_rows_up_to_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "MAX_ROWS", 5)
+    story = make_story(tmp_path / "ok", "include: [more.csv]\n", more_csv=HEADER + ROW * 4)
+    assert len(load_story(story).places) == 4
+    story = make_story(tmp_path / "big", "include: [more.csv]\n", more_csv=HEADER + "\r\n" * 5)
+    with pytest.raises(StoryError, match=r"more\.csv:6:1: too many lines \(6\)"):
+        load_story(story)
+
+
+def feature_collection(features: str) -> str:
+    return '{"type": "FeatureCollection", "features": [' + features + "]}"
+
+
+FEATURE = (
+    '{"type": "Feature", "properties": {"name": "Wonsan", "kind": "port", "source": "a",'
+    ' "quote": "Kim was expected"}, "geometry": {"type": "Point", "coordinates": [LON, 39.1]}}'
+)
+
+
+def test_geojson_nested_100000_deep_is_one_error_at_its_place(tmp_path):
+    """On main: a RecursionError traceback."""
+    deep = "[" * 100_000 + "]" * 100_000
+    text = feature_collection(FEATURE.replace("LON", "127.4") + ",\n" + deep)
+    story = make_story(tmp_path / "story", "include: [deep.geojson]\n", deep_geojson=text)
+    with pytest.raises(StoryError) as caught:
+        load_story(story)
+    (problem,) = caught.value.problems
+    assert str(problem).endswith(
+        # the first bracket past the limit: the object and the features list are two
+        f"deep.geojson:2:{bulk.MAX_JSON_DEPTH - 1}: nesting too deep: more than"
+        f" {bulk.MAX_JSON_DEPTH} levels of lists and objects"
+    )
+
+
+def test_geojson_with_a_5001_digit_number_is_one_error_at_its_place(tmp_path):
+    """On main: a ValueError traceback (Python's limit on reading long ints)."""
+    text = feature_collection("\n" + FEATURE.replace("LON", "1" * 5001))
+    story = make_story(tmp_path / "story", "include: [long.geojson]\n", long_geojson=text)
+    with pytest.raises(StoryError) as caught:
+        load_story(story)
+    (problem,) = caught.value.problems
+    column = FEATURE.index("LON") + 1
+    assert str(problem).endswith(
+        f"long.geojson:2:{column}: a number with more than 4,300 digits; no position needs so many"
+    )
+
+
+def test_geojson_features_past_the_limit_are_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "MAX_ROWS", 3)
+    features = ",\n".join(FEATURE.replace("LON", "127.4") for _ in range(3))
+    ok = make_story(
+        tmp_path / "ok", "include: [p.geojson]\n", p_geojson=feature_collection(features)
+    )
+    assert len(load_story(ok).places) == 3
+    features += ",\n" + FEATURE.replace("LON", "127.4")
+    big = make_story(
+        tmp_path / "big", "include: [p.geojson]\n", p_geojson=feature_collection(features)
+    )
+    with pytest.raises(
+        StoryError, match=r"p\.geojson:4:1: too many features: a file may hold at most 3"
+    ):
+        load_story(big)
+
+
+# --- the geocode cache --------------------------------------------------------------------
+
+
+def test_a_cache_too_big_for_the_budget_is_refused(tmp_path, monkeypatch):
+    """On main a 90 MB cache of 30 million values took 2.3 GB and ended in a MemoryError."""
+    monkeypatch.setattr(geocode, "MAX_CACHE_EVENTS", 100)
+    path = tmp_path / "geocode-cache.yaml"
+    path.write_text("version: 2\nentries: [" + "a, " * 300 + "]\n")
+    with pytest.raises(StoryError, match="the geocode cache is too big: more than 100 values"):
+        GeocodeCache.load(path)
+
+
+# --- the nearest passage to a quote not found --------------------------------------------
+
+
+def long_article(words: int) -> str:
+    vocabulary = [
+        "convoy",
+        "depot",
+        "bridge",
+        "rail",
+        "yard",
+        "harbour",
+        "warehouse",
+        "checkpoint",
+        "airfield",
+    ]
+    return " ".join(vocabulary[(i * 7 + i // 13) % len(vocabulary)] for i in range(words)) + "\n"
+
+
+def test_the_nearest_passage_search_is_bounded(monkeypatch):
+    """A 1 MB quote with one word changed, against an article of 3 MB: each fuzzy
+    comparison is of at most MAX_FUZZY_QUOTE characters against a bounded stretch, and the
+    hint is still the passage."""
+    compared: list[tuple[int, int]] = []
+
+    def spy(needle, hay, *args, **kwargs):
+        compared.append((len(needle), len(hay)))
+        assert len(needle) <= sources.MAX_FUZZY_QUOTE  # before minutes of search
+        return real(needle, hay, *args, **kwargs)
+
+    real = fuzz.partial_ratio_alignment
+    monkeypatch.setattr(fuzz, "partial_ratio_alignment", spy)
+    article = long_article(400_000)
+    quote = article[5000 : 5000 + 1_000_000]
+    quote = quote[:100] + " XYZZY " + quote[107:]
+    problem = sources.check_quote(Quote("a", quote, Pos("places.yaml", 1, 1)), article, "A")
+    assert problem is not None
+    hint = problem.message.split('nearest passage: "', 1)[1].rstrip('"').rstrip("\u2026")
+    assert len(hint) > 100 and hint in article[4900:5400]
+    assert compared and all(
+        needle <= sources.MAX_FUZZY_QUOTE and hay <= 3 * sources.MAX_FUZZY_QUOTE
+        for needle, hay in compared
+    )
+
+
+def test_a_short_changed_quote_still_gets_its_nearest_passage():
+    article = long_article(2000) + "Kim was likely to visit Pier 33 by train.\n" + long_article(50)
+    near = sources.nearest_passage("Kim was expected to visit Pier 33", article)
+    assert "Kim was likely to visit Pier 33" in near and len(near) < 100
+
+
+def test_only_the_first_quotes_not_found_get_a_nearest_passage(tmp_path, monkeypatch):
+    """Each search is bounded; their number is too, so that thousands of changed quotes do
+    not freeze a watch."""
+    monkeypatch.setattr(sources, "MAX_HINTS", 3)
+    story = make_story(tmp_path / "story", places(5, quote="Kim was expectedd"))
+    with pytest.raises(StoryError) as caught:
+        sources.verify_quotes(load_story(story))
+    hints = ["nearest passage" in p.message for p in caught.value.problems]
+    assert hints == [True, True, True, False, False]
+
+
+def test_a_1_mb_quote_with_one_word_changed_is_answered_within_the_budget(tmp_path):
+    """On main: 247 s in the nearest-passage search (here: past the 60 s timeout)."""
+    article = long_article(400_000)
+    quote = article[5000 : 5000 + 1_000_000].strip()
+    quote = quote[:500_000] + " XYZZY " + quote[500_007:]
+    body = places(1, quote=json.dumps(quote))
+    story = make_story(tmp_path / "story", body, article=article)
+    done = run_limited("check", str(story), timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "quote not found" in done.stderr and "nearest passage" in done.stderr
+
+
+def test_an_article_past_its_limit_is_refused_within_the_budget(tmp_path):
+    """On main a 98 MB article with a quote not in it ended in numpy's MemoryError (the
+    article's folding took 12 bytes a character at once)."""
+    story = make_story(tmp_path / "story", places(1, quote="Kim was expectedd"))
+    with open(story / "seeds" / "a.txt", "w") as fh:
+        fh.write(ARTICLE)
+        for _ in range(98):
+            fh.write("word\u2019s  " * 100_000)
+    line = one_line_error(run_limited("build", str(story), "--cdn"), story)
+    assert line.endswith("file 'seeds/a.txt' is larger than 10 MB (98 MB)")
+
+
+def test_articles_may_be_as_long_as_the_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE))
+    assert load_story(make_story(tmp_path / "ok", places(1))).sources[0].text == ARTICLE
+    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE) - 1)
+    with pytest.raises(StoryError, match=r"places\.yaml:4:11: file 'seeds/a\.txt' is larger than"):
+        load_story(make_story(tmp_path / "big", places(1)))
+
+
+def test_folding_a_long_article_keeps_to_a_byte_a_character(monkeypatch):
+    """The folding's offsets are the same, a slice at a time, as all at once."""
+    text = "a\u2019  b \u2026c\n\n" * 50 + " end "
+    whole = sources._resized(text)
+    monkeypatch.setattr(sources, "_SLICE", 7)
+    assert sources._resized(text) == whole
+    assert sources.fold(text + " ").text == sources.fold_text(text)
