@@ -259,7 +259,7 @@ def sentences_column(
         text, span = texts[k], spans[k]
         lead, trail, (start, end) = in_sentence(text, span)  # told one by one
         if lead or trail:
-            found[k] = one_line(text[start:end])
+            found[k] = collapse_spaces(text[start:end])
     return found
 
 
@@ -342,8 +342,10 @@ def words_in(quote: str) -> int:
     return len(_WORD.findall(quote))
 
 
-def one_line(words: str) -> str:
-    """``words`` on one line, as an error message shows them."""
+def collapse_spaces(words: str) -> str:
+    """``words`` on one line, each run of white space one space, as an error message
+    shows them (not :func:`mapgen.terminal.one_line`, which escapes control characters
+    for a terminal)."""
     return " ".join(words.split())
 
 
@@ -358,7 +360,7 @@ def _clip(words: str, limit: int = SHOWN) -> str:
 
 def _sentence_shown(text: str, span: tuple[int, int]) -> str:
     start, end = sentence_of(text, span)
-    return _clip(one_line(text[start : min(end, start + 4 * SHOWN)]))
+    return _clip(collapse_spaces(text[start : min(end, start + 4 * SHOWN)]))
 
 
 def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
@@ -374,13 +376,13 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
         side = "starts" if at == start else "ends"
         return (
             f'quote {side} inside the {what} "{word}" (it reads'
-            f' "{_clip(one_line(text[start:end]))}"): quote whole words; the sentence is'
+            f' "{_clip(collapse_spaces(text[start:end]))}"): quote whole words; the sentence is'
             f' "{_sentence_shown(text, span)}"'
         )
     broken = paragraph_broken(text, span)
     if broken is not None:
-        before = _clip(one_line(text[start:broken]))
-        after = _clip(one_line(text[broken:end]))
+        before = _clip(collapse_spaces(text[start:broken]))
+        after = _clip(collapse_spaces(text[broken:end]))
         return (
             f'quote runs across two paragraphs ("{before}" | "{after}"): quote one'
             " paragraph at a time, as separate quotes"
@@ -388,7 +390,7 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
     lead, trail = ellipses(text, span)
     if words_in(quote) < 3 and (lead or trail):
         return (
-            f'quote "{one_line(quote)}" is a fragment: quote at least three words, or a'
+            f'quote "{collapse_spaces(quote)}" is a fragment: quote at least three words, or a'
             f' whole sentence; the sentence is "{_sentence_shown(text, span)}"'
         )
     return None
@@ -449,7 +451,7 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
     negation = _NEGATION.search(_last_words(before, NEGATION_WINDOW))
     if negation is not None:
         found.append(
-            f'the sentence says "{one_line(negation.group())}" just before the quote,'
+            f'the sentence says "{collapse_spaces(negation.group())}" just before the quote,'
             f' which leaves it out: "{whole}"'
         )
     if status == "confirmed":
@@ -457,7 +459,7 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
         dropped = before if said else after if _ATTRIBUTION_AFTER.search(after) else ""
         if dropped:
             found.append(
-                f'the quote leaves out who says it ("{one_line(dropped)}"), yet the feature'
+                f'the quote leaves out who says it ("{collapse_spaces(dropped)}"), yet the feature'
                 f' is confirmed: "{whole}"'
             )
     conditional = _CONDITIONAL.search(before) or _CONDITIONAL.search(after)
@@ -522,7 +524,9 @@ def story_warnings(story: Story) -> list[Problem]:
             if span is None:
                 continue
             quotes.append(
-                QuoteInContext(one_line(article[span[0] : span[1]]), article, span, quote.stance)
+                QuoteInContext(
+                    collapse_spaces(article[span[0] : span[1]]), article, span, quote.stance
+                )
             )
             key = (quote.source, quote.text, status)
             if key not in read:  # a whole sentence leaves nothing out: no layout needed
