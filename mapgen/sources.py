@@ -26,9 +26,9 @@ from .model import Quote, Story, place_columns
 
 _FOLD = str.maketrans(
     {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\uff07", "'"),
+        **dict.fromkeys(context.APOSTROPHES.replace("'", ""), "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+        **dict.fromkeys(context.DASHES.replace("-", ""), "-"),
         "\u2026": "...",
     }
 )
@@ -465,8 +465,9 @@ def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[st
         map(_SPACED.__contains__, after),
         map(str.find, articles, repeat("\n"), starts, ends),  # -1: no line break in it
         map(str.find, articles, repeat(paragraphs), starts, ends),
-        # the first space before the last: three words or more, without a scan of each
-        map(operator.lt, map(str.find, quoted, repeat(" ")), map(str.rfind, quoted, repeat(" "))),
+        # three words or more, counted as flaw() counts them (not by spaces: " Russia "
+        # and "Russia  was" are one word and two, as they are folded too)
+        map(context.THREE_WORDS.search, quoted),
         strict=True,
     )
     closer = [

@@ -316,6 +316,11 @@ def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
         "Vladivostok late",
         "eached Vladivostok late",
         "The train left Pyongyang",
+        # two words, padded or spaced out to look like three (counted as folded)
+        " left Pyongyang.",
+        "train  left",
+        " train ",
+        "train left\u00a0",
     ]
     keys = [("a", text) for text in typed]
     found = find_all_texts(keys, {"a": article})
@@ -324,5 +329,36 @@ def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
         problem = check_quote(Quote("a", text, Pos("places.yaml", 1, 1)), article, "A")
         assert (span is None) == (problem is not None), (text, problem)
     assert [span is None for span in found] == [
-        False, True, True, True, False, False, True, True, True, False
+        False, True, True, True, False, False, True, True, True, False, True, True, True, True
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", [" Russia ", "Russia  was", "\tRussia was "])
+def test_spaces_do_not_make_a_fragment_three_words(tmp_path, typed):
+    """A quote is counted as it is searched for, folded: its spaces are not words."""
+    (line,) = refused(story(tmp_path, [("warning", typed)]))
+    assert line.startswith("places.yaml:9:") and "is a fragment" in line
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "can\u2019t go",
+        "can\u2018t go",
+        "can\u00b4t go",
+        "can`t go",
+        "x \u2014 y",
+        "Russia \u2013 was",
+        "a\u2026b c",
+        "  a  b  ",
+        "a ' b",
+        "don\u2019t won\u2019t can\u2019t",
+    ],
+)
+def test_folding_changes_no_word_count(typed):
+    """The column at a time check counts a quote's words as typed, flaw() as typed, and
+    both must agree with the quote as folded (searched for)."""
+    from mapgen.sources import fold_text
+
+    assert context.words_in(typed) == context.words_in(fold_text(typed))
+    assert context.three_words(typed) == (context.words_in(typed) >= 3)
