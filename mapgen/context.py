@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -302,9 +303,17 @@ DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 #: reads as one, and the accents typed for one (an acute accent, or ``can`t``).
 _APOSTROPHE_JOINERS = APOSTROPHES + "\u00b4`"
 #: Characters that join two parts of one word or number: ``Russia's``, ``in-person``,
-#: ``10-13``, ``1.5``, ``1,500``.  A quote may not start or end between the parts.
-_JOINERS = _APOSTROPHE_JOINERS + "-\u2010\u2011\u2013"
-_NUMBER_JOINERS = ".,"
+#: ``10-13``, ``1.5``, ``1,500``.  A quote may not start or end between the parts.  Every
+#: dash folding reads as a hyphen joins, but the em dashes and the horizontal bar: they
+#: set a clause apart (``the talks\u2014held in secret\u2014were``), and join only digits.
+_CLAUSE_DASHES = "\u2014\u2015\ufe58"
+_JOINERS = _APOSTROPHE_JOINERS + DASHES.translate(dict.fromkeys(map(ord, _CLAUSE_DASHES)))
+#: What joins two digits of one number: a decimal point or thousands separator (``1.5``,
+#: ``1,500``), a dash (``10\u201413``), and the spaces printed inside a number
+#: (``68\u00a0000``: no-break, thin, narrow no-break and figure spaces).
+_NUMBER_JOINERS = ".," + _CLAUSE_DASHES + "\u00a0\u2009\u202f\u2007"
+#: A sign that is part of the number it stands before (``-40``, ``\u221240``, ``+3``).
+_SIGNS = "+-\u2212\u2013\ufe62\ufe63\uff0b\uff0d"
 _WORD_PATTERN = rf"\w+(?:[{re.escape(_APOSTROPHE_JOINERS)}]\w+)*"
 _WORD = re.compile(_WORD_PATTERN)
 #: Three words (as :data:`_WORD` finds them: each whole, taken through a look-ahead,
@@ -312,31 +321,81 @@ _WORD = re.compile(_WORD_PATTERN)
 THREE_WORDS = re.compile(r"\W*".join([rf"(?=({_WORD_PATTERN}))\{k}" for k in (1, 2, 3)]))
 
 
+def _inside(char: str) -> bool:
+    """Whether ``char`` is part of a word: a letter or a digit, or a combining mark
+    (``cafe\u0301`` is ``café``: the accent is the word's, not the end of ``cafe``)."""
+    return char.isalnum() or (char > "\u02ff" and unicodedata.category(char) in _MARKS)
+
+
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+#: Most invisible characters looked past at a boundary (a run of megabytes: clipped).
+_INVISIBLE_RUN = 16
+
+
+def _visible(text: str, at: int, step: int) -> int:
+    """The offset of the first character from ``at`` on (``step`` 1) or back (-1) that
+    is not a format character (a soft hyphen, a zero width space or joiner, a word
+    joiner, a direction mark): those are inside whatever word they stand in, unseen.
+    -1 or ``len(text)`` if there is none."""
+    for _ in range(_INVISIBLE_RUN):
+        if not 0 <= at < len(text):
+            return at
+        char = text[at]
+        if char < "\u00ad" or unicodedata.category(char) != "Cf":
+            return at
+        at += step
+    return at
+
+
 def _part_of_word(text: str, at: int) -> bool:
     """Whether the boundary at offset ``at`` (between ``text[at-1]`` and ``text[at]``)
-    falls inside a word or a number."""
+    falls inside a word or a number.
+
+    Format characters are looked past (``Pier 3\u00ad3`` is ``Pier 33``, soft hyphen
+    or not); a joiner with word characters on both sides is inside the word
+    (``Russia's``, ``in-person``, ``can\u2018t``), a decimal point, a thousands separator,
+    a dash or a space inside a number with digits on both sides (``1.5``,
+    ``68\u00a0000``, ``10\u221213``); and a sign or a decimal point before a number that
+    no word precedes is the number's (``-40``, ``.5%``)."""
     if at <= 0 or at >= len(text):
         return False
-    left, right = text[at - 1], text[at]
-    if left.isalnum() and right.isalnum():
+    a, b = _visible(text, at - 1, -1), _visible(text, at, 1)
+    if a < 0 or b >= len(text):
+        return False
+    left, right = text[a], text[b]
+    if _inside(left) and _inside(right):
         return True
-    # "Russia|'s", "in|-person", "1|.5": a joiner with word characters on both sides
-    if right in _JOINERS or (right in _NUMBER_JOINERS and left.isdigit()):
-        after = text[at + 1 : at + 2]
-        return left.isalnum() and after.isalnum() and (right not in ".," or after.isdigit())
-    if left in _JOINERS or (left in _NUMBER_JOINERS and right.isdigit()):
-        before = text[at - 2 : at - 1]
-        return right.isalnum() and before.isalnum() and (left not in ".," or before.isdigit())
+    before, after = _char(text, a, -1), _char(text, b, 1)
+    # "Russia|'s", "in|-person", "can|\u2018t": a joiner with word characters on both sides
+    if (right in _JOINERS and _inside(left) and _inside(after)) or (
+        left in _JOINERS and _inside(before) and _inside(right)
+    ):
+        return True
+    # "1|.5", "68|\u00a0000", "10\u2014|13": a number's joiner with digits on both sides
+    if (right in _NUMBER_JOINERS and left.isdigit() and after.isdigit()) or (
+        left in _NUMBER_JOINERS and before.isdigit() and right.isdigit()
+    ):
+        return True
+    # "-|40", ".|5%", "-|.5": a sign or a decimal point that starts a number
+    if (left in _SIGNS or left == ".") and not _inside(before):
+        return right.isdigit() or (left != "." and right == "." and after.isdigit())
     return False
+
+
+def _char(text: str, at: int, step: int) -> str:
+    """The visible character next to ``text[at]``, after it (``step`` 1) or before it
+    (-1), or "" at either end of the text."""
+    k = _visible(text, at + step, step)
+    return text[k] if 0 <= k < len(text) else ""
 
 
 def _whole_word(text: str, at: int) -> str:
     """The word or number (with its joined parts) around offset ``at``."""
     start = end = at
     first, last = max(0, at - 40), min(len(text), at + 40)  # a "word" of megabytes: clipped
-    while start > first and (_part_of_word(text, start) or text[start - 1].isalnum()):
+    while start > first and (_part_of_word(text, start) or _inside(text[start - 1])):
         start -= 1
-    while end < last and (_part_of_word(text, end) or text[end].isalnum()):
+    while end < last and (_part_of_word(text, end) or _inside(text[end])):
         end += 1
     return text[start:end]
 
@@ -421,7 +480,7 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nor|neither|none|nothing|nobody|without|cannot|hardly|yet\s+to|"
     r"den(?:y|ies|ied|ying|ial)|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|"
-    r"dismiss(?:es|ed|ing)?|false(?:ly)?|\w+n['\u2019]t)\b",
+    rf"dismiss(?:es|ed|ing)?|false(?:ly)?|\w+n[{re.escape(_APOSTROPHE_JOINERS)}]t)\b",
     re.IGNORECASE,
 )
 #: Who says it: a verb of saying (lower case: "United States" is no "states"), or

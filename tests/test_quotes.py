@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen import context
+from mapgen import context, terminal
 from mapgen.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,74 @@ def test_a_quote_that_cuts_a_word_or_a_number_is_refused(tmp_path, source, typed
     assert line.startswith("places.yaml:9:")
     assert says in line
     assert "the sentence is" in line  # the passage it matched, to copy
+
+
+def one_article(root: Path, article: str, typed: str, status: str = "reported") -> Path:
+    """A story in ``root`` with one article and one place quoting ``typed`` from it (the
+    quote on line 4, column 76)."""
+    (root / "seeds").mkdir(parents=True, exist_ok=True)
+    (root / "seeds" / "a.txt").write_text(article, encoding="utf-8", newline="")
+    (root / "places.yaml").write_text(
+        "title: T\nsources: [{id: a, file: seeds/a.txt, title: A}]\nplaces:\n"
+        f"  - {{id: p, name: P, kind: city, coords: [1, 2], status: {status}, quotes: ["
+        f"{{source: a, text: {json.dumps(typed, ensure_ascii=False)}}}]}}\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+#: (article, quote, the word or number it cuts): cuts at characters that folding changes or
+#: that are inside a word unseen: apostrophes and dashes of every kind, the spaces printed
+#: inside a number, a sign or a decimal point, format characters, combining marks.
+CUTS = [
+    *[
+        (f"Officials said Kim can{c}t visit the port this month.\n", "Officials said Kim can", f"can{c}t")
+        for c in "\u2018\u2032\uff07\u201b\u00b4`"
+    ],
+    *[
+        (f"The forum runs September 10{c}13 in the port.\n", "The forum runs September 10", f"10{c}13")
+        for c in "\u2012\u2212\uff0d"
+    ],
+    *[
+        (f"The forum drew representatives from 68{c}000 firms.\n", "drew representatives from 68", f"68{c}000")
+        for c in "\u00a0\u2009\u202f"
+    ],
+    *[
+        (f"Temperatures in the port fell to {c}40 degrees overnight.\n", "40 degrees overnight", f"{c}40")
+        for c in "-\u2212"
+    ],
+    *[
+        (f"The Kremlin said Kim was likely to visit Pier 3{c}3, where vessels dock.\n", "likely to visit Pier 3", f"3{c}3")
+        for c in "\u00ad\u200b\u200d\u2060"
+    ],
+    ("The talks were held at the cafe\u0301 Pushkin in the port.\n", "held at the cafe", "cafe\u0301"),
+    ("Prices in the port rose .5% in a year.\n", "5% in a year", ".5"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("article", "typed", "cut"), CUTS)
+def test_a_cut_hidden_by_folding_or_unseen_characters_is_refused(tmp_path, article, typed, cut):
+    (line,) = refused(one_article(tmp_path, article, typed))
+    assert line.startswith('places.yaml:4:95: in source "a" (A): quote ')
+    word = re.search(r'inside the (?:word|number) "(.*?)" \(it reads', line).group(1)
+    assert word == terminal.one_line(cut)
+
+
+#: Quotes beside such characters that cut nothing: they stay verified.
+WHOLE = [
+    ("Temperatures in the port fell to -40 degrees overnight.\n", "fell to -40 degrees"),
+    ("The forum drew representatives from 68\u00a0000 firms.\n", "from 68 000 firms"),
+    ("The talks\u2014held in secret\u2014were a success, Kim said.\n", "held in secret"),
+    ("The talks\u2014held in secret\u201440 days ago\u2014ended.\n", "40 days ago"),
+    ("Kim can\u2019t visit the port this month.\n", "Kim can't visit the port"),
+    ("The ship\u200b left the port. It sailed at dawn.\n", "The ship\u200b left the port."),
+]
+
+
+@pytest.mark.parametrize(("article", "typed"), WHOLE)
+def test_a_quote_of_whole_words_beside_such_characters_is_verified(tmp_path, article, typed):
+    code, out, err = run("check", str(one_article(tmp_path, article, typed)), "--no-mentions")
+    assert (code, err) == (0, ""), out
 
 
 @pytest.mark.parametrize("typed", [".", "Russia", "Pier 33", "North Korea"])
@@ -296,6 +364,30 @@ def test_ellipses_mark_where_the_sentence_goes_on():
     assert context.ellipses(article, (0, article.index(","))) == (False, True)
     assert context.ellipses(article, (article.index("Kim"), len(article))) == (False, False)
     assert context.sentence_of(article, span) == (0, article.index(".") + 1)
+
+
+def refused_both_ways(article: str, typed: list[str]) -> list[bool]:
+    """Whether each quote of ``typed`` is refused, by refuse_unfair (a big story's quotes,
+    a C loop per test) and by check_quote (one by one), which must agree."""
+    from mapgen.model import Pos, Quote
+    from mapgen.sources import check_quote, find_all_texts, refuse_unfair
+
+    keys = [("a", text) for text in typed]
+    found = find_all_texts(keys, {"a": article})
+    refuse_unfair(keys, found, {"a": article})
+    for text, span in zip(typed, found, strict=True):
+        problem = check_quote(Quote("a", text, Pos("places.yaml", 1, 1)), article, "A")
+        assert (span is None) == (problem is not None), (text, problem)
+    return [span is None for span in found]
+
+
+@pytest.mark.parametrize(
+    ("article", "typed", "refuse"),
+    [(article, typed, True) for article, typed, _ in CUTS]
+    + [(article, typed, False) for article, typed in WHOLE],
+)
+def test_the_column_at_a_time_check_agrees_on_cuts(article, typed, refuse):
+    assert refused_both_ways(article, [typed]) == [refuse]
 
 
 def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
