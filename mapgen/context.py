@@ -67,10 +67,21 @@ _END = re.compile(
     rf"(?=[.!?\u2026])(?<![.!?])(?:{_NOT_AFTER}\.+|[!?]+|\u2026)[{_CLOSERS}]*"
     rf"(?=\s+[{_OPENERS}]*[{_CAPITAL}])"
 )
-_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n|\u2029")
-#: A line break after a line that ends a sentence (``.``, ``!``, ``?``, ``:`` and any
-#: closing marks): in an article with no blank lines, where each line is a paragraph.
-_LINE_END = re.compile(rf"[.!?:\u2026][{_CLOSERS}]*([ \t\r]*\n)|(\u2029)")
+#: A line break: ``\n``, ``\r\n`` (one break, not two), a lone ``\r``, and the other
+#: characters that end a line (as ``str.splitlines`` reads them: NEL, the line separator,
+#: vertical tab, form feed...).  The paragraph separator is a paragraph break.
+_LINE_BREAK = r"(?:\r\n|\r(?!\n)|[\n\v\f\x1c-\x1e\x85\u2028])"
+#: White space within a line (a "blank" line may hold spaces, tabs or no-break spaces).
+_IN_LINE = r"[^\S\n\v\f\r\x1c-\x1e\x85\u2028\u2029]"
+#: Every character :data:`_LINE_BREAK` or a paragraph separator is made of.
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: A paragraph break: a blank line (or several), a paragraph separator, or a line break
+#: after a line that ends a sentence (``.``, ``!``, ``?``, ``:`` and any closing marks),
+#: with any blank lines after it (group 1: the white space between the paragraphs).
+_PARAGRAPH_BREAK = re.compile(
+    rf"{_LINE_BREAK}(?:{_IN_LINE}*{_LINE_BREAK})+|\u2029"
+    rf"|[.!?:\u2026][{_CLOSERS}]*({_IN_LINE}*{_LINE_BREAK}(?:{_IN_LINE}*{_LINE_BREAK})*)"
+)
 _DOUBLE_QUOTES = re.compile('["\u201c\u201d]')
 
 
@@ -94,21 +105,21 @@ class Layout:
 def layout(text: str) -> Layout:
     """The sentences and paragraph breaks of ``text`` (once per text: treat as read-only).
 
-    Paragraphs are separated by blank lines; in an article with none, where each line is
-    a paragraph, by a line break after a line that ends a sentence (a line that does not
-    is wrapped: its line break is a space).  Sentences end at paragraph breaks, and at
-    ``.``, ``!`` or ``?`` followed by white space and a capital or a digit, except after
-    an abbreviation or an initial, and except inside a quotation (``“Why not? They are our
-    neighbours,” he said.`` is one sentence) where its marks are balanced.
+    Paragraphs are separated by blank lines, and by a line break after a line that ends
+    a sentence: an article with one paragraph a line has no blank lines, and a blank line
+    elsewhere in it does not make its paragraphs one.  A line that does not end a
+    sentence is wrapped: its line break is a space.  Sentences end at paragraph breaks,
+    and at ``.``, ``!`` or ``?`` followed by white space and a capital or a digit, except
+    after an abbreviation or an initial, and except inside a quotation (``\u201cWhy not?
+    They are our neighbours,\u201d he said.`` is one sentence) where its marks are
+    balanced.
     """
-    pattern = _BLANK_LINE if _BLANK_LINE.search(text) else _LINE_END
     breaks = []
     paragraphs = []
     at = 0
-    group = 0 if pattern is _BLANK_LINE else None
-    for match in pattern.finditer(text):
+    for match in _PARAGRAPH_BREAK.finditer(text):
         # the break: a blank line, or the line break after the full stop and marks
-        where = group if group is not None else (1 if match.start(1) >= 0 else 2)
+        where = 1 if match.start(1) >= 0 else 0
         paragraphs.append((at, match.start(where)))
         breaks.append(match.start(where))
         at = match.end(where)

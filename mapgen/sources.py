@@ -459,21 +459,21 @@ def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[st
     before = map(getitem, articles, map(slice, map(operator.sub, starts, repeat(1)), starts))
     after = map(getitem, articles, map(slice, ends, map(operator.add, ends, repeat(1))))
     quoted = list(map(_SECOND, picked))
-    paragraphs = "\u2029" if any("\u2029" in text for text in texts.values()) else "\n"
+    # the line breaks the articles hold ("\n", and "\r", NEL... where there are any)
+    breaks = [c for c in context.LINE_BREAKS if any(c in text for text in texts.values())]
     checks = zip(
         map(_SPACED.__contains__, before),
         map(_SPACED.__contains__, after),
-        map(str.find, articles, repeat("\n"), starts, ends),  # -1: no line break in it
-        map(str.find, articles, repeat(paragraphs), starts, ends),
         # three words or more, counted as flaw() counts them (not by spaces: " Russia "
         # and "Russia  was" are one word and two, as they are folded too)
         map(context.THREE_WORDS.search, quoted),
+        *(map(str.find, articles, repeat(c), starts, ends) for c in breaks),  # -1: none
         strict=True,
     )
     closer = [
         k
-        for k, (spaced, spaced_after, line, para, words) in enumerate(checks)
-        if not (spaced and spaced_after and words) or line >= 0 or para >= 0
+        for k, (spaced, spaced_after, words, *lines) in enumerate(checks)
+        if not (spaced and spaced_after and words) or max(lines, default=-1) >= 0
     ]
     for k in closer:
         i = at[k]

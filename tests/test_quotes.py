@@ -187,6 +187,50 @@ def test_two_paragraphs_spliced_are_refused(tmp_path):
     assert '("reclaim its territory." | "Sullivan disclosed that Moscow")' in line
 
 
+#: Two paragraphs, split by each kind of paragraph break, around one typed quote.
+SPLICED = [
+    f"Ukraine pursued a counteroffensive to reclaim its territory.{gap}Sullivan disclosed"
+    f" that Moscow and Pyongyang were talking.{end}"
+    for gap, end in [
+        ("\n", "\n\nPost Your Comments\n"),  # one blank line elsewhere in the article
+        ("\r", "\r"),
+        ("\r\n", "\r\n\r\nPost Your Comments\r\n"),
+        ("\r\r", "\r"),
+        ("\x85", "\x85"),
+        ("\u2028", "\u2028"),
+        ("\u2028\u2028", "\u2028"),
+        ("\n\u00a0\n", "\n\nPost Your Comments\n"),  # a "blank" line: a no-break space
+        ("\n \t\n", "\n\nPost Your Comments\n"),
+        (" \u2029", ""),
+    ]
+]
+
+
+@pytest.mark.parametrize("article", SPLICED)
+def test_two_paragraphs_spliced_are_refused_whatever_their_line_breaks(tmp_path, article):
+    typed = "reclaim its territory. Sullivan disclosed that Moscow"
+    (line,) = refused(one_article(tmp_path, article, typed))
+    assert line.startswith("places.yaml:4:95:") and "runs across two paragraphs" in line
+    assert '("reclaim its territory." | "Sullivan disclosed that Moscow")' in line
+    assert refused_both_ways(article, [typed]) == [True]
+
+
+#: Hard-wrapped paragraphs, a line break inside a sentence: quotes across it stand.
+WRAPPED = [
+    f"Headline\n\nThe convoy crossed{gap}the river at dawn. Shelling continued.{gap}{gap}End."
+    for gap in ("\n", "\r\n", "\r", "\x85", "\u2028")
+]
+
+
+@pytest.mark.parametrize("article", WRAPPED)
+def test_a_wrapped_line_is_no_paragraph_break(tmp_path, article):
+    typed = "The convoy crossed the river at dawn."
+    code, out, err = run("check", str(one_article(tmp_path, article, typed)), "--no-mentions")
+    assert (code, err) == (0, ""), out
+    across = [typed, "crossed the river", "dawn. Shelling continued. End"]
+    assert refused_both_ways(article, across) == [False, False, True]
+
+
 def test_a_hard_wrapped_paragraph_is_one_paragraph():
     article = "The convoy crossed\nthe river at dawn.\nShelling continued.\n\nA new day.\n"
     span = (4, article.index("dawn") + 4)
