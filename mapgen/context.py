@@ -490,28 +490,44 @@ def flaw(text: str, span: tuple[int, int], quote: str) -> str | None:
 
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nor|neither|none|nothing|nobody|without|cannot|hardly|yet\s+to|"
+    r"unable|fail(?:s|ed|ing)?\s+to|declin(?:e|es|ed|ing)\s+to|"
     r"den(?:y|ies|ied|ying|ial)|refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|"
     rf"dismiss(?:es|ed|ing)?|false(?:ly)?|\w+n[{re.escape(_APOSTROPHE_JOINERS)}]t)\b",
     re.IGNORECASE,
 )
-#: Who says it: a verb of saying (lower case: "United States" is no "states"), or
-#: "according to", before the quote's words; after them, "according to ...", "as
-#: reported by ...", "... said".
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|cautioned|warned|warns|reported|reports|claimed|claims|alleged|"
-    r"alleges|stated|told|suggested|suggests|indicated|indicates|disclosed|revealed|"
-    r"announced|asserted|argued|insisted|believes|believed|noted|mentioned|"
-    r"[Aa]ccording\s+to|[Aa]s\s+reported\s+by)\b"
+#: What, said after a quote in its sentence, takes it back (``..., a report the Kremlin
+#: later denied.``): a denial, not any negation (``..., not food`` takes nothing back).
+_DENIAL_AFTER = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying|ials?)|dismiss(?:es|ed|ing)?|reject(?:s|ed|ing)?|"
+    r"refut(?:e|es|ed|ing)|disput(?:e|es|ed|ing)|false(?:ly)?|untrue|not\s+true|"
+    r"not\s+the\s+case|no\s+evidence|retract(?:s|ed|ing)?)\b",
+    re.IGNORECASE,
 )
+#: The verbs of saying (lower case: "United States" is no "states").
+_SAYING = (
+    r"said|says|cautioned|cautions|warned|warns|reported|reports|claimed|claims|alleged|"
+    r"alleges|stated|told|tells|suggested|suggests|indicated|indicates|disclosed|revealed|"
+    r"announced|asserted|argued|insisted|insists|believes|believed|noted|mentioned|"
+    r"added|affirmed|maintained|contended|wrote"
+)
+#: Who says it: a verb of saying, or "according to", before the quote's words; after
+#: them, the same ("..., US officials alleged", "..., according to officials").
+_ATTRIBUTION = re.compile(rf"\b(?:{_SAYING}|[Aa]ccording\s+to|[Aa]s\s+reported\s+by)\b")
 _ATTRIBUTION_AFTER = re.compile(
-    r"\b(?:according\s+to|as\s+reported\s+by|as\s+quoted\s+by|said|says|claimed|warned|"
-    r"reported|added|affirmed)\b"
+    rf"\b(?:{_SAYING}|according\s+to|as\s+reported\s+by|as\s+quoted\s+by)\b"
 )
-_CONDITIONAL = re.compile(r"\b(?:if|would|could|unless|might|may)\b")
+#: A condition, in any case ("If the talks succeed, ..."), or a modal; "may" in lower
+#: case only ("In May, ..." is a month).
+_CONDITIONAL = re.compile(
+    r"\b(?:(?i:if|unless|whether|should|would|could|might|provided\s+that)|may)\b"
+)
 _CONFIRM = re.compile(r"\bconfirm(?:s|ed|ing|ation)?\b", re.IGNORECASE)
 _DENY = re.compile(r"\bden(?:y|ies|ied|ying|ials?)\b", re.IGNORECASE)
-#: How many of the left-out words just before a quote a negation is looked for in.
+#: How many of the left-out words just before a quote a negation is looked for in; and
+#: how many before it at most, for a negation set apart from its verb ("has not, as of
+#: Tuesday evening, confirmed ...").
 NEGATION_WINDOW = 4
+NEGATION_REACH = 12
 
 
 @dataclass(frozen=True)
@@ -538,11 +554,18 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
     before, after = text[max(s_start, start - SHOWN) : start], text[end : min(s_end, end + SHOWN)]
     whole = _sentence_shown(text, quote.span)
     found = []
-    negation = _NEGATION.search(_last_words(before, NEGATION_WINDOW))
+    near = _NEGATION.search(_last_words(before, NEGATION_WINDOW))
+    negation = near or _NEGATION.search(_last_words(before, NEGATION_REACH))
     if negation is not None:
         found.append(
-            f'the sentence says "{collapse_spaces(negation.group())}" just before the quote,'
-            f' which leaves it out: "{whole}"'
+            f'the sentence says "{collapse_spaces(negation.group())}"'
+            f' {"just " if near else ""}before the quote, which leaves it out: "{whole}"'
+        )
+    denial = _DENIAL_AFTER.search(after)
+    if denial is not None:
+        found.append(
+            f'the sentence says "{collapse_spaces(denial.group())}" after the quote, which'
+            f' leaves it out: "{whole}"'
         )
     if status == "confirmed":
         said = _ATTRIBUTION.search(before)
@@ -562,15 +585,18 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
 
 def says_status(quotes: Iterable[QuoteInContext], status: str) -> bool:
     """Whether any quote says what a ``confirmed`` or ``denied`` status claims: a passage
-    that confirms (not "did not confirm"), one that denies, or a ``stance: denies``
-    quote for a denial."""
+    that confirms (not "did not confirm", "declined to confirm", "No official would
+    confirm"), one that denies (not "did not deny"), or a ``stance: denies`` quote for a
+    denial."""
+    said = _CONFIRM if status == "confirmed" else _DENY if status == "denied" else None
+    if said is None:
+        return False
     for quote in quotes:
-        if status == "confirmed":
-            for match in _CONFIRM.finditer(quote.words):
-                if not _NEGATION.search(_last_words(quote.words[: match.start()], 2)):
-                    return True
-        elif status == "denied" and (quote.stance == "denies" or _DENY.search(quote.words)):
+        if status == "denied" and quote.stance == "denies":
             return True
+        for match in said.finditer(quote.words):
+            if not _NEGATION.search(_last_words(quote.words[: match.start()], NEGATION_WINDOW)):
+                return True
     return False
 
 

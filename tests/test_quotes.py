@@ -362,6 +362,100 @@ def test_a_status_needs_a_quote_that_says_it(tmp_path):
     assert warned(story(tmp_path, [("summit", "despite North Korean denials")], "denied")) == []
 
 
+JETS = "Russia will supply North Korea with fighter jets."
+SUMMIT_BETWEEN = "confirmed a summit between Kim and Putin"
+INVOLVED = "Russia confirmed it was involved in clandestine negotiations with Pyongyang"
+
+
+@pytest.mark.parametrize(
+    ("article", "typed", "status", "says"),
+    [
+        # a condition, in any case
+        (f"If the talks succeed, {JETS}\n", JETS, "expected", 'a condition ("If")'),
+        (f"Unless the talks fail, {JETS}\n", JETS, "expected", 'a condition ("Unless")'),
+        (f"Should the talks succeed, {JETS}\n", JETS, "expected", 'a condition ("Should")'),
+        (f"It is unclear whether {JETS}\n", JETS, "expected", 'a condition ("whether")'),
+        # a negation set apart from its verb, or after the quote
+        (
+            f"However, the Kremlin has not, as of Tuesday evening, {SUMMIT_BETWEEN}.\n",
+            SUMMIT_BETWEEN,
+            "expected",
+            'says "not" before the quote',
+        ),
+        (
+            f"Officials {SUMMIT_BETWEEN}, a report the Kremlin later denied.\n",
+            f"Officials {SUMMIT_BETWEEN}",
+            "expected",
+            'says "denied" after the quote',
+        ),
+        (
+            "The Kremlin failed to confirm a summit between Kim and Putin.\n",
+            "confirm a summit between Kim and Putin",
+            "confirmed",
+            'says "failed to" just before the quote',
+        ),
+        # a status that the quote says not
+        *[
+            (f"{said} the summit on Tuesday.\n", f"{said} the summit on Tuesday.", "confirmed",
+             "none of its quotes confirms it")
+            for said in (
+                "The Kremlin declined to confirm",
+                "The Kremlin was unable to confirm",
+                "No official would confirm",
+                "The Kremlin refused to confirm",
+            )
+        ],
+        (
+            "The Kremlin did not deny that the summit was planned for the port.\n",
+            "The Kremlin did not deny that the summit was planned for the port.",
+            "denied",
+            "none of its quotes denies it",
+        ),
+        # who says it, after the quote
+        *[
+            (f"{INVOLVED}, {who}.\n", INVOLVED, "confirmed", f'leaves out who says it (", {who}.")')
+            for who in (
+                "the United States cautioned last week",
+                "US officials alleged",
+                "US officials warned",
+                "US officials insisted",
+                "one diplomat suggested",
+            )
+        ],
+        (
+            "Russia confirmed the deal, US officials told reporters, adding that talks went on.\n",
+            "Russia confirmed the deal",
+            "confirmed",
+            'leaves out who says it (", US officials told reporters',
+        ),
+    ],
+)  # fmt: skip
+def test_what_a_quote_leaves_out_of_its_sentence_is_warned_about(
+    tmp_path, article, typed, status, says
+):
+    (line,) = warned(one_article(tmp_path, article, typed, status))
+    assert line.startswith("places.yaml:4:") and ": warning: " in line
+    assert says in line
+    if "none of its quotes" not in line:  # the sentence, to read
+        assert line.endswith(f'"{article.strip()}"')
+
+
+@pytest.mark.parametrize(
+    ("article", "typed", "status"),
+    [
+        (f"In May, {JETS}\n", JETS, "expected"),  # a month, no condition
+        ("Officials confirmed a summit between Kim and Putin, not a visit.\n",
+         "Officials confirmed a summit between Kim and Putin", "confirmed"),
+        ("The Kremlin confirmed the summit on Tuesday, ending weeks of doubt.\n",
+         "The Kremlin confirmed the summit on Tuesday", "confirmed"),
+        ("The Kremlin denied that the summit was planned.\n",
+         "The Kremlin denied that the summit was planned.", "denied"),
+    ],
+)  # fmt: skip
+def test_what_leaves_a_quote_as_it_is_is_not_warned_about(tmp_path, article, typed, status):
+    assert warned(one_article(tmp_path, article, typed, status)) == []
+
+
 def test_the_first_story_comes_out_clean(seed_story):
     code, out, err = run("check", str(seed_story), "--strict")
     assert (code, err) == (0, "")
