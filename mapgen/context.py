@@ -323,6 +323,8 @@ _JOINERS = _APOSTROPHE_JOINERS + DASHES.translate(dict.fromkeys(map(ord, _CLAUSE
 #: ``1,500``), a dash (``10\u201413``), and the spaces printed inside a number
 #: (``68\u00a0000``: no-break, thin, narrow no-break and figure spaces).
 _NUMBER_JOINERS = ".," + _CLAUSE_DASHES + "\u00a0\u2009\u202f\u2007"
+#: The signs that make a number a percentage (per cent, per mille, per ten thousand).
+_PER = "%\u2030\u2031\uff05"
 #: A sign that is part of the number it stands before (``-40``, ``\u221240``, ``+3``).
 _SIGNS = "+-\u2212\u2013\ufe62\ufe63\uff0b\uff0d"
 _WORD_PATTERN = rf"\w+(?:[{re.escape(_APOSTROPHE_JOINERS)}]\w+)*"
@@ -386,6 +388,9 @@ def _part_of_word(text: str, at: int) -> bool:
     if (right in _NUMBER_JOINERS and left.isdigit() and after.isdigit()) or (
         left in _NUMBER_JOINERS and before.isdigit() and right.isdigit()
     ):
+        return True
+    # "10|%": a percentage is a number of its own ("rose 10" is not "rose 10%")
+    if left.isdigit() and right in _PER:
         return True
     # "-|40", ".|5%", "-|.5": a sign or a decimal point that starts a number
     if (left in _SIGNS or left == ".") and not _inside(before):
@@ -508,7 +513,9 @@ _SAYING = (
     r"said|says|cautioned|cautions|warned|warns|reported|reports|claimed|claims|alleged|"
     r"alleges|stated|told|tells|suggested|suggests|indicated|indicates|disclosed|revealed|"
     r"announced|asserted|argued|insisted|insists|believes|believed|noted|mentioned|"
-    r"added|affirmed|maintained|contended|wrote"
+    r"added|affirmed|maintained|contended|wrote|suggest|"
+    # the hedges that say the same: someone else says so
+    r"reportedly|allegedly|purportedly|supposedly|apparently"
 )
 #: Who says it: a verb of saying, or "according to", before the quote's words; after
 #: them, the same ("..., US officials alleged", "..., according to officials").

@@ -126,7 +126,8 @@ CUTS = [
         for c in "\u00ad\u200b\u200d\u2060"
     ],
     ("The talks were held at the cafe\u0301 Pushkin in the port.\n", "held at the cafe", "cafe\u0301"),
-    ("Prices in the port rose .5% in a year.\n", "5% in a year", ".5"),
+    ("Prices in the port rose .5% in a year.\n", "5% in a year", ".5%"),
+    ("Prices in the port rose 10% in a year.\n", "Prices in the port rose 10", "10%"),
 ]  # fmt: skip
 
 
@@ -146,6 +147,7 @@ WHOLE = [
     ("The talks\u2014held in secret\u201440 days ago\u2014ended.\n", "40 days ago"),
     ("Kim can\u2019t visit the port this month.\n", "Kim can't visit the port"),
     ("The ship\u200b left the port. It sailed at dawn.\n", "The ship\u200b left the port."),
+    ("Prices in the port rose 10% in a year.\n", "rose 10% in a year"),
 ]
 
 
@@ -422,6 +424,12 @@ INVOLVED = "Russia confirmed it was involved in clandestine negotiations with Py
                 "one diplomat suggested",
             )
         ],
+        (
+            "Kim has reportedly confirmed plans to travel to Vladivostok by train.\n",
+            "confirmed plans to travel to Vladivostok by train",
+            "confirmed",
+            'leaves out who says it ("Kim has reportedly")',
+        ),
         (
             "Russia confirmed the deal, US officials told reporters, adding that talks went on.\n",
             "Russia confirmed the deal",
