@@ -513,7 +513,8 @@ _SAYING = (
     r"said|says|cautioned|cautions|warned|warns|reported|reports|claimed|claims|alleged|"
     r"alleges|stated|told|tells|suggested|suggests|indicated|indicates|disclosed|revealed|"
     r"announced|asserted|argued|insisted|insists|believes|believed|noted|mentioned|"
-    r"added|affirmed|maintained|contended|wrote|suggest|"
+    r"added|affirmed|maintained|contended|wrote|"
+    r"say|tell|claim|allege|warn|caution|believe|insist|argue|suggest|"
     # the hedges that say the same: someone else says so
     r"reportedly|allegedly|purportedly|supposedly|apparently"
 )
@@ -528,6 +529,9 @@ _ATTRIBUTION_AFTER = re.compile(
 _CONDITIONAL = re.compile(
     r"\b(?:(?i:if|unless|whether|should|would|could|might|provided\s+that)|may)\b"
 )
+#: A condition set first by inversion: "Were Russia to supply jets, ...", "Had the talks
+#: failed, ...".
+_INVERTED_CONDITION = re.compile(r"\W*(Were|Had)\b[^,;:.!?]*,")
 _CONFIRM = re.compile(r"\bconfirm(?:s|ed|ing|ation)?\b", re.IGNORECASE)
 _DENY = re.compile(r"\bden(?:y|ies|ied|ying|ials?)\b", re.IGNORECASE)
 #: How many of the left-out words just before a quote a negation is looked for in; and
@@ -582,10 +586,15 @@ def quote_warnings(quote: QuoteInContext, status: str) -> list[str]:
                 f'the quote leaves out who says it ("{collapse_spaces(dropped)}"), yet the feature'
                 f' is confirmed: "{whole}"'
             )
-    conditional = _CONDITIONAL.search(before) or _CONDITIONAL.search(after)
+    conditional = (
+        _CONDITIONAL.search(before)
+        or _CONDITIONAL.search(after)
+        or (start - s_start <= SHOWN and _INVERTED_CONDITION.match(text, s_start, start))
+    )
     if conditional is not None:
         found.append(
-            f'the quote leaves out a condition ("{conditional.group()}") of its sentence: "{whole}"'
+            f'the quote leaves out a condition ("{conditional.group(conditional.lastindex or 0)}")'
+            f' of its sentence: "{whole}"'
         )
     return found
 

@@ -377,6 +377,12 @@ INVOLVED = "Russia confirmed it was involved in clandestine negotiations with Py
         (f"Unless the talks fail, {JETS}\n", JETS, "expected", 'a condition ("Unless")'),
         (f"Should the talks succeed, {JETS}\n", JETS, "expected", 'a condition ("Should")'),
         (f"It is unclear whether {JETS}\n", JETS, "expected", 'a condition ("whether")'),
+        (
+            "Were the talks to fail, Russia will still supply North Korea with jets.\n",
+            "Russia will still supply North Korea with jets.",
+            "expected",
+            'a condition ("Were")',
+        ),
         # a negation set apart from its verb, or after the quote
         (
             f"However, the Kremlin has not, as of Tuesday evening, {SUMMIT_BETWEEN}.\n",
@@ -422,6 +428,8 @@ INVOLVED = "Russia confirmed it was involved in clandestine negotiations with Py
                 "US officials warned",
                 "US officials insisted",
                 "one diplomat suggested",
+                "US officials say",
+                "critics allege",
             )
         ],
         (
