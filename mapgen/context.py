@@ -329,9 +329,10 @@ _PER = "%\u2030\u2031\uff05"
 _SIGNS = "+-\u2212\u2013\ufe62\ufe63\uff0b\uff0d"
 _WORD_PATTERN = rf"\w+(?:[{re.escape(_APOSTROPHE_JOINERS)}]\w+)*"
 _WORD = re.compile(_WORD_PATTERN)
-#: Three words (as :data:`_WORD` finds them: each whole, taken through a look-ahead,
-#: which is never backtracked into, so that ``can't`` is not ``can`` and ``t``).
-THREE_WORDS = re.compile(r"\W*".join([rf"(?=({_WORD_PATTERN}))\{k}" for k in (1, 2, 3)]))
+#: Three words from the start (``match``), as :data:`_WORD` finds them: each whole, taken
+#: through a look-ahead, which is never backtracked into, so that ``can't`` is not ``can``
+#: and ``t``.  (Anchored: a ``search`` would start again inside a word of megabytes.)
+THREE_WORDS = re.compile(r"\W*" + r"\W*".join([rf"(?=({_WORD_PATTERN}))\{k}" for k in (1, 2, 3)]))
 
 
 def _inside(char: str) -> bool:
@@ -434,7 +435,7 @@ def three_words(quote: str) -> bool:
     them all: what :func:`flaw` and the column at a time check
     (:func:`mapgen.sources.refuse_unfair`) both ask.  Folding changes no word's count:
     the apostrophes it changes are all joiners, the rest is white space or marks."""
-    return THREE_WORDS.search(quote) is not None
+    return THREE_WORDS.match(quote) is not None
 
 
 def collapse_spaces(words: str) -> str:
@@ -538,6 +539,9 @@ _DENY = re.compile(r"\bden(?:y|ies|ied|ying|ials?)\b", re.IGNORECASE)
 #: how many before it at most, for a negation set apart from its verb ("has not, as of
 #: Tuesday evening, confirmed ...").
 NEGATION_WINDOW = 4
+#: How many characters before a word "just before" it is read in (a quote of megabytes
+#: that says "not confirmed" a million times is not split a million times).
+_NEAR = 200
 NEGATION_REACH = 12
 
 
@@ -611,7 +615,8 @@ def says_status(quotes: Iterable[QuoteInContext], status: str) -> bool:
         if status == "denied" and quote.stance == "denies":
             return True
         for match in said.finditer(quote.words):
-            if not _NEGATION.search(_last_words(quote.words[: match.start()], NEGATION_WINDOW)):
+            near = quote.words[max(0, match.start() - _NEAR) : match.start()]
+            if not _NEGATION.search(_last_words(near, NEGATION_WINDOW)):
                 return True
     return False
 

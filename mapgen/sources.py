@@ -467,7 +467,7 @@ def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[st
         map(_SPACED.__contains__, after),
         # three words or more, counted as flaw() counts them (not by spaces: " Russia "
         # and "Russia  was" are one word and two, as they are folded too)
-        map(context.THREE_WORDS.search, quoted),
+        map(context.THREE_WORDS.match, quoted),
         lines[0] if len(lines) == 1 else map(max, *lines),
         strict=True,
     )
