@@ -274,6 +274,8 @@ class PoliteGeocoder:
             sleep=sleep,
             min_delay_seconds=self.min_delay,
             max_retries=0,
+            # geopy asserts that its error wait is at least the delay (default 5 s).
+            error_wait_seconds=max(5.0, self.min_delay),
             swallow_exceptions=False,
         )
 
