@@ -14,28 +14,16 @@ import click
 
 from . import pipeline
 from .assets import AssetWarning
-from .errors import MapgenError, Problem, StoryError
+from .errors import MapgenError
+from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
 
-STORY_ERROR = 2
-OTHER_ERROR = 1
-
 story_path = click.argument(
     "path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
 )
-
-
-def _fail(exc: MapgenError) -> None:
-    # Any other error is one line too (a geocoder's fault can quote what a server said).
-    problems = exc.problems if isinstance(exc, StoryError) else [Problem(str(exc))]
-    for problem in problems:
-        echo(problem, err=True)
-    if isinstance(exc, StoryError) and len(problems) > 1:
-        echo(f"{len(problems)} problems; nothing was written.", err=True)
-    sys.exit(STORY_ERROR if isinstance(exc, StoryError) else OTHER_ERROR)
 
 
 def _plural(n: int, word: str) -> str:
@@ -67,8 +55,7 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
             warnings.simplefilter("always", AssetWarning)
             result = pipeline.build(path, output, cdn=cdn)
     except MapgenError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     finally:
         for warning in caught:
             echo(f"warning: {one_line(str(warning.message))}", err=True)
@@ -105,8 +92,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
     try:
         geo = pipeline.check(path)
     except MapgenError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     story = geo.story
     features = (*story.places, *story.routes, *story.areas, *story.events)
     quotes = sum(len(f.quotes) for f in features)
