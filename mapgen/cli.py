@@ -18,6 +18,7 @@ from .errors import MapgenError
 from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
+from .sources import story_warnings
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
 
@@ -102,8 +103,6 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
         f" {len(story.routes)} routes, {len(story.areas)} areas{events},"
         f" {quotes} quotes verified"
     )
-    from .context import story_warnings
-
     warned = story_warnings(story)
     for problem in warned:
         echo(problem, err=True)

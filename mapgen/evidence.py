@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from .context import in_sentence, sentences_column
 from .markup import POPUP_OPTIONS, isolated, shown, text
-from .model import Location, Quote, Source, Story
-from .sources import SpansLater, folds_to_itself, locate, spans_of
+from .model import Location, Quote, Source, SpansLater, Story
+from .sources import folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
 from .when import parse_when

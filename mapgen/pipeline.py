@@ -23,12 +23,11 @@ from .forked import Pending
 from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, is_within, load_story
-from .model import GeocodedStory, Story
+from .model import GeocodedStory, SpansLater, Story
 from .online import current_request, may_go_online
 from .perf import gc_paused
 from .sources import (
     Span,
-    SpansLater,
     find_all,
     quote_keys,
     quote_problems,
@@ -146,7 +145,7 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
     child too when geocoding is offline (it then gives the same answers in both
     processes, and the child need not wait for the parent's).  The parent goes on at
     once: :attr:`Story.spans <mapgen.model.Story.spans>` is a
-    :class:`~mapgen.sources.SpansLater` that waits for the child's spans (raising the
+    :class:`~mapgen.model.SpansLater` that waits for the child's spans (raising the
     quotes' problems as :func:`~mapgen.sources.verify_quotes` does) when the page first
     needs them, and hands the page the articles' JSON, which it asks for last.  Whatever
     the child fails to send, the parent makes itself.  None if there is no child: the
