@@ -108,6 +108,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
         echo(problem, err=True)
     missing = False
     if mentions:
+        # mentions reads the gazetteer, which imports geopy: only when asked for
         from .mentions import report
 
         found = report(geo)
@@ -132,6 +133,7 @@ def extract(articles: tuple[Path, ...]) -> None:
     the sentences that name it as quotes.  Run it in the story folder:
     mapgen extract seeds/*.txt > places.yaml
     """
+    # mentions reads the gazetteer, which imports geopy: only for this command
     from .mentions import extract_yaml
 
     files = []

@@ -79,6 +79,7 @@ def geocode(
 
 def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
     """The story's map as a :class:`folium.Map`, for a notebook (``cdn``: link Leaflet)."""
+    # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from .render import build_map
 
     return build_map(geocode(load(path)), cdn=cdn)
@@ -97,6 +98,7 @@ class BuildResult:
 
 def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
     """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`)."""
+    # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from .render import build_map
 
     return build_map(geo, cdn=cdn).get_root().render()
@@ -280,7 +282,7 @@ class Builder:
         """The offline gazetteer, kept between builds; made when a place first needs it
         (importing it and geopy takes a tenth of a second a cached story never needs)."""
         if self._gazetteer is None:
-            from .gazetteer import Gazetteer
+            from .gazetteer import Gazetteer  # it imports geopy: only when a place needs it
 
             self._gazetteer = Gazetteer()
         return self._gazetteer
@@ -412,7 +414,7 @@ class Builder:
 
     def _page_assets(self) -> PageAssets:
         """Leaflet and the basemap, read, checked and prepared once (again while missing)."""
-        from .page import page_assets
+        from .page import page_assets  # page imports folium: only when a page is made
 
         kept = self._assets
         if kept is None or (not self.cdn and (kept.leaflet is None or kept.outlines is None)):
@@ -428,6 +430,8 @@ class Builder:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo, beside = self._prepare(save=True, beside=True)
         try:  # the child's scratch file is copied from, until the files are written
+            # page and render import folium: only when a page is made (a big build's
+            # second process, forked before this, never imports it)
             from .page import deferred
             from .render import build_map
 
