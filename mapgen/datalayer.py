@@ -27,7 +27,6 @@ import json
 import re
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
-from importlib import resources
 from itertools import chain, compress, count, repeat
 from operator import getitem, itemgetter, methodcaller, not_, sub
 from typing import Any
@@ -51,7 +50,7 @@ from .evidence import (
     status_html,
     support_line,
 )
-from .markup import POPUP_OPTIONS, text
+from .markup import POPUP_OPTIONS, asset, text
 from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
 from .styles import KIND_COLORS, VAGUE_PRECISIONS, pin_svg
@@ -72,10 +71,7 @@ _SLOTS = ("@status", "@meta", "@note", "@quotes")
 
 def script() -> str:
     """The data layer's JavaScript, inlined in the page once."""
-    code = resources.files("mapgen").joinpath("datalayer.js").read_text(encoding="utf-8")
-    if re.search(r"</script", code, re.I):  # pragma: no cover - a guard on our own file
-        raise ValueError("datalayer.js cannot be inlined: it closes its own element")
-    return code
+    return asset("datalayer.js")
 
 
 # --------------------------------------------------------------------------- the popup

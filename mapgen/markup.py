@@ -9,7 +9,10 @@ process alone pays for importing it.
 
 from __future__ import annotations
 
+import functools
 import html as _html
+import re
+from importlib import resources
 
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
@@ -22,6 +25,22 @@ POPUP_OPTIONS: dict[str, object] = {
     "autoPanPaddingTopLeft": [20, 140],
     "autoPanPaddingBottomRight": [350, 30],
 }
+
+
+@functools.cache
+def asset(name: str) -> str:
+    """The text of ``name``, a ``.js`` or ``.css`` file beside this module, to inline in the
+    page; read once.
+
+    The page's own JavaScript and CSS live in real files so that editors and linters see
+    them for what they are.  A file that could end the element it is inlined in
+    (``</script``, ``</style``) or change how the browser reads the rest of it (``<!--``,
+    ``<script``) is refused: the page must not depend on someone noticing that by eye.
+    """
+    code = resources.files("mapgen").joinpath(name).read_text(encoding="utf-8")
+    if re.search(r"</?script|</style|<!--", code, re.IGNORECASE):
+        raise ValueError(f"{name} cannot be inlined: it could end its own element")
+    return code
 
 
 def text(value: object) -> str:

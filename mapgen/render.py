@@ -30,7 +30,7 @@ from .evidence import (
     precision_line,
     sources_tab,
 )
-from .markup import Html, isolated, text
+from .markup import Html, asset, isolated, text
 from .model import (
     PLACE_KINDS,
     STATUSES,
@@ -85,6 +85,8 @@ MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
 #: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
 #: one canvas, clustered, each popup built when opened; up to it, a marker per place.
 DATA_LAYER_THRESHOLD = 1000
+#: The title's, the legend's and the popups' style (render.css), after a blank line.
+PAGE_CSS = "\n" + asset("render.css")
 
 
 def draws_data_layer(story: Story) -> bool:
@@ -396,41 +398,3 @@ def _legend_html(story: Story) -> str:
         '<details id="mg-legend" class="mg-box" open><summary><h2>Legend</h2></summary>'
         f"{body}</details>"
     )
-
-
-PAGE_CSS = """
-.mg-box { position: absolute; z-index: 1000; background: #fff;
-  border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,0.35);
-  font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b2631; }
-#mg-title { top: 10px; left: 50%; transform: translateX(-50%); max-width: 52%;
-  padding: 6px 14px; text-align: center; }
-@media (max-width: 760px) {
-  #mg-title { left: 56px; transform: none; max-width: calc(100% - 320px); padding: 4px 8px; }
-  #mg-title h1 { font-size: 14px; }
-  #mg-title p { display: none; }
-  #mg-legend { bottom: 80px; }
-}
-#mg-title h1 { font-size: 17px; margin: 2px 0; }
-#mg-title p { margin: 2px 0 4px; font-size: 12px; color: #444; }
-#mg-legend { bottom: 44px; left: 10px; padding: 6px 10px; max-width: 250px;
-  max-height: calc(100% - 150px); overflow: auto; }
-#mg-legend summary { cursor: pointer; list-style-position: inside; }
-#mg-legend h2 { display: inline; font-size: 13px; margin: 2px 0 4px; }
-#mg-legend h3 { font-size: 10.5px; text-transform: uppercase; letter-spacing: 0.05em;
-  color: #666; margin: 6px 0 1px; }
-#mg-legend ul { list-style: none; margin: 0; padding: 0; }
-#mg-legend li { display: flex; align-items: center; gap: 6px; margin: 2px 0; font-size: 12px; }
-#mg-legend .mg-drawn { color: #666; }
-.mg-key { display: inline-flex; flex: none; width: 36px; justify-content: center;
-  align-items: center; }
-.mg-key svg[height="38"] { height: 20px; width: auto; }
-.mg-pin, .mg-arrow, .mg-mode { background: none; border: none; }
-.mg-pin.mg-status-denied, .mg-mode.mg-status-denied, .mg-arrow.mg-status-denied {
-  opacity: 0.5; }
-.mg-popup h3 { font-size: 15px; margin: 0 0 4px; }
-.mg-popup .mg-meta { margin: 1px 0; color: #555; font-size: 12px; }
-.mg-popup .mg-note { margin: 6px 0; font-style: italic; font-size: 14px; }
-.mg-quote { margin: 8px 0 0; padding: 4px 8px; border-left: 3px solid #aab7b8;
-  background: #f8f9f9; font-size: 14px; line-height: 1.4; }
-.mg-quote footer { margin-top: 3px; font-size: 11px; color: #555; }
-"""

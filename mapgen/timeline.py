@@ -17,11 +17,16 @@ import datetime as dt
 from typing import Any
 
 from .evidence import Tab, status_html
-from .markup import isolated, text
+from .markup import asset, isolated, text
 from .model import Event, Story, place_columns
 from .when import label, parse_when
 
 __all__ = ["TIMELINE_JS", "events_in_order", "since_dates", "timeline_data", "timeline_tab"]
+
+#: The time control's script (timeline.js) and the tab's style (timeline.css), each after a
+#: blank line in the page.
+TIMELINE_JS = "\n" + asset("timeline.js")
+TIMELINE_CSS = "\n" + asset("timeline.css")
 
 
 def events_in_order(story: Story) -> list[Event]:
@@ -147,110 +152,3 @@ def timeline_tab(
 
 def _day(day: dt.date) -> str:
     return label(parse_when(day.isoformat()))  # type: ignore[arg-type]
-
-
-TIMELINE_JS = r"""
-(function () {
-  "use strict";
-  var story = window.mapgenStory = window.mapgenStory || {};
-  story.hooks = story.hooks || [];
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-                "September", "October", "November", "December"];
-  var data = null, input = null, day = null, t0 = 0;
-
-  function iso(n) { return new Date(t0 + n * 864e5).toISOString().slice(0, 10); }
-  function index(isoDay) { return Math.round((Date.parse(isoDay + "T00:00:00Z") - t0) / 864e5); }
-  function words(isoDay) {
-    var p = isoDay.split("-");
-    return (+p[2]) + " " + MONTHS[+p[1] - 1] + " " + p[0];
-  }
-  function hidden(id) {
-    var f = data.features[id];
-    return !!(f && f.since && day && f.since > day);
-  }
-  function paint(layer, id) {
-    var el = layer.getElement && layer.getElement();
-    var off = hidden(id);
-    if (el) el.classList.toggle("mg-later", off);
-    if (off && layer.isPopupOpen && layer.isPopupOpen()) layer.closePopup();
-  }
-  function setDate(isoDay) {
-    var n = Math.max(0, Math.min(+input.max, index(isoDay)));
-    input.value = n;
-    day = iso(n);
-    document.getElementById("mg-time-label").textContent = words(day);
-    Object.keys(data.features).forEach(function (id) {
-      story.layers(id).forEach(function (layer) { paint(layer, id); });
-    });
-    var items = document.querySelectorAll("#mg-tab-timeline [data-mg-event]");
-    for (var i = 0; i < items.length; i++) {
-      var li = items[i], s = li.getAttribute("data-mg-start"), e = li.getAttribute("data-mg-end");
-      li.classList.toggle("mg-past", e < day);
-      li.classList.toggle("mg-now", s <= day && day <= e);
-      li.classList.toggle("mg-later", s > day);
-    }
-    return day;
-  }
-
-  story.hooks.push({
-    init: function (theData) {
-      data = theData;
-      input = document.getElementById("mg-time");
-      if (!input || !data.timeline) return;
-      t0 = Date.parse(input.getAttribute("data-mg-start") + "T00:00:00Z");
-      Object.keys(data.features).forEach(function (id) {
-        story.layers(id).forEach(function (layer) {
-          layer.on("add", function () { paint(layer, id); });
-        });
-      });
-      input.addEventListener("input", function () { setDate(iso(+input.value)); });
-      document.getElementById("mg-time-all").addEventListener("click", function () {
-        setDate(data.timeline.end);
-      });
-      setDate(data.timeline.end);
-    },
-    // Choosing an event, or a feature the time control hides, moves it to when it is known.
-    reveal: function (id) {
-      if (!data || !input) return;
-      var f = data.features[id];
-      if (!f) return;
-      var need = f.end || f.since;
-      var anchor = f.feature ? data.features[f.feature] : null;
-      if (anchor && anchor.since && anchor.since > need) need = anchor.since;
-      if (need && day && (hidden(id) || (anchor && hidden(f.feature)) || (f.start && f.start > day))) setDate(need);
-    }
-  });
-  window.mapgenTimeline = {
-    setDate: function (isoDay) { return input ? setDate(isoDay) : null; },
-    date: function () { return day; },
-    hidden: hidden
-  };
-})();
-"""
-
-TIMELINE_CSS = """
-.mg-time { margin: 2px 0 8px; padding-bottom: 8px; border-bottom: 1px solid #eaecee; }
-.mg-time label { display: block; font-size: 12px; color: #555; }
-.mg-time output { font-weight: 600; color: #1b2631; font-size: 13px; }
-.mg-time input { width: 100%; margin: 4px 0 0; }
-.mg-time-ends { display: flex; justify-content: space-between; align-items: center;
-  font-size: 11px; color: #777; }
-.mg-time-ends .mg-linkish { margin: 0; font-size: 11px; padding: 1px 6px; }
-.mg-events { list-style: none; margin: 0; padding: 0; }
-.mg-event { margin: 0 0 7px; padding: 3px 0 3px 8px; border-left: 3px solid #aab7b8; }
-.mg-event.mg-status-expected { border-left-style: dashed; border-left-color: #b9770e; }
-.mg-event.mg-status-confirmed { border-left-color: #1e8449; }
-.mg-event.mg-status-denied { border-left-color: #c0392b; opacity: 0.75; }
-.mg-event.mg-now { background: #fef9e7; }
-.mg-event.mg-later { opacity: 0.45; }
-.mg-event-go { display: flex; flex-direction: column; color: inherit; text-decoration: none; }
-.mg-event-go:hover .mg-event-title, .mg-event-go:focus .mg-event-title {
-  text-decoration: underline; }
-.mg-event-date { font-size: 11px; color: #555; font-weight: 600; }
-.mg-event-title { font-weight: 600; color: #1a5276; }
-.mg-event-where { font-size: 12px; color: #555; display: flex; align-items: center;
-  gap: 4px; flex-wrap: wrap; }
-.mg-event-where .mg-status { font-weight: normal; }
-.leaflet-marker-icon.mg-later, .leaflet-interactive.mg-later, path.mg-later {
-  display: none !important; }
-"""
