@@ -81,14 +81,14 @@ class GeocoderSetting:
 
 def service_names() -> list[str]:
     """Every service name geopy knows."""
-    from geopy.geocoders import SERVICE_TO_GEOCODER
+    from geopy.geocoders import SERVICE_TO_GEOCODER  # geopy only when a geocoder is named
 
     return sorted(SERVICE_TO_GEOCODER)
 
 
 def check_service(name: str) -> str | None:
     """Why ``name`` is not a geopy service (with a did-you-mean), or None if it is."""
-    from geopy.geocoders import SERVICE_TO_GEOCODER
+    from geopy.geocoders import SERVICE_TO_GEOCODER  # geopy only when a geocoder is named
 
     if name.lower() in SERVICE_TO_GEOCODER:
         return None
@@ -223,6 +223,7 @@ def make_geocoder(
     :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
         environment variable or contact, or options the geopy class refuses.
     """
+    # geopy, and the adapter and rate limiter built on it, only when a geocoder is made
     from geopy.exc import ConfigurationError, GeocoderNotFound
     from geopy.geocoders import get_geocoder_for_service
 

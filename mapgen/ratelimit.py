@@ -51,6 +51,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from .adapter import GuardedAdapter
 from .errors import (
     GeocoderBadAnswer,
     GeocoderFault,
@@ -260,8 +261,6 @@ class PoliteGeocoder:
         self._pacer = Pacer(self.min_delay, clock=clock, sleep=sleep)
         # A guarded adapter paces each request it sends, redirects included; any other
         # geocoder is paced here, a query at a time.
-        from .adapter import GuardedAdapter
-
         adapter = getattr(geocoder, "adapter", None)
         self._adapter_paces = isinstance(adapter, GuardedAdapter)
         if isinstance(adapter, GuardedAdapter):
