@@ -14,28 +14,17 @@ import click
 
 from . import pipeline
 from .assets import AssetWarning
-from .errors import MapgenError, Problem, StoryError
+from .errors import MapgenError
+from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
+from .sources import story_warnings
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
-
-STORY_ERROR = 2
-OTHER_ERROR = 1
 
 story_path = click.argument(
     "path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True)
 )
-
-
-def _fail(exc: MapgenError) -> None:
-    # Any other error is one line too (a geocoder's fault can quote what a server said).
-    problems = exc.problems if isinstance(exc, StoryError) else [Problem(str(exc))]
-    for problem in problems:
-        echo(problem, err=True)
-    if isinstance(exc, StoryError) and len(problems) > 1:
-        echo(f"{len(problems)} problems; nothing was written.", err=True)
-    sys.exit(STORY_ERROR if isinstance(exc, StoryError) else OTHER_ERROR)
 
 
 def _plural(n: int, word: str) -> str:
@@ -67,8 +56,7 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
             warnings.simplefilter("always", AssetWarning)
             result = pipeline.build(path, output, cdn=cdn)
     except MapgenError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     finally:
         for warning in caught:
             echo(f"warning: {one_line(str(warning.message))}", err=True)
@@ -105,8 +93,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
     try:
         geo = pipeline.check(path)
     except MapgenError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     story = geo.story
     features = (*story.places, *story.routes, *story.areas, *story.events)
     quotes = sum(len(f.quotes) for f in features)
@@ -116,13 +103,12 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
         f" {len(story.routes)} routes, {len(story.areas)} areas{events},"
         f" {quotes} quotes verified"
     )
-    from .context import story_warnings
-
     warned = story_warnings(story)
     for problem in warned:
         echo(problem, err=True)
     missing = False
     if mentions:
+        # mentions reads the gazetteer, which imports geopy: only when asked for
         from .mentions import report
 
         found = report(geo)
@@ -147,6 +133,7 @@ def extract(articles: tuple[Path, ...]) -> None:
     the sentences that name it as quotes.  Run it in the story folder:
     mapgen extract seeds/*.txt > places.yaml
     """
+    # mentions reads the gazetteer, which imports geopy: only for this command
     from .mentions import extract_yaml
 
     files = []

@@ -19,7 +19,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 
-__all__ = ["Clock", "fixed", "system_clock", "today"]
+__all__ = ["Clock", "fixed", "system_clock", "today", "wall_clock"]
 
 #: A clock: the current moment, timezone-aware.
 Clock = Callable[[], dt.datetime]
@@ -40,6 +40,12 @@ def system_clock() -> dt.datetime:
             return dt.datetime.fromtimestamp(int(pinned), tz=dt.timezone.utc)
         except (OverflowError, OSError, ValueError):
             pass
+    return wall_clock()
+
+
+def wall_clock() -> dt.datetime:
+    """Now, in local time, whatever ``SOURCE_DATE_EPOCH`` says: for what a person reads
+    as the time of day (``mapgen watch``'s rebuild lines), never for what a build writes."""
     return dt.datetime.now().astimezone()
 
 

@@ -23,12 +23,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, count, repeat
 from operator import add, getitem, itemgetter, not_, sub
-from typing import TYPE_CHECKING
-
-from .errors import Problem
-
-if TYPE_CHECKING:
-    from .model import Story
 
 __all__ = [
     "Layout",
@@ -40,7 +34,6 @@ __all__ = [
     "paragraph_broken",
     "sentence_of",
     "sentences_column",
-    "story_warnings",
     "warnings",
 ]
 
@@ -636,41 +629,4 @@ def warnings(quotes: list[QuoteInContext], status: str) -> list[tuple[int, str]]
                 + ")",
             )
         )
-    return found
-
-
-def story_warnings(story: Story) -> list[Problem]:
-    """``mapgen check``'s warnings about the story's quotes (:func:`warnings`), in story
-    order, each at its quote (or at its feature, for a status no quote says).
-
-    A quote is read once per feature status however many features cite it (a big story
-    quotes a passage again and again)."""
-    from .sources import locate, spans_of
-
-    spans = spans_of(story)
-    articles = {s.id: s.text for s in story.sources}
-    read: dict[tuple[str, str, str], list[str]] = {}
-    found: list[Problem] = []
-    features = (*story.places, *story.routes, *story.areas, *story.events)
-    for feature in features:
-        status = feature.status
-        quotes = []
-        for quote in feature.quotes:
-            article = articles[quote.source]
-            span = spans.get((quote.source, quote.text)) or locate(quote.text, article)
-            if span is None:
-                continue
-            quotes.append(
-                QuoteInContext(
-                    collapse_spaces(article[span[0] : span[1]]), article, span, quote.stance
-                )
-            )
-            key = (quote.source, quote.text, status)
-            if key not in read:  # a whole sentence leaves nothing out: no layout needed
-                lead, trail, _ = in_sentence(article, span)
-                read[key] = quote_warnings(quotes[-1], status) if lead or trail else []
-            found += [Problem(f"warning: {w}", quote.pos) for w in read[key]]
-        if status in ("confirmed", "denied") and not says_status(quotes, status):
-            _, message = warnings([], status)[0]
-            found.append(Problem(f"warning: {message}", feature.pos))
     return found

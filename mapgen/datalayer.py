@@ -38,9 +38,22 @@ from folium.template import Template
 
 from .context import ellipsis_flags
 from .elements import SafeTooltip
-from .markup import asset
+from .evidence import (
+    FeatureEvidence,
+    QuoteText,
+    _quote_html,
+    format_coords,
+    popup_html,
+    precision_line,
+    quotes_html,
+    script_safe,
+    status_html,
+    support_line,
+)
+from .markup import POPUP_OPTIONS, asset, text
 from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
+from .styles import KIND_COLORS, VAGUE_PRECISIONS, pin_svg
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
 #: from which nothing is clustered.
@@ -104,9 +117,6 @@ def popup_template() -> dict[str, Any]:
     placeholders for the story's text, so that the HTML cannot drift apart; what is logic
     rather than text (the support line's counting, claims beside denials) the page's
     script does as :mod:`mapgen.evidence` does, and the browser tests compare the two."""
-    from .evidence import QuoteText, _quote_html, popup_html, quotes_html, status_html, support_line
-    from .markup import text
-
     s = _SENTINELS
     fid, title = s["id"], s["title"]
     base = popup_html(fid, title, [], None, [], "reported")
@@ -230,10 +240,6 @@ class PlaceData:
     """The JSON the page reads: places, passages, and the tables they index."""
 
     def __init__(self, geo: GeocodedStory, quotes: Any, since: dict[str, Any] | None = None):
-        from .evidence import status_html
-        from .markup import POPUP_OPTIONS
-        from .render import KIND_COLORS, VAGUE_PRECISIONS, _precision_line, format_coords, pin_svg
-
         story = geo.story
         table = place_columns(story.places)  # a big story's, read from its columns
         present = set(table.kinds)
@@ -262,7 +268,7 @@ class PlaceData:
         looks: dict[tuple[int, int], int] = {}
 
         def look_of(kind: str, loc: Location, status: str) -> int:
-            pattern = (line_id(PLACE_KINDS[kind]), -1, line_id(_precision_line(loc)))
+            pattern = (line_id(PLACE_KINDS[kind]), -1, line_id(precision_line(loc)))
             meta = metas.setdefault(pattern, len(metas))
             shape = (kind_index[kind], int(loc.precision in VAGUE_PRECISIONS), status)
             style = styles.setdefault(shape, len(styles))
@@ -428,8 +434,6 @@ class PlaceData:
 
     def parts(self) -> list[str]:
         """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.big_text`)."""
-        from .evidence import script_safe
-
         head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return [
             script_safe(head[:-1]),
@@ -588,9 +592,6 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
     """The places events name, as :mod:`mapgen.render` enters a marker's place, with their
     popup's HTML (there is no marker to open it); the others only counted for the sources
     panel (the page's data layer carries their passages)."""
-    from .evidence import FeatureEvidence, popup_html
-    from .render import _precision_line, format_coords
-
     story = geo.story
     named = {event.place for event in story.events if event.place}
     table = place_columns(story.places)
@@ -606,7 +607,7 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
     for place in [p for p in story.places if p.id in named] if named else []:
         loc = geo.places[place.id]
         cited = [quotes.verbatim(q) for q in place.quotes]
-        meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), _precision_line(loc)]
+        meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), precision_line(loc)]
         body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
         at = (loc.lat, loc.lon)
         feature = FeatureEvidence(

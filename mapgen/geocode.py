@@ -691,6 +691,7 @@ class _Resolver:
         """The offline gazetteer, made (or asked of the function given) when first needed."""
         given = self._gazetteer
         if given is None:
+            # the gazetteer imports geopy: only once a place is not in the cache
             from .gazetteer import Gazetteer
 
             given = Gazetteer()
@@ -746,6 +747,7 @@ class _Resolver:
         if cached is not None and not self.refresh:
             self._count("cache")
             return cached
+        # geopy (and the gazetteer, built on it) only once a place is not in the cache
         from geopy.exc import GeocoderQueryError
         from geopy.location import Location as GeopyLocation
 
@@ -797,7 +799,7 @@ class _Resolver:
     ) -> tuple[Location | None, Problem | None]:
         """The online geocoder's answer (saved at once), or None and, if it failed or was
         not asked after an earlier fault, the problem to report if nothing else answers."""
-        from geopy.exc import GeocoderQueryError
+        from geopy.exc import GeocoderQueryError  # geopy only when a geocoder is asked
 
         assert self.online is not None
         name = geocoder_name(self.online)
@@ -874,7 +876,7 @@ def _ask(
     ...), so for them the country's name is added to the query text, which they all
     understand.
     """
-    from geopy.geocoders.base import Geocoder
+    from geopy.geocoders.base import Geocoder  # geopy only when a geocoder is asked
 
     resolved = resolve_country(country) if country else None
     if geocoder_name(geocoder) == "nominatim":

@@ -138,7 +138,13 @@ from .model import (
     Story,
     Waypoint,
 )
-from .online import GeocoderSetting, check_key_env, check_options, check_service
+from .online import (
+    GeocoderSetting,
+    check_endpoint,
+    check_key_env,
+    check_options,
+    check_service,
+)
 from .values import bad_character, yaml_number_problem
 from .when import FORMS as _DATE_FORMS
 from .when import parse_when
@@ -1298,6 +1304,19 @@ def _positive(ck: _Checker, node: Node, label: str) -> Any:
     return value
 
 
+def _at_most(limit: float, convert: Convert, unit: str) -> Convert:
+    """``convert``, then refuse values over ``limit``: a stranger's story may not make a
+    build wait an hour for each request, or retry a thousand times."""
+
+    def bounded(ck: _Checker, node: Node, label: str) -> Any:
+        value = convert(ck, node, label)
+        if value is not _BAD and value > limit:
+            return ck.fail(node, f"{label} must be at most {limit:g}{unit}")
+        return value
+
+    return bounded
+
+
 def _count(ck: _Checker, node: Node, label: str) -> Any:
     value = _number(ck, node, label)
     if value is not _BAD and (not isinstance(value, int) or value < 0):
@@ -1358,6 +1377,9 @@ def _geocoder(ck: _Checker, node: Node, label: str) -> Any:
     problem = check_key_env(record.values["name"], variable) if variable else None
     if problem:
         return ck.fail(record.nodes["api_key_env"], f"{label}: {problem}")
+    problem = check_endpoint(record.values.get("options") or {})
+    if problem:
+        return ck.fail(record.nodes["options"], f"{label}: {problem}")
     return GeocoderSetting(**record.values)
 
 
@@ -1382,9 +1404,9 @@ _GEOCODER = {
     "contact": _Field(_text),
     "api_key_env": _Field(_env_name),
     "api_key_option": _Field(_text),
-    "min_delay": _Field(_positive),
-    "timeout": _Field(_positive),
-    "retries": _Field(_count),
+    "min_delay": _Field(_at_most(60, _positive, " seconds")),
+    "timeout": _Field(_at_most(120, _positive, " seconds")),
+    "retries": _Field(_at_most(10, _count, "")),
     "options": _Field(_options),
 }
 

@@ -23,6 +23,7 @@ import math
 import os
 import re
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -80,14 +81,14 @@ class GeocoderSetting:
 
 def service_names() -> list[str]:
     """Every service name geopy knows."""
-    from geopy.geocoders import SERVICE_TO_GEOCODER
+    from geopy.geocoders import SERVICE_TO_GEOCODER  # geopy only when a geocoder is named
 
     return sorted(SERVICE_TO_GEOCODER)
 
 
 def check_service(name: str) -> str | None:
     """Why ``name`` is not a geopy service (with a did-you-mean), or None if it is."""
-    from geopy.geocoders import SERVICE_TO_GEOCODER
+    from geopy.geocoders import SERVICE_TO_GEOCODER  # geopy only when a geocoder is named
 
     if name.lower() in SERVICE_TO_GEOCODER:
         return None
@@ -130,29 +131,70 @@ def check_key_env(service: str, variable: str) -> str | None:
     )
 
 
+#: What ``domain:`` may be: a host name or address, and a port; nothing a URL parser would
+#: read as a user (``127.0.0.1:80@elsewhere``), a path, a query or a fragment.
+_DOMAIN = re.compile(
+    r"(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::[0-9]{1,5})?\Z"
+)
+
+
+def _host(domain: str) -> str:
+    """The host of a ``domain:`` that :func:`check_endpoint` accepted."""
+    host = urllib.parse.urlsplit("//" + domain.strip()).hostname
+    return host or ""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(options: Mapping[str, Any]) -> str | None:
+    """Why ``options`` may not say where requests go, or None.
+
+    ``domain:`` may name a server (a self-hosted Nominatim), as a host and a port only:
+    ``127.0.0.1:80@elsewhere`` is a request to *elsewhere* for a URL parser.  ``scheme:
+    http`` is for this machine only: elsewhere queries, contact and key would travel in
+    clear text.  Other options naming hosts or URLs (ArcGIS's ``auth_domain``...) are
+    refused: only ``domain`` is checked, so only ``domain`` may be set.
+    """
+    for key in options:
+        low = str(key).lower()
+        if low != "domain" and ("domain" in low or "url" in low or low in {"host", "endpoint"}):
+            return f"`{key}` names where requests go: places.yaml may set only `domain`"
+    domain = options.get("domain")
+    if domain is not None and (not isinstance(domain, str) or not _DOMAIN.match(domain.strip())):
+        return (
+            f"domain {str(domain)[:80]!r} must be a host name or address, with a port if need"
+            " be (maps.example.org, 127.0.0.1:8080): no user, path or query"
+        )
+    scheme = options.get("scheme")
+    if scheme is not None and str(scheme).lower() != "https":
+        local = isinstance(domain, str) and _is_loopback(_host(domain))
+        if str(scheme).lower() != "http" or not local:
+            return (
+                f"scheme {str(scheme)[:20]!r}: only https, or http to this machine"
+                " (domain: 127.0.0.1 or localhost)"
+            )
+    return None
+
+
 def story_server(options: Mapping[str, Any]) -> str | None:
     """The host ``options`` send requests to when it is another machine; else None.
 
     A story that names its own server (``domain:``) still gets answers, but not the
     secrets of the machine that builds it: neither the API key nor ``$MAPGEN_CONTACT`` is
     sent there.  This machine's loopback (a local Nominatim) is no stranger's server.
+    Call it on options :func:`check_endpoint` accepted.
     """
     domain = options.get("domain")
     if not isinstance(domain, str) or not domain.strip():
         return None
-    host = domain.strip().split("/", 1)[0]
-    if host.startswith("["):
-        host = host[1:].split("]", 1)[0]
-    elif host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    if host.lower() == "localhost":
-        return None
-    try:
-        if ipaddress.ip_address(host).is_loopback:
-            return None
-    except ValueError:
-        pass
-    return domain.strip()
+    return None if _is_loopback(_host(domain)) else domain.strip()
 
 
 def user_agent(contact: str | None) -> str:
@@ -181,6 +223,7 @@ def make_geocoder(
     :raises GeocoderNotConfigured: unknown service, a secret among the options, a missing
         environment variable or contact, or options the geopy class refuses.
     """
+    # geopy, and the adapter and rate limiter built on it, only when a geocoder is made
     from geopy.exc import ConfigurationError, GeocoderNotFound
     from geopy.geocoders import get_geocoder_for_service
 
@@ -189,7 +232,9 @@ def make_geocoder(
 
     env = os.environ if environ is None else environ
     name = setting.name.lower()
-    problem = check_service(name) or check_options(setting.options)
+    problem = (
+        check_service(name) or check_options(setting.options) or check_endpoint(setting.options)
+    )
     if problem:
         raise GeocoderNotConfigured(problem, geocoder=name)
     try:

@@ -23,12 +23,11 @@ from .forked import Pending
 from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, is_within, load_story
-from .model import GeocodedStory, Story
+from .model import GeocodedStory, SpansLater, Story
 from .online import current_request, may_go_online
 from .perf import gc_paused
 from .sources import (
     Span,
-    SpansLater,
     find_all,
     quote_keys,
     quote_problems,
@@ -80,6 +79,7 @@ def geocode(
 
 def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
     """The story's map as a :class:`folium.Map`, for a notebook (``cdn``: link Leaflet)."""
+    # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from .render import build_map
 
     return build_map(geocode(load(path)), cdn=cdn)
@@ -98,6 +98,7 @@ class BuildResult:
 
 def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
     """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`)."""
+    # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from .render import build_map
 
     return build_map(geo, cdn=cdn).get_root().render()
@@ -146,7 +147,7 @@ def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pendi
     child too when geocoding is offline (it then gives the same answers in both
     processes, and the child need not wait for the parent's).  The parent goes on at
     once: :attr:`Story.spans <mapgen.model.Story.spans>` is a
-    :class:`~mapgen.sources.SpansLater` that waits for the child's spans (raising the
+    :class:`~mapgen.model.SpansLater` that waits for the child's spans (raising the
     quotes' problems as :func:`~mapgen.sources.verify_quotes` does) when the page first
     needs them, and hands the page the articles' JSON, which it asks for last.  Whatever
     the child fails to send, the parent makes itself.  None if there is no child: the
@@ -281,7 +282,7 @@ class Builder:
         """The offline gazetteer, kept between builds; made when a place first needs it
         (importing it and geopy takes a tenth of a second a cached story never needs)."""
         if self._gazetteer is None:
-            from .gazetteer import Gazetteer
+            from .gazetteer import Gazetteer  # it imports geopy: only when a place needs it
 
             self._gazetteer = Gazetteer()
         return self._gazetteer
@@ -413,7 +414,7 @@ class Builder:
 
     def _page_assets(self) -> PageAssets:
         """Leaflet and the basemap, read, checked and prepared once (again while missing)."""
-        from .page import page_assets
+        from .page import page_assets  # page imports folium: only when a page is made
 
         kept = self._assets
         if kept is None or (not self.cdn and (kept.leaflet is None or kept.outlines is None)):
@@ -429,6 +430,8 @@ class Builder:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
         geo, beside = self._prepare(save=True, beside=True)
         try:  # the child's scratch file is copied from, until the files are written
+            # page and render import folium: only when a page is made (a big build's
+            # second process, forked before this, never imports it)
             from .page import deferred
             from .render import build_map
 

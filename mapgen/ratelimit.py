@@ -51,6 +51,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from .adapter import GuardedAdapter
 from .errors import (
     GeocoderBadAnswer,
     GeocoderFault,
@@ -260,8 +261,6 @@ class PoliteGeocoder:
         self._pacer = Pacer(self.min_delay, clock=clock, sleep=sleep)
         # A guarded adapter paces each request it sends, redirects included; any other
         # geocoder is paced here, a query at a time.
-        from .adapter import GuardedAdapter
-
         adapter = getattr(geocoder, "adapter", None)
         self._adapter_paces = isinstance(adapter, GuardedAdapter)
         if isinstance(adapter, GuardedAdapter):
@@ -274,6 +273,8 @@ class PoliteGeocoder:
             sleep=sleep,
             min_delay_seconds=self.min_delay,
             max_retries=0,
+            # geopy asserts that its error wait is at least the delay (default 5 s).
+            error_wait_seconds=max(5.0, self.min_delay),
             swallow_exceptions=False,
         )
 

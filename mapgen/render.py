@@ -18,13 +18,16 @@ import folium
 from branca.element import Element
 
 from . import geodesy
+from .datalayer import add_places
 from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .evidence import (
     Evidence,
     FeatureEvidence,
     Quotes,
     QuoteText,
+    format_coords,
     popup_html,
+    precision_line,
     sources_tab,
 )
 from .markup import Html, asset, isolated, text
@@ -33,7 +36,6 @@ from .model import (
     STATUSES,
     Event,
     GeocodedStory,
-    Location,
     Route,
     Story,
     location_columns,
@@ -42,9 +44,11 @@ from .model import (
 from .page import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .panel import StoryPanel
 from .styles import (
+    KIND_COLORS,
     MODE_STYLES,
     STATUS_LABELS,
     STATUS_LINES,
+    VAGUE_PRECISIONS,
     area_style,
     arrow_svg,
     badge_svg,
@@ -68,15 +72,6 @@ __all__ = [
     "text",
 ]
 
-KIND_COLORS: dict[str, str] = {
-    "capital": "#c0392b",
-    "city": "#2471a3",
-    "port": "#138d75",
-    "military": "#6c3483",
-    "venue": "#d35400",
-    "crossing": "#566573",
-    "site": "#7d6608",
-}
 #: A route's colour, by mode (see :data:`mapgen.styles.MODE_STYLES` for the rest).
 ROUTE_COLORS: dict[str, str] = {mode: str(style["color"]) for mode, style in MODE_STYLES.items()}
 AREA_STYLE = {
@@ -87,9 +82,6 @@ AREA_STYLE = {
     "className": "mg-area",
 }
 MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
-#: Positions this vague are drawn as hollow, dashed pins.  A city placed at the city's
-#: centre is where it should be, so "city" is not among them.
-VAGUE_PRECISIONS = {"approximate", "region", "country"}
 #: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
 #: one canvas, clustered, each popup built when opened; up to it, a marker per place.
 DATA_LAYER_THRESHOLD = 1000
@@ -107,22 +99,6 @@ def draws_data_layer(story: Story) -> bool:
         return True
     limit = DATA_LAYER_THRESHOLD if setting == "auto" else int(setting)
     return len(story.places) > limit
-
-
-def format_coords(lat: float, lon: float) -> str:
-    ns = "N" if lat >= 0 else "S"
-    ew = "E" if lon >= 0 else "W"
-    return f"{abs(lat):.4f}\u00b0 {ns}, {abs(lon):.4f}\u00b0 {ew}"
-
-
-def _precision_line(loc: Location) -> str:
-    said = {
-        "places.yaml": "coordinates given in places.yaml",
-        "gazetteer": "offline gazetteer (GeoNames)",
-    }.get(loc.geocoder, loc.geocoder)
-    if loc.query and loc.geocoder != "places.yaml":
-        said += f" \u00b7 query: {loc.query}"  # which query gave this position
-    return f"Precision: {loc.precision} \u00b7 {said}"
 
 
 @contextlib.contextmanager
@@ -259,8 +235,6 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
 
     places = story.places
     if draws_data_layer(story):  # one canvas layer instead of a marker each
-        from .datalayer import add_places
-
         add_places(fmap, geo, quotes, evidence, since)
         places = []
     groups: dict[str, folium.FeatureGroup] = {}
@@ -282,7 +256,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         meta = [
             PLACE_KINDS[place.kind],
             format_coords(loc.lat, loc.lon),
-            _precision_line(loc),
+            precision_line(loc),
         ]
         body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
         marker.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(place.name)))

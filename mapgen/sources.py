@@ -12,7 +12,7 @@ import bisect
 import functools
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from itertools import chain, compress, count, repeat
 from operator import getitem
 
@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from . import context
 from .errors import Problem, StoryError
-from .model import Quote, Story, place_columns
+from .model import Quote, SpansLater, Story, place_columns
 
 _FOLD = str.maketrans(
     {
@@ -516,28 +516,45 @@ def quote_problems(story: Story, spans: Mapping[tuple[str, str], Span]) -> list[
     return problems
 
 
-class SpansLater:
-    """:attr:`Story.spans <mapgen.model.Story.spans>` still being found elsewhere (by a
-    second process, :mod:`mapgen.pipeline`), so that the page can be started before them.
-
-    ``fetch`` returns them, or raises the :class:`StoryError` verification would have
-    raised; :func:`spans_of` calls it the first time the spans are asked for.
-    ``articles`` returns the JSON of the first articles, as
-    :func:`mapgen.evidence.sources_json` makes it, that the same process went on to
-    make, or None: the page then makes them itself."""
-
-    def __init__(
-        self,
-        fetch: Callable[[], dict[tuple[str, str], Span]],
-        articles: Callable[[], list[str] | None] | None = None,
-    ):
-        self.fetch = fetch
-        self.articles = articles
-
-
 def spans_of(story: Story) -> dict[tuple[str, str], Span]:
     """The story's spans, waiting for them (once) if they are being found elsewhere."""
     spans = story.spans
     if isinstance(spans, SpansLater):
         spans = story.spans = spans.fetch()
     return spans
+
+
+def story_warnings(story: Story) -> list[Problem]:
+    """``mapgen check``'s warnings about the story's quotes
+    (:func:`mapgen.context.warnings`), in story order, each at its quote (or at its
+    feature, for a status no quote says).
+
+    A quote is read once per feature status however many features cite it (a big story
+    quotes a passage again and again)."""
+    spans = spans_of(story)
+    articles = {s.id: s.text for s in story.sources}
+    read: dict[tuple[str, str, str], list[str]] = {}
+    found: list[Problem] = []
+    features = (*story.places, *story.routes, *story.areas, *story.events)
+    for feature in features:
+        status = feature.status
+        quotes = []
+        for quote in feature.quotes:
+            article = articles[quote.source]
+            span = spans.get((quote.source, quote.text)) or locate(quote.text, article)
+            if span is None:
+                continue
+            quotes.append(
+                context.QuoteInContext(
+                    context.collapse_spaces(article[span[0] : span[1]]), article, span, quote.stance
+                )
+            )
+            key = (quote.source, quote.text, status)
+            if key not in read:  # a whole sentence leaves nothing out: no layout needed
+                lead, trail, _ = context.in_sentence(article, span)
+                read[key] = context.quote_warnings(quotes[-1], status) if lead or trail else []
+            found += [Problem(f"warning: {w}", quote.pos) for w in read[key]]
+        if status in ("confirmed", "denied") and not context.says_status(quotes, status):
+            _, message = context.warnings([], status)[0]
+            found.append(Problem(f"warning: {message}", feature.pos))
+    return found

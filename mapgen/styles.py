@@ -10,6 +10,20 @@ from __future__ import annotations
 
 from .model import STATUSES
 
+#: A place's colour, by kind.
+KIND_COLORS: dict[str, str] = {
+    "capital": "#c0392b",
+    "city": "#2471a3",
+    "port": "#138d75",
+    "military": "#6c3483",
+    "venue": "#d35400",
+    "crossing": "#566573",
+    "site": "#7d6608",
+}
+#: Positions this vague are drawn as hollow, dashed pins.  A city placed at the city's
+#: centre is where it should be, so "city" is not among them.
+VAGUE_PRECISIONS = {"approximate", "region", "country"}
+
 #: A route's colour, line weight and label, by mode.
 MODE_STYLES: dict[str, dict[str, object]] = {
     "rail": {"color": "#1b2631", "weight": 4.5, "label": "by rail"},

@@ -42,7 +42,7 @@ import click
 import watchfiles
 
 from . import terminal
-from .clock import Clock
+from .clock import Clock, wall_clock
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
 from .geocli import online_options, page_options
@@ -84,6 +84,8 @@ class Watcher:
 
     :param state: told of every rebuild, for the served pages (a new one by default).
     :param echo: prints one line, to stderr when its second argument is true.
+    :param clock: the time of day printed beside each rebuild (default: the wall clock,
+        even where ``SOURCE_DATE_EPOCH`` pins the builder's date stamps).
     """
 
     def __init__(
@@ -94,8 +96,10 @@ class Watcher:
         echo: Echo = _echo,
         step_ms: int = STEP_MS,
         debounce_ms: int = DEBOUNCE_MS,
+        clock: Clock = wall_clock,
     ):
         self.builder = builder
+        self.clock = clock
         self.state = state if state is not None else LiveState()
         self.echo = echo
         self.step_ms = step_ms
@@ -151,7 +155,7 @@ class Watcher:
         elapsed = (time.perf_counter() - start) * 1000
         story = result.story.story
         self.echo(
-            f"{_now(self.builder.clock)} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
+            f"{_now(self.clock)} rebuilt {html} ({len(story.places)} places, {len(story.routes)} routes,"
             f" {len(story.areas)} areas) in {elapsed:.0f} ms",
             False,
         )
@@ -313,7 +317,7 @@ class _Watching:
 
 
 def _now(clock: Clock) -> str:
-    """The time of day printed beside a rebuild, as the builder's clock reads it."""
+    """The time of day printed beside a rebuild, as the watcher's clock reads it."""
     return clock().strftime("%H:%M:%S")
 
 

@@ -95,10 +95,10 @@ def test_a_build_in_another_process_reads_source_date_epoch(seed_story, moment):
 
 
 @DAYS
-def test_watch_prints_the_time_the_builders_clock_reads(seed_story, moment):
+def test_watch_prints_the_time_its_clock_reads(seed_story, moment):
     lines: list[tuple[str, bool]] = []
     watcher = Watcher(
-        Builder(seed_story, clock=fixed(moment)), echo=lambda line, err: lines.append((line, err))
+        Builder(seed_story), echo=lambda line, err: lines.append((line, err)), clock=fixed(moment)
     )
     assert watcher.rebuild()
     (line, err) = lines[-1]
@@ -110,3 +110,15 @@ def _clean_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+
+
+def test_watch_prints_the_wall_time_even_where_the_date_is_pinned(seed_story, monkeypatch):
+    """SOURCE_DATE_EPOCH pins the cache's stamps, not the time a person reads."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(A_YEAR_ON.timestamp())))
+    lines: list[tuple[str, bool]] = []
+    watcher = Watcher(Builder(seed_story), echo=lambda line, err: lines.append((line, err)))
+    before = dt.datetime.now().astimezone().replace(microsecond=0)
+    assert watcher.rebuild()
+    after = dt.datetime.now().astimezone()
+    shown = dt.datetime.strptime(lines[-1][0][:8], "%H:%M:%S").time()
+    assert before.time() <= shown <= after.time() or after.date() != before.date()

@@ -163,3 +163,72 @@ def test_which_variables_a_story_may_read(service, variable, allowed):
 )
 def test_which_servers_are_a_storys_own(domain, server):
     assert story_server({"domain": domain}) == server
+
+
+@pytest.mark.parametrize(
+    ("options", "refused"),
+    [
+        # A URL parser reads everything before "@" as a user: the request would go to the
+        # host after it (a stranger's; here 127.0.0.2, so that a regression stays local).
+        ("{domain: '127.0.0.1:80@127.0.0.2', scheme: http}", "must be a host name"),
+        ("{domain: 'maps.example.org/x?key=1'}", "must be a host name"),
+        ("{auth_domain: evil.example}", "`auth_domain` names where requests go"),
+        ("{base_url: 'https://evil.example'}", "`base_url` names where requests go"),
+        ("{domain: maps.example.org, scheme: http}", "only https, or http to this machine"),
+        ("{scheme: http}", "only https, or http to this machine"),
+        ("{domain: 'localhost:8080', scheme: ftp}", "only https, or http to this machine"),
+    ],
+)
+def test_a_story_says_where_requests_go_only_by_a_plain_domain(
+    tmp_path, listener, options, refused
+):
+    _, seen = listener
+    _story(
+        tmp_path,
+        ["name: opencage", "api_key_env: OPENCAGE_API_KEY", f"options: {options}"],
+    )
+    out = _build(tmp_path, OPENCAGE_API_KEY=SECRET, MAPGEN_CONTACT="me@home.example")
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("places.yaml:5:12: geocoder: "), out.stderr
+    assert refused in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert seen == []
+
+
+def test_a_local_server_over_http_is_still_asked(tmp_path, listener):
+    domain, seen = listener
+    _story(
+        tmp_path,
+        [
+            "name: nominatim",
+            "contact: desk@story.example",
+            f"options: {{domain: '{domain}', scheme: http}}",
+        ],
+    )
+    out = _build(tmp_path)
+    assert len(seen) >= 1 and "desk@story.example" in seen[0]
+    assert out.returncode == 2  # it answers "not found", so the build itself fails
+    assert "cannot find 'Nowhereville Xyzzy' in the offline gazetteer or nominatim" in out.stderr
+
+
+def test_a_long_delay_between_requests_is_a_setting_not_a_traceback():
+    """geopy's rate limiter asserted on a delay over 5 s (its error wait)."""
+    setting = GeocoderSetting(
+        name="nominatim", contact="desk@story.example", min_delay=6, options={"domain": "localhost"}
+    )
+    assert make_geocoder(setting, environ={}).min_delay == 6
+
+
+@pytest.mark.parametrize(
+    ("line", "refused"),
+    [
+        ("timeout: 1000000000", "timeout must be at most 120 seconds"),
+        ("min_delay: 3600", "min_delay must be at most 60 seconds"),
+        ("retries: 1000", "retries must be at most 10"),
+    ],
+)
+def test_a_story_cannot_make_a_build_wait_for_ever(tmp_path, line, refused):
+    _story(tmp_path, ["name: photon", line])
+    out = _build(tmp_path)
+    assert out.returncode == 2, out.stderr
+    assert out.stderr.startswith("places.yaml:4:"), out.stderr
+    assert refused in out.stderr, out.stderr
