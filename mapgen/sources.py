@@ -444,8 +444,9 @@ def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[st
     then says why.
 
     Run on every quote of a big story, so a C loop per test over all of them (0.2 s for
-    100,000): only a quote whose span touches no white space at either end, holds a
-    line break, or has fewer than three words is looked at more closely, one by one.
+    100,000): only a quote whose span does not stand between white space (a space
+    printed inside a number, ``68\u00a0000``, is not), holds a line break of any kind,
+    or has fewer than three words is looked at more closely, one by one.
     """
     at = list(compress(count(), found))
     if not at:
