@@ -304,6 +304,10 @@ def remove_stale_temps(*targets: str | os.PathLike[str]) -> list[Path]:
     Only a process killed while writing leaves one.  Call this only while holding
     :func:`folder_lock` on the targets' folders: every mapgen process writing there holds
     it, so a temporary file found then belongs to no live writer.
+
+    Only a regular file (or a symlink: ``unlink`` removes the link, never what it points
+    to) is removed.  Anything else named like one (a folder a story happens to hold, a
+    FIFO) is no leftover of ours; it is left alone, and never stops the build.
     """
     removed: list[Path] = []
     for target in map(Path, targets):
@@ -314,9 +318,15 @@ def remove_stale_temps(*targets: str | os.PathLike[str]) -> list[Path]:
             continue
         for name in names:
             if pattern.match(name):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(target.parent / name)
-                    removed.append(target.parent / name)
+                path = target.parent / name
+                try:
+                    mode = os.lstat(path).st_mode
+                    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                        continue
+                    os.unlink(path)
+                except OSError:  # gone meanwhile, or not ours to remove: left alone
+                    continue
+                removed.append(path)
     return removed
 
 
