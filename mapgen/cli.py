@@ -147,12 +147,13 @@ def extract(articles: tuple[Path, ...]) -> None:
     the sentences that name it as quotes.  Run it in the story folder:
     mapgen extract seeds/*.txt > places.yaml
     """
+    from .load import MAX_ARTICLE_BYTES
     from .mentions import extract_yaml
 
     files = []
     for article in articles:
-        try:
-            body = read_regular(article).decode("utf-8")
+        try:  # the limit a story's article has: a bigger one could not be its source
+            body = read_regular(article, MAX_ARTICLE_BYTES).decode("utf-8")
         except Refused as exc:
             echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
             sys.exit(STORY_ERROR)
