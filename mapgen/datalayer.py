@@ -240,7 +240,10 @@ class PlaceData:
         self.kinds = [k for k in PLACE_KINDS if k in present]
         kind_index = {k: i for i, k in enumerate(self.kinds)}
         sources = {s.id: i for i, s in enumerate(story.sources)}
-        offsets = {s.id: _Utf16(s.text) for s in story.sources}
+        made: dict[str, _Utf16] = {}  # sources quoting one file share its text: once
+        offsets = {
+            s.id: made.get(s.text) or made.setdefault(s.text, _Utf16(s.text)) for s in story.sources
+        }
         lines: dict[str, int] = {}
         metas: dict[tuple[int, ...], int] = {}
         styles: dict[tuple[int, int, str], int] = {}
