@@ -22,7 +22,6 @@ The same story builds to the same bytes, and a moved place changes its own line.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections import Counter
@@ -38,6 +37,7 @@ from folium.template import Template
 
 from .context import ellipsis_flags
 from .elements import SafeTooltip
+from .evidence import Utf16 as _Utf16
 from .markup import asset
 from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
@@ -171,23 +171,6 @@ def _ties(lats: list[float], lons: list[float]) -> list[int]:
         return []
     both = np.abs(np.array([lats, lons], dtype=np.float64)) * 32.0 % 2.0 == 1.0
     return np.flatnonzero(both[0] | both[1]).tolist()
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-class _Utf16:
-    """Offsets in a text as JavaScript counts them (UTF-16 code units), in O(log n)."""
-
-    def __init__(self, text: str):
-        self.astral = (
-            [m.start() for m in _ASTRAL.finditer(text)]
-            if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
-            else []
-        )
-
-    def __call__(self, index: int) -> int:
-        return index + bisect.bisect_left(self.astral, index) if self.astral else index
 
 
 _GROUP_1 = methodcaller("group", 1)

@@ -431,3 +431,36 @@ def test_many_sources_of_one_long_article_build_within_the_budget(tmp_path):
     done = run_limited("build", str(story), "--cdn")
     assert done.returncode == 0, done.stderr[-2000:]
     assert (story / "output" / "map.html").stat().st_size < 2 * len(article)
+
+
+# --- a quote's sentence, in an article with no full stop ----------------------------------
+
+
+def test_a_quotes_sentence_is_written_only_around_the_quote(tmp_path):
+    """An article with no full stop is one long sentence: on main each quote's GeoJSON
+    ``sentence`` was all of it (a 9 MB article quoted by 200 places: a 1.84 GB GeoJSON).
+    The sentence is written only so far either side of the quote, with an ellipsis."""
+    article = "Start here. " + "word " * 5000 + "and Kim was expected to travel by train\n"
+    story = make_story(tmp_path / "s", places(20, quote="Kim was expected to travel"), article)
+    result = mapgen.build(story, tmp_path / "out", cdn=True)
+    geojson = json.loads(result.geojson.read_text())
+    sentences = [q["sentence"] for f in geojson["features"] for q in f["properties"]["quotes"]]
+    context = importlib.import_module("mapgen.context").SENTENCE_CONTEXT
+    assert len(sentences) == 20
+    for sentence in sentences:
+        assert sentence.startswith("\u2026word word") and sentence.endswith("travel by train")
+        assert len(sentence) <= context + len("Kim was expected to travel") + 20
+    assert result.geojson.stat().st_size < 20 * 3 * context
+
+
+def test_quotes_near_the_end_of_a_long_article_build_within_the_budget(tmp_path):
+    """The real size: a 9 MB article with an emoji and no full stop, quoted near its end
+    by 200 places.  On main: 213 s and 3.7 GB (JavaScript offsets counted from the start
+    for each quote; the whole article written as each quote's sentence)."""
+    article = "Start \U0001f600 here.\n" + long_article(1_200_000)
+    article += "Kim was expected to travel by armored train.\n"
+    assert len(article.encode()) > 9_000_000
+    story = make_story(tmp_path / "s", places(200, quote="Kim was expected to travel"), article)
+    done = run_limited("build", str(story), "--cdn", timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (story / "output" / "map.geojson").stat().st_size < 10_000_000
