@@ -18,6 +18,7 @@ from .errors import MapgenError
 from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
+from .load import MAX_ARTICLE_BYTES
 from .sources import story_warnings
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
@@ -138,8 +139,8 @@ def extract(articles: tuple[Path, ...]) -> None:
 
     files = []
     for article in articles:
-        try:
-            body = read_regular(article).decode("utf-8")
+        try:  # the limit a story's article has: a bigger one could not be its source
+            body = read_regular(article, MAX_ARTICLE_BYTES).decode("utf-8")
         except Refused as exc:
             echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
             sys.exit(STORY_ERROR)

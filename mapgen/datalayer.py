@@ -22,7 +22,6 @@ The same story builds to the same bytes, and a moved place changes its own line.
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
 from collections import Counter
@@ -50,6 +49,7 @@ from .evidence import (
     status_html,
     support_line,
 )
+from .evidence import Utf16 as _Utf16
 from .markup import POPUP_OPTIONS, asset, text
 from .model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .page import RawHTML, big_text
@@ -183,23 +183,6 @@ def _ties(lats: list[float], lons: list[float]) -> list[int]:
     return np.flatnonzero(both[0] | both[1]).tolist()
 
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-
-
-class _Utf16:
-    """Offsets in a text as JavaScript counts them (UTF-16 code units), in O(log n)."""
-
-    def __init__(self, text: str):
-        self.astral = (
-            [m.start() for m in _ASTRAL.finditer(text)]
-            if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
-            else []
-        )
-
-    def __call__(self, index: int) -> int:
-        return index + bisect.bisect_left(self.astral, index) if self.astral else index
-
-
 _GROUP_1 = methodcaller("group", 1)
 
 
@@ -246,7 +229,10 @@ class PlaceData:
         self.kinds = [k for k in PLACE_KINDS if k in present]
         kind_index = {k: i for i, k in enumerate(self.kinds)}
         sources = {s.id: i for i, s in enumerate(story.sources)}
-        offsets = {s.id: _Utf16(s.text) for s in story.sources}
+        made: dict[str, _Utf16] = {}  # sources quoting one file share its text: once
+        offsets = {
+            s.id: made.get(s.text) or made.setdefault(s.text, _Utf16(s.text)) for s in story.sources
+        }
         lines: dict[str, int] = {}
         metas: dict[tuple[int, ...], int] = {}
         styles: dict[tuple[int, int, str], int] = {}

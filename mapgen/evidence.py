@@ -29,6 +29,7 @@ handlers, so story text never reaches a script.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections import Counter
@@ -276,9 +277,30 @@ def precision_line(loc: Location) -> str:
 
 
 def utf16(value: str, index: int) -> int:
-    """A Python string index as JavaScript counts it (UTF-16 code units)."""
-    prefix = value[:index]
-    return index + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+    """A Python string index as JavaScript counts it (UTF-16 code units).  For many
+    indexes in one text, make its :class:`Utf16` once: this reads the text up to
+    ``index``, each time."""
+    return Utf16(value[:index])(index)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+class Utf16:
+    """Offsets in a text as JavaScript counts them (UTF-16 code units), in O(log n).
+
+    Made once per text: counting from the start for each quote made a 9 MB article
+    quoted 200 times take 213 s to build."""
+
+    def __init__(self, text: str):
+        self.astral = (
+            [m.start() for m in _ASTRAL.finditer(text)]
+            if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
+            else []
+        )
+
+    def __call__(self, index: int) -> int:
+        return index + bisect.bisect_left(self.astral, index) if self.astral else index
 
 
 def safe_url(url: str | None) -> str | None:
@@ -427,9 +449,15 @@ class Evidence:
         return counts
 
     def sources(self) -> list[dict[str, Any]]:
-        """The articles as the reader has them: title, outlet, date, link and text."""
+        """The articles as the reader has them: title, outlet, date, link and text.
+
+        Each text is carried once: a source whose text an earlier one has (sources quoting
+        one file) has ``same``, that source's index, instead of ``text``, and the page's
+        script gives it the same string (:data:`mapgen.panel.SHARED_TEXTS_JS`).  On main 200 sources naming
+        one 9.8 MB file wrote a 1.98 GB page."""
         sources = []
-        for source in self.story.sources:
+        first: dict[str, int] = {}  # text -> the index of the first source that has it
+        for i, source in enumerate(self.story.sources):
             entry: dict[str, Any] = {"id": source.id, "title": source.title}
             if source.outlet:
                 entry["outlet"] = source.outlet
@@ -438,9 +466,18 @@ class Evidence:
             url = safe_url(source.url)
             if url:
                 entry["url"] = url
-            entry["text"] = source.text
+            same = first.setdefault(source.text, i)
+            if same == i:
+                entry["text"] = source.text
+            else:
+                entry["same"] = same
             sources.append(entry)
         return sources
+
+    def shares_texts(self) -> bool:
+        """Whether two sources have one text, carried once (:meth:`sources`)."""
+        texts = [source.text for source in self.story.sources]
+        return len(set(texts)) < len(texts)
 
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
@@ -459,7 +496,10 @@ class Evidence:
         """Everything the reader needs, in story order."""
         story = self.story
         index = {s.id: i for i, s in enumerate(story.sources)}
-        texts = {s.id: s.text for s in story.sources}
+        made: dict[str, Utf16] = {}  # a text's offsets, once (sources may share it)
+        offsets = {
+            s.id: made.get(s.text) or made.setdefault(s.text, Utf16(s.text)) for s in story.sources
+        }
         sources = self.sources()
         features: dict[str, Any] = {}
         for feature in self.features.values():
@@ -468,16 +508,11 @@ class Evidence:
                 if q.span is None:  # not in its article (a story built unverified): no mark
                     passages.append([index[q.source_id], -1, -1, q.stance])
                     continue
-                whole = texts[q.source_id]
-                passage = [
-                    index[q.source_id],
-                    utf16(whole, q.span[0]),
-                    utf16(whole, q.span[1]),
-                    q.stance,
-                ]
+                js = offsets[q.source_id]
+                passage = [index[q.source_id], js(q.span[0]), js(q.span[1]), q.stance]
                 if q.lead or q.trail:  # the reader shows the quote in its sentence
                     sentence = q.sentence or q.span
-                    passage += [utf16(whole, sentence[0]), utf16(whole, sentence[1])]
+                    passage += [js(sentence[0]), js(sentence[1])]
                 passages.append(passage)
             entry = {
                 "name": feature.name,

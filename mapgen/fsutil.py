@@ -72,7 +72,7 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> byte
         if exc.errno == errno.ELOOP and os.path.islink(path):
             raise Refused("is a symlink") from None
         raise
-    return _read_open(fd, limit)
+    return read_open(fd, limit)
 
 
 def read_inside(
@@ -87,6 +87,13 @@ def read_inside(
     :class:`Refused` naming the symlink met ("goes through the symlink 'articles'", "is a
     symlink"), ``OSError`` as the system reports it.
     """
+    return read_open(open_inside(root, parts), limit)
+
+
+def open_inside(root: str | os.PathLike[str], parts: list[str] | tuple[str, ...]) -> int:
+    """:func:`read_inside`'s open handle, not yet checked nor read: for a caller that
+    tells files by the handle's identity (``fstat``) before reading, then reads it with
+    :func:`read_open`, which checks it (or closes it unread)."""
     if not parts or any(part in ("", ".", "..") or "/" in part for part in parts):
         raise ValueError(f"not a path inside a folder: {parts!r}")
     folder = os.open(root, os.O_RDONLY | _DIRECTORY | _CLOEXEC)
@@ -115,7 +122,7 @@ def read_inside(
             raise
     finally:
         os.close(folder)
-    return _read_open(fd, limit)
+    return fd
 
 
 def _is_link(name: str, folder: int) -> bool:
@@ -134,7 +141,7 @@ _KINDS = (
 )
 
 
-def _read_open(fd: int, limit: int | None) -> bytes:
+def read_open(fd: int, limit: int | None = None) -> bytes:
     """Check the open ``fd`` (closed here, whatever happens) and read it, bounded."""
     limit = MAX_INPUT_BYTES if limit is None else limit
     try:
@@ -143,7 +150,7 @@ def _read_open(fd: int, limit: int | None) -> bytes:
             kind = next((name for test, name in _KINDS if test(info.st_mode)), "special")
             raise Refused(f"is not a regular file but {kind}")
         if info.st_size > limit:
-            raise Refused(f"is larger than {_size(limit)} ({_size(info.st_size)})")
+            raise Refused(f"is larger than {size_text(limit)} ({size_text(info.st_size)})")
         if _NONBLOCK and hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -155,13 +162,13 @@ def _read_open(fd: int, limit: int | None) -> bytes:
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:
-            raise Refused(f"is larger than {_size(limit)}")
+            raise Refused(f"is larger than {size_text(limit)}")
         return b"".join(chunks) if len(chunks) != 1 else chunks[0]
     finally:
         os.close(fd)
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
     """A byte count as people read it: ``100 MB``, ``3.5 kB``, ``12 bytes``."""
     for unit, size in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if count >= size:
@@ -304,6 +311,10 @@ def remove_stale_temps(*targets: str | os.PathLike[str]) -> list[Path]:
     Only a process killed while writing leaves one.  Call this only while holding
     :func:`folder_lock` on the targets' folders: every mapgen process writing there holds
     it, so a temporary file found then belongs to no live writer.
+
+    Only a regular file (or a symlink: ``unlink`` removes the link, never what it points
+    to) is removed.  Anything else named like one (a folder a story happens to hold, a
+    FIFO) is no leftover of ours; it is left alone, and never stops the build.
     """
     removed: list[Path] = []
     for target in map(Path, targets):
@@ -314,9 +325,15 @@ def remove_stale_temps(*targets: str | os.PathLike[str]) -> list[Path]:
             continue
         for name in names:
             if pattern.match(name):
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(target.parent / name)
-                    removed.append(target.parent / name)
+                path = target.parent / name
+                try:
+                    mode = os.lstat(path).st_mode
+                    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                        continue
+                    os.unlink(path)
+                except OSError:  # gone meanwhile, or not ours to remove: left alone
+                    continue
+                removed.append(path)
     return removed
 
 

@@ -539,6 +539,9 @@ def find_mentions(
     tokenized = [_tokens(text, a, b) for a, b in spans]
     surnames = _surnames(tokenized)
     found: list[Mention] = []
+    # Lines are counted on from the last mention, never from the start: mentions come in
+    # order, and counting from the start for each made a 10 MB article take minutes.
+    line, counted, line_start = 1, 0, 0
     for (s_start, s_end), tokens in zip(spans, tokenized, strict=True):
         sentence = " ".join(text[s_start:s_end].split())
         taken: dict[int, tuple[int, Target, str]] = {}  # first token -> (end, target, how)
@@ -587,8 +590,12 @@ def find_mentions(
         for i in sorted(taken):
             j, target, how = taken[i]
             start, end = tokens[i].start, tokens[j - 1].end
-            line = text.count("\n", 0, start) + 1
-            col = start - (text.rfind("\n", 0, start) + 1) + 1
+            breaks = text.count("\n", counted, start)
+            if breaks:
+                line += breaks
+                line_start = text.rfind("\n", counted, start) + 1
+            counted = start
+            col = start - line_start + 1
             found.append(
                 Mention(source, file, start, end, line, col, text[start:end], how, sentence, target)
             )
@@ -666,6 +673,8 @@ class MentionReport:
     left_out: dict[str, LeftOut] = field(default_factory=dict)
     #: left_out entries that match no mention.
     unused: list[LeftOut] = field(default_factory=list)
+    #: What was not read for mentions (:func:`read_within`), if anything.
+    unread: str | None = None
 
     def missing(self) -> dict[str, list[Mention]]:
         """Target key -> its mentions, for places neither shown nor left out (in order)."""
@@ -687,6 +696,8 @@ class MentionReport:
             f" {len(places) - len(missing) - len(left)} on the map, {len(left)} left out,"
             f" {len(missing)} missing."
         ]
+        if self.unread:
+            out.append(self.unread[0].upper() + self.unread[1:] + ".")
         if missing:
             out.append(
                 "Mentioned in the articles but not on the map (add them, or list them under"
@@ -712,14 +723,50 @@ def _clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
 
 
+#: Most characters of articles read for mentions in one run (``check``, ``extract``): a
+#: 10 MB article naming places densely takes some 5 s, and 100 MB of them would pass the
+#: budget's 60 s.  What lies past it is said, in one line, not read.
+MAX_MENTION_CHARS = 20_000_000
+
+
+def read_within(files: list[tuple[str, str]]) -> tuple[list[tuple[int, str]], str | None]:
+    """Each distinct text of ``files`` ((file, text), in order) to look for mentions in,
+    with its index, as far as :data:`MAX_MENTION_CHARS` lets: the last one read may be
+    cut (at a line break if one is near), the rest left out.  With it, the line that says
+    what was not read, or None.  (Sources naming one file share its text: read once.)"""
+    left, seen = MAX_MENTION_CHARS, set()
+    read: list[tuple[int, str]] = []
+    for k, (file, text) in enumerate(files):
+        if text in seen:
+            continue
+        seen.add(text)
+        if len(text) > left:
+            cut = text.rfind("\n", 0, left) + 1
+            cut = cut if cut > left // 2 else left
+            if cut:
+                read.append((k, text[:cut]))
+            rest = len({t for _, t in files[k + 1 :]} - seen)
+            line = text.count("\n", 0, cut) + 1
+            after = f", and {rest} article{'s' if rest != 1 else ''} after it," if rest else ""
+            return read, (
+                f"only the first {MAX_MENTION_CHARS:,} characters of the articles were read for"
+                f" mentions: {one_line(file)} from line {line:,} on{after} were not"
+            )
+        left -= len(text)
+        read.append((k, text))
+    return read, None
+
+
 def report(geo: GeocodedStory, gazetteer: Gazetteer | None = None) -> MentionReport:
     """Every place the story's articles mention, and which of them the map shows."""
     story = geo.story
     matcher = _Matcher(gazetteer)
     mentions: list[Mention] = []
-    for source in story.sources:
-        mentions += find_mentions(source.text, source=source.id, file=source.file, matcher=matcher)
-    result = MentionReport(mentions)
+    read, unread = read_within([(source.file, source.text) for source in story.sources])
+    for k, text in read:
+        source = story.sources[k]
+        mentions += find_mentions(text, source=source.id, file=source.file, matcher=matcher)
+    result = MentionReport(mentions, unread=unread)
     targets = {m.target.key: m.target for m in mentions}
     shown = _shown(geo, matcher)
     for key, target in targets.items():
@@ -838,13 +885,16 @@ def extract_yaml(
     ids: dict[str, str] = {}
     sources = []
     mentions: list[Mention] = []
-    for path, body in files:
+    read, unread = read_within(files)
+    scanned = dict(read)
+    for k, (path, body) in enumerate(files):
         source_id = _unique(_slug(Path(path).stem).replace("-", "_") or "article", ids)
         ids[source_id] = path
-        first = next(iter(sentences(body)), (0, 0))
+        first = next(iter(sentences(body[:10_000])), (0, 0))  # only the headline
         headline = _clip(" ".join(body[first[0] : first[1]].split()), 100) or Path(path).stem
         sources.append((source_id, path, headline))
-        mentions += find_mentions(body, source=source_id, file=path, matcher=matcher)
+        if k in scanned:
+            mentions += find_mentions(scanned[k], source=source_id, file=path, matcher=matcher)
     by_target: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_target.setdefault(mention.target.key, []).append(mention)
@@ -853,6 +903,7 @@ def extract_yaml(
         + ", ".join(one_line(path) for _, path, _ in sources)  # a comment: one line
         + ".",
         "# Check each guess: the gazetteer's choice is in the comment above each place.",
+        *([f"# Note: {unread}."] if unread else []),
         _yaml_line("title", "A story from " + ", ".join(Path(p).name for _, p, _ in sources)),
         "sources:",
     ]

@@ -22,6 +22,14 @@ __all__ = ["PANEL_CSS", "READER_HTML", "READER_JS", "StoryPanel"]
 #: line in the page.
 READER_JS = "\n" + asset("panel.js")
 PANEL_CSS = "\n" + asset("panel.css")
+#: Sources quoting one file carry its text once (:meth:`Evidence.sources`): this gives the
+#: others the same string, before anything reads them.  Only in a page that needs it, so
+#: that every other page stays as it was.
+SHARED_TEXTS_JS = (
+    "mapgenStory.hooks.unshift({init: function (data) {\n"
+    "  data.sources.forEach(function (s) { if (s.text == null) s.text = data.sources[s.same].text; });\n"
+    "}});\n"
+)
 
 READER_HTML = """<div class="mg-reader-head">
 <p class="mg-reader-for" id="mg-reader-for"></p>
@@ -93,6 +101,8 @@ class StoryPanel(MacroElement):
             if names
         )
         scripts = "".join(t.script for t in self.tabs)
+        if self.evidence.shares_texts():
+            scripts += SHARED_TEXTS_JS
         figure.script.add_child(
             RawHTML(
                 f"\n{READER_JS}\n{scripts}\n"

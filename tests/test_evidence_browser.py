@@ -387,3 +387,49 @@ def test_a_part_of_a_sentence_shows_its_ellipsis_and_its_sentence(visit, seed_bu
     # A whole sentence has no ellipsis and no sentence line.
     page.evaluate('mapgenReader.open("anniversary", 0)')
     assert page.locator("#mg-reader-sentence").is_hidden()
+
+
+SHARED = """\
+title: Two sources, one file
+sources:
+  - {id: a, file: seeds/a.txt, title: First view}
+  - {id: b, file: ./seeds/a.txt, title: Second view}
+places:
+  - id: pyongyang
+    name: Pyongyang
+    kind: capital
+    coords: [39.03, 125.75]
+    quotes: [{source: b, text: by armored train}]
+  - id: vladivostok
+    name: Vladivostok
+    kind: city
+    coords: [43.12, 131.89]
+    quotes: [{source: a, text: Kim was expected}]
+"""
+
+
+def test_sources_sharing_a_file_each_open_its_text(browser, tmp_path):
+    """The page carries a text once; the second source quoting the file (``same`` in the
+    data) opens the same article, at its own passage, as the first does."""
+    story = tmp_path / "story"
+    (story / "seeds").mkdir(parents=True)
+    (story / "seeds" / "a.txt").write_text(
+        "Kim was expected to travel from Pyongyang to Vladivostok by armored train.\n"
+    )
+    (story / "places.yaml").write_text(SHARED)
+    result = mapgen.build(story, tmp_path / "out")
+    assert result.html.read_text().count("to travel from Pyongyang") == 1
+    visit = open_page(browser, result.html)
+    page = visit.page
+    try:
+        assert page.evaluate('mapgenReader.open("pyongyang", 0)') is True
+        state = reader_state(page)
+        assert state["title"] == "Second view" and state["passage"] == "by armored train"
+        assert page.evaluate('mapgenReader.openSource("b")') is True
+        article = page.locator("#mg-reader-text").inner_text()
+        assert words(article).startswith("Kim was expected to travel") and "armored" in article
+        assert page.evaluate('mapgenReader.open("vladivostok", 0)') is True
+        assert reader_state(page)["passage"] == "Kim was expected"
+        assert visit.errors == [] and visit.offsite == []
+    finally:
+        page.context.close()

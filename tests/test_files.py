@@ -332,3 +332,22 @@ def test_extract_refuses_a_fifo_and_a_link(tmp_path):
         )
         assert done.returncode == 2
         assert done.stderr.strip() == f"{name}: cannot read: it {reason}"
+
+
+def test_a_folder_named_like_a_temporary_file_is_left_alone(tmp_path):
+    """A story may hold anything, even a folder named like :func:`atomic_write`'s
+    leftovers (the sweep before a build once crashed on it with IsADirectoryError): the
+    build goes on and leaves it; a link so named is removed, not what it points to."""
+    story = make_story(tmp_path / "story")
+    (story / ".geocode-cache.yaml.abcdefgh.tmp").mkdir()
+    (story / ".geocode-cache.yaml.abcdefgh.tmp" / "keep.txt").write_text("mine")
+    (story / "output").mkdir()
+    (story / "output" / ".map.html.abcdefgh.tmp").mkdir()
+    (story / "output" / ".map.geojson.zz99aa00.tmp").symlink_to(story / "seeds" / "a.txt")
+    builder = Builder(story, cdn=True)
+    builder.build()
+    assert builder.html_path.is_file()
+    assert (story / ".geocode-cache.yaml.abcdefgh.tmp" / "keep.txt").read_text() == "mine"
+    assert (story / "output" / ".map.html.abcdefgh.tmp").is_dir()
+    assert not os.path.lexists(story / "output" / ".map.geojson.zz99aa00.tmp")
+    assert (story / "seeds" / "a.txt").read_text() == ARTICLE

@@ -10,6 +10,7 @@ Eastern Economic Forum) are not place mentions.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,7 @@ from click.testing import CliRunner
 
 import mapgen
 from mapgen.cli import main
+from mapgen.errors import StoryError
 from mapgen.mentions import DEMONYMS, extract_yaml, find_mentions, report, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -258,3 +260,123 @@ def test_check_reads_a_hostile_story(hostile_story):
     assert result.exit_code == 0, result.stderr
     assert "Place mentions in the articles: 0, of 0 places" in result.stdout
     assert result.stdout.count("is not mentioned in the articles") == 2
+
+
+class _Scanned(str):
+    """An article that adds up the characters ``count`` and ``rfind`` go through: the work
+    of placing mentions by line, told without timing anything."""
+
+    scanned = 0
+
+    def count(self, sub, start=0, end=None):  # type: ignore[override]
+        end = len(self) if end is None else end
+        _Scanned.scanned += max(0, end - start)
+        return super().count(sub, start, end)
+
+    def rfind(self, sub, start=0, end=None):  # type: ignore[override]
+        end = len(self) if end is None else end
+        _Scanned.scanned += max(0, end - start)
+        return super().rfind(sub, start, end)
+
+
+@pytest.mark.parametrize("newline", ["\n", " "])
+def test_placing_mentions_reads_the_article_once(newline):
+    """On main each mention counted the lines from the article's start: a 10 MB article
+    naming places densely took 71 s in ``mapgen check`` (76 s in extract).  The line and
+    column are counted on from the mention before, so the scan is linear, lines or not."""
+    sentence = "Then Moscow and Pyongyang and Seoul spoke." + newline
+    text = _Scanned("First line here.\n" + sentence * 2000)
+    _Scanned.scanned = 0
+    found = find_mentions(text, source="a", file="seeds/a.txt")
+    assert len(found) == 6000
+    assert _Scanned.scanned <= 2 * len(text)
+    last = found[-1]
+    if newline == "\n":
+        assert (last.line, last.col) == (2001, 31)
+    else:
+        assert (last.line, last.col) == (2, len(text) - len(sentence) + 31 - 17)
+    assert text[last.start : last.end] == "Seoul"
+
+
+def test_extract_refuses_an_article_bigger_than_a_story_may_have(tmp_path, monkeypatch):
+    """On main extract read up to 100 MB (95 MB took more than 120 s and 3.7 GB), though
+    a story may hold no article over 10 MB: it is refused at the same size as in a story."""
+    monkeypatch.setattr(importlib.import_module("mapgen.load"), "MAX_ARTICLE_BYTES", 1000)
+    big = tmp_path / "big.txt"
+    big.write_text("Talks in Moscow.\n" * 100, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", str(big)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{big}: cannot read: it is larger than 1 kB (1.7 kB)"
+    assert result.stdout == ""
+
+
+STORY = """\
+title: T
+sources:
+{sources}
+places:
+  - id: p
+    name: P
+    kind: city
+    coords: [43.1, 131.9]
+    quotes: [{{source: s0, text: "Talks in Moscow went on"}}]
+"""
+
+
+def mentions_story(root: Path, files: list[str]) -> Path:
+    """A story whose sources name ``files``; a.txt and b.txt each mention Moscow 100 times
+    and Seoul once, on its last line."""
+    (root / "seeds").mkdir(parents=True)
+    for name in ("a", "b"):
+        body = "Talks in Moscow went on.\n" * 100 + f"Then Seoul ({name}).\n"
+        (root / "seeds" / f"{name}.txt").write_text(body, encoding="utf-8")
+    sources = "\n".join(f"  - {{id: s{i}, file: {file}, title: A}}" for i, file in enumerate(files))
+    (root / "places.yaml").write_text(STORY.format(sources=sources), encoding="utf-8")
+    return root
+
+
+def test_sources_sharing_a_file_are_read_for_mentions_once(tmp_path):
+    """On main each source's text was read for mentions again: 370,000 sources naming one
+    file took 85 s to check, listing each mention 370,000 times."""
+    story = mentions_story(tmp_path / "s", ["seeds/a.txt"] * 5)
+    result = CliRunner().invoke(main, ["check", str(story)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[1].startswith("Place mentions in the articles: 101, ")
+
+
+def test_mentions_are_read_only_so_far_and_that_is_said(tmp_path, monkeypatch):
+    """Past :data:`MAX_MENTION_CHARS` the articles are not read for mentions (on main a
+    story's 95 MB of articles naming places densely took minutes), and one line says so."""
+    monkeypatch.setattr(importlib.import_module("mapgen.mentions"), "MAX_MENTION_CHARS", 3016)
+    story = mentions_story(tmp_path / "s", ["seeds/a.txt", "seeds/b.txt", "seeds/a.txt"])
+    result = CliRunner().invoke(main, ["check", str(story)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # All of a (2,516 characters), and b's first 20 lines (500): none of the third, a again.
+    assert lines[1].startswith("Place mentions in the articles: 121, ")
+    assert lines[2] == (
+        "Only the first 3,016 characters of the articles were read for mentions:"
+        " seeds/b.txt from line 21 on were not."
+    )
+    assert "Seoul (KR" in result.stdout and "(b)" not in result.stdout
+    monkeypatch.chdir(story)
+    extracted = CliRunner().invoke(main, ["extract", "seeds/b.txt", "seeds/a.txt"])
+    assert extracted.exit_code == 0, extracted.stderr
+    assert (
+        "# Note: only the first 3,016 characters of the articles were read for mentions:"
+        " seeds/a.txt from line 21 on were not." in extracted.stdout.splitlines()
+    )
+
+
+def test_a_story_has_at_most_so_many_sources(tmp_path, monkeypatch):
+    """On main nothing bounded the sources but the YAML's 3,000,000 values: 370,000 sources
+    took 35 s and 1.6 GB to build, 85 s to check.  Past :data:`MAX_SOURCES` the first
+    source too many is refused where it stands."""
+    load = importlib.import_module("mapgen.load")
+    monkeypatch.setattr(load, "MAX_SOURCES", 3)
+    assert len(load.load_story(mentions_story(tmp_path / "ok", ["seeds/a.txt"] * 3)).sources) == 3
+    with pytest.raises(StoryError) as caught:
+        load.load_story(mentions_story(tmp_path / "big", ["seeds/a.txt"] * 5))
+    assert str(caught.value).split("/big/")[1] == (
+        "places.yaml:6:5: sources: more than 3 sources (5); split the story"
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
+import mapgen
 from mapgen import bulk, sources
 from mapgen.errors import StoryError
 from mapgen.geocode import GeocodeCache
@@ -338,3 +340,127 @@ def test_folding_a_long_article_keeps_to_a_byte_a_character(monkeypatch):
     monkeypatch.setattr(sources, "_SLICE", 7)
     assert sources._resized(text) == whole
     assert sources.fold(text + " ").text == sources.fold_text(text)
+
+
+# --- many sources naming one file; the articles' total ------------------------------------
+
+SOURCE = """\
+  - id: {id}
+    file: {file}
+    title: Article {id}
+"""
+
+
+def sources_story(root: Path, files: list[str], article: str = ARTICLE) -> Path:
+    """A story whose sources name ``files`` in turn (the first, ``a``, is
+    ``seeds/a.txt``, holding ``article``), and one place quoting each source."""
+    story = make_story(root, article=article)
+    head = "".join(SOURCE.format(id=f"s{i}", file=file) for i, file in enumerate(files))
+    body = "places:\n" + "".join(
+        PLACE.format(i=i, quote="Kim was expected").replace("source: a", f"source: s{i}")
+        for i in range(len(files))
+    )
+    (story / "places.yaml").write_text(HEAD + head + body)
+    return story
+
+
+def test_sources_naming_one_file_share_its_one_text(tmp_path):
+    """On main each source read and decoded its file again: 200 sources naming one 9.8 MB
+    article took 7.8 GB.  A file is read once per load, told by its identity, so another
+    name for it (``./``, a hard link) shares the text too; another file does not."""
+    names = ["seeds/a.txt", "./seeds/a.txt", "seeds//a.txt", "seeds/linked.txt", "seeds/b.txt"]
+    story = sources_story(tmp_path / "s", names)
+    os.link(story / "seeds" / "a.txt", story / "seeds" / "linked.txt")
+    (story / "seeds" / "b.txt").write_text(ARTICLE)
+    loaded = load_story(story)
+    texts = [source.text for source in loaded.sources]
+    assert all(text == ARTICLE for text in texts)
+    assert all(text is texts[0] for text in texts[:5]) and texts[5] is not texts[0]  # a, s0-s4
+
+
+def test_a_bad_article_named_twice_is_reported_at_each_name(tmp_path):
+    story = sources_story(tmp_path / "s", ["seeds/bad.txt", "seeds/bad.txt"])
+    (story / "seeds" / "bad.txt").write_bytes(b"caf\xe9\n")
+    with pytest.raises(StoryError) as caught:
+        load_story(story)
+    lines = [line.split("/s/")[1] for line in str(caught.value).splitlines()]
+    assert [line.split(": file")[0] for line in lines] == ["places.yaml:7:11", "places.yaml:10:11"]
+    assert all("is not UTF-8: byte 0xe9 at offset 3" in line for line in lines)
+
+
+def test_the_articles_together_are_bounded_each_file_counted_once(tmp_path, monkeypatch):
+    """Past :data:`MAX_STORY_ARTICLE_BYTES` of distinct articles, the ``file:`` that goes
+    past it is refused where it stands; naming a file read already costs nothing."""
+    monkeypatch.setattr(load_module, "MAX_STORY_ARTICLE_BYTES", 2 * len(ARTICLE))
+    names = ["seeds/a.txt", "seeds/b.txt", "seeds/a.txt", "seeds/b.txt"]
+    for folder, files in (("ok", names), ("big", [*names, "seeds/c.txt", "seeds/a.txt"])):
+        story = sources_story(tmp_path / folder, files)
+        (story / "seeds" / "b.txt").write_text(ARTICLE)
+        (story / "seeds" / "c.txt").write_text(ARTICLE)
+    assert len(load_story(tmp_path / "ok").sources) == 5  # a, s0-s3
+    with pytest.raises(StoryError) as caught:
+        load_story(tmp_path / "big")
+    assert str(caught.value).split("/big/")[1] == (
+        "places.yaml:19:11: file 'seeds/c.txt' brings the articles to 225 bytes, more than"
+        " the 150 bytes a story's articles may hold in all (each file counted once); split"
+        " the story, or quote shorter articles"
+    )
+
+
+def test_a_page_carries_each_text_once(tmp_path):
+    """On main the page inlined every source's text: 200 sources of one 9.8 MB file
+    wrote a 1.98 GB map.html.  Sources sharing a text carry it once."""
+    article = ARTICLE + "A marker only this article has: QX-7781.\n"
+    story = sources_story(tmp_path / "s", ["seeds/a.txt"] * 5, article=article)
+    (story / "seeds" / "b.txt").write_text(article)  # the same words in another file: one copy
+    yaml_text = (story / "places.yaml").read_text()
+    last = "seeds/a.txt\n    title: Article s4"
+    (story / "places.yaml").write_text(yaml_text.replace(last, last.replace("a.txt", "b.txt")))
+    page = mapgen.build(story, tmp_path / "out", cdn=True).html.read_text()
+    assert page.count("QX-7781") == 1
+    assert page.count('"same":0') == 5  # s0-s4 share a's
+
+
+def test_many_sources_of_one_long_article_build_within_the_budget(tmp_path):
+    """The review's story: 200 sources naming one 9.8 MB article, each quoted once.  On
+    main: 7.8 GB and a 1.98 GB page (a MemoryError under the budget); here the article is
+    read once and carried once."""
+    article = ARTICLE + long_article(1_250_000)
+    assert len(article.encode()) > 9_000_000
+    story = sources_story(tmp_path / "s", ["seeds/a.txt"] * 200, article=article)
+    done = run_limited("build", str(story), "--cdn")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (story / "output" / "map.html").stat().st_size < 2 * len(article)
+
+
+# --- a quote's sentence, in an article with no full stop ----------------------------------
+
+
+def test_a_quotes_sentence_is_written_only_around_the_quote(tmp_path):
+    """An article with no full stop is one long sentence: on main each quote's GeoJSON
+    ``sentence`` was all of it (a 9 MB article quoted by 200 places: a 1.84 GB GeoJSON).
+    The sentence is written only so far either side of the quote, with an ellipsis."""
+    article = "Start here. " + "word " * 5000 + "and Kim was expected to travel by train\n"
+    story = make_story(tmp_path / "s", places(20, quote="Kim was expected to travel"), article)
+    result = mapgen.build(story, tmp_path / "out", cdn=True)
+    geojson = json.loads(result.geojson.read_text())
+    sentences = [q["sentence"] for f in geojson["features"] for q in f["properties"]["quotes"]]
+    context = importlib.import_module("mapgen.context").SENTENCE_CONTEXT
+    assert len(sentences) == 20
+    for sentence in sentences:
+        assert sentence.startswith("\u2026word word") and sentence.endswith("travel by train")
+        assert len(sentence) <= context + len("Kim was expected to travel") + 20
+    assert result.geojson.stat().st_size < 20 * 3 * context
+
+
+def test_quotes_near_the_end_of_a_long_article_build_within_the_budget(tmp_path):
+    """The real size: a 9 MB article with an emoji and no full stop, quoted near its end
+    by 200 places.  On main: 213 s and 3.7 GB (JavaScript offsets counted from the start
+    for each quote; the whole article written as each quote's sentence)."""
+    article = "Start \U0001f600 here.\n" + long_article(1_200_000)
+    article += "Kim was expected to travel by armored train.\n"
+    assert len(article.encode()) > 9_000_000
+    story = make_story(tmp_path / "s", places(200, quote="Kim was expected to travel"), article)
+    done = run_limited("build", str(story), "--cdn", timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (story / "output" / "map.geojson").stat().st_size < 10_000_000
