@@ -1085,11 +1085,36 @@ def _article(ck: _Checker, node: Node, name: str) -> Any:
     else:
         os.close(fd)
     own = mapgens_own(ck.root.joinpath(*parts), ck.root, ck.story_path)
+    if not own and isinstance(known, str):
+        own = written_by_mapgen(known)
     if own:  # read first: a regular file inside the folder, then told by identity
         return ck.fail(node, f"file '{name}' {own}; a source must be an article")
     if isinstance(known, _NotUtf8):
         return ck.fail(node, f"file '{name}' {known.reason}")
     return known
+
+
+#: How mapgen's own files begin: a page (its script names ``mapgenStory``), the GeoJSON
+#: (its sources list follows the title), and the geocode cache (its header comment).
+_MAPGEN_PAGE = re.compile(r"\s*<!DOCTYPE html>")
+_MAPGEN_GEOJSON = re.compile(r'\s*\{"type": "FeatureCollection", "title": .*?, "sources": \[', re.S)
+_MAPGEN_CACHE = re.compile(r"\s*# geocode-cache\.yaml: ")
+
+
+def written_by_mapgen(text: str) -> str:
+    """Why ``text`` is a file mapgen wrote, wherever it lies now, or "".
+
+    :func:`mapgens_own` tells the story's own files by identity; a copy of a map built
+    with ``-o`` elsewhere, or a cache renamed, would otherwise verify any quote it holds.
+    """
+    head = text[:4096]
+    if _MAPGEN_PAGE.match(head) and "mapgenStory" in text:
+        return "is a map page mapgen wrote"
+    if _MAPGEN_GEOJSON.match(head):
+        return "is a GeoJSON file mapgen wrote"
+    if _MAPGEN_CACHE.match(head):
+        return "is a geocode cache mapgen wrote"
+    return ""
 
 
 @dataclass(frozen=True)
