@@ -18,7 +18,7 @@ from .errors import MapgenError
 from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
 from .geocli import geocode_command, online_options, page_options
-from .load import MAX_ARTICLE_BYTES
+from .load import article_limit
 from .sources import story_warnings
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
@@ -140,7 +140,7 @@ def extract(articles: tuple[Path, ...]) -> None:
     files = []
     for article in articles:
         try:  # the limit a story's article has: a bigger one could not be its source
-            body = read_regular(article, MAX_ARTICLE_BYTES).decode("utf-8")
+            body = read_regular(article, article_limit()).decode("utf-8")
         except Refused as exc:
             echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
             sys.exit(STORY_ERROR)

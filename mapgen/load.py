@@ -1036,6 +1036,12 @@ def _source(ck: _Checker, node: Node, label: str) -> Any:
     return Source(pos=record.pos, text=text, **record.values)
 
 
+def article_limit() -> int:
+    """The most bytes an article may hold, as a story's sources may (``mapgen extract``
+    holds the articles it reads to it too); read when called, so a test can lower it."""
+    return MAX_ARTICLE_BYTES
+
+
 def _article(ck: _Checker, node: Node, name: str) -> Any:
     """The article's text, if ``name`` is a UTF-8 file inside the story folder.
 
