@@ -1,5 +1,5 @@
 """How often the offline gazetteer puts a place within 25 km of where an independent source
-(Wikipedia, see tests/data/accuracy.csv) says it is.  The README quotes the figure."""
+(Wikipedia, see tests/data/accuracy.csv) says it is.  docs/geocoding.md quotes the figure."""
 
 from __future__ import annotations
 

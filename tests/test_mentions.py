@@ -1,7 +1,7 @@
 """From articles to places.yaml: the places an article mentions, check's report, extract.
 
-The first story's figures, counted by reading both articles (README, "What check finds"):
-72 place mentions, by name or demonym; check finds 68 of them and flags nothing wrongly;
+The first story's figures, counted by reading both articles (docs/commands.md, "On
+the first story"): 72 place mentions, by name or demonym; check finds 68 and flags nothing wrongly;
 it misses 4 that the gazetteer cannot know (Russia's "Pacific Coast", "Pier 33", the "Far
 Eastern Federal University campus", and "inter-Korean").  Building names used for their
 governments (White House, Kremlin) and names of organisations (New York Times, TASS,
