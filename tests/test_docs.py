@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -70,6 +71,15 @@ def test_the_slugs_are_githubs():
 def test_the_readme_is_short():
     size = README.stat().st_size
     assert size <= README_LIMIT, f"README.md is {size:,} bytes, over {README_LIMIT:,}"
+
+
+def test_the_tours_place_is_the_shipped_storys():
+    """The tour's example place is the shipped story's, key for key, so it builds as shown."""
+    (example,) = re.findall(r"```yaml\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    shipped = yaml.safe_load((ROOT / "places.yaml").read_text(encoding="utf-8"))
+    by_id = {place["id"]: place for place in shipped["places"]}
+    for place in yaml.safe_load(example)["places"]:
+        assert place.items() <= by_id[place["id"]].items(), place["id"]
 
 
 def test_the_readme_links_to_every_page_of_the_docs():
