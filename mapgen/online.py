@@ -13,7 +13,6 @@ Nominatim gets what its usage policy asks: a user agent naming mapgen and the us
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import importlib.metadata
@@ -24,8 +23,7 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +32,7 @@ from .errors import GeocoderNotConfigured
 if TYPE_CHECKING:
     from geopy.location import Location as GeopyLocation
 
+    from .options import BuildOptions
     from .ratelimit import PoliteGeocoder
 
 # geopy is imported where a service is named or asked (a tenth of a second, with its HTTP
@@ -384,9 +383,10 @@ class LazyGeocoder:
 
 @dataclass
 class Request:
-    """What the command line asked of geocoding: which online geocoder (``--geocoder``),
-    none at all (``--offline``), or online first (``mapgen geocode --online``); and what
-    came of it, for the command to report."""
+    """What a build asked of geocoding (from its :class:`~mapgen.options.BuildOptions`):
+    which online geocoder (``--geocoder``), none at all (``--offline``), or online first
+    (``mapgen geocode --online``); and what came of it, for the caller to report.  It is
+    passed down explicitly (:func:`~mapgen.geocode.geocode_story`'s ``request``)."""
 
     name: str | None = None
     offline: bool = False
@@ -399,27 +399,15 @@ class Request:
     #: The online geocoder used, once set up (for its request count).
     geocoder: LazyGeocoder | None = None
 
-
-_request: ContextVar[Request | None] = ContextVar("mapgen_online_request", default=None)
-
-
-@contextlib.contextmanager
-def requested(request: Request) -> Iterator[Request]:
-    """Geocoding within this block follows ``request`` (see :func:`online_geocoder`)."""
-    token = _request.set(request)
-    try:
-        yield request
-    finally:
-        _request.reset(token)
-
-
-def current_request() -> Request | None:
-    return _request.get()
-
-
-def set_request(request: Request | None) -> None:
-    """Make ``request`` the current one for the rest of this context (the command line)."""
-    _request.set(request)
+    @classmethod
+    def of(cls, options: BuildOptions) -> Request:
+        """A request for what ``options`` ask of geocoding, with nothing come of it yet."""
+        return cls(
+            name=options.geocoder,
+            offline=options.offline,
+            first=options.online_first,
+            refresh=options.refresh,
+        )
 
 
 def may_go_online(setting: GeocoderSetting | None, request: Request | None) -> bool:
