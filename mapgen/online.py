@@ -388,7 +388,7 @@ class Request:
     (``mapgen geocode --online``); and what came of it, for the caller to report.  It is
     passed down explicitly (:func:`~mapgen.geocode.geocode_story`'s ``request``)."""
 
-    name: str | None = None
+    name: str | GeocoderSetting | None = None
     offline: bool = False
     first: bool = False
     refresh: bool = False
@@ -422,11 +422,15 @@ def online_geocoder(
     setting: GeocoderSetting | None, request: Request | None
 ) -> LazyGeocoder | None:
     """The online geocoder to use: none when offline; else ``--geocoder NAME`` (keeping
-    the story's options when it names the same service, and its contact in any case), else
-    the story's ``geocoder:`` setting, else none."""
+    the story's options when it names the same service, and its contact in any case), or
+    a whole :class:`GeocoderSetting` a library caller gave, else the story's ``geocoder:``
+    setting, else none."""
     if not may_go_online(setting, request):
         return None
-    name = request.name.lower() if request is not None and request.name else None
+    asked = request.name if request is not None else None
+    if isinstance(asked, GeocoderSetting):
+        setting = asked
+    name = asked.lower() if isinstance(asked, str) and asked else None
     if name is not None and (setting is None or setting.name.lower() != name):
         contact = setting.contact if setting is not None else None
         setting = GeocoderSetting(name=name, contact=contact)

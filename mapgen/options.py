@@ -12,7 +12,10 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .online import GeocoderSetting
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,9 @@ class BuildOptions:
     cdn: bool = False
     #: Ask this online geocoder (a geopy service name, ``--geocoder``) for the places neither
     #: the cache nor the gazetteer know; None: the story's ``geocoder:`` setting, if any.
-    geocoder: str | None = None
+    #: A library caller may give a whole :class:`~mapgen.online.GeocoderSetting` instead
+    #: (its server, contact, delay...), as ``places.yaml``'s ``geocoder:`` would say.
+    geocoder: str | GeocoderSetting | None = None
     #: Ask no online geocoder, whatever the story or ``geocoder`` say (``--offline``).
     offline: bool = False
     #: Ask the online geocoder before the gazetteer (``mapgen geocode --online``).
@@ -36,7 +41,7 @@ class BuildOptions:
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):
             object.__setattr__(self, "output", Path(os.fspath(self.output)))
-        if self.geocoder is not None:
+        if isinstance(self.geocoder, str):
             object.__setattr__(self, "geocoder", self.geocoder.lower())
 
 
