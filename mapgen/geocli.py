@@ -32,7 +32,7 @@ def command_request(options: BuildOptions) -> Request:
     """The command's :class:`~mapgen.online.Request` for ``options``, handed down to the
     build; its warnings are printed when the command ends, however it ends (a build that
     fails still reports the online faults other answers made up for)."""
-    request = Request.of(options)
+    request = options.request()
     click.get_current_context().call_on_close(lambda: _report_warnings(request))
     return request
 

@@ -987,7 +987,7 @@ def geocode_story(
     :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
     :param warnings: filled with the online faults that other answers made up for.
     :param request: what the build's options ask of geocoding
-        (:meth:`mapgen.online.Request.of`: ``--geocoder``, ``--offline``, online first,
+        (:meth:`mapgen.options.BuildOptions.request`: ``--geocoder``, ``--offline``, online first,
         refresh), passed down explicitly; it collects the tally, the warnings and the
         online geocoder used, for the caller to report.
     :raises StoryError: listing every place, stop and area that could not be resolved

@@ -32,7 +32,6 @@ from .errors import GeocoderNotConfigured
 if TYPE_CHECKING:
     from geopy.location import Location as GeopyLocation
 
-    from .options import BuildOptions
     from .ratelimit import PoliteGeocoder
 
 # geopy is imported where a service is named or asked (a tenth of a second, with its HTTP
@@ -383,7 +382,7 @@ class LazyGeocoder:
 
 @dataclass
 class Request:
-    """What a build asked of geocoding (from its :class:`~mapgen.options.BuildOptions`):
+    """What a build asked of geocoding (:meth:`mapgen.options.BuildOptions.request`):
     which online geocoder (``--geocoder``), none at all (``--offline``), or online first
     (``mapgen geocode --online``); and what came of it, for the caller to report.  It is
     passed down explicitly (:func:`~mapgen.geocode.geocode_story`'s ``request``)."""
@@ -398,16 +397,6 @@ class Request:
     tally: dict[str, int] = field(default_factory=dict)
     #: The online geocoder used, once set up (for its request count).
     geocoder: LazyGeocoder | None = None
-
-    @classmethod
-    def of(cls, options: BuildOptions) -> Request:
-        """A request for what ``options`` ask of geocoding, with nothing come of it yet."""
-        return cls(
-            name=options.geocoder,
-            offline=options.offline,
-            first=options.online_first,
-            refresh=options.refresh,
-        )
 
 
 def may_go_online(setting: GeocoderSetting | None, request: Request | None) -> bool:

@@ -12,10 +12,9 @@ import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .online import GeocoderSetting
+from .online import GeocoderSetting, Request
 
 
 @dataclass(frozen=True)
@@ -43,6 +42,16 @@ class BuildOptions:
             object.__setattr__(self, "output", Path(os.fspath(self.output)))
         if isinstance(self.geocoder, str):
             object.__setattr__(self, "geocoder", self.geocoder.lower())
+
+    def request(self) -> Request:
+        """What these options ask of geocoding, with nothing come of it yet: handed down
+        to :func:`~mapgen.geocode.geocode_story`, which fills in what came of it."""
+        return Request(
+            name=self.geocoder,
+            offline=self.offline,
+            first=self.online_first,
+            refresh=self.refresh,
+        )
 
 
 def build_options(options: BuildOptions | None = None, **keywords: Any) -> BuildOptions:

@@ -78,7 +78,7 @@ def geocode(
     New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false,
     stamped with the day ``clock`` reads.
     """
-    request = Request.of(build_options(options, **keywords))
+    request = build_options(options, **keywords).request()
     cache = GeocodeCache.load(story.root)
     return geocode_story(
         story, cache=cache, gazetteer=gazetteer, save=save, clock=clock, request=request
@@ -370,7 +370,7 @@ class Builder:
 
     def _new_request(self) -> Request:
         """Where one build's geocoding is asked for and reported: the one given, or new."""
-        return self._request if self._request is not None else Request.of(self.options)
+        return self._request if self._request is not None else self.options.request()
 
     def _prepare(
         self, *, save: bool, beside: bool = False, request: Request | None = None
