@@ -17,8 +17,9 @@ from .assets import AssetWarning
 from .errors import MapgenError
 from .exits import STORY_ERROR, fail
 from .fsutil import Refused, read_regular
-from .geocli import geocode_command, online_options, page_options
+from .geocli import command_request, geocode_command, online_options, page_options
 from .load import article_limit
+from .options import BuildOptions
 from .sources import story_warnings
 from .terminal import capture_logging, echo, one_line
 from .watch import watch_command
@@ -46,7 +47,7 @@ def main() -> None:
 @story_path
 @online_options
 @page_options
-def build(path: Path, output: Path | None, cdn: bool) -> None:
+def build(path: Path, geocoder: str | None, offline: bool, output: Path | None, cdn: bool) -> None:
     """Build map.html and map.geojson from places.yaml.
 
     The page is self-contained: it inlines Leaflet (fetched once into the user cache), so it
@@ -55,7 +56,9 @@ def build(path: Path, output: Path | None, cdn: bool) -> None:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AssetWarning)
-            result = pipeline.build(path, output, cdn=cdn)
+            options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
+            builder = pipeline.Builder(path, options=options, request=command_request(options))
+            result = builder.build()
     except MapgenError as exc:
         fail(exc)
     finally:

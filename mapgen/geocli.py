@@ -21,20 +21,19 @@ from .errors import MapgenError
 from .exits import fail
 from .geocode import CACHE_NAME, geocode_story, lookups
 from .load import load_story
-from .online import Request, check_service, set_request
+from .online import Request, check_service
+from .options import BuildOptions
 from .terminal import echo, one_line
 
 INTERRUPTED = 130
 
 
-def _request(ctx: click.Context) -> Request:
-    """The command's :class:`~mapgen.online.Request`, made current on first use; its
-    warnings are printed when the command ends, however it ends."""
-    request = ctx.meta.get("mapgen.request")
-    if request is None:
-        request = ctx.meta["mapgen.request"] = Request()
-        set_request(request)
-        ctx.call_on_close(lambda: _report_warnings(request))
+def command_request(options: BuildOptions) -> Request:
+    """The command's :class:`~mapgen.online.Request` for ``options``, handed down to the
+    build; its warnings are printed when the command ends, however it ends (a build that
+    fails still reports the online faults other answers made up for)."""
+    request = options.request()
+    click.get_current_context().call_on_close(lambda: _report_warnings(request))
     return request
 
 
@@ -53,14 +52,6 @@ def _service(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
-def _set_geocoder(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    _request(ctx).name = _service(ctx, param, value)
-
-
-def _set_offline(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    _request(ctx).offline = bool(value)
-
-
 def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``-o/--output`` and ``--cdn`` for a command that writes the map."""
     command = click.option(
@@ -77,19 +68,17 @@ def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--geocoder NAME`` and ``--offline`` for a command that geocodes."""
+    """``--geocoder NAME`` and ``--offline`` for a command that geocodes (its
+    ``geocoder`` and ``offline`` parameters, :class:`~mapgen.options.BuildOptions`' fields)."""
     command = click.option(
         "--offline",
         is_flag=True,
-        expose_value=False,
-        callback=_set_offline,
         help="Ask no online geocoder, even if places.yaml has a geocoder: setting.",
     )(command)
     command = click.option(
         "--geocoder",
         metavar="NAME",
-        expose_value=False,
-        callback=_set_geocoder,
+        callback=_service,
         help="Ask this online geocoder (any geopy service name: nominatim, photon, ...)"
         " for the places neither the cache nor the offline gazetteer know.",
     )(command)
@@ -112,16 +101,20 @@ def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
     " for every place).",
 )
 @online_options
-def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
+def geocode_command(
+    path: Path, refresh: bool, online: str | None, geocoder: str | None, offline: bool
+) -> None:
     """Fill the geocode cache (geocode-cache.yaml) for places.yaml, without building.
 
     Each answer is saved to the cache as it arrives: Ctrl-C keeps what was found.
     """
-    ctx = click.get_current_context()
-    request = _request(ctx)
-    request.refresh = refresh
-    if online is not None:
-        request.name, request.first = online, True
+    options = BuildOptions(
+        geocoder=online if online is not None else geocoder,
+        offline=offline,
+        online_first=online is not None,
+        refresh=refresh,
+    )
+    request = command_request(options)
     try:
         story = load_story(path)
     except MapgenError as exc:
@@ -136,7 +129,7 @@ def geocode_command(path: Path, refresh: bool, online: str | None) -> None:
             bar.update(1, query)
 
         try:
-            geocode_story(story, progress=progress)
+            geocode_story(story, progress=progress, request=request)
         except KeyboardInterrupt:
             bar.render_finish()
             echo(f"interrupted: the answers found so far are saved in {CACHE_NAME}", err=True)

@@ -67,7 +67,7 @@ from .model import (
     feature_for_kind,
     place_columns,
 )
-from .online import current_request, nominatim_options, online_geocoder, precision_of
+from .online import Request, nominatim_options, online_geocoder, precision_of
 from .values import (
     bad_character,
     plain_decimal,
@@ -961,6 +961,7 @@ def geocode_story(
     progress: Progress | None = None,
     tally: dict[str, int] | None = None,
     warnings: list[Problem] | None = None,
+    request: Request | None = None,
 ) -> GeocodedStory:
     """Give every place, route stop and area of ``story`` a position or an outline.
 
@@ -972,8 +973,8 @@ def geocode_story(
         place needs it); default: a new :class:`Gazetteer`, made if one does.
     :param geocoder: an online geocoder (a :class:`~mapgen.ratelimit.PoliteGeocoder`, or
         any geopy Geocoder), asked for the names the gazetteer does not know.  By default,
-        the one the command line asked for (:func:`mapgen.online.requested`: ``--geocoder``),
-        else the story's ``geocoder:`` setting, else none: the build stays offline.
+        the one ``request`` names (``--geocoder``), else the story's ``geocoder:``
+        setting, else none: the build stays offline.
     :param offline: ask no online geocoder, whatever the story or command line say.
     :param online_first: ask ``geocoder`` before the gazetteer.
     :param refresh: look every place up again, even those in the cache (an answer that
@@ -985,13 +986,16 @@ def geocode_story(
     :param progress: called after each place and stop that needed a lookup.
     :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
     :param warnings: filled with the online faults that other answers made up for.
+    :param request: what the build's options ask of geocoding
+        (:meth:`mapgen.options.BuildOptions.request`: ``--geocoder``, ``--offline``, online first,
+        refresh), passed down explicitly; it collects the tally, the warnings and the
+        online geocoder used, for the caller to report.
     :raises StoryError: listing every place, stop and area that could not be resolved
         (ambiguous names, unknown names, online faults), or a corrupt cache file.
     :raises OutputError: the cache could not be written.
     """
     if cache is None:
         cache = GeocodeCache.load(story.root / CACHE_NAME)
-    request = current_request()
     if request is not None:
         online_first = online_first or request.first
         refresh = refresh or request.refresh

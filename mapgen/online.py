@@ -13,7 +13,6 @@ Nominatim gets what its usage policy asks: a user agent naming mapgen and the us
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
 import importlib.metadata
@@ -24,8 +23,7 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -384,11 +382,12 @@ class LazyGeocoder:
 
 @dataclass
 class Request:
-    """What the command line asked of geocoding: which online geocoder (``--geocoder``),
-    none at all (``--offline``), or online first (``mapgen geocode --online``); and what
-    came of it, for the command to report."""
+    """What a build asked of geocoding (:meth:`mapgen.options.BuildOptions.request`):
+    which online geocoder (``--geocoder``), none at all (``--offline``), or online first
+    (``mapgen geocode --online``); and what came of it, for the caller to report.  It is
+    passed down explicitly (:func:`~mapgen.geocode.geocode_story`'s ``request``)."""
 
-    name: str | None = None
+    name: str | GeocoderSetting | None = None
     offline: bool = False
     first: bool = False
     refresh: bool = False
@@ -398,28 +397,6 @@ class Request:
     tally: dict[str, int] = field(default_factory=dict)
     #: The online geocoder used, once set up (for its request count).
     geocoder: LazyGeocoder | None = None
-
-
-_request: ContextVar[Request | None] = ContextVar("mapgen_online_request", default=None)
-
-
-@contextlib.contextmanager
-def requested(request: Request) -> Iterator[Request]:
-    """Geocoding within this block follows ``request`` (see :func:`online_geocoder`)."""
-    token = _request.set(request)
-    try:
-        yield request
-    finally:
-        _request.reset(token)
-
-
-def current_request() -> Request | None:
-    return _request.get()
-
-
-def set_request(request: Request | None) -> None:
-    """Make ``request`` the current one for the rest of this context (the command line)."""
-    _request.set(request)
 
 
 def may_go_online(setting: GeocoderSetting | None, request: Request | None) -> bool:
@@ -434,11 +411,15 @@ def online_geocoder(
     setting: GeocoderSetting | None, request: Request | None
 ) -> LazyGeocoder | None:
     """The online geocoder to use: none when offline; else ``--geocoder NAME`` (keeping
-    the story's options when it names the same service, and its contact in any case), else
-    the story's ``geocoder:`` setting, else none."""
+    the story's options when it names the same service, and its contact in any case), or
+    a whole :class:`GeocoderSetting` a library caller gave, else the story's ``geocoder:``
+    setting, else none."""
     if not may_go_online(setting, request):
         return None
-    name = request.name.lower() if request is not None and request.name else None
+    asked = request.name if request is not None else None
+    if isinstance(asked, GeocoderSetting):
+        setting = asked
+    name = asked.lower() if isinstance(asked, str) and asked else None
     if name is not None and (setting is None or setting.name.lower() != name):
         contact = setting.contact if setting is not None else None
         setting = GeocoderSetting(name=name, contact=contact)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import forked, geojson
 from .clock import Clock, system_clock
@@ -24,7 +24,8 @@ from .fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from .geocode import CACHE_NAME, GeocodeCache, geocode_story
 from .load import STORY_FILE, is_within, load_story
 from .model import GeocodedStory, SpansLater, Story
-from .online import current_request, may_go_online
+from .online import Request, may_go_online
+from .options import BuildOptions, build_options
 from .perf import gc_paused
 from .sources import (
     Span,
@@ -67,22 +68,33 @@ def geocode(
     gazetteer: Gazetteer | None = None,
     save: bool = True,
     clock: Clock = system_clock,
+    options: BuildOptions | None = None,
+    **keywords: Any,
 ) -> GeocodedStory:
-    """Give every place a position: coords, then the story's cache, then the gazetteer.
+    """Give every place a position: coords, then the story's cache, then the gazetteer,
+    then an online geocoder if the story or ``options`` name one (``geocoder=``, unless
+    ``offline=True``: the keywords are :class:`~mapgen.options.BuildOptions`' fields).
 
     New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false,
     stamped with the day ``clock`` reads.
     """
+    request = build_options(options, **keywords).request()
     cache = GeocodeCache.load(story.root)
-    return geocode_story(story, cache=cache, gazetteer=gazetteer, save=save, clock=clock)
+    return geocode_story(
+        story, cache=cache, gazetteer=gazetteer, save=save, clock=clock, request=request
+    )
 
 
-def make_map(path: str | os.PathLike[str] = ".", *, cdn: bool = False) -> folium.Map:
-    """The story's map as a :class:`folium.Map`, for a notebook (``cdn``: link Leaflet)."""
+def make_map(
+    path: str | os.PathLike[str] = ".", options: BuildOptions | None = None, **keywords: Any
+) -> folium.Map:
+    """The story's map as a :class:`folium.Map`, for a notebook (``cdn=True``: link
+    Leaflet; the other keywords are :class:`~mapgen.options.BuildOptions`' fields)."""
     # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from .render import build_map
 
-    return build_map(geocode(load(path)), cdn=cdn)
+    chosen = build_options(options, **keywords)
+    return build_map(geocode(load(path), options=chosen), cdn=chosen.cdn)
 
 
 @dataclass
@@ -94,6 +106,9 @@ class BuildResult:
     geojson: Path
     #: False if the page links Leaflet from the CDN (asked for, or it could not be had).
     self_contained: bool = True
+    #: What came of geocoding: how many answers came from where, the online faults other
+    #: answers made up for, and the online geocoder asked (for its request count).
+    geocoding: Request | None = None
 
 
 def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
@@ -108,9 +123,16 @@ def build(
     path: str | os.PathLike[str] = ".",
     output: str | os.PathLike[str] | None = None,
     *,
-    cdn: bool = False,
+    options: BuildOptions | None = None,
+    **keywords: Any,
 ) -> BuildResult:
     """Build ``map.html`` and ``map.geojson`` for the story at ``path``.
+
+    Every option of ``mapgen build`` is a keyword here (:class:`~mapgen.options.BuildOptions`'
+    fields: ``output``, ``cdn``, ``geocoder``, ``offline``...), or pass ``options`` (the
+    keywords then override its fields): ``build(".", geocoder="nominatim")`` asks that
+    geocoder for the places neither the cache nor the gazetteer know; ``offline=True``
+    asks none, even if ``places.yaml`` has a ``geocoder:`` setting.
 
     ``output`` defaults to the story's ``output/`` folder.  Both files are rendered first and
     then each replaced atomically, so a failed build leaves the previous map as it was, and
@@ -123,12 +145,15 @@ def build(
     ``cdn`` links Leaflet from the CDN instead; so does a build that cannot get Leaflet (no
     cached copy, no ``npm``, no network), with an :class:`~mapgen.assets.AssetWarning`.
     """
-    return Builder(path, output, cdn=cdn).build()
+    return Builder(path, output, options=options, **keywords).build()
 
 
-def check(path: str | os.PathLike[str] = ".") -> GeocodedStory:
-    """Validate, verify quotes and resolve every place, writing nothing."""
-    return Builder(path).check()
+def check(
+    path: str | os.PathLike[str] = ".", options: BuildOptions | None = None, **keywords: Any
+) -> GeocodedStory:
+    """Validate, verify quotes and resolve every place, writing nothing (the keywords are
+    :class:`~mapgen.options.BuildOptions`' fields, as for :func:`build`)."""
+    return Builder(path, options=options, **keywords).check()
 
 
 def _where(problem: Problem) -> tuple[str, int, int]:
@@ -252,10 +277,22 @@ class Builder:
         path: str | os.PathLike[str] = ".",
         output: str | os.PathLike[str] | None = None,
         *,
-        cdn: bool = False,
+        options: BuildOptions | None = None,
+        request: Request | None = None,
         gazetteer: Gazetteer | None = None,
         clock: Clock = system_clock,
+        **keywords: Any,
     ):
+        """``options`` (or its fields as ``keywords``, which override it; ``output`` given
+        here overrides both) is what every build asks; ``request``, if given, collects what
+        came of geocoding across builds (the command line reports its warnings however the
+        command ends); else each build gets its own, in :attr:`BuildResult.geocoding`."""
+        if output is not None:
+            keywords["output"] = output
+        #: What each build is asked to do (the command line's flags).
+        self.options = build_options(options, **keywords)
+        output = self.options.output
+        self._request = request
         self.path = Path(path)
         #: The story file: ``path`` itself, or ``places.yaml`` in it.
         self.story_file = self.path / STORY_FILE if self.path.is_dir() else self.path
@@ -265,7 +302,7 @@ class Builder:
         self.output = Path(output) if output is not None else self.root / DEFAULT_OUTPUT
         #: Whether the output folder is the story's own ``output/`` (not one ``-o`` chose).
         self.own_output = output is None
-        self.cdn = cdn
+        self.cdn = self.options.cdn
         self._gazetteer = gazetteer
         #: The date new geocode-cache entries are stamped with, read at each build.
         self.clock = clock
@@ -331,11 +368,19 @@ class Builder:
         """
         return self._prepare(save=save)[0]
 
-    def _prepare(self, *, save: bool, beside: bool = False) -> tuple[GeocodedStory, Pending | None]:
+    def _new_request(self) -> Request:
+        """Where one build's geocoding is asked for and reported: the one given, or new."""
+        return self._request if self._request is not None else self.options.request()
+
+    def _prepare(
+        self, *, save: bool, beside: bool = False, request: Request | None = None
+    ) -> tuple[GeocodedStory, Pending | None]:
         """:meth:`prepare`; with ``beside``, a big story's quotes are verified on a second
         core (:func:`_verify_beside`: a forked child, which goes on to make the articles'
         JSON and the GeoJSON, while this process starts the page): the story's spans are
-        then a :class:`SpansLater` until the child sends them, and the child is returned."""
+        then a :class:`SpansLater` until the child sends them, and the child is returned.
+        ``request`` collects what came of geocoding (default: a new one)."""
+        request = request if request is not None else self._new_request()
         story = load_story(self.path)
         self.story = story
         self._refuse_own_output(story)
@@ -346,7 +391,7 @@ class Builder:
         big = beside and len(story.places) >= PARALLEL_FROM and forked.can_fork()
         pending = None
         try:  # whatever fails from here, no child is left behind
-            if big and not may_go_online(story.geocoder, current_request()):
+            if big and not may_go_online(story.geocoder, request):
                 # Offline, the child geocodes the story to the same answers, so it need not
                 # wait for this process's: it starts on the quotes at once.
                 pending = _verify_beside(
@@ -363,7 +408,12 @@ class Builder:
             problems: list[Problem] = []
             try:
                 geo = geocode_story(
-                    story, cache=cache, gazetteer=gazetteer, save=save, clock=self.clock
+                    story,
+                    cache=cache,
+                    gazetteer=gazetteer,
+                    save=save,
+                    clock=self.clock,
+                    request=request,
                 )
             except StoryError as exc:
                 problems += exc.problems
@@ -428,7 +478,8 @@ class Builder:
     @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
-        geo, beside = self._prepare(save=True, beside=True)
+        request = self._new_request()
+        geo, beside = self._prepare(save=True, beside=True, request=request)
         try:  # the child's scratch file is copied from, until the files are written
             # page and render import folium: only when a page is made (a big build's
             # second process, forked before this, never imports it)
@@ -452,7 +503,11 @@ class Builder:
                 beside.cancel()
         self.builds += 1
         self.last = BuildResult(
-            geo, self.html_path, self.geojson_path, self_contained=fmap.self_contained
+            geo,
+            self.html_path,
+            self.geojson_path,
+            self_contained=fmap.self_contained,
+            geocoding=request,
         )
         return self.last
 

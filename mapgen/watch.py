@@ -37,6 +37,7 @@ import webbrowser
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 import watchfiles
@@ -45,8 +46,10 @@ from . import terminal
 from .clock import Clock, wall_clock
 from .errors import MapgenError, StoryError
 from .fsutil import is_temp
-from .geocli import online_options, page_options
+from .geocli import command_request, online_options, page_options
 from .livereload import LiveServer, LiveState
+from .online import Request
+from .options import BuildOptions
 from .pipeline import Builder, BuildResult
 from .terminal import one_line
 
@@ -350,11 +353,17 @@ def watch(
     serve: bool = False,
     port: int = 8000,
     open_browser: bool = False,
-    cdn: bool = False,
     echo: Echo = _echo,
     stop: threading.Event | None = None,
+    options: BuildOptions | None = None,
+    request: Request | None = None,
+    **keywords: Any,
 ) -> int:
     """``mapgen watch``: build, serve if asked, rebuild on changes until Ctrl-C.
+
+    ``options`` and ``keywords`` are every build's (:class:`~mapgen.options.BuildOptions`:
+    ``cdn``, ``geocoder``, ``offline``...); ``request`` collects what came of geocoding
+    (see :class:`~mapgen.pipeline.Builder`).
 
     Returns the exit status: 0 after Ctrl-C, 1 if the port cannot be had, 2 if there is
     no story folder to watch.
@@ -363,7 +372,7 @@ def watch(
     if not given.exists() and not (given.suffix in (".yaml", ".yml") and given.parent.is_dir()):
         echo(f"{given}: no such folder to watch", True)
         return 2
-    builder = Builder(given, output, cdn=cdn)
+    builder = Builder(given, output, options=options, request=request, **keywords)
     stop = stop if stop is not None else threading.Event()
     watcher = Watcher(builder, echo=echo)
     server: LiveServer | None = None
@@ -418,7 +427,14 @@ def watch(
     "--open", "open_browser", is_flag=True, help="Open the map in a browser. Implies --serve."
 )
 def watch_command(
-    path: Path, output: Path | None, serve: bool, port: int | None, open_browser: bool, cdn: bool
+    path: Path,
+    geocoder: str | None,
+    offline: bool,
+    output: Path | None,
+    cdn: bool,
+    serve: bool,
+    port: int | None,
+    open_browser: bool,
 ) -> None:
     """Build, then rebuild whenever places.yaml, an article or the geocode cache changes.
 
@@ -426,12 +442,13 @@ def watch_command(
     the last good map) and leaves the output as it was. Ctrl-C stops.
     """
 
+    options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
     code = watch(
         path,
-        output,
         serve=serve or open_browser or port is not None,
         port=8000 if port is None else port,
         open_browser=open_browser,
-        cdn=cdn,
+        options=options,
+        request=command_request(options),
     )
     sys.exit(code)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -163,3 +164,29 @@ def test_python_dash_m_works_the_same(seed_story):
         check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_every_option_of_build_is_a_keyword_of_the_library():
+    """Each flag of ``mapgen build`` (and the build flags of ``mapgen watch``) is a field of
+    :class:`~mapgen.options.BuildOptions`, so ``mapgen.build`` takes it as a keyword: a
+    flag added to the command and not to the library fails here."""
+    import dataclasses
+    import inspect
+
+    import mapgen
+    from mapgen.options import BuildOptions, build_options
+
+    fields = {f.name for f in dataclasses.fields(BuildOptions)}
+    commands = main.commands
+    flags = {p.name for p in commands["build"].params if isinstance(p, click.Option)}
+    assert flags and flags <= fields, flags - fields
+    watch_only = {"serve", "port", "open_browser"}
+    flags = {p.name for p in commands["watch"].params if isinstance(p, click.Option)}
+    assert flags - watch_only <= fields, flags - watch_only - fields
+    for name in fields:  # each is a keyword mapgen.build, check and Builder accept
+        default = getattr(BuildOptions(), name)
+        assert getattr(build_options(**{name: default}), name) == default
+    for function in (mapgen.build, mapgen.check):
+        assert "options" in inspect.signature(function).parameters
+    with pytest.raises(TypeError, match="unexpected build option 'colour'"):
+        mapgen.build(".", colour="red")

@@ -1057,3 +1057,57 @@ def test_a_position_is_the_one_the_answer_states(shape):
     # by its position alone: (0, 0) is what a missing one becomes.
     assert position_problem(Location("Pier 33", (43.1141, 131.893), {})) is None
     assert position_problem(Location("Pier 33", (0, 0), {"name": "x"})) == "no coordinates"
+
+
+# ------------------------------------------------------------------ the library's keywords
+
+
+def local_nominatim(domain: str) -> GeocoderSetting:
+    """A whole setting a library caller hands ``mapgen.build``: the fake service."""
+    return GeocoderSetting(
+        name="nominatim", contact=CONTACT, retries=0, options={"domain": domain, "scheme": "http"}
+    )
+
+
+def test_build_asks_the_geocoder_its_keyword_names_and_none_when_offline(tmp_path, nominatim):
+    """``mapgen.build(path, geocoder=...)`` goes online with no ``geocoder:`` in the story
+    (the ContextVar the command line set could not be reached from the library), and
+    ``offline=True`` keeps it offline."""
+    import mapgen
+
+    nominatim.script = [("json", pier("Pier 33"))]
+    write_story(tmp_path, nominatim.domain, ["Pier 33", "Vladivostok"])
+    text = (tmp_path / "places.yaml").read_text(encoding="utf-8")
+    head, rest = text.split("geocoder:\n")
+    (tmp_path / "places.yaml").write_text(head + rest[rest.index("sources:") :], encoding="utf-8")
+    assert "geocoder" not in (tmp_path / "places.yaml").read_text(encoding="utf-8")
+    setting = local_nominatim(nominatim.domain)
+    for keywords in ({}, {"geocoder": setting, "offline": True}):
+        with pytest.raises(StoryError, match="cannot find 'Pier 33'"):
+            mapgen.build(tmp_path, cdn=True, **keywords)
+    assert nominatim.seen == []
+    result = mapgen.build(tmp_path, geocoder=setting, cdn=True)
+    assert len(nominatim.seen) == 1 and nominatim.seen[0].query["q"] == ["Pier 33"]
+    assert result.geocoding is not None and result.geocoding.tally["nominatim"] == 1
+    assert result.geocoding.geocoder is not None and result.geocoding.geocoder.requests == 1
+    assert "131.893" in result.geojson.read_text(encoding="utf-8")
+
+
+def test_build_offline_keyword_overrides_the_story_setting(tmp_path, nominatim):
+    """A story's ``geocoder:`` goes online unless ``offline=True`` (or options that say
+    so); ``geocoder="nominatim"`` names the story's own service and keeps its server."""
+    import mapgen
+    from mapgen.options import BuildOptions
+
+    nominatim.script = [("json", pier("Pier 33"))]
+    write_story(tmp_path, nominatim.domain, ["Pier 33"])
+    with pytest.raises(StoryError, match="cannot find 'Pier 33'"):
+        mapgen.build(tmp_path, offline=True, cdn=True)
+    with pytest.raises(StoryError, match="cannot find 'Pier 33'"):
+        mapgen.check(tmp_path, options=BuildOptions(offline=True))
+    assert nominatim.seen == []
+    result = mapgen.build(
+        tmp_path, options=BuildOptions(offline=True), offline=False, geocoder="Nominatim", cdn=True
+    )
+    assert len(nominatim.seen) == 1 and result.geocoding is not None
+    assert result.geocoding.tally == {"nominatim": 1}
