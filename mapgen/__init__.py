@@ -9,9 +9,11 @@ The library is the product; the ``mapgen`` command is a thin shell over it::
 """
 
 from .errors import GeocodeError, MapgenError, OutputError, Problem, StoryError
+from .options import BuildOptions
 from .pipeline import build, check, geocode, load, make_map, render_page
 
 __all__ = [
+    "BuildOptions",
     "GeocodeError",
     "MapgenError",
     "OutputError",
