@@ -112,8 +112,13 @@ def open_inside(root: str | os.PathLike[str], parts: list[str] | tuple[str, ...]
             os.close(folder)
             folder = below
         last = parts[-1]
-        if _is_link(last, folder):  # refused, with no open at all
+        # Told before any open: a link is never followed, and opening a device or a FIFO
+        # can do things of its own.  read_open checks the handle again (a swap between).
+        mode = os.stat(last, dir_fd=folder, follow_symlinks=False).st_mode
+        if stat.S_ISLNK(mode):
             raise Refused("is a symlink")
+        if not stat.S_ISREG(mode):
+            raise Refused(f"is not a regular file but {_kind(mode)}")
         try:
             fd = os.open(last, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _CLOEXEC, dir_fd=folder)
         except OSError as exc:
@@ -141,14 +146,18 @@ _KINDS = (
 )
 
 
+def _kind(mode: int) -> str:
+    """What a file that is not a regular one is: "a FIFO", "a folder"..."""
+    return next((name for test, name in _KINDS if test(mode)), "special")
+
+
 def read_open(fd: int, limit: int | None = None) -> bytes:
     """Check the open ``fd`` (closed here, whatever happens) and read it, bounded."""
     limit = MAX_INPUT_BYTES if limit is None else limit
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "special")
-            raise Refused(f"is not a regular file but {kind}")
+            raise Refused(f"is not a regular file but {_kind(info.st_mode)}")
         if info.st_size > limit:
             raise Refused(f"is larger than {size_text(limit)} ({size_text(info.st_size)})")
         if _NONBLOCK and hasattr(os, "set_blocking"):

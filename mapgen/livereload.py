@@ -40,6 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from .fsutil import Refused, open_inside
 from .markup import asset
 
 #: Where the page listens for rebuilds, and where a test or a script can read the state.
@@ -337,35 +338,19 @@ def _open_regular(folder: Path, name: str, *, folder_may_link: bool) -> tuple[in
     """An open descriptor of the file ``name`` in ``folder`` and its size, if it is a
     regular file; else None.
 
-    The file is opened without following a link (``O_NOFOLLOW``: a story may commit
-    ``output/map.html -> /etc/passwd``) and without waiting (``O_NONBLOCK``: opening a
-    FIFO to read waits for a writer), and what was opened is checked on the descriptor
-    (``fstat``), so nothing swapped in between a check and the open is served.  Unless
-    ``folder_may_link``, the folder may not be a link either (a story's ``output ->
-    elsewhere``, which the build refuses to write through, is not read through).
+    Opened as every input is (:func:`~mapgen.fsutil.open_inside`): no link followed (a
+    story may commit ``output/map.html -> /etc/passwd``), no FIFO or device opened, and
+    what was opened checked on the descriptor.  Unless ``folder_may_link``, the folder may
+    not be a link either (a story's ``output -> elsewhere``, which the build refuses to
+    write through, is not read through); a folder ``-o`` named may be.
     """
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
-    flags = os.O_RDONLY | nofollow | getattr(os, "O_NONBLOCK", 0)
-    flags |= getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
-    where: int | None = None
-    target: Path | str = name
     try:
-        if hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd:
-            # The file is looked for in the folder that was opened, not by its path again.
-            folder_flags = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
-            where = os.open(folder, folder_flags | (0 if folder_may_link else nofollow))
-        elif not folder_may_link and folder.is_symlink():  # pragma: no cover - Windows
-            return None
-        else:  # pragma: no cover - Windows
-            target = folder / name
-        if not stat.S_ISREG(os.stat(target, dir_fd=where, follow_symlinks=False).st_mode):
-            return None  # not even opened: opening a device can do things
-        fd = os.open(target, flags, dir_fd=where)
-    except OSError:
+        if folder_may_link:
+            fd = open_inside(folder, [name])
+        else:
+            fd = open_inside(folder.parent, [folder.name, name])
+    except (Refused, OSError, ValueError):
         return None
-    finally:
-        if where is not None:
-            os.close(where)
     try:
         info = os.fstat(fd)
     except OSError:
