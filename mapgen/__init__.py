@@ -8,9 +8,9 @@ The library is the product; the ``mapgen`` command is a thin shell over it::
     mapgen.build(".")                       # output/map.html and output/map.geojson
 """
 
-from .errors import GeocodeError, MapgenError, OutputError, Problem, StoryError
-from .options import BuildOptions
-from .pipeline import build, check, geocode, load, make_map, render_page
+from .core.errors import GeocodeError, MapgenError, OutputError, Problem, StoryError
+from .pipeline.builder import build, check, geocode, load, make_map, render_page
+from .pipeline.options import BuildOptions
 
 __all__ = [
     "BuildOptions",

@@ -1,5 +1,5 @@
 """``python -m mapgen`` works like the ``mapgen`` command."""
 
-from .cli import main
+from .cli.main import main
 
 main(prog_name="mapgen")

@@ -78,8 +78,8 @@ def page_assets(asset_cache: Path):
     """
     import warnings
 
-    from mapgen.assets import AssetWarning
-    from mapgen.page import page_assets as fetch_page_assets
+    from mapgen.page.assets import AssetWarning
+    from mapgen.page.standalone import page_assets as fetch_page_assets
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", AssetWarning)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from mapgen.gazetteer import AmbiguousPlace, Gazetteer, distance_km
+from mapgen.geo.gazetteer import AmbiguousPlace, Gazetteer, distance_km
 
 TABLE = Path(__file__).resolve().parent / "data" / "accuracy.csv"
 WITHIN_KM = 25.0

@@ -40,7 +40,7 @@ HEAVY = frozenset(
 class Import:
     """One import statement's target, where it is and how it runs."""
 
-    module: str  # "mapgen.render", or a third-party top-level name like "folium"
+    module: str  # "mapgen.page.render", or a third-party top-level name like "folium"
     line: int
     kind: str  # "top" (runs on import), "typing" (under TYPE_CHECKING) or "function"
 
@@ -51,36 +51,51 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
-def _targets(node: ast.Import | ast.ImportFrom) -> list[str]:
-    """The modules one statement imports: mapgen modules by full name, others by top-level package."""
+def _targets(node: ast.Import | ast.ImportFrom, module: str = "mapgen.x") -> list[str]:
+    """The modules one statement imports: mapgen modules by full name (``mapgen.geo.geocode``),
+    others by top-level package.  ``module`` is the importing module's full name, against
+    which a relative import is read (a package's ``__init__`` is named as the package)."""
     if isinstance(node, ast.Import):
         names = [alias.name for alias in node.names]
     elif node.level == 0:
         names = [node.module or ""]
-    elif node.level == 1 and node.module is None:  # from . import x
-        names = [f"mapgen.{alias.name}" for alias in node.names]
-    elif node.level == 1:
-        names = [f"mapgen.{node.module}"]
-    else:  # pragma: no cover - mapgen has no subpackages today
-        raise AssertionError(f"relative import of level {node.level}")
+    else:
+        parts = module.split(".")
+        base = ".".join(parts[: len(parts) - node.level])
+        if node.module is None:  # from . import x: x may be a module or a name
+            names = [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            names = [f"{base}.{node.module}"]
     out = []
     for name in names:
         if name == "mapgen" or name.startswith("mapgen."):
-            parts = name.split(".")
-            out.append(".".join(parts[:2]))
+            out.append(_known(name))
         else:
             out.append(name.split(".")[0])
     return out
 
 
-def imports_of(path: Path) -> list[Import]:
+def _known(name: str) -> str:
+    """``name``, or the longest prefix of it that is a module or package of mapgen's (``from
+    .model import Pos`` names the module; ``from . import x`` may name a function)."""
+    parts = name.split(".")
+    while len(parts) > 1:
+        path = PACKAGE.parent.joinpath(*parts)
+        if path.with_suffix(".py").is_file() or (path / "__init__.py").is_file():
+            return ".".join(parts)
+        parts.pop()
+    return name  # no such module (a test's made-up one): as written
+
+
+def imports_of(path: Path, module: str | None = None) -> list[Import]:
     """Every import in one module's source, each marked by how it runs."""
     found: list[Import] = []
+    module = module or module_name(path)
 
     def walk(nodes: list[ast.stmt] | list[ast.AST], kind: str) -> None:
         for node in nodes:
             if isinstance(node, ast.Import | ast.ImportFrom):
-                found.extend(Import(target, node.lineno, kind) for target in _targets(node))
+                found.extend(Import(target, node.lineno, kind) for target in _targets(node, module))
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
                 walk(list(ast.iter_child_nodes(node)), "function")
             elif isinstance(node, ast.If) and kind == "top" and _is_type_checking(node.test):
@@ -94,11 +109,24 @@ def imports_of(path: Path) -> list[Import]:
 
 
 def module_name(path: Path) -> str:
-    return "mapgen" if path.stem == "__init__" else f"mapgen.{path.stem}"
+    """``mapgen.geo.geocode`` for mapgen/geo/geocode.py; a package's ``__init__`` is named as
+    the package (a path outside mapgen, as in the tests below, is read as a top module)."""
+    try:
+        parts = list(path.resolve().relative_to(PACKAGE.parent).with_suffix("").parts)
+    except ValueError:
+        parts = ["mapgen", path.stem]
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def module_path(name: str) -> Path:
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def read_package() -> dict[str, list[Import]]:
-    return {module_name(path): imports_of(path) for path in sorted(PACKAGE.glob("*.py"))}
+    return {module_name(path): imports_of(path) for path in sorted(PACKAGE.rglob("*.py"))}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -140,15 +168,15 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def module_graph(package: dict[str, list[Import]], kinds: frozenset[str]) -> dict[str, set[str]]:
     """Which mapgen module imports which, counting the given kinds of import.
 
-    ``mapgen/__init__.py`` is left out: it gathers the public names from the
-    modules below it, and ``import mapgen.x`` runs it first by Python's rules,
-    not because x depends on it."""
+    ``mapgen/__init__.py`` and the packages' own ``__init__`` are left out: they gather
+    the public names from the modules below them, and ``import mapgen.x`` runs them first
+    by Python's rules, not because x depends on them."""
     return {
         name: {
             imp.module for imp in imports if imp.kind in kinds and imp.module.startswith("mapgen.")
         }
         for name, imports in package.items()
-        if name != "mapgen"
+        if name != "mapgen" and name.count(".") > 1
     }
 
 
@@ -216,6 +244,8 @@ def report() -> str:
     inside = function_imports(package)
     heavy = heavy_on_import(package)
     lines = [
+        f"imports of a later stage: {len(upward_imports(package))}",
+        *(f"  {line}" for line in upward_imports(package)),
         f"cycles (any import): {len(full)}",
         *(f"  {' <-> '.join(c)}" for c in full),
         f"cycles (at run time): {len(runtime)}",
@@ -245,8 +275,7 @@ def test_an_import_waits_inside_a_function_only_to_keep_a_heavy_package_out_of_s
                 f"{name}:{imp.line} imports {imp.module} inside a function, which keeps nothing heavy out"
             )
             continue
-        path = PACKAGE / ("__init__.py" if name == "mapgen" else f"{name.split('.')[1]}.py")
-        if not _commented(path.read_text(encoding="utf-8"), imp.line):
+        if not _commented(module_path(name).read_text(encoding="utf-8"), imp.line):
             wrong.append(
                 f"{name}:{imp.line} imports {imp.module} inside a function without a comment saying why"
             )
@@ -277,6 +306,36 @@ def test_the_reader_sees_an_import_inside_a_function_and_one_under_type_checking
     assert [_commented(said, line) for line in (3, 4, 6)] == [True, True, True]
     unsaid = "def f():\n    x = 1\n    import folium\n    import branca  # why\n"
     assert [_commented(unsaid, line) for line in (3, 4)] == [False, True]
+
+
+#: The stages, lowest first: the folder tree is the architecture.  A module may import
+#: modules of its own package and of the packages before it, never one after it, so the
+#: data flows one way: places.yaml -> story -> (geo, quotes) -> page / export -> pipeline
+#: -> serve -> cli.
+LAYERS = ("core", "story", "geo", "quotes", "page", "export", "pipeline", "serve", "cli")
+
+
+def layer(module: str) -> int:
+    parts = module.split(".")
+    return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else len(LAYERS)
+
+
+def upward_imports(package: dict[str, list[Import]]) -> list[str]:
+    graph = module_graph(package, frozenset({"top", "typing", "function"}))
+    return [
+        f"{name} imports {target}, a later stage"
+        for name, targets in sorted(graph.items())
+        for target in sorted(targets)
+        if layer(target) > layer(name)
+    ]
+
+
+def test_every_module_lives_in_a_stage_and_imports_none_above_it():
+    package = read_package()
+    loose = [name for name in package if name.count(".") == 1 and name != "mapgen.__main__"]
+    loose = [name for name in loose if name.split(".")[1] not in LAYERS]
+    assert loose == [], f"modules outside the stages' packages: {loose}"
+    assert upward_imports(package) == []
 
 
 if __name__ == "__main__":

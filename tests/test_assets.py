@@ -26,9 +26,9 @@ import folium.folium
 import pytest
 
 import mapgen
-from mapgen import assets
-from mapgen.assets import AssetsUnavailable, AssetWarning, Package
-from mapgen.page import page_assets
+from mapgen.page import assets
+from mapgen.page.assets import AssetsUnavailable, AssetWarning, Package
+from mapgen.page.standalone import page_assets
 
 FAKE_FILES = {
     "dist/leaflet.js": b"window.L = {version: 'fake'};\n//# sourceMappingURL=leaflet.js.map\n",
@@ -330,7 +330,7 @@ def test_no_source_still_builds_with_cdn_links_and_one_warning(offline, seed_sto
 def test_no_source_cli_warns_on_stderr(offline, seed_story):
     from click.testing import CliRunner
 
-    from mapgen.cli import main
+    from mapgen.cli.main import main
 
     result = CliRunner().invoke(main, ["build", str(seed_story)])
     assert result.exit_code == 0, result.stderr

@@ -79,7 +79,7 @@ function rectOf(root, pattern) {
 
 
 @pytest.fixture(scope="module")
-def bidi_build(tmp_path_factory) -> mapgen.pipeline.BuildResult:
+def bidi_build(tmp_path_factory) -> mapgen.pipeline.builder.BuildResult:
     story = tmp_path_factory.mktemp("bidi") / "story"
     (story / "seeds").mkdir(parents=True)
     (story / "seeds" / "a.txt").write_text(ARTICLE, encoding="utf-8")

@@ -131,7 +131,7 @@ def test_each_marker_opens_its_popup_with_verbatim_quotes(seed_visit, seed_build
     geo = seed_build.story
     story = geo.story
     page = seed_visit.page
-    quotes = mapgen.render.Quotes(story)
+    quotes = mapgen.page.render.Quotes(story)
     pins = page.locator(".leaflet-marker-icon.mg-pin")
     seen = set()
     for i in range(pins.count()):
@@ -177,7 +177,7 @@ def click_on_path(page, path) -> str:
 
 def test_each_route_and_area_opens_its_popup_when_clicked(seed_visit, seed_build):
     story = seed_build.story.story
-    quotes = mapgen.render.Quotes(story)
+    quotes = mapgen.page.render.Quotes(story)
     page = seed_visit.page
     for css, features in [("path.mg-route", story.routes), ("path.mg-area", story.areas)]:
         paths = page.locator(css)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import mapgen
-from mapgen.sources import fold_text
+from mapgen.quotes.verify import fold_text
 
 from .conftest import PAYLOADS
 
@@ -64,7 +64,7 @@ def evidence(page: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[mapgen.pipeline.BuildResult, str, dict]:
+def built(tmp_path_factory) -> tuple[mapgen.pipeline.builder.BuildResult, str, dict]:
     import shutil
 
     root = Path(__file__).resolve().parents[1]

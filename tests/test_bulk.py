@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from mapgen.story.load import load_story
 
-from mapgen.errors import StoryError
-from mapgen.load import load_story
+from mapgen.core.errors import StoryError
 
 ARTICLE = (
     "Kim visited Pyongyang, the capital. Troops moved to Wonsan.\n"
@@ -237,7 +237,7 @@ def test_geojson_syntax_error(tmp_path):
 
 def test_a_big_yaml_story_is_not_taken_for_an_alias_bomb(tmp_path):
     # 11,000 places are more than MAX_NODES nodes, all written out: no alias adds any.
-    from mapgen.load import MAX_NODES
+    from mapgen.story.load import MAX_NODES
 
     places = "".join(
         f"  - id: p{i}\n    name: Place {i}\n    kind: site\n    coords: [{i % 80}, {i % 170}]\n"
@@ -249,8 +249,9 @@ def test_a_big_yaml_story_is_not_taken_for_an_alias_bomb(tmp_path):
 
 
 def test_a_name_named_by_many_rows_is_looked_up_once(tmp_path):
-    from mapgen.gazetteer import Gazetteer
-    from mapgen.geocode import GeocodeCache, geocode_story
+    from mapgen.geo.geocode import GeocodeCache, geocode_story
+
+    from mapgen.geo.gazetteer import Gazetteer
 
     rows = "".join(f"Strike {i},site,Wonsan,KP,Wonsan\n" for i in range(300))
     rows += "".join(f"Lost {i},site,Xyzzyville,KP,Wonsan\n" for i in range(3))

@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from mapgen.cli import main
+from mapgen.cli.main import main
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -168,13 +168,13 @@ def test_python_dash_m_works_the_same(seed_story):
 
 def test_every_option_of_build_is_a_keyword_of_the_library():
     """Each flag of ``mapgen build`` (and the build flags of ``mapgen watch``) is a field of
-    :class:`~mapgen.options.BuildOptions`, so ``mapgen.build`` takes it as a keyword: a
+    :class:`~mapgen.pipeline.options.BuildOptions`, so ``mapgen.build`` takes it as a keyword: a
     flag added to the command and not to the library fails here."""
     import dataclasses
     import inspect
 
     import mapgen
-    from mapgen.options import BuildOptions, build_options
+    from mapgen.pipeline.options import BuildOptions, build_options
 
     fields = {f.name for f in dataclasses.fields(BuildOptions)}
     commands = main.commands

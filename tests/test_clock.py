@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from mapgen.geo.geocode import GeocodeCache
 
-from mapgen.clock import fixed, system_clock, today
-from mapgen.geocode import GeocodeCache
-from mapgen.model import Location
-from mapgen.pipeline import Builder
-from mapgen.watch import Watcher
+from mapgen.cli.watch import Watcher
+from mapgen.core.clock import fixed, system_clock, today
+from mapgen.pipeline.builder import Builder
+from mapgen.story.model import Location
 
 NOW = dt.datetime(2026, 12, 5, 15, 47, 11, tzinfo=dt.timezone.utc)
 A_YEAR_ON = NOW.replace(year=2027, hour=9, minute=5, second=3)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import mapgen
-from mapgen import render
-from mapgen.markup import text
+from mapgen.page import render
+from mapgen.page.markup import text
 
 from .conftest import PAYLOADS
 
@@ -101,7 +101,7 @@ events:
     return root
 
 
-def build(story: Path, out: Path, threshold: int) -> mapgen.pipeline.BuildResult:
+def build(story: Path, out: Path, threshold: int) -> mapgen.pipeline.builder.BuildResult:
     old = render.DATA_LAYER_THRESHOLD
     render.DATA_LAYER_THRESHOLD = threshold
     try:
@@ -111,7 +111,9 @@ def build(story: Path, out: Path, threshold: int) -> mapgen.pipeline.BuildResult
 
 
 @pytest.fixture(scope="module")
-def pages(page_assets, big_story, tmp_path_factory) -> dict[str, mapgen.pipeline.BuildResult]:
+def pages(
+    page_assets, big_story, tmp_path_factory
+) -> dict[str, mapgen.pipeline.builder.BuildResult]:
     out = tmp_path_factory.mktemp("pages")
     return {
         "markers": build(big_story, out / "markers", 10_000),
@@ -190,7 +192,7 @@ def test_numbered_ids_are_written_as_numbers(page_assets, tmp_path):
 
 def test_the_id_prefix_is_the_most_common_one():
     """The first numbered id's prefix when most ids have it; else counted among them all."""
-    from mapgen.datalayer import _id_prefix
+    from mapgen.page.datalayer import _id_prefix
 
     ids = ["depot-3", *[f"strikes-{n}" for n in range(2, 42)], "strikes-07", "x"]
     prefix, numbers = _id_prefix(ids)
@@ -421,8 +423,8 @@ def tricky_strings() -> list[str]:
 
 
 def test_the_pages_esc_escapes_as_text_does(browser):
-    """The data layer's esc() (mapgen/datalayer.js, run in Chromium as the page runs it)
-    gives what mapgen.markup.text gives, for any text."""
+    """The data layer's esc() (mapgen/page/datalayer.js, run in Chromium as the page runs it)
+    gives what mapgen.page.markup.text gives, for any text."""
     code = (Path(mapgen.__file__).parent / "datalayer.js").read_text(encoding="utf-8")
     found = re.search(r"\n(\s*var ESC = .*?\n\s*function esc\(s\) \{.*?\n\s*\})\n", code, re.S)
     assert found, "datalayer.js: no `var ESC` and `function esc(s)` to test"
@@ -478,7 +480,7 @@ def test_an_event_at_a_data_layer_place_flies_there_and_opens_its_popup(data_pag
 
 
 def test_offsets_count_utf16_code_units_as_javascript_does():
-    from mapgen.datalayer import _Utf16
+    from mapgen.page.datalayer import _Utf16
 
     text = "a\U0001f600b\u2019c\U00010000\U0010ffffd"
     utf16 = _Utf16(text)
@@ -499,7 +501,7 @@ def test_data_layer_setting_chooses_how_places_are_drawn(big_story, tmp_path, se
     loaded = mapgen.load(story)
     assert len(loaded.places) == 43  # 40 from the CSV, 3 from places.yaml
     assert render.draws_data_layer(loaded) is drawn
-    page = mapgen.pipeline.render_page(mapgen.geocode(loaded, save=False), cdn=True)
+    page = mapgen.pipeline.builder.render_page(mapgen.geocode(loaded, save=False), cdn=True)
     assert ("mapgenData(" in page) is drawn
 
 
@@ -508,7 +510,7 @@ def test_ties_are_exactly_the_positions_where_python_and_javascript_round_apart(
     import random
     from decimal import Decimal
 
-    from mapgen.datalayer import _js_fixed, _ties
+    from mapgen.page.datalayer import _js_fixed, _ties
 
     rng = random.Random(7)
     values = [k / 32 for k in range(-2880, 2881)]  # every 32nd: the odd ones are ties
@@ -529,10 +531,10 @@ def test_ties_are_exactly_the_positions_where_python_and_javascript_round_apart(
 def test_passages_made_a_column_at_a_time_match_those_made_one_by_one(big_story):
     """The usual passages are written by C loops from Story.spans; a story whose spans
     are not known (every passage found one by one, as unusual ones are) reads the same."""
-    from mapgen.datalayer import PlaceData
-    from mapgen.evidence import Quotes
+    from mapgen.page.datalayer import PlaceData
+    from mapgen.quotes.quoted import Quotes
 
-    geo = mapgen.pipeline.geocode(mapgen.pipeline.load(big_story))
+    geo = mapgen.pipeline.builder.geocode(mapgen.pipeline.builder.load(big_story))
     assert geo.story.spans
     fast = PlaceData(geo, Quotes(geo.story))
     geo.story.spans = {}
@@ -546,7 +548,7 @@ def test_a_build_reads_a_bulk_files_places_as_columns(big_story, tmp_path, monke
     """No object is made per place of a CSV that checked out a column at a time (for
     100,000 places, a quarter of a second before the build can use its second core), and
     the places, once asked for, are what the columns said."""
-    from mapgen.model import Place, PlaceColumns, PlaceTable, place_columns
+    from mapgen.story.model import Place, PlaceColumns, PlaceTable, place_columns
 
     story_dir = tmp_path / "story"
     shutil.copytree(big_story, story_dir)

@@ -14,11 +14,12 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from mapgen.story.load import load_story
 
 import mapgen
-from mapgen import styles
-from mapgen.errors import StoryError
-from mapgen.evidence import (
+from mapgen.core.errors import StoryError
+from mapgen.page import styles
+from mapgen.page.evidence import (
     Evidence,
     FeatureEvidence,
     QuoteText,
@@ -29,11 +30,10 @@ from mapgen.evidence import (
     support_line,
     utf16,
 )
-from mapgen.load import load_story
-from mapgen.model import When
-from mapgen.sources import fold_text
-from mapgen.timeline import events_in_order, since_dates, timeline_data
-from mapgen.when import label, parse_when
+from mapgen.page.timeline import since_dates, timeline_data
+from mapgen.quotes.verify import fold_text
+from mapgen.story.model import When
+from mapgen.story.when import events_in_order, label, parse_when
 
 from .test_build import evidence, html_text, popups
 from .test_load import HEAD, PLACE, make_story, problems_of
@@ -271,7 +271,7 @@ def test_only_web_links_are_linked():
 
 
 @pytest.fixture(scope="module")
-def seed_page(tmp_path_factory) -> tuple[str, dict, mapgen.pipeline.BuildResult]:
+def seed_page(tmp_path_factory) -> tuple[str, dict, mapgen.pipeline.builder.BuildResult]:
     import shutil
 
     root = Path(__file__).resolve().parents[1]
@@ -378,7 +378,7 @@ def test_map_shows_statuses_modes_and_legend(seed_page):
     assert "mg-pin mg-military mg-status-expected" in page
     legend = re.search(r'<details id="mg-legend".*?</details>', page).group()
     shown, _ = html_text(legend)
-    for status, meaning in mapgen.model.STATUSES.items():
+    for status, meaning in mapgen.story.model.STATUSES.items():
         assert f"<b>{styles.STATUS_LABELS[status]}</b>: {meaning}" in legend
         assert f"mg-legend-{status}" in legend
     assert "Route by rail" in shown and "Route by air" in shown
@@ -396,7 +396,7 @@ def test_styles_per_mode_and_status():
     assert "mg-badge-confirmed" in styles.mode_icon_svg("air", "confirmed")
     assert "mg-badge" not in styles.pin_svg("#000", False)
     assert 'width="34"' in styles.pin_svg("#000", False, "denied")
-    for mode in mapgen.model.ROUTE_MODES:
+    for mode in mapgen.story.model.ROUTE_MODES:
         assert styles.mode_icon_svg(mode).count("<svg") == 1
 
 

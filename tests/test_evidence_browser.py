@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import mapgen
-from mapgen.render import Quotes
+from mapgen.quotes.quoted import Quotes
 
 from .conftest import PAYLOADS
 from .test_browser import MAP, Visit, box_pixels, on_top, open_page, read_png, zoom_and_click
@@ -223,7 +223,9 @@ def test_the_legend_explains_the_statuses_and_the_map_draws_them(visit):
     page = visit.page
     legend = page.locator("#mg-legend")
     assert legend.is_visible()
-    rows = [words(legend.locator(f".mg-legend-{s}").inner_text()) for s in mapgen.model.STATUSES]
+    rows = [
+        words(legend.locator(f".mg-legend-{s}").inner_text()) for s in mapgen.story.model.STATUSES
+    ]
     assert rows == [
         "Reported: a source reports it",
         "Expected: planned or anticipated",

@@ -12,13 +12,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from mapgen.geo.geocode import GeocodeCache
+from mapgen.story.load import load_story
 
-from mapgen.errors import StoryError
-from mapgen.fsutil import Refused, atomic_write, read_inside, read_regular
-from mapgen.geocode import GeocodeCache
-from mapgen.load import load_story
-from mapgen.model import Location
-from mapgen.pipeline import Builder
+from mapgen.core.errors import StoryError
+from mapgen.core.fsutil import Refused, atomic_write, read_inside, read_regular
+from mapgen.pipeline.builder import Builder
+from mapgen.story.model import Location
 
 SECRET = "TOP-SECRET-0123456789"
 ARTICLE = "Kim was expected to travel from Pyongyang to Vladivostok by armored train.\n"

@@ -2,7 +2,7 @@
 
 A fork is refused while another thread runs (the browser tests' Playwright runs some), so
 each test runs in a fresh Python process of its own, as ``mapgen build`` does.  That process
-is told the machine has two cores (:data:`mapgen.forked.cpu_count`): the forked path is
+is told the machine has two cores (:data:`mapgen.pipeline.forked.cpu_count`): the forked path is
 tested on a machine with one core too, where it works, only without gain.
 """
 
@@ -21,7 +21,7 @@ from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by na
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
 #: Run first in each test's process: two cores, whatever this machine has.
-TWO_CORES = "from mapgen import forked as _forked\n_forked.cpu_count = lambda: 2\n"
+TWO_CORES = "from mapgen.pipeline import forked as _forked\n_forked.cpu_count = lambda: 2\n"
 
 
 def run_forking(code: str, *args: str) -> str:
@@ -34,7 +34,7 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
     out = run_forking(
         """
         import os, time
-        from mapgen import forked
+        from mapgen.pipeline import forked
         big = os.urandom(3 << 20)  # more than a pipe holds: the parent reads as it comes
         pending = forked.start(lambda: iter([big[::-1]]))
         assert pending.result() == big[::-1]
@@ -73,7 +73,7 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
         pending = forked.start(pieces)
         stored = pending.stored(1)
         assert stored.length == len(big) and pending.part(1) == big
-        from mapgen.fsutil import atomic_write
+        from mapgen.core.fsutil import atomic_write
         atomic_write("copied.bin", stored)
         assert open("copied.bin", "rb").read() == big
         os.remove("copied.bin")
@@ -89,7 +89,7 @@ def test_no_fork_while_another_thread_runs_or_on_one_core():
     out = run_python(
         """
         import os, threading
-        from mapgen import forked
+        from mapgen.pipeline import forked
         forked.cpu_count = lambda: 2
         assert forked.can_fork()
         stop = threading.Event()
@@ -116,7 +116,8 @@ def test_a_big_build_on_one_core_does_everything_itself(request, page_assets, tm
         """
         import os, sys
         import mapgen
-        from mapgen import forked, pipeline
+        from mapgen.pipeline import forked
+        from mapgen.pipeline import builder as pipeline
         forked.cpu_count = lambda: 1
         pipeline.PARALLEL_FROM = 0
         def no_fork():
@@ -134,7 +135,9 @@ def test_a_big_build_on_one_core_does_everything_itself(request, page_assets, tm
 BUILD_BOTH = """
 import os, sys
 import mapgen
-from mapgen import evidence, forked, pipeline
+from mapgen.page import evidence
+from mapgen.pipeline import forked
+from mapgen.pipeline import builder as pipeline
 story, out, child, fork = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 pipeline.PARALLEL_FROM = 10**9
 alone = mapgen.build(story, out + "/alone")
@@ -223,7 +226,9 @@ def test_a_build_with_the_second_core_writes_the_same_bytes(
 WRONG_QUOTE = """
 import sys
 import mapgen
-from mapgen import errors, forked, pipeline
+from mapgen.core import errors
+from mapgen.pipeline import forked
+from mapgen.pipeline import builder as pipeline
 story, out = sys.argv[1], sys.argv[2]
 pipeline.PARALLEL_FROM = int(sys.argv[3])
 started = []
@@ -285,7 +290,9 @@ def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets
         """
         import os, sys
         import mapgen
-        from mapgen import errors, forked, pipeline
+        from mapgen.core import errors
+        from mapgen.pipeline import forked
+        from mapgen.pipeline import builder as pipeline
         pipeline.PARALLEL_FROM = 0
         started = []
         real = forked.start
@@ -316,7 +323,9 @@ def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets
 IMPORTS = """
 import sys
 import mapgen
-from mapgen import geojson, pipeline, sources
+from mapgen.export import geojson
+from mapgen.pipeline import builder as pipeline
+from mapgen.quotes import verify as sources
 story = mapgen.load(sys.argv[1])  # what the child needs: every quote found ...
 sources.find_all(story, sources.quote_keys(story))
 pipeline.sources_json(story)  # ... the articles' JSON ...
@@ -338,7 +347,7 @@ GEOPY = """
 import sys
 import mapgen
 mapgen.build(sys.argv[1], sys.argv[2])
-print("geopy" in sys.modules, "mapgen.gazetteer" in sys.modules)
+print("geopy" in sys.modules, "mapgen.geo.gazetteer" in sys.modules)
 """
 
 

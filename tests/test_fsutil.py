@@ -8,8 +8,9 @@ import threading
 import time
 
 import pytest
+from mapgen.geo.geocode import GeocodeCache
 
-from mapgen.fsutil import (
+from mapgen.core.fsutil import (
     FileSlice,
     atomic_write,
     folder_lock,
@@ -17,8 +18,7 @@ from mapgen.fsutil import (
     remove_stale_temps,
     temp_pattern,
 )
-from mapgen.geocode import GeocodeCache
-from mapgen.model import Location
+from mapgen.story.model import Location
 
 
 def test_atomic_write_replaces_whole_and_leaves_nothing(tmp_path):
@@ -86,7 +86,7 @@ def test_folder_lock_keeps_processes_apart_and_dies_with_its_holder(tmp_path):
             sys.executable,
             "-c",
             "import sys, time\n"
-            "from mapgen.fsutil import folder_lock\n"
+            "from mapgen.core.fsutil import folder_lock\n"
             "with folder_lock(sys.argv[1]):\n"
             "    print('held', flush=True)\n"
             "    time.sleep(60)\n",
@@ -175,12 +175,12 @@ def test_a_cache_save_removes_leftovers_of_a_killed_save(tmp_path):
 def test_a_file_system_that_cannot_lock_still_writes(tmp_path, monkeypatch):
     import errno
 
-    import mapgen.fsutil
+    import mapgen.core.fsutil
 
     def refuse(fd, operation):
         raise OSError(errno.ENOLCK, "No locks available")
 
-    monkeypatch.setattr(mapgen.fsutil.fcntl, "flock", refuse)
+    monkeypatch.setattr(mapgen.core.fsutil.fcntl, "flock", refuse)
     with folder_lock(tmp_path):
         atomic_write(tmp_path / "map.html", "new")
     assert (tmp_path / "map.html").read_text() == "new"
@@ -218,7 +218,7 @@ def test_a_slice_of_a_file_is_copied_whole(tmp_path, monkeypatch, sendfile):
 def test_files_written_together_are_replaced_only_once_all_are_written(tmp_path):
     """map.html is written while map.geojson is still being made; neither is replaced if
     the second cannot be had."""
-    from mapgen.fsutil import atomic_write_all
+    from mapgen.core.fsutil import atomic_write_all
 
     html, data = tmp_path / "map.html", tmp_path / "map.geojson"
     html.write_text("old page", encoding="utf-8")

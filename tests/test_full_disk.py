@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.fsutil import is_temp
+from mapgen.core.fsutil import is_temp
 
 from .conftest import copy_seed_story
 

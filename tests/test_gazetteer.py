@@ -11,14 +11,14 @@ import json
 from pathlib import Path
 
 import pytest
+from mapgen.geo.geocode import geocode_story
 
-from mapgen import gazetteer as gz
-from mapgen import gazindex
-from mapgen.errors import StoryError
-from mapgen.gazetteer import AmbiguousPlace, Gazetteer, distance_km, fold
-from mapgen.gazindex import CityIndex, cache_dir, load_index, weak_alternate
-from mapgen.geocode import geocode_story
-from mapgen.model import Place, Pos, Route, Story, Waypoint
+from mapgen.core.errors import StoryError
+from mapgen.geo import gazetteer as gz
+from mapgen.geo import gazindex
+from mapgen.geo.gazetteer import AmbiguousPlace, Gazetteer, distance_km, fold
+from mapgen.geo.gazindex import CityIndex, cache_dir, load_index, weak_alternate
+from mapgen.story.model import Place, Pos, Route, Story, Waypoint
 
 from .conftest import run_python
 
@@ -311,8 +311,8 @@ def test_a_fresh_process_reads_the_index_and_looks_up_without_scanning():
     script = """
         import json
         from collections import Counter
-        from mapgen.gazetteer import Gazetteer, city_index, fold, index_report
-        from mapgen.gazindex import CityIndex
+        from mapgen.geo.gazetteer import Gazetteer, city_index, fold, index_report
+        from mapgen.geo.gazindex import CityIndex
 
         index = city_index()
         listed = sorted(number for number, _ in index.find(fold("Hamhung")))

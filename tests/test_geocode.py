@@ -18,13 +18,13 @@ import yaml
 from geopy.exc import GeocoderQueryError, GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeopyLocation
+from mapgen.geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
+from mapgen.story.load import load_story
 
-from mapgen import countries
-from mapgen.errors import StoryError
-from mapgen.gazetteer import Gazetteer, country_outline, fold, resolve_country
-from mapgen.geocode import CACHE_NAME, GeocodeCache, geocode_story
-from mapgen.load import load_story
-from mapgen.model import Area, Location, Place, Pos, Route, Story, Waypoint
+from mapgen.core.errors import StoryError
+from mapgen.geo import countries
+from mapgen.geo.gazetteer import Gazetteer, country_outline, fold, resolve_country
+from mapgen.story.model import Area, Location, Place, Pos, Route, Story, Waypoint
 
 from .conftest import run_python
 
@@ -153,9 +153,9 @@ def test_warm_rebuild_never_reads_the_city_file(tmp_path):
     script = textwrap.dedent(
         f"""
         import datetime, pathlib
-        from mapgen import gazetteer
-        from mapgen.geocode import geocode_story
-        from mapgen.model import Area, Place, Pos, Story
+        from mapgen.geo import gazetteer
+        from mapgen.geo.geocode import geocode_story
+        from mapgen.story.model import Area, Place, Pos, Story
         p = Pos("places.yaml", 1, 1)
         story = Story("t", pathlib.Path({str(tmp_path / "places.yaml")!r}), [],
                       [Place("pyongyang", "Pyongyang", "city", p, country="KP")],
@@ -615,7 +615,7 @@ def test_the_real_story(tmp_path):
 def test_positions_are_kept_as_columns_and_read_as_locations():
     """Geocoding keeps 100,000 positions as columns (no object each); they read as the
     mapping of place id -> Location they stand for, and change as one does."""
-    from mapgen.model import LocationColumns, LocationTable, location_columns
+    from mapgen.story.model import LocationColumns, LocationTable, location_columns
 
     table = LocationTable(
         ["a", "b"],

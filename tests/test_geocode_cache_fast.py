@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
+from mapgen.geo.geocode import CACHE_NAME, GeocodeCache
 
 import mapgen  # noqa: F401  (mapgen.geocode is also a function's name: use sys.modules)
-from mapgen.errors import StoryError
-from mapgen.geocode import CACHE_NAME, GeocodeCache
-from mapgen.model import Location
+from mapgen.core.errors import StoryError
+from mapgen.story.model import Location
 
-geocode = sys.modules["mapgen.geocode"]
+geocode = sys.modules["mapgen.geo.geocode"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = "; fix it, or delete it (or the whole file) to geocode again"

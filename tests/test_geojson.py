@@ -11,9 +11,9 @@ from types import MappingProxyType
 import pytest
 
 import mapgen
-from mapgen import geojson
-from mapgen.model import Quote
-from mapgen.sources import SpansLater
+from mapgen.export import geojson
+from mapgen.quotes.verify import SpansLater
+from mapgen.story.model import Quote
 
 from .conftest import copy_seed_story
 from .test_datalayer import big_story  # noqa: F401  (a fixture)

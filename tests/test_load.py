@@ -9,14 +9,14 @@ from textwrap import dedent
 
 import pytest
 import yaml
+from mapgen.story.load import MAX_DEPTH, MAX_NODES, load_story
 from yaml.events import AliasEvent, NodeEvent
 
-from mapgen.errors import StoryError
-from mapgen.load import MAX_DEPTH, MAX_NODES, load_story
-from mapgen.model import Pos
+from mapgen.core.errors import StoryError
+from mapgen.story.model import Pos
 
 # The module, not the function mapgen.load re-exports under the same name.
-load_module = importlib.import_module("mapgen.load")
+load_module = importlib.import_module("mapgen.story.load")
 
 ARTICLE = "Kim was expected to travel from Pyongyang to Vladivostok by armored train.\n"
 
@@ -482,7 +482,7 @@ def test_the_same_story_with_or_without_the_event_pass(seed_story, monkeypatch):
     first (the depth is checked on the tree); one that might takes the exact pass."""
     import sys
 
-    load_module = sys.modules["mapgen.load"]  # mapgen.load is also the function
+    load_module = sys.modules["mapgen.story.load"]  # mapgen.load is also the function
     scans = []
     real = load_module._scan
     monkeypatch.setattr(load_module, "_scan", lambda *a: scans.append(1) or real(*a))

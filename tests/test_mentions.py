@@ -19,9 +19,9 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen.cli import main
-from mapgen.errors import StoryError
-from mapgen.mentions import DEMONYMS, extract_yaml, find_mentions, report, sentences
+from mapgen.cli.main import main
+from mapgen.core.errors import StoryError
+from mapgen.quotes.mentions import DEMONYMS, extract_yaml, find_mentions, report, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -301,7 +301,7 @@ def test_placing_mentions_reads_the_article_once(newline):
 def test_extract_refuses_an_article_bigger_than_a_story_may_have(tmp_path, monkeypatch):
     """On main extract read up to 100 MB (95 MB took more than 120 s and 3.7 GB), though
     a story may hold no article over 10 MB: it is refused at the same size as in a story."""
-    monkeypatch.setattr(importlib.import_module("mapgen.load"), "MAX_ARTICLE_BYTES", 1000)
+    monkeypatch.setattr(importlib.import_module("mapgen.story.load"), "MAX_ARTICLE_BYTES", 1000)
     big = tmp_path / "big.txt"
     big.write_text("Talks in Moscow.\n" * 100, encoding="utf-8")
     result = CliRunner().invoke(main, ["extract", str(big)])
@@ -347,7 +347,9 @@ def test_sources_sharing_a_file_are_read_for_mentions_once(tmp_path):
 def test_mentions_are_read_only_so_far_and_that_is_said(tmp_path, monkeypatch):
     """Past :data:`MAX_MENTION_CHARS` the articles are not read for mentions (on main a
     story's 95 MB of articles naming places densely took minutes), and one line says so."""
-    monkeypatch.setattr(importlib.import_module("mapgen.mentions"), "MAX_MENTION_CHARS", 3016)
+    monkeypatch.setattr(
+        importlib.import_module("mapgen.quotes.mentions"), "MAX_MENTION_CHARS", 3016
+    )
     story = mentions_story(tmp_path / "s", ["seeds/a.txt", "seeds/b.txt", "seeds/a.txt"])
     result = CliRunner().invoke(main, ["check", str(story)])
     assert result.exit_code == 0, result.stderr
@@ -372,7 +374,7 @@ def test_a_story_has_at_most_so_many_sources(tmp_path, monkeypatch):
     """On main nothing bounded the sources but the YAML's 3,000,000 values: 370,000 sources
     took 35 s and 1.6 GB to build, 85 s to check.  Past :data:`MAX_SOURCES` the first
     source too many is refused where it stands."""
-    load = importlib.import_module("mapgen.load")
+    load = importlib.import_module("mapgen.story.load")
     monkeypatch.setattr(load, "MAX_SOURCES", 3)
     assert len(load.load_story(mentions_story(tmp_path / "ok", ["seeds/a.txt"] * 3)).sources) == 3
     with pytest.raises(StoryError) as caught:

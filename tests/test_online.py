@@ -30,8 +30,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from mapgen.geo.geocode import CACHE_NAME, geocode_story
 
-from mapgen.errors import (
+from mapgen.core.errors import (
     GeocoderBadAnswer,
     GeocoderNotConfigured,
     GeocoderOffline,
@@ -41,9 +42,9 @@ from mapgen.errors import (
     GeocoderTimeout,
     StoryError,
 )
-from mapgen.geocode import CACHE_NAME, geocode_story
-from mapgen.model import Place, Pos, Story
-from mapgen.online import GeocoderSetting, make_geocoder, precision_of, user_agent
+from mapgen.geo.online import make_geocoder, precision_of, user_agent
+from mapgen.story.geocoder import GeocoderSetting
+from mapgen.story.model import Place, Pos, Story
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2024, 5, 1)
@@ -486,7 +487,7 @@ def test_configuration_faults(monkeypatch):
 def test_missing_setup_is_a_fault_only_when_a_place_needs_it(tmp_path, monkeypatch):
     """A story naming a keyed geocoder builds from its cache and the gazetteer where the
     key is not set; the first place that needs the geocoder reports the fault."""
-    from mapgen.online import LazyGeocoder
+    from mapgen.geo.online import LazyGeocoder
 
     monkeypatch.delenv("MAPGEN_NO_SUCH_KEY", raising=False)
     lazy = LazyGeocoder(GeocoderSetting(name="opencage", api_key_env="MAPGEN_NO_SUCH_KEY"))
@@ -631,7 +632,7 @@ def test_ctrl_c_keeps_the_answers_so_far(tmp_path, nominatim):
 
 
 def test_the_geocoder_setting_and_feature_hints_in_places_yaml(tmp_path):
-    from mapgen.load import load_story
+    from mapgen.story.load import load_story
 
     write_story(tmp_path, "127.0.0.1:9", ["Vladivostok"])
     text = (tmp_path / "places.yaml").read_text(encoding="utf-8")
@@ -653,7 +654,7 @@ def test_the_geocoder_setting_and_feature_hints_in_places_yaml(tmp_path):
 
 
 def test_the_geocoder_setting_refuses_keys_and_unknown_services(tmp_path):
-    from mapgen.load import load_story
+    from mapgen.story.load import load_story
 
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "a.txt").write_text("Vladivostok", encoding="utf-8")
@@ -1044,7 +1045,7 @@ def test_a_position_is_the_one_the_answer_states(shape):
     it got is the one stated there (a missing one became 0, one out of range was wrapped)."""
     from geopy.location import Location
 
-    from mapgen.ratelimit import position_problem
+    from mapgen.geo.ratelimit import position_problem
 
     assert (
         position_problem(Location("Pier 33", (43.1141, 131.893), shape(43.1141, 131.893))) is None
@@ -1097,7 +1098,7 @@ def test_build_offline_keyword_overrides_the_story_setting(tmp_path, nominatim):
     """A story's ``geocoder:`` goes online unless ``offline=True`` (or options that say
     so); ``geocoder="nominatim"`` names the story's own service and keeps its server."""
     import mapgen
-    from mapgen.options import BuildOptions
+    from mapgen.pipeline.options import BuildOptions
 
     nominatim.script = [("json", pier("Pier 33"))]
     write_story(tmp_path, nominatim.domain, ["Pier 33"])

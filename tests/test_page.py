@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import mapgen
-from mapgen import assets, basemap
+from mapgen.page import assets, basemap
 
 from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by name)
 
@@ -251,7 +251,7 @@ def test_a_changed_place_changes_a_few_lines(page_assets, seed_story, tmp_path):
 def test_a_built_page_is_the_page_rendered_whole(page_assets, seed_story, tmp_path, request):
     """A build writes the big texts (articles, places) in place of their tokens: the
     same bytes as the page rendered in one piece, for a small story and a data layer."""
-    from mapgen import pipeline
+    from mapgen.pipeline import builder as pipeline
 
     for name, story in (("seed", seed_story), ("big", request.getfixturevalue("big_story"))):
         built = mapgen.build(story, tmp_path / name)
@@ -262,7 +262,7 @@ def test_a_built_page_is_the_page_rendered_whole(page_assets, seed_story, tmp_pa
 
 
 def test_deferred_blocks_stand_in_for_big_texts_and_a_lost_one_is_an_error():
-    from mapgen.page import big_text, deferred
+    from mapgen.page.standalone import big_text, deferred
 
     assert big_text(["a", "b"]) == "ab"  # outside a build's render: the text itself
     with deferred() as blocks:

@@ -1,5 +1,5 @@
 """The page's own JavaScript and CSS live in .js/.css files beside the modules that inline
-them (:func:`mapgen.markup.asset`): each must reach an installed package, and each must
+them (:func:`mapgen.page.markup.asset`): each must reach an installed package, and each must
 be code a browser accepts, since a syntax error would only show as a dead page."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.markup import asset
+from mapgen.page.markup import asset
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mapgen"
 REPO = PACKAGE.parent

@@ -18,8 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 import mapgen
-from mapgen import context, terminal
-from mapgen.cli import main
+from mapgen.cli.main import main
+from mapgen.core import terminal
+from mapgen.quotes import context
 
 ROOT = Path(__file__).resolve().parents[1]
 WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
@@ -523,8 +524,8 @@ def test_ellipses_mark_where_the_sentence_goes_on():
 def refused_both_ways(article: str, typed: list[str]) -> list[bool]:
     """Whether each quote of ``typed`` is refused, by refuse_unfair (a big story's quotes,
     a C loop per test) and by check_quote (one by one), which must agree."""
-    from mapgen.model import Pos, Quote
-    from mapgen.sources import check_quote, find_all_texts, refuse_unfair
+    from mapgen.quotes.verify import check_quote, find_all_texts, refuse_unfair
+    from mapgen.story.model import Pos, Quote
 
     keys = [("a", text) for text in typed]
     found = find_all_texts(keys, {"a": article})
@@ -547,8 +548,8 @@ def test_the_column_at_a_time_check_agrees_on_cuts(article, typed, refuse):
 def test_the_column_at_a_time_check_agrees_with_the_one_by_one_check():
     """refuse_unfair (a big story's quotes, a C loop per test) refuses what check_quote
     refuses, at the article's ends, across paragraph separators, with few words."""
-    from mapgen.model import Pos, Quote
-    from mapgen.sources import check_quote, find_all_texts, refuse_unfair
+    from mapgen.quotes.verify import check_quote, find_all_texts, refuse_unfair
+    from mapgen.story.model import Pos, Quote
 
     article = "Kim left at dawn.\u2029The train left Pyongyang. It reached\nVladivostok late"
     typed = [
@@ -604,7 +605,7 @@ def test_spaces_do_not_make_a_fragment_three_words(tmp_path, typed):
 def test_folding_changes_no_word_count(typed):
     """The column at a time check counts a quote's words as typed, flaw() as typed, and
     both must agree with the quote as folded (searched for)."""
-    from mapgen.sources import fold_text
+    from mapgen.quotes.verify import fold_text
 
     assert context.words_in(typed) == context.words_in(fold_text(typed))
     assert context.three_words(typed) == (context.words_in(typed) >= 3)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.markup import text
+from mapgen.page.markup import text
 
 from .conftest import copy_seed_story
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from mapgen import assets, basemap
-from mapgen.page import rendered_once
+from mapgen.page import assets, basemap
+from mapgen.page.standalone import rendered_once
 
 
 @pytest.fixture

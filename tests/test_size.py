@@ -16,20 +16,21 @@ import sys
 from pathlib import Path
 
 import pytest
+from mapgen.geo.geocode import GeocodeCache
+from mapgen.story.load import load_story
 from rapidfuzz import fuzz
 
 import mapgen
-from mapgen import bulk, sources
-from mapgen.errors import StoryError
-from mapgen.geocode import GeocodeCache
-from mapgen.load import load_story
-from mapgen.model import Pos, Quote
+from mapgen.core.errors import StoryError
+from mapgen.quotes import verify as sources
+from mapgen.story import bulk
+from mapgen.story.model import Pos, Quote
 
 from .conftest import ROOT
 
 # The modules, not the functions mapgen re-exports under the same names.
-load_module = importlib.import_module("mapgen.load")
-geocode = importlib.import_module("mapgen.geocode")
+load_module = importlib.import_module("mapgen.story.load")
+geocode = importlib.import_module("mapgen.geo.geocode")
 
 #: The budget's memory, as the address space a build may use.
 BUDGET = 2 * 1024**3
@@ -445,7 +446,7 @@ def test_a_quotes_sentence_is_written_only_around_the_quote(tmp_path):
     result = mapgen.build(story, tmp_path / "out", cdn=True)
     geojson = json.loads(result.geojson.read_text())
     sentences = [q["sentence"] for f in geojson["features"] for q in f["properties"]["quotes"]]
-    context = importlib.import_module("mapgen.context").SENTENCE_CONTEXT
+    context = importlib.import_module("mapgen.quotes.context").SENTENCE_CONTEXT
     assert len(sentences) == 20
     for sentence in sentences:
         assert sentence.startswith("\u2026word word") and sentence.endswith("travel by train")

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.errors import StoryError
-from mapgen.model import Place, Pos, Quote, Source, Story
-from mapgen.sources import (
+from mapgen.core.errors import StoryError
+from mapgen.quotes.verify import (
     _FOLD,
     fold,
     fold_in_place,
@@ -19,6 +18,7 @@ from mapgen.sources import (
     nearest_passage,
     verify_quotes,
 )
+from mapgen.story.model import Place, Pos, Quote, Source, Story
 
 ROOT = Path(__file__).resolve().parents[1]
 WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
@@ -184,7 +184,7 @@ def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str()
     (offsets in characters): both give locate's answers, past a non-ASCII character too."""
     import stringzilla
 
-    from mapgen.sources import _searchable
+    from mapgen.quotes.verify import _searchable
 
     plain = "Kim\u2019s train left\tPyongyang. The train reached Vladivostok on Tuesday. " * 3
     accented = "Caf\u00e9 talks in S\u00e9oul. The train reached Vladivostok on Tuesday. " * 3
@@ -225,6 +225,6 @@ def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str()
 
 
 def test_the_white_space_list_is_all_of_unicodes():
-    from mapgen.sources import _WHITE_SPACE
+    from mapgen.quotes.verify import _WHITE_SPACE
 
     assert "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) == _WHITE_SPACE

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.errors import GeocoderNotConfigured
-from mapgen.online import GeocoderSetting, check_key_env, make_geocoder, story_server
+from mapgen.core.errors import GeocoderNotConfigured
+from mapgen.geo.online import make_geocoder
+from mapgen.story.geocoder import GeocoderSetting, check_key_env, story_server
 
 SECRET = "s3cr3t-never-to-leave"
 

@@ -19,12 +19,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from mapgen.cli import main
-from mapgen.errors import Problem, StoryError
-from mapgen.model import Pos
-from mapgen.pipeline import Builder
-from mapgen.terminal import one_line, safe
-from mapgen.watch import Watcher
+from mapgen.cli.main import main
+from mapgen.cli.watch import Watcher
+from mapgen.core.errors import Problem, StoryError
+from mapgen.core.terminal import one_line, safe
+from mapgen.pipeline.builder import Builder
+from mapgen.story.model import Pos
 
 from .conftest import copy_seed_story
 

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from mapgen.geo.geocode import GeocodeCache
 
-from mapgen.cli import main
-from mapgen.fsutil import is_temp
-from mapgen.geocode import GeocodeCache
-from mapgen.livereload import BANNER_ID, EVENTS_PATH, LiveServer, LiveState, inject
-from mapgen.pipeline import Builder
-from mapgen.watch import Watcher, watch
+from mapgen.cli.main import main
+from mapgen.cli.watch import Watcher, watch
+from mapgen.core.fsutil import is_temp
+from mapgen.pipeline.builder import Builder
+from mapgen.serve.livereload import BANNER_ID, EVENTS_PATH, LiveServer, LiveState, inject
 
 TIMEOUT = 60.0  # a bound for a hang, not a speed: a loaded 2-core machine took 16 s
 
@@ -253,12 +253,12 @@ def test_a_cache_written_by_another_build_is_read_again(session, monkeypatch):
 
 def counted_page_assets(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Each preparation of the page's assets (Leaflet, the basemap), which still happens."""
-    import mapgen.page
+    import mapgen.page.standalone
 
     prepared: list[bool] = []
-    real_assets = mapgen.page.page_assets
+    real_assets = mapgen.page.standalone.page_assets
     monkeypatch.setattr(
-        mapgen.page, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
+        mapgen.page.standalone, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
     )
     return prepared
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from mapgen.livereload import BANNER_ID, LiveServer
+from mapgen.serve.livereload import BANNER_ID, LiveServer
 
 from .test_browser import BLANK_PNG, TILE_HOSTS
 from .test_watch import Session, edit, start

@@ -1,0 +1,602 @@
+"""A big story's places as one data layer: one canvas, clustered, popups built on demand.
+
+A marker per place is what a small story wants: each pin is a DOM element with its popup's
+HTML bound to it.  Past :data:`mapgen.render.DATA_LAYER_THRESHOLD` places that stops working (10,000 folium markers
+take half a minute to show; 100,000 never do), so the page draws the places instead:
+
+* the places' data goes into the page once, as JSON in a ``<script type="application/json">``
+  block (``<``, ``>`` and ``&`` escaped, so no text can leave it), one place per line:
+  ``[lat, lon, name, style, meta, quotes(, note)]``, with a quote as the id of an article
+  passage stored once however many places quote it;
+* ``datalayer.js`` (inlined) draws the same pins on one canvas, clusters them where they
+  crowd (a bubble with a count; a click zooms in), shows the name on hover, and builds a
+  place's popup only when it is opened;
+* the popup's HTML is the one :func:`mapgen.evidence.popup_html` makes for a marker, to the
+  byte: the JavaScript fills a template cut from that function's own output with the
+  place's text, escaped by the same rules as :func:`mapgen.render.text` (checked here on
+  the first place of every build, and in the browser tests on every place);
+* the layer control has one layer per kind, as for markers, and the legend is the same.
+
+The same story builds to the same bytes, and a moved place changes its own line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain, compress, count, repeat
+from operator import getitem, itemgetter, methodcaller, not_, sub
+from typing import Any
+
+import folium
+import numpy as np
+from branca.element import Figure, MacroElement
+from folium.template import Template
+
+from ..quotes.context import ellipsis_flags
+from ..story.model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
+from .elements import SafeTooltip
+from .evidence import (
+    FeatureEvidence,
+    QuoteText,
+    _quote_html,
+    format_coords,
+    popup_html,
+    precision_line,
+    quotes_html,
+    script_safe,
+    status_html,
+    support_line,
+)
+from .evidence import Utf16 as _Utf16
+from .markup import POPUP_OPTIONS, asset, text
+from .standalone import RawHTML, big_text
+from .styles import KIND_COLORS, VAGUE_PRECISIONS, pin_svg
+
+#: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
+#: from which nothing is clustered.
+CLUSTER_GRID = 60
+CLUSTER_UNTIL_ZOOM = 15
+#: Colour of a cluster that holds more than one kind of place.
+MIXED_COLOR = "#34495e"
+
+#: Placeholders for the story's text when the popup's template is cut from its HTML.
+_FIELDS = ("id", "title", "meta", "note", "words", "cite", "support", "status", "index")
+_SENTINELS = {name: chr(0xE000 + i) for i, name in enumerate(_FIELDS)}
+#: Slots of the popup where optional parts go, in this order.
+_SLOTS = ("@status", "@meta", "@note", "@quotes")
+
+
+def script() -> str:
+    """The data layer's JavaScript, inlined in the page once."""
+    return asset("datalayer.js")
+
+
+# --------------------------------------------------------------------------- the popup
+
+
+def _insertion(base: str, longer: str) -> tuple[int, str]:
+    """Where ``longer`` inserts one piece into ``base``, and that piece, cut at tag bounds.
+
+    An insertion point is ambiguous when the piece starts with what follows it (``<p>..</p>``
+    before ``</div>``): of the equivalent cuts, the one whose piece starts with ``<`` and
+    ends with ``>`` is taken.
+    """
+    extra = len(longer) - len(base)
+    i = 0
+    while i < len(base) and base[i] == longer[i]:
+        i += 1
+    piece = longer[i : i + extra]
+    if extra <= 0 or base[i:] != longer[i + extra :]:
+        raise ValueError("the popup's part is not a single insertion")
+    while i > 0 and base[i - 1] == piece[-1]:
+        i, piece = i - 1, piece[-1] + piece[:-1]
+    while not (piece.startswith("<") and piece.endswith(">")) and i < len(base):
+        if base[i] != piece[0]:
+            break
+        i, piece = i + 1, piece[1:] + piece[0]
+    return i, piece
+
+
+def _unit(piece: str) -> list[str]:
+    """A piece as [text, field, text, field, ..., text], fields named by their placeholder
+    (``@slot`` for the slots of the popup's skeleton)."""
+    names = {v: k for k, v in _SENTINELS.items()}
+    names |= {chr(0xE100 + i): slot for i, slot in enumerate(_SLOTS)}
+    pattern = "([" + "".join(names) + "])"
+    parts = re.split(pattern, piece)
+    return [names.get(part, part) if i % 2 else part for i, part in enumerate(parts)]
+
+
+def popup_template() -> dict[str, Any]:
+    """The popup's HTML (:func:`mapgen.evidence.popup_html`, what every marker shows) cut
+    into the pieces the page fills in: the skeleton with its slots, and the units repeated
+    per meta line, per quote....  Cut from that function's own output, rendered with
+    placeholders for the story's text, so that the HTML cannot drift apart; what is logic
+    rather than text (the support line's counting, claims beside denials) the page's
+    script does as :mod:`mapgen.evidence` does, and the browser tests compare the two."""
+    s = _SENTINELS
+    fid, title = s["id"], s["title"]
+    base = popup_html(fid, title, [], None, [], "reported")
+    status_at, status = _insertion(base, popup_html(fid, title, [], None, [], "expected"))
+    meta_at, meta = _insertion(base, popup_html(fid, title, [s["meta"]], None, []))
+    note_at, note = _insertion(base, popup_html(fid, title, [], s["note"], []))
+    claim = QuoteText("src", s["cite"], s["words"], "claims")
+    denial = QuoteText("src", s["cite"], s["words"], "denies")
+    quotes_at, quoted = _insertion(base, popup_html(fid, title, [], None, [claim]))
+    alone = quotes_html(fid, [claim])
+    if not quoted.endswith(alone):
+        raise ValueError("the popup's quotes do not close it")
+    support = quoted[: -len(alone)].replace(text(support_line([claim])), s["support"])
+    number = "918273645"
+    quote = _quote_html(fid, int(number), claim).replace(number, s["index"])
+    first, second = _quote_html(fid, 0, claim), _quote_html(fid, 1, denial)
+    sides = quotes_html(fid, [claim, denial])
+    i = sides.index(first)
+    j = sides.index(second, i + len(first))
+    points = sorted(
+        zip((status_at, meta_at, note_at, quotes_at), range(4), strict=True), reverse=True
+    )
+    skeleton = base
+    for at, k in points:
+        skeleton = skeleton[:at] + chr(0xE100 + k) + skeleton[at:]
+    order = [k for _, k in sorted(points)]
+    if order != [0, 1, 2, 3]:
+        raise ValueError("the popup's parts are not in the order status, meta, note, quotes")
+    return {
+        "base": _unit(skeleton),
+        "status": _unit(status.replace(status_html("expected"), s["status"])),
+        "meta": _unit(meta),
+        "note": _unit(note),
+        "support": _unit(support),
+        "quote": _unit(quote),
+        "sides": [
+            _unit(sides[:i]),
+            _unit(sides[i + len(first) : j]),
+            _unit(sides[j + len(second) :]),
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- the data
+
+_NUMBERED = re.compile(r"(.*-)[1-9][0-9]*\Z")
+_UNKNOWN = object()  # a quote not in Story.spans, unlike one there but not found (None)
+
+
+def _js_fixed(value: float) -> str:
+    """``Math.abs(value).toFixed(4)`` as JavaScript computes it: exact ties round up."""
+    return str(Decimal(abs(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+def _ties(lats: list[float], lons: list[float]) -> list[int]:
+    """The indices of the positions whose latitude or longitude lies exactly halfway at
+    the 4th decimal, where Python's format (half to even) and JavaScript's toFixed (half
+    up) part ways.  A float is such a tie when 10,000 times its exact value ends in .5,
+    that is when it is an odd number of 32nds (the 5s of 10,000 need the odd numerator's
+    625 to cancel): a test without rounding, as times 32 is exact."""
+    if not lats:
+        return []
+    both = np.abs(np.array([lats, lons], dtype=np.float64)) * 32.0 % 2.0 == 1.0
+    return np.flatnonzero(both[0] | both[1]).tolist()
+
+
+_GROUP_1 = methodcaller("group", 1)
+
+
+def _id_prefix(ids: list[str]) -> tuple[str | None, dict[int, str]]:
+    """The prefix most ids share before a plain number (``strikes-`` of ``strikes-12``), if
+    any, and those ids' numbers (:func:`_numbers`).  The first numbered id's prefix is
+    taken when more than half the ids have it (as in a bulk file): no other can be more
+    common, and the others need not be matched."""
+    first = next(filter(None, map(_NUMBERED.match, ids)), None)
+    if first is None:
+        return None, {}
+    prefix = first.group(1)
+    numbers = _numbers(ids, prefix)
+    if 2 * len(numbers) > len(ids):
+        return prefix, numbers
+    numbered = list(map(_GROUP_1, filter(None, map(_NUMBERED.match, ids))))
+    most = max(set(numbered), key=numbered.count)
+    return most, numbers if most == prefix else _numbers(ids, most)
+
+
+def _numbers(ids: list[str], prefix: str) -> dict[int, str]:
+    """index -> the digits after ``prefix``, for the ids that are ``prefix`` and a number
+    written plainly (ASCII digits, no leading 0), a C loop per step."""
+    cut = slice(len(prefix), None)
+    rests = list(map(getitem, ids, repeat(cut)))
+    tests = zip(
+        map(str.startswith, ids, repeat(prefix)),
+        map(str.isascii, rests),
+        map(str.isdigit, rests),  # so not empty
+        map(not_, map(str.startswith, rests, repeat("0"))),
+        strict=True,
+    )
+    ok = list(map(all, tests))
+    return dict(zip(compress(range(len(ids)), ok), compress(rests, ok), strict=True))
+
+
+class PlaceData:
+    """The JSON the page reads: places, passages, and the tables they index."""
+
+    def __init__(self, geo: GeocodedStory, quotes: Any, since: dict[str, Any] | None = None):
+        story = geo.story
+        table = place_columns(story.places)  # a big story's, read from its columns
+        present = set(table.kinds)
+        self.kinds = [k for k in PLACE_KINDS if k in present]
+        kind_index = {k: i for i, k in enumerate(self.kinds)}
+        sources = {s.id: i for i, s in enumerate(story.sources)}
+        made: dict[str, _Utf16] = {}  # sources quoting one file share its text: once
+        offsets = {
+            s.id: made.get(s.text) or made.setdefault(s.text, _Utf16(s.text)) for s in story.sources
+        }
+        lines: dict[str, int] = {}
+        metas: dict[tuple[int, ...], int] = {}
+        styles: dict[tuple[int, int, str], int] = {}
+        passages: dict[str, int] = {}
+        passage_rows: list[str] = []
+        overrides: dict[str, str] = {}
+        string = json.encoder.encode_basestring  # a str as a JSON string (C)
+
+        def line_id(text: str) -> int:
+            found = lines.get(text)
+            if found is None:
+                found = lines[text] = len(lines)
+            return found
+
+        ids = table.ids
+        at = location_columns(geo.places, ids)
+
+        # Each place's look: its pin's style and its meta lines, each pair once.
+        looks: dict[tuple[int, int], int] = {}
+
+        def look_of(kind: str, loc: Location, status: str) -> int:
+            pattern = (line_id(PLACE_KINDS[kind]), -1, line_id(precision_line(loc)))
+            meta = metas.setdefault(pattern, len(metas))
+            shape = (kind_index[kind], int(loc.precision in VAGUE_PRECISIONS), status)
+            style = styles.setdefault(shape, len(styles))
+            return looks.setdefault((style, meta), len(looks))
+
+        # What a look depends on: kind, status and the position's precision line.
+        kinds_statuses = zip(table.kinds, table.statuses, strict=True)
+        # (what its meta line says of its position)
+        said = zip(at.precisions, at.geocoders, at.queries, strict=True)
+        look_keys = zip(kinds_statuses, said, strict=True)
+        # Each place's key, told once: the index of the first place with it (a few keys
+        # among 100,000 places); then the look of each first place.
+        firsts: dict[Any, int] = {}
+        first_of = list(map(firsts.setdefault, look_keys, count()))
+        look_at = {k: look_of(key[0][0], at.location(k), key[0][1]) for key, k in firsts.items()}
+        look_column = list(map(look_at.__getitem__, first_of))
+        given_notes = table.notes
+        notes = (
+            ["," + string(note) if note else "" for note in given_notes]
+            if any(given_notes)
+            else [""] * len(ids)
+        )
+        # Ids that bulk files number (``strikes-12``) are written as the number alone.
+        prefix, numbers = _id_prefix(ids)
+        written_ids = list(map(string, ids))
+        # And where the number is the row's index plus the story's usual step (a bulk
+        # file's default ids are line numbers), as 0: the page adds the index back.
+        base = None
+        if prefix is not None:
+            steps = list(map(sub, map(int, numbers.values()), numbers))
+            base = Counter(steps).most_common(1)[0][0] if steps else None
+            for k, digits, step in zip(numbers, numbers.values(), steps, strict=True):
+                written_ids[k] = "0" if step == base else digits  # no number starts with 0
+        lats, lons = at.lats, at.lons
+        lat_texts, lon_texts = list(map(repr, lats)), list(map(repr, lons))
+        names = list(map(string, table.names))
+        counts = table.counts
+        one_each = all(map((1).__eq__, counts))
+        keys = list(zip(table.quote_sources, table.quote_texts, table.quote_stances, strict=True))
+        # Each quote's passage: [source, start, length(, flags)], flags 1 if it denies the
+        # claim, plus 2 and 4 if its sentence goes on before and after it (ellipses), its
+        # place in the article (UTF-16, as the page counts), which the reader carries: the
+        # page takes its words from there.  A passage quoted once is written in its place's
+        # row; one quoted more often, once in the table, and named by its index.  Most
+        # steps here and above are one C loop (``map``) over 100,000 places, not a Python
+        # step per place.  The passages come last: in a big build, where the quotes stand
+        # may still be on its way from the process that verifies them (mapgen.pipeline).
+        unique = list(dict.fromkeys(reversed(keys)))  # each passage once, from the last
+        spans = quotes.spans()
+        found_spans = list(map(spans.get, map(itemgetter(0, 1), unique), repeat(_UNKNOWN)))
+        # The usual passage, a span in an article with no astral character and no denial,
+        # a column at a time; the others, one by one below.
+        slow_sources = {source for source, utf16 in offsets.items() if utf16.astral}
+        usual = [
+            type(span) is tuple and stance == "claims" and source not in slow_sources
+            for (source, _, stance), span in zip(unique, found_spans, strict=True)
+        ]
+        # ... and a whole sentence: a part of one is shown with ellipses (flags 2 and 4)
+        located = list(compress(count(), usual))
+        flags = ellipsis_flags(
+            quotes.articles(),
+            [unique[k][0] for k in located],
+            list(map(found_spans.__getitem__, located)),
+        )
+        for k in compress(located, flags):
+            usual[k] = False
+        usual_keys = list(compress(unique, usual))
+        usual_spans = list(compress(found_spans, usual))
+        starts = list(map(itemgetter(0), usual_spans))
+        lengths = list(map(sub, map(itemgetter(1), usual_spans), starts))
+        ats = list(map(sources.__getitem__, map(itemgetter(0), usual_keys)))
+        if (
+            one_each
+            and len(unique) == len(usual_keys) == len(keys)
+            and len(set(zip(ats, starts, lengths, strict=True))) == len(keys)
+        ):
+            # The usual big story: one passage per place, each its own and usual, written
+            # in its row (its source as -1 - index), a column at a time.  ``unique`` lists
+            # the keys backwards, so the column is turned round.
+            cited_column = list(
+                map("[{},{},{}]".format, map(sub, repeat(-1), ats), starts, lengths)
+            )
+            cited_column.reverse()
+        else:
+            cited_column = _cited(
+                keys,
+                unique,
+                usual,
+                (usual_keys, starts, lengths, ats),
+                counts,
+                quotes,
+                sources,
+                offsets,
+                passage_rows,
+                passages,
+            )
+
+        # As json.dumps writes it (floats by repr), a few times faster.
+        rows = list(
+            map(
+                "[{},{},{},{},{},{}{}]".format,
+                lat_texts,
+                lon_texts,
+                written_ids,
+                names,
+                look_column,
+                cited_column,
+                notes,
+            )
+        )
+        for index in _ties(lats, lons):
+            lat, lon = lats[index], lons[index]
+            js = (
+                f"{_js_fixed(lat)}\u00b0 {'N' if lat >= 0 else 'S'}, "
+                f"{_js_fixed(lon)}\u00b0 {'E' if lon >= 0 else 'W'}"
+            )
+            if js != format_coords(lat, lon):
+                overrides[str(index)] = format_coords(lat, lon)
+
+        statuses = sorted({status for _, _, status in styles})
+        self.head = {
+            "v": 2,
+            "kinds": self.kinds,
+            "colors": [KIND_COLORS[k] for k in self.kinds],
+            "styles": [
+                {
+                    "kind": k,
+                    "status": status,
+                    "pin": pin_svg(KIND_COLORS[self.kinds[k]], bool(approximate), status),
+                    "size": [34 if status != "reported" else 26, 38],
+                    "anchor": [13, 37],
+                }
+                for (k, approximate, status) in styles
+            ],
+            "statusHtml": {status: status_html(status) for status in statuses},
+            "cluster": {"grid": CLUSTER_GRID, "until": CLUSTER_UNTIL_ZOOM, "mixed": MIXED_COLOR},
+            "lines": list(lines),
+            "metas": [list(m) for m in metas],
+            "looks": [list(look) for look in looks],
+            "idPrefix": prefix,
+            "idBase": base,
+            "sources": [s.title for s in story.sources],
+            "sourceIds": [s.id for s in story.sources],
+            "fmt": overrides,
+            "tpl": popup_template(),
+            "popup": dict(POPUP_OPTIONS),
+            "tooltip": SafeTooltip("").options,
+        }
+        # The first day the story knows of each place (the time control hides it before):
+        # an index into the sorted days, 0 for none.
+        first_days = list(map((since or {}).get, ids))
+        days = sorted(set(first_days) - {None})
+        if days:
+            day_index = {d: i + 1 for i, d in enumerate(days)}
+            self.head["days"] = [d.isoformat() for d in days]
+            self.head["since"] = [day_index.get(d, 0) for d in first_days]
+        self.passages = passage_rows
+        self.rows = rows
+
+    def dumps(self) -> str:
+        """The JSON text, one passage and one place per line, safe inside ``<script>``."""
+        return "".join(self.parts())
+
+    def parts(self) -> list[str]:
+        """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.big_text`)."""
+        head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        return [
+            script_safe(head[:-1]),
+            ',"passages":[\n',
+            script_safe(",\n".join(self.passages)),
+            '\n],"places":[\n',
+            script_safe(",\n".join(self.rows)),
+            "\n]}",
+        ]
+
+
+def _cited(
+    keys: list[tuple[str, str, str]],
+    unique: list[tuple[str, str, str]],
+    usual: list[bool],
+    usual_columns: tuple[list[tuple[str, str, str]], list[int], list[int], list[int]],
+    counts: list[int],
+    quotes: Any,
+    sources: dict[str, int],
+    offsets: dict[str, _Utf16],
+    passage_rows: list[str],
+    passages: dict[str, int],
+) -> list[str]:
+    """Each place's passages as its row writes them (:class:`PlaceData`), for any story:
+    passages quoted more than once are added to ``passage_rows`` and ``passages``."""
+    string = json.encoder.encode_basestring
+    articles = quotes.articles()
+    usual_keys, starts, lengths, ats = usual_columns
+    tails = list(map(",{},{}]".format, starts, lengths))
+    rows_at = list(map("[{}{}".format, ats, tails))
+    resolved: dict[tuple[str, str, str], str] = dict(zip(usual_keys, rows_at, strict=True))
+    # A place with one passage quoted by it alone writes it in its row, its source as
+    # -1 - index; otherwise the row lists its passages by their index in the table.
+    short = dict(zip(rows_at, map("[{}{}".format, map(sub, repeat(-1), ats), tails), strict=True))
+    for key in compress(unique, map(not_, usual)):
+        source, quoted, stance = key
+        span = quotes.span_of(source, quoted)
+        at = sources[source]
+        denies = 1 if stance == "denies" else 0
+        if span is None:  # not in its article (mapgen check only): the words as typed
+            words = string(quotes.words_of(source, quoted))
+            tail = f",-1,-1,{denies},{words}]"
+        else:
+            utf16 = offsets[source]
+            start, end = (utf16(span[0]), utf16(span[1])) if utf16.astral else span
+            # 1 if it denies the claim, 2 if its sentence goes on before it, 4 after it
+            flags = denies + ellipsis_flags(articles, [source], [span])[0]
+            tail = f",{start},{end - start}{f',{flags}' if flags else ''}]"
+        found = resolved[key] = f"[{at}{tail}"
+        short[found] = f"[{-1 - at}{tail}"
+    cited = list(map(resolved.__getitem__, keys))
+    uses = Counter(cited)
+    shared = [found for found in dict.fromkeys(cited) if uses[found] > 1]
+    passage_rows += shared
+    passages.update((found, i) for i, found in enumerate(shared))
+    inline = {found: row for found, row in short.items() if uses[found] == 1}
+    if not shared and all(n == 1 for n in counts):
+        return list(map(inline.__getitem__, cited))
+    cited_column = []
+    at = 0
+    for n in counts:
+        mine = cited[at : at + n]
+        at += n
+        if n == 1:  # the passage itself, or its index in the table
+            found = mine[0]
+            cited_column.append(inline[found] if found in inline else str(passages[found]))
+        else:
+            listed = (found if uses[found] == 1 else str(passages[found]) for found in mine)
+            cited_column.append("[" + ",".join(listed) + "]")
+    return cited_column
+
+
+# --------------------------------------------------------------------------- the elements
+
+
+class DataLayer(MacroElement):
+    """The places' data block, the script that draws it (once per page), and the store."""
+
+    def __init__(self, data: PlaceData):
+        super().__init__()
+        self._name = "DataLayer"
+        self.data = data
+
+    @property
+    def block_id(self) -> str:
+        return f"mg-data-{self.get_name()}"
+
+    def render(self, **kwargs: object) -> None:
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "DataLayer must be in a Figure"
+        figure.header.add_child(RawHTML(f"<script>\n{script()}</script>\n"), name="mg_datalayer")
+        figure.html.add_child(
+            RawHTML(
+                f'<script type="application/json" id="{self.block_id}">\n'
+                f"{big_text(self.data.parts())}\n</script>\n"
+            ),
+            name=f"{self.get_name()}_data",
+        )
+        figure.script.add_child(
+            RawHTML(
+                f"var {self.get_name()} = mapgenData({self._parent.get_name()},"
+                f" {json.dumps(self.block_id)});\n"
+            ),
+            name=self.get_name(),
+        )
+
+
+class KindLayer(folium.map.Layer):
+    """One kind of place in the layer control: shows or hides it in the data layer."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = {{ this.store }}.layer({{ this.index }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, store: DataLayer, index: int, name: str):
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "KindLayer"
+        self.store_element = store
+        self.index = index
+
+    @property
+    def store(self) -> str:
+        return self.store_element.get_name()
+
+
+def add_places(
+    fmap: folium.Map,
+    geo: GeocodedStory,
+    quotes: Any,
+    evidence: Any,
+    since: dict[str, Any] | None = None,
+) -> DataLayer:
+    """Draw the story's places on ``fmap`` as one data layer, a layer per kind.
+
+    ``quotes`` is the build's :class:`mapgen.evidence.Quotes` (each quote's verbatim words
+    and place in its article), ``evidence`` its :class:`mapgen.evidence.Evidence`: the
+    places that events happen at are entered there as markers' places are (the timeline
+    flies to them and opens their popup); the others enter the reader's data when their
+    popup is first built, in the page.  ``since`` (feature id -> the first day the story
+    knows of it, :func:`mapgen.timeline.since_dates`) lets the time control hide places
+    as it hides markers."""
+    data = PlaceData(geo, quotes, since)
+    store = DataLayer(data)
+    fmap.add_child(store)
+    for index, kind in enumerate(data.kinds):
+        fmap.add_child(KindLayer(store, index, PLACE_KINDS[kind]))
+    _enter_evidence(geo, quotes, evidence)
+    return store
+
+
+def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
+    """The places events name, as :mod:`mapgen.render` enters a marker's place, with their
+    popup's HTML (there is no marker to open it); the others only counted for the sources
+    panel (the page's data layer carries their passages)."""
+    story = geo.story
+    named = {event.place for event in story.events if event.place}
+    table = place_columns(story.places)
+    counts, sources, stances = table.counts, table.quote_sources, table.quote_stances
+    if named & set(table.ids):
+        keep = [place_id not in named for place_id in table.ids]
+        each_quote = list(chain.from_iterable(map(repeat, keep, counts)))
+        counts = list(compress(counts, keep))
+        sources = list(compress(sources, each_quote))
+        stances = list(compress(stances, each_quote))
+    evidence.count_elsewhere("place", counts, sources, stances)
+    # The places events name as objects: made here (all of a bulk file's) only if there are.
+    for place in [p for p in story.places if p.id in named] if named else []:
+        loc = geo.places[place.id]
+        cited = [quotes.verbatim(q) for q in place.quotes]
+        meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), precision_line(loc)]
+        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
+        at = (loc.lat, loc.lon)
+        feature = FeatureEvidence(
+            place.id, place.name, "place", place.status, cited, at, None, {"popup": body}
+        )
+        evidence.add(feature)

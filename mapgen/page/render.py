@@ -1,0 +1,397 @@
+"""From a geocoded story to a folium map and a GeoJSON document.
+
+Every piece of text from ``places.yaml`` or an article passes through :func:`text` before
+it enters HTML, and HTML enters scripts only as JSON strings (see :mod:`mapgen.elements`).
+Quotes are shown in the article's own words: the verified span of the source text, not
+what the editor typed, so a popup is exactly what the article said.  Popups, the sources
+panel and the reader are :mod:`mapgen.evidence`'s, the timeline :mod:`mapgen.timeline`'s,
+the look of statuses and route modes :mod:`mapgen.styles`'.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+
+import folium
+from branca.element import Element
+
+from ..geo import geodesy
+from ..quotes.quoted import Quotes
+from ..story.model import (
+    PLACE_KINDS,
+    STATUSES,
+    Event,
+    GeocodedStory,
+    Route,
+    Story,
+    location_columns,
+    place_columns,
+)
+from ..story.when import label as date_label
+from .datalayer import add_places
+from .elements import Area, Overlay, SafePopup, SafeTooltip
+from .evidence import (
+    Evidence,
+    FeatureEvidence,
+    format_coords,
+    popup_html,
+    precision_line,
+    sources_tab,
+)
+from .markup import Html, asset, isolated, text
+from .panel import StoryPanel
+from .standalone import PageAssets, StandaloneMap, add_base_layers, page_assets
+from .styles import (
+    KIND_COLORS,
+    MODE_STYLES,
+    STATUS_LABELS,
+    STATUS_LINES,
+    VAGUE_PRECISIONS,
+    area_style,
+    arrow_svg,
+    badge_svg,
+    line_sample,
+    mode_icon_svg,
+    pin_svg,
+    route_style,
+)
+from .timeline import event_extra, since_dates, timeline_data, timeline_tab
+
+__all__ = [
+    "KIND_COLORS",
+    "arrow_svg",
+    "build_map",
+    "format_coords",
+    "pin_svg",
+    "stable_ids",
+    "text",
+]
+
+#: A route's colour, by mode (see :data:`mapgen.styles.MODE_STYLES` for the rest).
+ROUTE_COLORS: dict[str, str] = {mode: str(style["color"]) for mode, style in MODE_STYLES.items()}
+AREA_STYLE = {
+    "color": "#7b241c",
+    "weight": 1.5,
+    "fillColor": "#e6b0aa",
+    "fillOpacity": 0.35,
+    "className": "mg-area",
+}
+MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
+#: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
+#: one canvas, clustered, each popup built when opened; up to it, a marker per place.
+DATA_LAYER_THRESHOLD = 1000
+#: The title's, the legend's and the popups' style (render.css), after a blank line.
+PAGE_CSS = "\n" + asset("render.css")
+
+
+def draws_data_layer(story: Story) -> bool:
+    """Whether the page draws the story's places as one data layer: past
+    :data:`DATA_LAYER_THRESHOLD` places unless the story's ``data_layer:`` says otherwise."""
+    setting = story.data_layer
+    if setting == "never" or not story.places:
+        return False
+    if setting == "always":
+        return True
+    limit = DATA_LAYER_THRESHOLD if setting == "auto" else int(setting)
+    return len(story.places) > limit
+
+
+@contextlib.contextmanager
+def stable_ids() -> Iterator[None]:
+    """Name folium's elements by a counter instead of random bytes, while building a map.
+
+    branca gives each element 16 random bytes as its id, so every build of the same story
+    differed; numbered in creation order, the same story gives the same page.
+    """
+    counter = itertools.count(1)
+    original = Element.__dict__["_generate_id"]
+    Element._generate_id = classmethod(lambda cls: f"{next(counter):06x}")  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Element._generate_id = original  # type: ignore[method-assign]
+
+
+def route_line(geo: GeocodedStory, route: Route) -> list[tuple[float, float]]:
+    """The drawn line of a route: its waypoints joined by geodesics."""
+    return geodesy.densify(geo.routes[route.id])
+
+
+def _route_meta(geo: GeocodedStory, route: Route) -> tuple[Html, list[str]]:
+    """The route's tooltip (HTML) and its popup's lines; the names in them isolated, so
+    that a name's bidi controls cannot turn ``A → B`` into ``B → A``."""
+    points = geo.routes[route.id]
+    km = geodesy.length_km(points)
+    first, last = _stop_name(geo, route, 0), _stop_name(geo, route, -1)
+    direction = f"{isolated(first)} \u2192 {isolated(last)}"
+    mode = f"Route {text(MODE_LABELS[route.mode])}:".replace("Route :", "Route:")
+    lines: list[str] = [
+        Html(f"{mode} {direction}"),
+        f"Length: {km:,.0f} km (geodesic, through {len(points)} points)",
+    ]
+    if route.schematic:
+        lines.append("Schematic: drawn through waypoints, not the exact path.")
+    return Html(f"{isolated(route.name)} \u00b7 {km:,.0f} km"), lines
+
+
+def _stop_name(geo: GeocodedStory, route: Route, index: int) -> str:
+    stop = route.via[index]
+    if stop.place is not None:
+        return geo.story.place(stop.place).name
+    return stop.name or format_coords(*geo.routes[route.id][index])
+
+
+def build_map(
+    geo: GeocodedStory, *, cdn: bool = False, inline: PageAssets | None = None
+) -> StandaloneMap:
+    """Draw the story as a :class:`folium.Map`: the same story gives the same page.
+
+    Leaflet and the outline basemap are inlined (fetched once into the user cache, see
+    :mod:`mapgen.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
+    is then linked from the CDN) and an :class:`~mapgen.assets.AssetWarning` says so.
+    ``inline`` gives them when the caller has them already (``mapgen watch`` reads and
+    prepares them once, not at every rebuild); default: :func:`~mapgen.page.page_assets`.
+    """
+    if inline is None:
+        inline = page_assets(cdn)
+    with stable_ids():
+        return _build(geo, inline)
+
+
+def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
+    story = geo.story
+    quotes = Quotes(story)
+    evidence = Evidence(story, quotes)
+    since = since_dates(story)
+
+    def when(feature_id: str) -> dict[str, str]:
+        day = since.get(feature_id)
+        return {"since": day.isoformat()} if day is not None else {}
+
+    fmap = StandaloneMap(
+        tiles=None, control_scale=True, zoom_start=3, location=(45, 100), leaflet=inline.leaflet
+    )
+    add_base_layers(fmap, inline.outlines)
+
+    areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
+    for area in story.areas:
+        cited = [quotes.verbatim(q) for q in area.quotes]
+        latlngs = _polygon_latlngs(geo.areas[area.id])
+        layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
+        body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
+        layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
+        layer.add_to(areas)
+        bounds = _area_bounds(geo.areas[area.id])
+        at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
+        feature = FeatureEvidence(
+            area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
+        )
+        evidence.add(feature, layer)
+
+    routes = folium.FeatureGroup(name="Routes", show=True).add_to(fmap)
+    for route in story.routes:
+        cited = [quotes.verbatim(q) for q in route.quotes]
+        color = ROUTE_COLORS[route.mode]
+        tip, meta = _route_meta(geo, route)
+        line = folium.PolyLine(route_line(geo, route), **route_style(route.mode, route.status))
+        body = popup_html(route.id, route.name, meta, route.note, cited, route.status)
+        line.add_child(SafePopup(body)).add_child(SafeTooltip(tip))
+        line.add_to(routes)
+        points = geo.routes[route.id]
+        drawn: list[folium.Marker] = [line]
+        # Arrowheads a quarter and three quarters along show the direction; the mode's icon
+        # (with the status's badge) stands at the middle.
+        for fraction in (0.25, 0.75):
+            here, ahead = geodesy.along(points, fraction)
+            icon = folium.DivIcon(
+                html=arrow_svg(color, geodesy.screen_bearing(here, ahead)),
+                icon_size=(18, 18),
+                icon_anchor=(9, 9),
+                class_name=f"mg-arrow mg-status-{route.status}",
+            )
+            arrow = folium.Marker(here, icon=icon, interactive=False, keyboard=False)
+            drawn.append(arrow.add_to(routes))
+        middle, _ = geodesy.along(points, 0.5)
+        badge = folium.DivIcon(
+            html=mode_icon_svg(route.mode, route.status),
+            icon_size=(30, 30),
+            icon_anchor=(15, 15),
+            class_name=f"mg-mode mg-mode-{route.mode} mg-status-{route.status}",
+        )
+        # Not interactive: a click on it reaches the line under it, and its popup.
+        mode_icon = folium.Marker(middle, icon=badge, interactive=False, keyboard=False)
+        drawn.append(mode_icon.add_to(routes))
+        lats, lons = [p[0] for p in points], [p[1] for p in points]
+        bounds = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        feature = FeatureEvidence(
+            route.id, route.name, "route", route.status, cited, middle, bounds, when(route.id)
+        )
+        evidence.add(feature, *drawn)
+
+    places = story.places
+    if draws_data_layer(story):  # one canvas layer instead of a marker each
+        add_places(fmap, geo, quotes, evidence, since)
+        places = []
+    groups: dict[str, folium.FeatureGroup] = {}
+    for kind, label in PLACE_KINDS.items():
+        if any(p.kind == kind for p in places):
+            groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
+    for place in places:
+        cited = [quotes.verbatim(q) for q in place.quotes]
+        loc = geo.places[place.id]
+        approximate = loc.precision in VAGUE_PRECISIONS
+        pin = pin_svg(KIND_COLORS[place.kind], approximate, place.status)
+        icon = folium.DivIcon(
+            html=pin,
+            icon_size=(34 if place.status != "reported" else 26, 38),
+            icon_anchor=(13, 37),
+            class_name=f"mg-pin mg-{place.kind} mg-status-{place.status}",
+        )
+        marker = folium.Marker((loc.lat, loc.lon), icon=icon, title=None)
+        meta = [
+            PLACE_KINDS[place.kind],
+            format_coords(loc.lat, loc.lon),
+            precision_line(loc),
+        ]
+        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
+        marker.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(place.name)))
+        marker.add_to(groups[place.kind])
+        feature = FeatureEvidence(
+            place.id,
+            place.name,
+            "place",
+            place.status,
+            cited,
+            (loc.lat, loc.lon),
+            None,
+            when(place.id),
+        )
+        evidence.add(feature, marker)
+
+    names = {f.id: f.name for f in evidence.features.values()}
+    for event in story.events:
+        cited = [quotes.verbatim(q) for q in event.quotes]
+        body = popup_html(
+            event.id, event.title, _event_meta(event, names), event.note, cited, event.status
+        )
+        extra = {**when(event.id), **event_extra(event), "popup": body}
+        evidence.add(
+            FeatureEvidence(event.id, event.title, "event", event.status, cited, None, None, extra)
+        )
+
+    folium.LayerControl(collapsed=False).add_to(fmap)
+    fmap.add_child(Overlay(_title_html(story), PAGE_CSS))
+    fmap.add_child(Overlay(_legend_html(story)))
+    timeline = timeline_data(story, since)
+    tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
+    bounds = _bounds(geo)
+    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
+    if bounds:
+        fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
+    fmap.get_root().title = text(story.title)
+    return fmap
+
+
+def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
+    where = names.get(event.feature, event.feature)
+    return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
+
+
+def _area_bounds(geometry: dict) -> list[list[float]]:
+    """South-west and north-east corners of the country's largest polygon (a country
+    across the antimeridian, such as Russia, is fitted by its main part)."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+
+    def extent(polygon: list) -> tuple[float, list[list[float]]]:
+        lons = [p[0] for p in polygon[0]]
+        lats = [p[1] for p in polygon[0]]
+        box = [[min(lats), min(lons)], [max(lats), max(lons)]]
+        return (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]), box
+
+    return max((extent(p) for p in polygons), key=lambda pair: pair[0])[1]
+
+
+def _polygon_latlngs(geometry: dict) -> list:
+    """A GeoJSON Polygon or MultiPolygon as Leaflet's nested [lat, lon] rings."""
+
+    def ring(coords: list) -> list[tuple[float, float]]:
+        return [(lat, lon) for lon, lat, *_ in coords]
+
+    if geometry["type"] == "Polygon":
+        return [ring(r) for r in geometry["coordinates"]]
+    return [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]
+
+
+def _bounds(geo: GeocodedStory) -> list[list[float]] | None:
+    at = location_columns(geo.places, list(geo.places))
+    points = [p for pts in geo.routes.values() for p in pts]
+    lats, lons = at.lats + [p[0] for p in points], at.lons + [p[1] for p in points]
+    if not lats:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _title_html(story: Story) -> str:
+    desc = f'<p dir="auto">{text(story.description)}</p>' if story.description else ""
+    return f'<div id="mg-title" class="mg-box"><h1 dir="auto">{text(story.title)}</h1>{desc}</div>'
+
+
+def _status_key(status: str) -> str:
+    """A short grey line drawn as the status draws lines, with the status's badge."""
+    dash, opacity = STATUS_LINES[status]
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    return (
+        '<svg width="36" height="14" viewBox="0 0 36 14"><line x1="1" y1="7" x2="23" y2="7"'
+        f' stroke="#34495e" stroke-width="3" stroke-opacity="{opacity}"{dash_attr}/>'
+        f"{badge_svg(status, 29, 7, 5.5)}</svg>"
+    )
+
+
+def _legend_html(story: Story) -> str:
+    def row(key: str, label: str, cls: str = "") -> str:
+        attr = f' class="{cls}"' if cls else ""
+        return f'<li{attr}><span class="mg-key">{key}</span><span>{label}</span></li>'
+
+    present = set(place_columns(story.places).kinds)
+    places = [
+        row(pin_svg(KIND_COLORS[kind], False), text(label))
+        for kind, label in PLACE_KINDS.items()
+        if kind in present
+    ]
+    places.append(row(pin_svg("#555", True), "Approximate position"))
+    routes = [
+        row(
+            f"{line_sample(mode, width=18)}{mode_icon_svg(mode, size=18)}",
+            f"Route {text(MODE_LABELS[mode])}".strip(),
+        )
+        for mode in dict.fromkeys(r.mode for r in story.routes)
+    ]
+    if story.routes:
+        routes.append(row("&#8594;", "Arrows: the direction of travel"))
+    claims = [
+        row(
+            _status_key(status),
+            f"<b>{STATUS_LABELS[status]}</b>: {text(meaning)}",
+            f"mg-legend-status mg-legend-{status}",
+        )
+        for status, meaning in STATUSES.items()
+    ]
+    countries = []
+    if story.areas:
+        countries.append(
+            row(
+                f'<svg width="20" height="14"><rect width="20" height="14"'
+                f' fill="{AREA_STYLE["fillColor"]}" stroke="{AREA_STYLE["color"]}"/></svg>',
+                "Country named in the story",
+            )
+        )
+    sections = [("Places", places), ("Routes", routes + countries), ("Claims", claims)]
+    body = "".join(f"<h3>{title}</h3><ul>{''.join(rows)}</ul>" for title, rows in sections if rows)
+    return (
+        '<details id="mg-legend" class="mg-box" open><summary><h2>Legend</h2></summary>'
+        f"{body}</details>"
+    )

@@ -1,0 +1,66 @@
+"""What a build is asked to do: every option of ``mapgen build`` as one value.
+
+The command line makes a :class:`BuildOptions` from its flags and hands it down; a library
+user passes the same names as keywords (``mapgen.build(".", geocoder="nominatim")``), so
+every flag of the command is a keyword of the function it calls, and nothing travels
+beside the call (no context variable, no global).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..geo.online import Request
+from ..story.geocoder import GeocoderSetting
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """The options of a build, as the command line's flags name them."""
+
+    #: Folder for map.html and map.geojson (``-o/--output``); None: ``output/`` in the story.
+    output: Path | None = None
+    #: Link Leaflet from the CDN instead of inlining it (``--cdn``).
+    cdn: bool = False
+    #: Ask this online geocoder (a geopy service name, ``--geocoder``) for the places neither
+    #: the cache nor the gazetteer know; None: the story's ``geocoder:`` setting, if any.
+    #: A library caller may give a whole :class:`~mapgen.online.GeocoderSetting` instead
+    #: (its server, contact, delay...), as ``places.yaml``'s ``geocoder:`` would say.
+    geocoder: str | GeocoderSetting | None = None
+    #: Ask no online geocoder, whatever the story or ``geocoder`` say (``--offline``).
+    offline: bool = False
+    #: Ask the online geocoder before the gazetteer (``mapgen geocode --online``).
+    online_first: bool = False
+    #: Look every place up again, even those in the cache (``mapgen geocode --refresh``).
+    refresh: bool = False
+
+    def __post_init__(self) -> None:
+        if self.output is not None and not isinstance(self.output, Path):
+            object.__setattr__(self, "output", Path(os.fspath(self.output)))
+        if isinstance(self.geocoder, str):
+            object.__setattr__(self, "geocoder", self.geocoder.lower())
+
+    def request(self) -> Request:
+        """What these options ask of geocoding, with nothing come of it yet: handed down
+        to :func:`~mapgen.geocode.geocode_story`, which fills in what came of it."""
+        return Request(
+            name=self.geocoder,
+            offline=self.offline,
+            first=self.online_first,
+            refresh=self.refresh,
+        )
+
+
+def build_options(options: BuildOptions | None = None, **keywords: Any) -> BuildOptions:
+    """``options`` with ``keywords`` in place of its fields (sqlite-utils style: a caller
+    passes either, or both); a keyword that is no option is a :class:`TypeError`, as for
+    any function."""
+    unknown = sorted(set(keywords) - {f.name for f in dataclasses.fields(BuildOptions)})
+    if unknown:
+        raise TypeError(f"unexpected build option {unknown[0]!r}")
+    base = options if options is not None else BuildOptions()
+    return dataclasses.replace(base, **keywords) if keywords else base
