@@ -20,23 +20,32 @@ REPO = PACKAGE.parent
 
 
 def read_by_code() -> set[str]:
-    """The file names the modules pass to ``asset(...)``."""
+    """The files the modules pass to ``asset(...)``, as paths in the package
+    (``page/panel.js``): each is read from its module's own package."""
     names: set[str] = set()
-    for module in PACKAGE.glob("*.py"):
-        names |= set(re.findall(r"""\basset\(\s*["']([^"']+)["']\s*\)""", module.read_text()))
+    for module in PACKAGE.rglob("*.py"):
+        found = re.findall(r"""\basset\(\s*["']([^"']+)["']\s*[,)]""", module.read_text())
+        folder = module.parent.relative_to(PACKAGE)
+        names |= {(folder / name).as_posix() for name in found}
     return names
 
 
 def on_disk(suffix: str) -> set[str]:
-    return {p.name for p in PACKAGE.glob(f"*{suffix}")}
+    return {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob(f"*{suffix}")}
+
+
+def read(name: str) -> str:
+    """``asset`` of a file named as :func:`read_by_code` names it."""
+    folder, _, file = name.rpartition("/")
+    return asset(file, "mapgen." + folder.replace("/", "."))
 
 
 def test_every_js_and_css_file_is_read_by_the_code_and_only_those():
     code = read_by_code()
     assert code == on_disk(".js") | on_disk(".css")
     # The ones this package has: a rename must update the scan, not slip past it.
-    assert {"panel.js", "panel.css", "timeline.js", "timeline.css", "render.css"} <= code
-    assert {"livereload.js", "datalayer.js"} <= code
+    assert {"page/panel.js", "page/panel.css", "page/timeline.js", "page/timeline.css"} <= code
+    assert {"page/render.css", "serve/livereload.js", "page/datalayer.js"} <= code
 
 
 def test_an_install_and_an_sdist_carry_every_file_the_code_reads(tmp_path: Path):
@@ -55,10 +64,10 @@ def test_an_install_and_an_sdist_carry_every_file_the_code_reads(tmp_path: Path)
         check=True,
         capture_output=True,
     )
-    installed = {p.name for p in (lib / "mapgen").iterdir()}
+    installed = {p.relative_to(lib / "mapgen").as_posix() for p in (lib / "mapgen").rglob("*")}
     (sdist,) = dist.glob("*.tar.gz")
     with tarfile.open(sdist) as tar:
-        in_sdist = {Path(n).name for n in tar.getnames() if "/mapgen/" in n}
+        in_sdist = {n.split("/mapgen/", 1)[1] for n in tar.getnames() if "/mapgen/" in n}
     for name in read_by_code():
         assert name in installed, f"{name} is not installed (pyproject package-data)"
         assert name in in_sdist, f"{name} is not in the sdist"
@@ -67,7 +76,7 @@ def test_an_install_and_an_sdist_carry_every_file_the_code_reads(tmp_path: Path)
 def test_each_file_reads_as_it_is_on_disk():
     """``asset`` hands out the file's text unchanged (the pages are made of it byte for byte)."""
     for name in read_by_code():
-        assert asset(name) == (PACKAGE / name).read_bytes().decode("utf-8")
+        assert read(name) == (PACKAGE / name).read_bytes().decode("utf-8")
 
 
 @pytest.mark.parametrize("name", sorted(on_disk(".js")))
@@ -77,7 +86,7 @@ def test_the_script_parses_in_chromium(browser, name: str):
     try:
         error = page.evaluate(
             "code => { try { new Function(code); return null; } catch (e) { return String(e); } }",
-            asset(name),
+            read(name),
         )
     finally:
         page.close()
@@ -117,8 +126,8 @@ def test_the_style_sheet_parses_in_chromium(browser, name: str):
                 walk(sheet.cssRules);
                 return {count: sheet.cssRules.length, empty: empty};
             }""",
-            asset(name),
+            read(name),
         )
     finally:
         page.close()
-    assert parsed == {"count": top_level_rules(asset(name)), "empty": []}
+    assert parsed == {"count": top_level_rules(read(name)), "empty": []}
