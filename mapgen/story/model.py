@@ -161,6 +161,12 @@ class PlaceColumns:
         made = self.__dict__[name] = self._column(name)
         return made
 
+    def column(self, key: str) -> list[Any]:
+        """The column of the place field declared as ``key`` in
+        :data:`mapgen.story.fields.PLACE` (``"name"``: :attr:`names`), for the steps that
+        read a place's fields by their declaration rather than by name."""
+        return getattr(self, _BY_KEY[key])
+
     def pos(self, k: int) -> Pos:
         """Where place ``k`` was written."""
         return Pos(self.files[k], self.lines[k], self.cols[k])
@@ -219,6 +225,19 @@ _READ: dict[str, Callable[[Sequence[Place]], list[Any]]] = {
     "quote_stances": _read_quotes("stance"),
 }
 assert set(_READ) == set(_COLUMNS)
+#: The column of each place field (see :meth:`PlaceColumns.column`).
+_BY_KEY = {
+    "id": "ids",
+    "name": "names",
+    "kind": "kinds",
+    "status": "statuses",
+    "note": "notes",
+    "query": "queries",
+    "country": "countries",
+    "feature": "features",
+    "coords": "coords",
+    "precision": "precisions",
+}
 
 
 class PlaceTable(MutableSequence["Place"]):
