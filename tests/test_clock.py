@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
 
 from mapgen.cli.watch import Watcher
 from mapgen.core.clock import fixed, system_clock, today
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
 from mapgen.story.model import Location
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
 
 from mapgen.core.clock import fixed
 from mapgen.core.fsutil import atomic_write, is_temp
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")

@@ -16,21 +16,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
-from mapgen.story.load import load_story
 from rapidfuzz import fuzz
 
 import mapgen
 from mapgen.core.errors import StoryError
+from mapgen.geo import cachefile
+from mapgen.geo.cache import GeocodeCache
 from mapgen.quotes import verify as sources
 from mapgen.story import bulk
+from mapgen.story.load import load_story
 from mapgen.story.model import Pos, Quote
 
 from .conftest import ROOT
 
 # The modules, not the functions mapgen re-exports under the same names.
 load_module = importlib.import_module("mapgen.story.load")
-geocode = importlib.import_module("mapgen.geo.geocode")
 
 #: The budget's memory, as the address space a build may use.
 BUDGET = 2 * 1024**3
@@ -234,7 +234,7 @@ def test_geojson_features_past_the_limit_are_refused(tmp_path, monkeypatch):
 
 def test_a_cache_too_big_for_the_budget_is_refused(tmp_path, monkeypatch):
     """On main a 90 MB cache of 30 million values took 2.3 GB and ended in a MemoryError."""
-    monkeypatch.setattr(geocode, "MAX_CACHE_EVENTS", 100)
+    monkeypatch.setattr(cachefile, "MAX_CACHE_EVENTS", 100)
     path = tmp_path / "geocode-cache.yaml"
     path.write_text("version: 2\nentries: [" + "a, " * 300 + "]\n")
     with pytest.raises(StoryError, match="the geocode cache is too big: more than 100 values"):
