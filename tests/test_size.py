@@ -446,7 +446,7 @@ def test_a_quotes_sentence_is_written_only_around_the_quote(tmp_path):
     result = mapgen.build(story, tmp_path / "out", cdn=True)
     geojson = json.loads(result.geojson.read_text())
     sentences = [q["sentence"] for f in geojson["features"] for q in f["properties"]["quotes"]]
-    context = importlib.import_module("mapgen.quotes.context").SENTENCE_CONTEXT
+    context = importlib.import_module("mapgen.quotes.sentences").SENTENCE_CONTEXT
     assert len(sentences) == 20
     for sentence in sentences:
         assert sentence.startswith("\u2026word word") and sentence.endswith("travel by train")

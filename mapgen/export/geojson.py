@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..geo import geodesy
-from ..quotes.context import sentences_column
 from ..quotes.quoted import Quotes
+from ..quotes.sentences import sentences_column
 from ..story.model import (
     Event,
     GeocodedStory,

@@ -35,7 +35,7 @@ import numpy as np
 from branca.element import Figure, MacroElement
 from folium.template import Template
 
-from ..quotes.context import ellipsis_flags
+from ..quotes.sentences import ellipsis_flags
 from ..story.model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .elements import SafeTooltip
 from .evidence import (
