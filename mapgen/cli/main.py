@@ -113,7 +113,7 @@ def check(path: Path, mentions: bool, strict: bool) -> None:
     missing = False
     if mentions:
         # mentions reads the gazetteer, which imports geopy: only when asked for
-        from ..quotes.mentions import report
+        from ..quotes.mentionreport import report
 
         found = report(geo)
         for line in found.lines():
@@ -138,7 +138,7 @@ def extract(articles: tuple[Path, ...]) -> None:
     mapgen extract seeds/*.txt > places.yaml
     """
     # mentions reads the gazetteer, which imports geopy: only for this command
-    from ..quotes.mentions import extract_yaml
+    from ..quotes.extract import extract_yaml
 
     files = []
     for article in articles:
