@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.cli.watch import Watcher
+from mapgen.serve.watch import Watcher
 from mapgen.core.clock import fixed, system_clock, today
 from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder

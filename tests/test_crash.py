@@ -252,7 +252,7 @@ def test_builds_at_once_keep_every_answer_in_the_cache(tmp_path):
 
 
 def test_a_watch_and_a_manual_build_at_once(seed_story):
-    from mapgen.cli.watch import Watcher
+    from mapgen.serve.watch import Watcher
 
     lines: list[tuple[str, bool]] = []
     watcher = Watcher(Builder(seed_story), echo=lambda line, err: lines.append((line, err)))

@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from mapgen.cli.main import main
-from mapgen.cli.watch import Watcher, watch
+from mapgen.serve.watch import Watcher, watch
 from mapgen.core.fsutil import is_temp
 from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.cli.watch import watch
+from mapgen.serve.watch import watch
 from mapgen.serve.livereload import EVENTS_PATH, STATE_PATH, LiveServer, LiveState
 
 SECRET = b"root:x:0:0:the secret"
