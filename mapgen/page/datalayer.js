@@ -13,7 +13,9 @@
   }
   // A name alone, isolated: as mapgen.markup.isolated.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
-  var RAW = { status: true, index: true };  // ready-made HTML, and numbers
+  // A piece of the popup template (mapgen.page.popup): [text, name, text, ...], each name's
+  // value escaped unless the template names it raw (ready-made HTML, and numbers).
+  var RAW = {};
   function fill(unit, values) {
     var out = unit[0];
     for (var i = 1; i < unit.length; i += 2) {
@@ -414,44 +416,40 @@
     return data.sources.map(function (s) { return s.text; });
   };
 
-  // The popup of place i, as its marker's popup would be (mapgen.evidence.popup_html):
-  // the same HTML, built now from the place's data.
+  // The popup of place i, as its marker's popup is (mapgen.page.popup.render): the same
+  // template, its slots in order, filled now from the place's data.  A text slot shows
+  // the place's name (the title) or the next of the values at the end of its row.
   Store.prototype.popupHtml = function (i) {
-    var d = this.d, t = d.tpl, row = d.places[i], look = d.looks[row[4]], style = d.styles[look[0]], j, k;
-    var id = this.id(i), quotes = this.quotes(i), base = t.base, html = base[0];
-    for (k = 1; k < base.length; k += 2) {
-      var f = base[k];
-      if (f === "@status") {
-        if (style.status !== "reported") html += fill(t.status, { status: d.statusHtml[style.status] });
-      } else if (f === "@meta") {
-        var meta = d.metas[look[1]];
-        for (j = 0; j < meta.length; j++) {
-          var line = meta[j] < 0 ? (d.fmt[i] || coords(row[0], row[1])) : d.lines[meta[j]];
-          html += fill(t.meta, { meta: line });
-        }
-      } else if (f === "@note") {
-        if (row.length > 6 && row[6]) html += fill(t.note, { note: row[6] });
-      } else if (f === "@quotes") {
-        if (quotes.length) html += fill(t.support, { support: supportLine(quotes) });
-        html += this._quotesHtml(id, quotes);
+    var d = this.d, t = d.tpl, row = d.places[i], look = d.looks[row[4]], status = d.styles[look[0]].status;
+    var id = this.id(i), quotes = this.quotes(i), html = fill(t.open, { id: id }), shown = 6, self = this;
+    t.slots.forEach(function (slot) {
+      var name = slot[0], kind = slot[1], unit = slot[3];
+      if (kind === "status") {
+        if (status !== "reported") html += fill(unit, { status: d.statusHtml[status] });
+      } else if (kind === "lines") {
+        d.metas[look[1]].forEach(function (m) {
+          html += fill(unit, { value: m < 0 ? (d.fmt[i] || coords(row[0], row[1])) : d.lines[m] });
+        });
+      } else if (kind === "quotes") {
+        if (quotes.length) html += fill(unit, { support: supportLine(quotes) });
+        html += self._quotesHtml(id, quotes);
       } else {
-        html += esc({ id: id, title: row[3] }[f]);
+        var value = name === "title" ? row[3] : row[shown++];
+        if (value || slot[2]) html += fill(unit, { value: value == null ? "" : value });
       }
-      html += base[k + 1];
-    }
-    return html;
+    });
+    return html + t.close;
   };
 
-  // mapgen.evidence.quotes_html: each quote a link to its passage; claims beside denials.
+  // mapgen.page.popup.quotes_html: each quote a link to its passage; claims beside denials.
   Store.prototype._quotesHtml = function (id, quotes) {
-    var t = this.d.tpl;
-    function one(q, n) { return fill(t.quote, { id: id, index: n, words: q.words, cite: q.cite }); }
-    var claims = [], denials = [];
-    quotes.forEach(function (q, n) { (q.denies ? denials : claims).push(one(q, n)); });
-    if (claims.length && denials.length) {
-      return fill(t.sides[0], {}) + claims.join("") + fill(t.sides[1], {}) + denials.join("") + fill(t.sides[2], {});
-    }
-    return quotes.map(one).join("");
+    var t = this.d.tpl, claims = "", denials = "", all = "";
+    quotes.forEach(function (q, n) {
+      var one = fill(t.quote, { id: id, index: n, words: q.words, cite: q.cite });
+      all += one;
+      if (q.denies) denials += one; else claims += one;
+    });
+    return claims && denials ? fill(t.sides, { claims: claims, denials: denials }) : all;
   };
 
   Store.prototype.open = function (i) {
@@ -721,6 +719,7 @@
     var el = document.getElementById(id);
     var data = JSON.parse(el.textContent);
     el.textContent = "";  // the parsed data is all the page keeps
+    data.tpl.raw.forEach(function (name) { RAW[name] = true; });
     return new Store(map, data);
   };
 
