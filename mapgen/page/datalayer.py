@@ -12,7 +12,7 @@ take half a minute to show; 100,000 never do), so the page draws the places inst
   ones at the end left out;
 * ``datalayer.js`` (inlined) draws the same pins on one canvas, clusters them where they
   crowd (a bubble with a count; a click zooms in), shows the name on hover, and builds a
-  place's popup only when it is opened;
+  place's popup only when it is opened; ``datakeys.js`` makes them tab stops;
 * the popup's HTML is the one a marker's popup has, to the byte: the JavaScript fills the
   one popup template (:mod:`mapgen.page.popup`, handed to it as data) with the place's
   text, escaped by the same rules as :func:`mapgen.page.markup.text` (the browser tests
@@ -56,8 +56,9 @@ MIXED_COLOR = "#34495e"
 
 
 def script() -> str:
-    """The data layer's JavaScript, inlined in the page once."""
-    return asset("datalayer.js")
+    """The data layer's JavaScript, inlined in the page once: the drawing and the popups,
+    then the keyboard's tab stops (two files, each one concern)."""
+    return asset("datalayer.js") + asset("datakeys.js")
 
 
 # --------------------------------------------------------------------------- the data
