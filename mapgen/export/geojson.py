@@ -218,7 +218,7 @@ def _members(members: list[tuple[str, Column | Pieces]]) -> list[Any]:
             pieces += [key, *value]
             continue
         texts = value if _encoded(value) else _encode(value)
-        if None in texts:
+        if texts.gaps:
             assert n, "the first member is in every row"
             pieces.append(["" if t is None else key + t for t in texts])
         else:
@@ -245,7 +245,9 @@ def _rows(pieces: list[Any]) -> list[str]:
 
 
 class _Texts(list):
-    """A column already JSON texts (:func:`_encode`'s)."""
+    """A column already JSON texts (:func:`_encode`'s); ``gaps`` if a row has None."""
+
+    gaps = False
 
 
 def _encoded(values: list[Any]) -> bool:
@@ -253,17 +255,23 @@ def _encoded(values: list[Any]) -> bool:
 
 
 def _encode(values: Sequence[Any]) -> _Texts:
-    """Each value as JSON text (None kept, for a member left out): a column of strings by
-    one C loop, and a column of a few strings (kinds, statuses) each encoded once."""
-    kinds = set(map(type, values))
-    if kinds <= {str, type(None)}:
+    """Each value as JSON text (None kept, for a member left out): a column of a few
+    strings (kinds, statuses) each encoded once, a column of strings by one C loop, any
+    other value as json writes it."""
+    try:
         if len(set(islice(values, 1000))) <= 100:  # a few values, most likely
-            few = {v: None if v is None else _string(v) for v in set(values)}
-            return _Texts(map(few.__getitem__, values))
-        if type(None) not in kinds:
-            return _Texts(map(_string, values))
-    line = _line_encoder()
-    return _Texts(None if v is None else line(v) for v in values)
+            distinct = set(values)
+            if all(type(v) is str or v is None for v in distinct):
+                few = {v: None if v is None else _string(v) for v in distinct}
+                made = _Texts(map(few.__getitem__, values))
+                made.gaps = None in distinct
+                return made
+        return _Texts(map(_string, values))  # a TypeError if one is not a str
+    except TypeError:  # a value that is not a str, or not hashable
+        line = _line_encoder()
+        made = _Texts(None if v is None else line(v) for v in values)
+        made.gaps = None in made
+        return made
 
 
 # --------------------------------------------------------------------------- quotes
