@@ -27,7 +27,7 @@ from ..geo import geodesy
 from ..quotes.context import sentences_column
 from ..quotes.quoted import Quotes
 from ..story.fields import AREA, PLACE, ROUTE, Section
-from ..story.model import GeocodedStory, location_columns, place_columns
+from ..story.model import GeocodedStory, Story, location_columns, place_columns
 from ..story.when import events_in_order
 
 #: A column of JSON texts, one per row (None: the member is left out of that row), or
@@ -71,10 +71,10 @@ def _lines(geo: GeocodedStory) -> list[str] | str:
     quotes = Quotes(story)
     sources = _objects(
         [
-            ("id", _encode([s.id for s in story.sources])),
-            ("title", _encode([s.title for s in story.sources])),
-            ("file", _encode([s.file for s in story.sources])),
-            *((key, _encode([getattr(s, key) or None for s in story.sources])) for key in _SOURCE),
+            ("id", [s.id for s in story.sources]),
+            ("title", [s.title for s in story.sources]),
+            ("file", [s.file for s in story.sources]),
+            *((key, [getattr(s, key) or None for s in story.sources]) for key in _SOURCE),
         ]
     )
     events = _event_texts(story, quotes)
@@ -94,19 +94,19 @@ def _lines(geo: GeocodedStory) -> list[str] | str:
 _SOURCE = ("outlet", "date", "url")
 
 
-def _event_texts(story: Any, quotes: Quotes) -> list[str]:
+def _event_texts(story: Story, quotes: Quotes) -> list[str]:
     """The timeline's events, in order, each as one JSON object."""
     events = events_in_order(story)
     return _objects(
         [
-            ("id", _encode([e.id for e in events])),
-            ("title", _encode([e.title for e in events])),
-            ("date", _encode([e.date.text for e in events])),
-            ("start", _encode([e.date.start.isoformat() for e in events])),
-            ("end", _encode([e.date.end.isoformat() for e in events])),
-            ("status", _encode([e.status for e in events])),
-            ("feature", _encode([e.feature for e in events])),
-            ("note", _encode([e.note or None for e in events])),
+            ("id", [e.id for e in events]),
+            ("title", [e.title for e in events]),
+            ("date", [e.date.text for e in events]),
+            ("start", [e.date.start.isoformat() for e in events]),
+            ("end", [e.date.end.isoformat() for e in events]),
+            ("status", [e.status for e in events]),
+            ("feature", [e.feature for e in events]),
+            ("note", [e.note or None for e in events]),
             ("quotes", _quotes_of(story, quotes, [e.quotes for e in events])),
         ]
     )
@@ -277,7 +277,7 @@ def _encode(values: Sequence[Any]) -> _Texts:
 # --------------------------------------------------------------------------- quotes
 
 
-def _quotes_of(story: Any, quotes: Quotes, lists: list[list[Any]]) -> Column | Pieces:
+def _quotes_of(story: Story, quotes: Quotes, lists: list[list[Any]]) -> Column | Pieces:
     """:func:`_quotes_column` of features that are objects, each with its list of quotes."""
     flat = [q for items in lists for q in items]
     return _quotes_column(
@@ -291,7 +291,7 @@ def _quotes_of(story: Any, quotes: Quotes, lists: list[list[Any]]) -> Column | P
 
 
 def _quotes_column(
-    story: Any,
+    story: Story,
     quotes: Quotes,
     counts: list[int],
     sources: list[str],
@@ -319,7 +319,7 @@ def _quotes_column(
     return out
 
 
-def _quote_words(story: Any, quotes: Quotes, sources: list[str], quoted: list[str]) -> list[str]:
+def _quote_words(story: Story, quotes: Quotes, sources: list[str], quoted: list[str]) -> list[str]:
     """``encode_basestring(quotes.words_of(source, text))`` of each quote, without the
     quote marks at either end, a column at a time: a call per quote took half of
     :func:`text`'s time.
@@ -357,7 +357,7 @@ def _quote_words(story: Any, quotes: Quotes, sources: list[str], quoted: list[st
 
 
 def _add_sentences(
-    story: Any, quotes: Quotes, sources: list[str], quoted: list[str], words: list[str]
+    story: Story, quotes: Quotes, sources: list[str], quoted: list[str], words: list[str]
 ) -> None:
     """Follow the words of each quote that leaves part of its sentence out with the
     ``sentence`` member: ``words`` is the JSON text between the quote marks of
