@@ -17,15 +17,17 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from ..core.values import bad_character, number_text_problem
+from .fields import Field, Section
 
 __all__ = [
     "SLUG",
     "choice_column_ok",
     "choice_problem",
+    "columns_ok",
     "coord_value",
     "coords_columns",
     "range_problem",
@@ -37,6 +39,7 @@ __all__ = [
     "text_problem",
     "url_column_ok",
     "url_problem",
+    "value_problem",
 ]
 
 #: A slug: lowercase letters, digits, ``-`` and ``_``, starting with a letter or digit.
@@ -193,3 +196,59 @@ def coords_columns(
     ):
         return None
     return lat_values, lon_values
+
+
+# --- a section's columns, each by its kind ---------------------------------------------
+
+
+def columns_ok(
+    section: Section,
+    column: Callable[[str], Sequence[str]],
+    sources: Mapping[str, Any],
+    default: Callable[[str], Any],
+) -> dict[str, Any] | None:
+    """Every column an included file may give ``section``'s fields, checked at once by its
+    field's kind (``column``: a column's cells by its name, all empty if not given;
+    ``default``: the include's default for a key, or None); what the checks made on the
+    way (``coords``: the lat and lon columns as numbers), or None if any column fails."""
+    made: dict[str, Any] = {}
+    for f in section.fields:
+        if not f.columns:
+            continue
+        kind = f.kind
+        cells = column(f.columns[0][0])
+        needed = f.required and default(f.key) is None
+        if kind.name == "text":
+            ok = text_column_ok(cells, f.required)
+        elif kind.name == "slug":
+            ok = slug_column_ok(cells)
+        elif kind.name == "choice":
+            ok = choice_column_ok(cells, kind.options, needed)
+        elif kind.name == "url":
+            ok = url_column_ok(cells)
+        elif kind.name == "coords":
+            made[f.key] = pair = coords_columns(cells, column(f.columns[1][0]))
+            ok = pair is not None
+        elif kind.name == "list" and kind.item == "quote":  # a row's one quote
+            ok = ref_column_ok(cells, sources, default("source") is None) and text_column_ok(
+                column(f.columns[1][0]), True
+            )
+        else:
+            raise ValueError(f"{f.key}: no column check for a {kind.name}")
+        if not ok:
+            return None
+    return made
+
+
+def value_problem(f: Field, value: Any) -> str | None:
+    """What is wrong with one value of the field ``f`` (of a kind a column holds), or None."""
+    kind = f.kind
+    if kind.name == "text":
+        return text_problem(f.key, value)
+    if kind.name == "slug":
+        return slug_problem(f.key, value)
+    if kind.name == "choice":
+        return choice_problem(f.key, value, kind.options)
+    if kind.name == "url":
+        return url_problem(f.key, value)
+    raise ValueError(f"{f.key}: no value check for a {kind.name}")
