@@ -9,10 +9,10 @@ from textwrap import dedent
 
 import pytest
 import yaml
-from mapgen.story.load import MAX_DEPTH, MAX_NODES, load_story
 from yaml.events import AliasEvent, NodeEvent
 
 from mapgen.core.errors import StoryError
+from mapgen.story.load import MAX_DEPTH, MAX_NODES, load_story
 from mapgen.story.model import Pos
 
 # The module, not the function mapgen.load re-exports under the same name.

@@ -4,7 +4,7 @@ A :class:`Field` says, for one key of one section: the kind of value it takes (i
 :class:`Kind`, which the YAML reader and the CSV/GeoJSON reader both check by), whether it
 is required, the columns an included CSV or GeoJSON file may give it in, the property
 ``map.geojson`` writes it as, the popup slot that shows it, and one line for the reference
-(``docs/places-yaml.md`` is generated from these: ``python -m mapgen.story.fields``).
+(``docs/places-yaml.md`` is generated from these: ``python -m mapgen.story.reference``).
 
 Adding an optional field to places means one :class:`Field` here, the popup template's slot
 if the popup shows it, and a test: the readers, the GeoJSON writer and the reference follow
@@ -59,7 +59,8 @@ class Kind:
             return "one of " + ", ".join(f"`{o}`" for o in self.options)
         if self.name == "list":
             more = f", at least {self.least:g}" if self.least else ""
-            return f"a list of {self.item}s{more}"
+            item = _ITEMS.get(self.item or "", f"{self.item}s")
+            return f"a list of {item}{more}"
         if self.name == "ref":
             return f"a {self.target}'s id"
         said = _DESCRIBED.get(self.name, self.name)
@@ -83,12 +84,23 @@ _DESCRIBED = {
     "file": "a file inside the story folder",
     "service": "a geocoding service's name (`nominatim`, ...)",
     "mapping": "a mapping",
-    "geocoder": "a service name, or a mapping (see below)",
+    "geocoder": "a service's name, or a mapping: see [geocoder](#geocoder)",
     "data_layer": "`auto`, `always`, `never` or a number of places",
     "env": "an environment variable's name (`MAPGEN_*` or `SERVICE_*`)",
     "options": "a mapping of the service's options",
-    "waypoint": "a place id, or a stop (see below)",
+    "waypoint": "a place's id, or a [stop](#stop)",
     "left_out": "a name, or a mapping (see below)",
+}
+
+
+#: How the reference names a list's items: a link to their section's table.
+_ITEMS = {
+    "waypoint": "waypoints (a place's id, or a [stop](#stop))",
+    "left-out place": "[left-out places](#left-out-place): a name, or a mapping",
+    **{
+        name: f"[{name}s](#{name})"
+        for name in ("source", "place", "quote", "route", "area", "event", "include")
+    },
 }
 
 
