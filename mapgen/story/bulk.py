@@ -10,12 +10,11 @@ places by hand.  ``places.yaml`` names the files instead::
         source: warning              # for rows whose quote names no source
         status: reported             # for rows that give no status
 
-Each row (CSV) or feature (GeoJSON) is one place, with the same fields as a place in
-``places.yaml``: ``name`` (required), ``id`` (a slug; default ``<file>-<row>``), ``kind``,
-``lat`` and ``lon`` (or a GeoJSON Point) or else a ``query`` to geocode, ``country``,
-``feature``, ``precision``, ``status``, ``note``, and the quote backing it: ``source`` and
-``quote`` (a CSV row has one; a GeoJSON feature may give ``quotes: [{source, text, stance}]``,
-``stance`` being ``claims``, the default, or ``denies``).
+Each row (CSV) or feature (GeoJSON) is one place, with the fields of a place in
+``places.yaml`` (``docs/places-yaml.md`` names each one's column): ``name`` is required,
+``id`` defaults to ``<file>-<row>``, a position is ``lat`` and ``lon`` (or a GeoJSON
+Point), and the quote backing it is ``source`` and ``quote`` (a GeoJSON feature may give
+``quotes: [{source, text, stance}]`` instead).
 
 A file is read like an article (inside the story folder, no symlink on the way, a regular
 file of at most 100 MB), and holds at most :data:`MAX_ROWS` lines (CSV) or features

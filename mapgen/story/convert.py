@@ -18,7 +18,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..core.errors import Pos
 from ..core.values import bad_character, yaml_number_problem
 from .checker import BAD, Checker, Convert, is_empty, not_node
-from .columns import choice_problem, range_problem, slug_problem, suggest, url_problem
+from .columns import (
+    choice_problem,
+    range_problem,
+    slug_problem,
+    suggest,
+    text_problem,
+    url_problem,
+)
 from .fields import Kind
 from .geocoder import check_options, check_service
 from .when import FORMS as _DATE_FORMS
@@ -42,12 +49,11 @@ def _text(ck: Checker, node: Node, label: str) -> Any:
         return ck.fail(
             node, f'{label}: {reading}; write "{node.value}" in quotes if you mean the text'
         )
-    if not node.value.strip():
-        return ck.fail(node, f"{label} is empty")
+    problem = text_problem(label, node.value)  # blank, or a refused character
+    if problem is None:
+        return node.value
     bad = bad_character(node.value)
-    if bad is not None:
-        return ck.fail(_char_pos(ck, node, node.value[bad[0]]), f"{label}: {bad[1]}")
-    return node.value
+    return ck.fail(_char_pos(ck, node, node.value[bad[0]]) if bad else node, problem)
 
 
 #: An escape in a double-quoted YAML scalar, or one character.
