@@ -7,6 +7,7 @@ one error per run.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .terminal import one_line
@@ -47,6 +48,18 @@ class Problem:
         else:
             head = self.message
         return "\n".join([one_line(head), *(f"    {one_line(d)}" for d in self.details)])
+
+
+def by_position(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems in the order of the files and the places in them they are at (one
+    with no position first in its file): a build reports the quotes' and the places'
+    problems together, however the checks that found them took turns."""
+
+    def where(problem: Problem) -> tuple[str, int, int]:
+        pos = problem.pos
+        return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
+
+    return sorted(problems, key=where)
 
 
 class MapgenError(Exception):
