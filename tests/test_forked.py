@@ -2,7 +2,7 @@
 
 A fork is refused while another thread runs (the browser tests' Playwright runs some), so
 each test runs in a fresh Python process of its own, as ``mapgen build`` does.  That process
-is told the machine has two cores (:data:`mapgen.pipeline.forked.cpu_count`): the forked path is
+is told the machine has two cores (:data:`mapgen.pipeline.speed.cpu_count`): the forked path is
 tested on a machine with one core too, where it works, only without gain.
 """
 
@@ -21,7 +21,7 @@ from .test_datalayer import big_story  # noqa: F401  (a fixture, asked for by na
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 
 #: Run first in each test's process: two cores, whatever this machine has.
-TWO_CORES = "from mapgen.pipeline import forked as _forked\n_forked.cpu_count = lambda: 2\n"
+TWO_CORES = "from mapgen.pipeline import speed as _speed\n_speed.cpu_count = lambda: 2\n"
 
 
 def run_forking(code: str, *args: str) -> str:
@@ -34,20 +34,20 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
     out = run_forking(
         """
         import os, time
-        from mapgen.pipeline import forked
+        from mapgen.pipeline import speed
         big = os.urandom(3 << 20)  # more than a pipe holds: the parent reads as it comes
-        pending = forked.start(lambda: iter([big[::-1]]))
+        pending = speed.start(lambda: iter([big[::-1]]))
         assert pending.result() == big[::-1]
         def fail():
             raise ValueError("no")
             yield b""
-        assert forked.start(fail).result() is None
+        assert speed.start(fail).result() is None
         def two():  # a part is the parent's as soon as it is whole: before the child ends
             yield b"first" * 100_000
             yield b""
             time.sleep(60)
             yield b"late"
-        pending = forked.start(two)
+        pending = speed.start(two)
         started = time.perf_counter()
         assert pending.part(0) == b"first" * 100_000
         assert pending.part(1) == b""
@@ -62,7 +62,7 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
         def broken():  # a part made before a failure is whole; the next never comes
             yield b"made"
             raise MemoryError
-        pending = forked.start(broken)
+        pending = speed.start(broken)
         assert pending.part(0) == b"made"
         assert pending.part(1) is None
         assert pending.result() is None
@@ -70,7 +70,7 @@ def test_the_childs_parts_come_back_whole_and_failures_give_none():
         def pieces():  # a part given in pieces is one part, copied file to file
             yield b"head"
             yield iter([big[: 1 << 20], b"", big[1 << 20 :]])
-        pending = forked.start(pieces)
+        pending = speed.start(pieces)
         stored = pending.stored(1)
         assert stored.length == len(big) and pending.part(1) == big
         from mapgen.core.fsutil import atomic_write
@@ -89,21 +89,21 @@ def test_no_fork_while_another_thread_runs_or_on_one_core():
     out = run_python(
         """
         import os, threading
-        from mapgen.pipeline import forked
-        forked.cpu_count = lambda: 2
-        assert forked.can_fork()
+        from mapgen.pipeline import speed
+        speed.cpu_count = lambda: 2
+        assert speed.can_fork()
         stop = threading.Event()
         thread = threading.Thread(target=stop.wait)
         thread.start()
-        assert not forked.can_fork()
-        assert forked.start(lambda: iter([b"x"])) is None
+        assert not speed.can_fork()
+        assert speed.start(lambda: iter([b"x"])) is None
         stop.set()
         thread.join()
-        assert forked.can_fork()
+        assert speed.can_fork()
         for one in (lambda: 1, lambda: None):  # one core, or a count the system cannot tell
-            forked.cpu_count = one
-            assert not forked.can_fork()
-            assert forked.start(lambda: iter([b"x"])) is None
+            speed.cpu_count = one
+            assert not speed.can_fork()
+            assert speed.start(lambda: iter([b"x"])) is None
         print("refused")
         """
     )
@@ -116,10 +116,9 @@ def test_a_big_build_on_one_core_does_everything_itself(request, page_assets, tm
         """
         import os, sys
         import mapgen
-        from mapgen.pipeline import forked
-        from mapgen.pipeline import builder as pipeline
-        forked.cpu_count = lambda: 1
-        pipeline.PARALLEL_FROM = 0
+        from mapgen.pipeline import speed
+        speed.cpu_count = lambda: 1
+        speed.PARALLEL_FROM = 0
         def no_fork():
             raise AssertionError("forked on one core")
         os.fork = no_fork
@@ -136,13 +135,13 @@ BUILD_BOTH = """
 import os, sys
 import mapgen
 from mapgen.page import evidence
-from mapgen.pipeline import forked
+from mapgen.pipeline import speed
 from mapgen.pipeline import builder as pipeline
 story, out, child, fork = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-pipeline.PARALLEL_FROM = 10**9
+speed.PARALLEL_FROM = 10**9
 alone = mapgen.build(story, out + "/alone")
 os.remove(os.path.join(story, "geocode-cache.yaml"))  # the gazetteer is asked again
-pipeline.PARALLEL_FROM = 0
+speed.PARALLEL_FROM = 0
 if fork == "late":  # as when an online geocoder could be asked: fork once geocoded
     pipeline.may_go_online = lambda setting, request: True
 geocoded = []
@@ -152,7 +151,7 @@ def geocode_story(*args, **kwargs):
     return real_geocode(*args, **kwargs)
 pipeline.geocode_story = geocode_story
 started = []
-real = forked.start
+real = speed.start
 def start(make):
     started.append(len(geocoded))  # offline, the fork comes before this process geocodes
     if child == "fail":
@@ -169,7 +168,7 @@ def late(make, parts):
             yield next(made)
         raise MemoryError
     return fails
-forked.start = start
+speed.start = start
 made_here = []
 real_sources_json = evidence.sources_json
 def sources_json(story, start=0, stop=None):
@@ -180,8 +179,8 @@ beside = mapgen.build(story, out + "/beside")
 assert started == [0 if fork == "early" else 1], started
 # the first articles' JSON is the child's, unless it failed before sending it
 sent = child in ("works", "fail-after-the-articles")
-assert made_here == ([pipeline._child_articles(beside.story.story)] if sent else [0]), made_here
-assert 0 < pipeline._child_articles(beside.story.story) < len(beside.story.story.sources)
+assert made_here == ([speed.child_articles(beside.story.story)] if sent else [0]), made_here
+assert 0 < speed.child_articles(beside.story.story) < len(beside.story.story.sources)
 assert beside.geojson.read_bytes() == alone.geojson.read_bytes()
 assert beside.html.read_bytes() == alone.html.read_bytes()
 print("same")
@@ -227,19 +226,18 @@ WRONG_QUOTE = """
 import sys
 import mapgen
 from mapgen.core import errors
-from mapgen.pipeline import forked
-from mapgen.pipeline import builder as pipeline
+from mapgen.pipeline import speed
 story, out = sys.argv[1], sys.argv[2]
-pipeline.PARALLEL_FROM = int(sys.argv[3])
+speed.PARALLEL_FROM = int(sys.argv[3])
 started = []
-real = forked.start
-forked.start = lambda make: started.append(real(make)) or started[-1]
+real = speed.start
+speed.start = lambda make: started.append(real(make)) or started[-1]
 try:
     mapgen.build(story, out)
 except errors.StoryError as exc:
     print(exc)
 # beside (PARALLEL_FROM 0) a child was forked; alone, none
-assert [p is not None for p in started] == ([True] if pipeline.PARALLEL_FROM == 0 else []), started
+assert [p is not None for p in started] == ([True] if speed.PARALLEL_FROM == 0 else []), started
 """
 
 
@@ -291,16 +289,16 @@ def test_a_build_that_fails_while_geocoding_leaves_no_child(request, page_assets
         import os, sys
         import mapgen
         from mapgen.core import errors
-        from mapgen.pipeline import forked
+        from mapgen.pipeline import speed
         from mapgen.pipeline import builder as pipeline
-        pipeline.PARALLEL_FROM = 0
+        speed.PARALLEL_FROM = 0
         started = []
-        real = forked.start
+        real = speed.start
         def start(make):
             pending = real(make)
             started.append(pending)
             return pending
-        forked.start = start
+        speed.start = start
         def geocode_story(*args, **kwargs):  # as when the cache cannot be saved
             raise errors.OutputError("geocode-cache.yaml: cannot write it")
         pipeline.geocode_story = geocode_story
@@ -324,11 +322,12 @@ IMPORTS = """
 import sys
 import mapgen
 from mapgen.export import geojson
-from mapgen.pipeline import builder as pipeline
+from mapgen.page.evidence import sources_json
+from mapgen.pipeline import speed  # the seam, which the build imports before it forks
 from mapgen.quotes import verify as sources
 story = mapgen.load(sys.argv[1])  # what the child needs: every quote found ...
 sources.find_all(story, sources.quote_keys(story))
-pipeline.sources_json(story)  # ... the articles' JSON ...
+sources_json(story)  # ... the articles' JSON ...
 geojson.text(mapgen.geocode(story))  # ... and the GeoJSON
 print("folium" in sys.modules, end=" ")
 mapgen.build(sys.argv[1], sys.argv[2])

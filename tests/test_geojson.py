@@ -15,8 +15,8 @@ import pytest
 import mapgen
 from mapgen.export import geojson
 from mapgen.geo import geodesy
+from mapgen.pipeline.speed import LateMapping
 from mapgen.quotes.quoted import Quotes
-from mapgen.quotes.verify import SpansLater
 from mapgen.story.fields import PLACE
 from mapgen.story.model import Quote
 from mapgen.story.when import events_in_order
@@ -190,7 +190,8 @@ def test_quotes_are_written_as_the_article_prints_them(printed):
 @pytest.mark.parametrize("which", ["printed", "seed"])
 def test_a_quote_without_its_span_is_written_as_quotes_gives_it(which, printed, tmp_path):
     """Quotes not in ``story.spans`` (all of them, or some), or found nowhere, spans in
-    a mapping of another kind or still on their way: text() writes what Quotes gives."""
+    a mapping of another kind (one made when first read too): text() writes what Quotes
+    gives."""
     whole = printed
     if which == "seed":
         whole = mapgen.geocode(mapgen.load(copy_seed_story(tmp_path / "s") / "places.yaml"))
@@ -202,7 +203,7 @@ def test_a_quote_without_its_span_is_written_as_quotes_gives_it(which, printed, 
             {k: v for k, v in full.items() if k not in keys[::2]},
             {**full, keys[1]: None, keys[-1]: None},
             MappingProxyType(full),
-            SpansLater(lambda: dict(full)),
+            LateMapping(lambda: dict(full)),
         ):
             geo.story.spans = spans
             _same(geo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gc
 
-from mapgen.pipeline.perf import gc_paused
+from mapgen.pipeline.speed import gc_paused
 
 
 def test_a_pause_freezes_what_is_alive_after_and_thaws_it_before_the_next():

@@ -34,6 +34,7 @@ import bisect
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import ne
@@ -194,9 +195,13 @@ def source_date(source: Source) -> str:
 class Evidence:
     """The sources and, for every feature, its passages, anchor and layers."""
 
-    def __init__(self, story: Story, quotes: Quotes | None = None):
+    def __init__(self, story: Story, quotes: Quotes | None = None, articles: Sequence[str] = ()):
+        """``articles``: the JSON of the first articles (:func:`sources_json`) made
+        already, read only when :meth:`sources_json` is asked for (a big build's second
+        process makes them, :mod:`mapgen.pipeline.speed`); the page makes the rest."""
         self.story = story
         self.quotes = quotes or Quotes(story)
+        self._articles = articles
         self.features: dict[str, FeatureEvidence] = {}
         #: Feature id -> the JavaScript names of the Leaflet layers drawn for it.
         self.layers: dict[str, list[str]] = {}
@@ -279,11 +284,10 @@ class Evidence:
 
     def sources_json(self) -> list[Encoded]:
         """:meth:`sources`, each made :func:`script_json` once.  The page's biggest text
-        after the places (every article whole): a big build's second process makes it
-        for the first articles (:meth:`Quotes.articles_made_beside`, :mod:`mapgen.pipeline`),
-        this one for the rest, and the page asks for it last."""
+        after the places (every article whole): the first articles' may have been made
+        already (``articles``, see :meth:`__init__`), and the page asks for it last."""
         if self._sources_json is None:
-            made = self.quotes.articles_made_beside()
+            made = list(self._articles)
             if len(made) > len(self.story.sources):
                 made = []
             made += sources_json(self.story, len(made))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import folium
 from branca.element import Element
@@ -138,7 +138,12 @@ def _stop_name(geo: GeocodedStory, route: Route, index: int) -> str:
 
 
 def build_map(
-    geo: GeocodedStory, *, cdn: bool = False, inline: PageAssets | None = None
+    geo: GeocodedStory,
+    *,
+    cdn: bool = False,
+    inline: PageAssets | None = None,
+    spans: Mapping[tuple[str, str], tuple[int, int] | None] | None = None,
+    articles: Sequence[str] = (),
 ) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
@@ -147,17 +152,28 @@ def build_map(
     is then linked from the CDN) and an :class:`~mapgen.assets.AssetWarning` says so.
     ``inline`` gives them when the caller has them already (``mapgen watch`` reads and
     prepares them once, not at every rebuild); default: :func:`~mapgen.page.page_assets`.
+
+    ``spans`` says where each quote stands in its article (default: the story's own,
+    :attr:`~mapgen.story.model.Story.spans`), read when the page first needs them (as late
+    as it can: the passages of a big story's places); ``articles``, the JSON of the first
+    articles (:func:`~mapgen.page.evidence.sources_json`) made already, which the page
+    reads last and makes the rest of.
     """
     if inline is None:
         inline = page_assets(cdn)
     with stable_ids():
-        return _build(geo, inline)
+        return _build(geo, inline, spans, articles)
 
 
-def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
+def _build(
+    geo: GeocodedStory,
+    inline: PageAssets,
+    spans: Mapping[tuple[str, str], tuple[int, int] | None] | None,
+    articles: Sequence[str],
+) -> StandaloneMap:
     story = geo.story
-    quotes = Quotes(story)
-    evidence = Evidence(story, quotes)
+    quotes = Quotes(story, spans)
+    evidence = Evidence(story, quotes, articles)
     since = since_dates(story)
 
     def when(feature_id: str) -> dict[str, str]:

@@ -8,35 +8,22 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 from __future__ import annotations
 
 import os
-from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.clock import Clock, system_clock
-from ..core.errors import OutputError, Problem, StoryError
+from ..core.errors import OutputError, Problem, StoryError, by_position
 from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
-from ..export import geojson
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
-from ..page.evidence import sources_json
-from ..quotes.verify import (
-    Span,
-    find_all,
-    quote_keys,
-    quote_problems,
-    refuse_unfair,
-    spans_of,
-    verify_quotes,
-)
+from ..quotes.verify import Span, verify_quotes
 from ..story.load import STORY_FILE, is_within, load_story
-from ..story.model import GeocodedStory, SpansLater, Story
-from . import forked
-from .forked import Pending
+from ..story.model import GeocodedStory, Story
+from . import speed
 from .options import BuildOptions, build_options
-from .perf import gc_paused
+from .speed import Beside, gc_paused
 
 if TYPE_CHECKING:
     import folium
@@ -48,12 +35,6 @@ if TYPE_CHECKING:
 # where a page is drawn: a big build forks before that, and only the page's process pays.
 
 DEFAULT_OUTPUT = "output"
-
-
-#: Stories with at least this many places verify their quotes and make their GeoJSON in a
-#: second process, beside the page (:mod:`mapgen.forked`): at 10,000 places the build
-#: takes 0.90x the time it takes alone; at 1,000 and 3,000, the same time.
-PARALLEL_FROM = 5_000
 
 
 def load(path: str | os.PathLike[str] = ".") -> Story:
@@ -112,12 +93,23 @@ class BuildResult:
     geocoding: Request | None = None
 
 
-def render_page(geo: GeocodedStory, *, cdn: bool = False) -> str:
-    """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`)."""
+def render_page(
+    geo: GeocodedStory,
+    *,
+    cdn: bool = False,
+    spans: Mapping[tuple[str, str], Span] | None = None,
+    articles: Sequence[str] = (),
+) -> str:
+    """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`).
+
+    ``spans`` says where each quote stands in its article (default: the story's own, as
+    :func:`load` verified them); ``articles`` is the JSON of the first articles, made
+    already (:func:`~mapgen.page.evidence.sources_json`): the page makes the rest.
+    """
     # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from ..page.render import build_map
 
-    return build_map(geo, cdn=cdn).get_root().render()
+    return build_map(geo, cdn=cdn, spans=spans, articles=articles).get_root().render()
 
 
 def build(
@@ -157,104 +149,8 @@ def check(
     return Builder(path, options=options, **keywords).check()
 
 
-def _where(problem: Problem) -> tuple[str, int, int]:
-    pos = problem.pos
-    return (pos.file, pos.line, pos.col) if pos else (problem.file or "", 0, 0)
-
-
-def _verify_beside(story: Story, geocoded: Callable[[], GeocodedStory]) -> Pending | None:
-    """Verify a big story's quotes on a second core, which also makes the page's biggest
-    text and the GeoJSON.
-
-    A forked child finds every quote and sends their spans (part 0), then the JSON of the
-    first articles for the page (part 1, :func:`~mapgen.evidence.sources_json`, about
-    :data:`CHILD_ARTICLES` of their text; the page makes the rest), then the GeoJSON
-    of ``geocoded()`` (part 2): the story as geocoded before the fork, or geocoded in the
-    child too when geocoding is offline (it then gives the same answers in both
-    processes, and the child need not wait for the parent's).  The parent goes on at
-    once: :attr:`Story.spans <mapgen.model.Story.spans>` is a
-    :class:`~mapgen.model.SpansLater` that waits for the child's spans (raising the
-    quotes' problems as :func:`~mapgen.sources.verify_quotes` does) when the page first
-    needs them, and hands the page the articles' JSON, which it asks for last.  Whatever
-    the child fails to send, the parent makes itself.  None if there is no child: the
-    caller verifies alone.
-    """
-    keys = quote_keys(story)  # before the fork: both processes need them
-    pending = forked.start(lambda: _child(story, keys, geocoded))
-    if pending is None:
-        return None
-
-    def spans() -> dict[tuple[str, str], Span]:
-        sent = pending.part(0)
-        found = _spans(sent) if sent is not None else _fair_spans(story, keys)
-        spans = dict(zip(keys, found, strict=True))
-        if None in found:
-            raise StoryError(sorted(quote_problems(story, spans), key=_where))
-        return spans
-
-    def articles() -> list[str] | None:
-        sent = pending.part(1)
-        return sent.decode("utf-8").split("\n") if sent else None
-
-    story.spans = SpansLater(spans, articles)
-    return pending
-
-
-def _child(
-    story: Story, keys: list[tuple[str, str]], geocoded: Callable[[], GeocodedStory]
-) -> Iterator[bytes | Iterator[bytes]]:
-    """The forked child's work (:func:`_verify_beside`)."""
-    found = _fair_spans(story, keys)
-    yield _offsets(found)
-    if None in found:
-        return  # the parent reports what is missing; nothing more is needed
-    yield "\n".join(sources_json(story, 0, _child_articles(story))).encode("utf-8")
-    geo = geocoded()
-    story.spans = dict(zip(keys, found, strict=True))
-    yield geojson.encoded(geo)
-
-
-def _fair_spans(story: Story, keys: list[tuple[str, str]]) -> list[Span]:
-    """:func:`~mapgen.sources.find_all`, with None for a quote that stands in its article
-    only unfairly (:func:`~mapgen.sources.refuse_unfair`)."""
-    found = find_all(story, keys)
-    refuse_unfair(keys, found, {s.id: s.text for s in story.sources})
-    return found
-
-
 def _existing(paths: Iterable[Path]) -> list[Path]:
     return [path for path in paths if path.exists()]
-
-
-#: The share of the articles' text whose JSON the child makes for the page (the build
-#: makes the rest): with it, the two processes end about together at 100,000 places.
-CHILD_ARTICLES = 0.7
-
-
-def _child_articles(story: Story) -> int:
-    """How many of the first articles hold :data:`CHILD_ARTICLES` of the articles' text."""
-    share = sum(len(source.text) for source in story.sources) * CHILD_ARTICLES
-    taken = 0
-    for count, source in enumerate(story.sources):
-        if taken >= share:
-            return count
-        taken += len(source.text)
-    return len(story.sources)
-
-
-_NOWHERE = (-1, -1)
-
-
-def _offsets(found: list[Span]) -> bytes:
-    """Spans as bytes: two offsets each, -1 for none."""
-    return array("q", chain.from_iterable(span or _NOWHERE for span in found)).tobytes()
-
-
-def _spans(raw: bytes) -> list[Span]:
-    offsets = array("q")
-    offsets.frombytes(raw)
-    pairs = zip(offsets[::2], offsets[1::2], strict=True)
-    return [None if pair[0] < 0 else pair for pair in pairs]
 
 
 class Builder:
@@ -375,12 +271,11 @@ class Builder:
 
     def _prepare(
         self, *, save: bool, beside: bool = False, request: Request | None = None
-    ) -> tuple[GeocodedStory, Pending | None]:
+    ) -> tuple[GeocodedStory, Beside | None]:
         """:meth:`prepare`; with ``beside``, a big story's quotes are verified on a second
-        core (:func:`_verify_beside`: a forked child, which goes on to make the articles'
-        JSON and the GeoJSON, while this process starts the page): the story's spans are
-        then a :class:`SpansLater` until the child sends them, and the child is returned.
-        ``request`` collects what came of geocoding (default: a new one)."""
+        core while this process starts the page (:func:`~mapgen.pipeline.speed.verify_beside`),
+        which is then returned: the story's spans are filled in only once the page has
+        them.  ``request`` collects what came of geocoding (default: a new one)."""
         request = request if request is not None else self._new_request()
         story = load_story(self.path)
         self.story = story
@@ -389,13 +284,13 @@ class Builder:
             with folder_lock(self.root):
                 remove_stale_temps(self.cache_path)
         cache, gazetteer = self._geocode_cache(), lambda: self.gazetteer
-        big = beside and len(story.places) >= PARALLEL_FROM and forked.can_fork()
-        pending = None
+        big = beside and speed.worth_forking(story)
+        child = None
         try:  # whatever fails from here, no child is left behind
             if big and not may_go_online(story.geocoder, request):
                 # Offline, the child geocodes the story to the same answers, so it need not
                 # wait for this process's: it starts on the quotes at once.
-                pending = _verify_beside(
+                child = speed.verify_beside(
                     story,
                     lambda: geocode_story(
                         story,
@@ -418,23 +313,23 @@ class Builder:
                 )
             except StoryError as exc:
                 problems += exc.problems
-            if big and pending is None and not problems:
-                pending = _verify_beside(story, lambda: geo)
-            if pending is None or problems:  # a missing quote is reported with the places
+            if big and child is None and not problems:
+                child = speed.verify_beside(story, lambda: geo)
+            if child is None or problems:  # a missing quote is reported with the places
                 try:
-                    if pending is not None:
-                        spans_of(story)  # the child's findings
+                    if child is not None:
+                        child.verified()  # the child's findings
                     else:
                         verify_quotes(story)
                 except StoryError as exc:
                     problems += exc.problems
                 if problems:
-                    raise StoryError(sorted(problems, key=_where))
+                    raise StoryError(by_position(problems))
         except BaseException:
-            if pending is not None:
-                pending.cancel()
+            if child is not None:
+                child.cancel()
             raise
-        return geo, pending
+        return geo, child
 
     def _refuse_own_output(self, story: Story) -> None:
         """A source may not be what this build writes (its output folder may lie outside
@@ -482,23 +377,22 @@ class Builder:
         request = self._new_request()
         geo, beside = self._prepare(save=True, beside=True, request=request)
         try:  # the child's scratch file is copied from, until the files are written
-            # page and render import folium: only when a page is made (a big build's
-            # second process, forked before this, never imports it)
+            # render imports folium: only when a page is made (a big build's second
+            # process, forked before this, never imports it)
             from ..page.render import build_map
-            from ..page.standalone import deferred
 
-            fmap = build_map(geo, cdn=self.cdn, inline=self._page_assets())
-            with deferred() as blocks:  # the big texts are written, not copied, in
-                page = fmap.get_root().render()
-            spans_of(geo.story)  # every quote checked: a child's findings raise here
-
-            def data() -> str | FileSlice:
-                # The child's GeoJSON, copied to the file by the system, not read in here;
-                # asked for once map.html is written (the child may still be making it).
-                stored = beside.stored(2) if beside else None
-                return stored if stored is not None else geojson.text(geo)
-
-            self._write(blocks.chunks(page), data)
+            fmap = build_map(
+                geo,
+                cdn=self.cdn,
+                inline=self._page_assets(),
+                spans=beside.spans if beside else None,
+                articles=beside.articles if beside else (),
+            )
+            page = speed.page_chunks(fmap)
+            if beside is not None:  # every quote checked: a child's findings raise here
+                geo.story.spans = beside.verified()
+            # asked for once map.html is written (the child may still be making it)
+            self._write(page, lambda: speed.geojson_text(geo, beside))
         finally:
             if beside is not None:
                 beside.cancel()

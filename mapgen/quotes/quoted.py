@@ -3,11 +3,12 @@ and whether their sentence goes on (for the popups, the reader and the GeoJSON a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..story.model import Quote, SpansLater, Story
+from ..story.model import Quote, Story
 from .sentences import in_sentence, sentences_column
-from .verify import folds_to_itself, locate, spans_of
+from .verify import folds_to_itself, locate
 
 __all__ = ["QuoteText", "Quotes"]
 
@@ -37,31 +38,21 @@ class QuoteText:
 
 class Quotes:
     """Each quote as its article prints it: its words, and where they stand (as
-    verification found them, see :attr:`mapgen.model.Story.spans`)."""
+    verification found them, see :attr:`mapgen.story.model.Story.spans`)."""
 
-    def __init__(self, story: Story):
+    def __init__(
+        self, story: Story, spans: Mapping[tuple[str, str], tuple[int, int] | None] | None = None
+    ):
+        """``spans``: where each quote stands (default: the story's own).  Any mapping
+        will do, one that is made only when first read too: it is read only when a
+        quote's words are first asked for."""
         self._sources = {s.id: s for s in story.sources}
-        self._story = story
-        self._spans: dict[tuple[str, str], tuple[int, int] | None] | None = None
-        later = story.spans
-        self._later = later if isinstance(later, SpansLater) else None
+        self._spans = story.spans if spans is None else spans
 
-    def articles_made_beside(self) -> list[str]:
-        """The JSON of the first articles (:func:`sources_json`) that the process that finds
-        the quotes (a big build's second one) made, once it has sent it; none if there is
-        no such process, or it failed, or it found a quote missing."""
-        later = self._later
-        made = later.articles() if later is not None and later.articles is not None else None
-        return made or []
-
-    def spans(self) -> dict[tuple[str, str], tuple[int, int] | None]:
-        """:attr:`Story.spans <mapgen.model.Story.spans>`, asked for when first needed:
-        they may still be on their way (:func:`mapgen.sources.spans_of`).  A quote
-        missing there is not unknown: :meth:`span` finds it."""
-        spans = self._spans
-        if spans is None:
-            spans = self._spans = spans_of(self._story)
-        return spans
+    def spans(self) -> Mapping[tuple[str, str], tuple[int, int] | None]:
+        """Where each quote stands, as given.  A quote missing there is not unknown:
+        :meth:`span` finds it."""
+        return self._spans
 
     def span(self, quote: Quote) -> tuple[int, int] | None:
         """Where the quote stands in its article (offsets), or None."""
@@ -70,7 +61,7 @@ class Quotes:
     def span_of(self, source_id: str, text: str) -> tuple[int, int] | None:
         """:meth:`span` of the quote of ``text`` from that source (its columns: see
         :class:`~mapgen.model.PlaceColumns`)."""
-        spans = self._spans if self._spans is not None else self.spans()
+        spans = self._spans
         key = (source_id, text)
         if key in spans:
             return spans[key]

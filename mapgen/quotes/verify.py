@@ -21,7 +21,7 @@ import stringzilla
 from rapidfuzz import fuzz
 
 from ..core.errors import Problem, StoryError
-from ..story.model import Quote, SpansLater, Story, place_columns
+from ..story.model import Quote, Story, place_columns
 from . import context, sentences
 
 _FOLD = str.maketrans(
@@ -517,14 +517,6 @@ def quote_problems(story: Story, spans: Mapping[tuple[str, str], Span]) -> list[
     return problems
 
 
-def spans_of(story: Story) -> dict[tuple[str, str], Span]:
-    """The story's spans, waiting for them (once) if they are being found elsewhere."""
-    spans = story.spans
-    if isinstance(spans, SpansLater):
-        spans = story.spans = spans.fetch()
-    return spans
-
-
 def story_warnings(story: Story) -> list[Problem]:
     """``mapgen check``'s warnings about the story's quotes
     (:func:`mapgen.context.warnings`), in story order, each at its quote (or at its
@@ -532,7 +524,7 @@ def story_warnings(story: Story) -> list[Problem]:
 
     A quote is read once per feature status however many features cite it (a big story
     quotes a passage again and again)."""
-    spans = spans_of(story)
+    spans = story.spans
     articles = {s.id: s.text for s in story.sources}
     read: dict[tuple[str, str, str], list[str]] = {}
     found: list[Problem] = []

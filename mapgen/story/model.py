@@ -424,25 +424,6 @@ class LeftOut:
     reason: str | None = None
 
 
-class SpansLater:
-    """:attr:`Story.spans` still being found elsewhere (by a second process,
-    :mod:`mapgen.pipeline`), so that the page can be started before them.
-
-    ``fetch`` returns them, or raises the :class:`~mapgen.errors.StoryError` verification would have
-    raised; :func:`mapgen.sources.spans_of` calls it the first time the spans are asked for.
-    ``articles`` returns the JSON of the first articles, as
-    :func:`mapgen.evidence.sources_json` makes it, that the same process went on to
-    make, or None: the page then makes them itself."""
-
-    def __init__(
-        self,
-        fetch: Callable[[], dict[tuple[str, str], tuple[int, int] | None]],
-        articles: Callable[[], list[str] | None] | None = None,
-    ):
-        self.fetch = fetch
-        self.articles = articles
-
-
 @dataclass
 class Story:
     """A validated ``places.yaml`` and the articles it names."""
@@ -465,11 +446,9 @@ class Story:
     #: page draws them as one data layer (see :func:`mapgen.render.draws_data_layer`).
     data_layer: str | int = "auto"
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
-    #: or None: filled in by :func:`mapgen.sources.verify_quotes`, read by the page and
-    #: the GeoJSON so that no quote is searched for twice (through
-    #: :func:`mapgen.sources.spans_of`: a big build finds them in a second process, and
-    #: leaves a :class:`SpansLater` here meanwhile).
-    spans: dict[tuple[str, str], tuple[int, int] | None] | SpansLater = field(default_factory=dict)
+    #: or None: filled in by :func:`mapgen.quotes.verify.verify_quotes`, read by the page
+    #: and the GeoJSON so that no quote is searched for twice.
+    spans: dict[tuple[str, str], tuple[int, int] | None] = field(default_factory=dict)
 
     @property
     def root(self) -> Path:
