@@ -54,7 +54,7 @@ import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import StoryError, by_position
 from ..core.fsutil import FileSlice
@@ -290,7 +290,7 @@ class LateSequence(Sequence[str]):
             self._made = self._fetch()
         return self._made
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]  (int or slice)
+    def __getitem__(self, index: Any) -> Any:  # an index or a slice, as a list's
         return self._list()[index]
 
     def __iter__(self) -> Iterator[str]:
