@@ -6,13 +6,15 @@ The fork itself, and builds that use it, are tests/test_forked.py's."""
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 
 import mapgen
 from mapgen.core.errors import Problem, StoryError
 from mapgen.page.evidence import sources_json
 from mapgen.page.render import build_map
-from mapgen.pipeline.speed import LateMapping, LateSequence
+from mapgen.pipeline.speed import LateIterable, LateMapping
 
 from .test_architecture import read_package
 from .test_datalayer import big_story  # noqa: F401  (a fixture)
@@ -34,10 +36,23 @@ def test_a_late_container_is_made_once_when_first_read():
     # the page maps ``get`` over every quote: the dict's own method, a C loop
     assert spans.get.__self__ is made[0]
 
-    articles = LateSequence(lambda: made.append("articles") or ["{}", "[]"])
-    assert made[1:] == []
-    assert list(articles) == ["{}", "[]"] and articles[1] == "[]" and len(articles) == 2
-    assert made[1:] == ["articles"]
+
+def test_a_late_iterable_is_made_when_iterated_and_kept_by_no_one():
+    class Texts(list):  # a list one can hold a weak reference to
+        pass
+
+    made: list[weakref.ref] = []
+
+    def make() -> list[str]:
+        texts = Texts(["{}", "[]"])
+        made.append(weakref.ref(texts))
+        return texts
+
+    articles = LateIterable(make)
+    assert made == []  # not before it is iterated
+    assert list(articles) == ["{}", "[]"]
+    assert len(made) == 1 and made[0]() is None  # made, iterated, and let go
+    assert list(articles) == ["{}", "[]"] and len(made) == 2  # made again if asked again
 
 
 def test_a_late_mapping_raises_what_making_it_raises_whenever_it_is_read():
@@ -71,7 +86,7 @@ def test_the_page_reads_the_spans_and_articles_it_is_given(big_story, page_asset
 
     # the first articles' JSON made elsewhere is the page's, as given; it makes the rest
     first = sources_json(story, 0, 1)
-    assert page(articles=LateSequence(lambda: first)) == whole
+    assert page(articles=LateIterable(lambda: first)) == whole
     marked = '{"made":"beside",' + first[0][1:]
     assert marked in page(articles=[marked])
     assert '"made":"beside"' not in whole

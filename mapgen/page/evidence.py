@@ -34,7 +34,7 @@ import bisect
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
 from operator import ne
@@ -195,9 +195,9 @@ def source_date(source: Source) -> str:
 class Evidence:
     """The sources and, for every feature, its passages, anchor and layers."""
 
-    def __init__(self, story: Story, quotes: Quotes | None = None, articles: Sequence[str] = ()):
+    def __init__(self, story: Story, quotes: Quotes | None = None, articles: Iterable[str] = ()):
         """``articles``: the JSON of the first articles (:func:`sources_json`) made
-        already, read only when :meth:`sources_json` is asked for (a big build's second
+        already, iterated once, only when :meth:`sources_json` is asked for (a big build's second
         process makes them, :mod:`mapgen.pipeline.speed`); the page makes the rest."""
         self.story = story
         self.quotes = quotes or Quotes(story)

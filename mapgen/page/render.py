@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import folium
 from branca.element import Element
@@ -143,7 +143,7 @@ def build_map(
     cdn: bool = False,
     inline: PageAssets | None = None,
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None = None,
-    articles: Sequence[str] = (),
+    articles: Iterable[str] = (),
 ) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
@@ -169,7 +169,7 @@ def _build(
     geo: GeocodedStory,
     inline: PageAssets,
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None,
-    articles: Sequence[str],
+    articles: Iterable[str],
 ) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story, spans)

@@ -8,7 +8,7 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -98,7 +98,7 @@ def render_page(
     *,
     cdn: bool = False,
     spans: Mapping[tuple[str, str], Span] | None = None,
-    articles: Sequence[str] = (),
+    articles: Iterable[str] = (),
 ) -> str:
     """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`).
 

@@ -5,7 +5,7 @@ and nothing else knows of.  Take it away and every build makes the same bytes, s
 - :func:`verify_beside`: a big story's quotes verified on a second core, by a forked child
   (:func:`start`, :class:`Pending`) that goes on to make most of the articles' JSON and
   the GeoJSON while this process makes the page.  What it hands the page are a plain
-  :class:`~collections.abc.Mapping` of spans and a :class:`~collections.abc.Sequence` of
+  :class:`~collections.abc.Mapping` of spans and an :class:`~collections.abc.Iterable` of
   articles' JSON that wait for the child when first read (:class:`Beside`): the story, the
   quotes, the page and the GeoJSON take them as arguments and never know there was a fork.
 - :func:`page_chunks` and :func:`geojson_text`: the files' texts as they are written, the
@@ -52,9 +52,9 @@ import signal
 import tempfile
 import threading
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..core.errors import StoryError, by_position
 from ..core.fsutil import FileSlice
@@ -147,8 +147,8 @@ class Beside:
         #: (raising the quotes' problems as verification does, if one is missing).
         self.spans: Mapping[Key, Span] = LateMapping(self.verified)
         #: The JSON of the first articles (:func:`~mapgen.page.evidence.sources_json`) for
-        #: the page, which asks for it last; empty if the child failed before sending it.
-        self.articles: Sequence[str] = LateSequence(self._articles)
+        #: the page, which asks for it last; none if the child failed before sending it.
+        self.articles: Iterable[str] = LateIterable(self._articles)
         self._found: dict[Key, Span] | None = None
 
     def verified(self) -> dict[Key, Span]:
@@ -278,26 +278,16 @@ class LateMapping(Mapping[Key, Span]):
         return self._dict().get
 
 
-class LateSequence(Sequence[str]):
-    """A list made by ``fetch()`` the first time it is read (once)."""
+class LateIterable(Iterable[str]):
+    """Texts made by ``make()`` each time they are iterated, and held by no one here: the
+    page copies the articles' JSON as it takes it (a tenth of the build's memory at
+    100,000 places, not to be held twice until the build ends)."""
 
-    def __init__(self, fetch: Callable[[], list[str]]):
-        self._fetch = fetch
-        self._made: list[str] | None = None
-
-    def _list(self) -> list[str]:
-        if self._made is None:
-            self._made = self._fetch()
-        return self._made
-
-    def __getitem__(self, index: Any) -> Any:  # an index or a slice, as a list's
-        return self._list()[index]
+    def __init__(self, make: Callable[[], list[str]]):
+        self._make = make
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._list())
-
-    def __len__(self) -> int:
-        return len(self._list())
+        return iter(self._make())
 
 
 # --------------------------------------------------------------------------- the fork
