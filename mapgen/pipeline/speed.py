@@ -162,6 +162,7 @@ class Beside:
             if None in found:
                 raise StoryError(by_position(quote_problems(self._story, spans)))
             self._found = spans
+            self._keys = []  # the spans' keys now: the list let go (1 MB at 100,000 quotes)
         return self._found
 
     def _articles(self) -> list[str]:
