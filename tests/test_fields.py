@@ -28,28 +28,27 @@ places:
   - id: pyongyang
     name: Pyongyang
     kind: capital
-{link}    quotes:
+{photo}    quotes:
       - source: a
         text: Kim visited Pyongyang, the capital.
 """
 
 
 @pytest.fixture
-def with_link(monkeypatch):
-    """The place section with one more optional field, declared as the next one will be:
-    an http(s) address, from a ``link`` column, written to GeoJSON and shown in the popup.
-    The real PLACE is left alone."""
-    link = Field(
-        "link",
+def with_photo(monkeypatch):
+    """The place section with one more optional field, declared as ``link:`` was: an
+    http(s) address of a photograph, from a ``photo`` column (or ``image``), written to
+    GeoJSON.  The real PLACE is left alone."""
+    photo = Field(
+        "photo",
         Kind("url"),
-        "a page about it, linked from the popup",
-        columns=(("link", "url"),),
-        geojson="link",
-        popup="link",
+        "a photograph of it",
+        columns=(("photo", "image"),),
+        geojson="photo",
     )
-    place = dataclasses.replace(fields.PLACE, fields=(*fields.PLACE.fields, link))
+    place = dataclasses.replace(fields.PLACE, fields=(*fields.PLACE.fields, photo))
     monkeypatch.setattr(fields, "PLACE", place)
-    return link
+    return photo
 
 
 def problems(root: Path) -> list[str]:
@@ -58,19 +57,19 @@ def problems(root: Path) -> list[str]:
     return [str(p).replace(str(root) + "/", "") for p in caught.value.problems]
 
 
-def test_a_declared_field_is_read_from_yaml_csv_and_geojson(tmp_path, with_link):
+def test_a_declared_field_is_read_from_yaml_csv_and_geojson(tmp_path, with_photo):
     csv = (
-        "id,name,kind,url,source,quote\n"  # ``url``: the link column's other spelling
+        "id,name,kind,image,source,quote\n"  # ``image``: the photo column's other spelling
         "p1,Wonsan,port,https://example.org/wonsan,a,Troops moved to Wonsan.\n"
         "p2,Depot,site,,a,near Kharkiv\n"
     )
     feature = {
         "type": "Feature",
         "geometry": None,
-        "properties": {"id": "g1", "name": "Kharkiv", "kind": "city", "link": "http://k.example"},
+        "properties": {"id": "g1", "name": "Kharkiv", "kind": "city", "photo": "http://k.example"},
     }
     geojson = json.dumps({"type": "FeatureCollection", "features": [feature]})
-    yaml_place = PLACE_YAML.format(link="    link: https://example.org/pyongyang\n")
+    yaml_place = PLACE_YAML.format(photo="    photo: https://example.org/pyongyang\n")
     include = "include: [pts.csv, pts.geojson]\n"
     root = story(tmp_path, yaml_place + include, {"pts.csv": csv, "pts.geojson": geojson})
     geojson_quote = {"source": "a", "text": "near Kharkiv"}
@@ -80,52 +79,52 @@ def test_a_declared_field_is_read_from_yaml_csv_and_geojson(tmp_path, with_link)
     )
     loaded = load_story(root)
     # The build reads columns: the CSV's were read a column at a time, never as objects.
-    links = place_columns(loaded.places).column("link")
-    assert links == [
+    photos = place_columns(loaded.places).column("photo")
+    assert photos == [
         "https://example.org/pyongyang",
         "https://example.org/wonsan",
         None,
         "http://k.example",
     ]
     assert [p.extra for p in loaded.places] == [
-        {"link": "https://example.org/pyongyang"},
-        {"link": "https://example.org/wonsan"},
+        {"photo": "https://example.org/pyongyang"},
+        {"photo": "https://example.org/wonsan"},
         {},
-        {"link": "http://k.example"},
+        {"photo": "http://k.example"},
     ]
     # Objects read back as columns the same way.
-    assert PlaceColumns.of(list(loaded.places)).column("link") == links
+    assert PlaceColumns.of(list(loaded.places)).column("photo") == photos
 
 
-def test_a_place_without_the_field_has_none(tmp_path, with_link):
-    root = story(tmp_path, PLACE_YAML.format(link=""), {})
+def test_a_place_without_the_field_has_none(tmp_path, with_photo):
+    root = story(tmp_path, PLACE_YAML.format(photo=""), {})
     loaded = load_story(root)
     assert loaded.places[0].extra == {}
-    assert place_columns(loaded.places).column("link") == [None]
+    assert place_columns(loaded.places).column("photo") == [None]
 
 
-def test_a_bad_value_is_refused_at_its_line_and_column(tmp_path, with_link):
+def test_a_bad_value_is_refused_at_its_line_and_column(tmp_path, with_photo):
     csv = (
-        "id,name,kind,link,source,quote\n"
+        "id,name,kind,photo,source,quote\n"
         "p1,Wonsan,port,javascript:alert(1),a,Troops moved to Wonsan.\n"
     )
-    yaml_place = PLACE_YAML.format(link="    link: javascript:alert(1)\n")
+    yaml_place = PLACE_YAML.format(photo="    photo: javascript:alert(1)\n")
     root = story(tmp_path, yaml_place + "include: [pts.csv]\n", {"pts.csv": csv})
     assert problems(root) == [
-        "places.yaml:10:11: link: 'javascript:alert(1)' is not an http:// or https:// address",
-        "pts.csv:2:16: link: 'javascript:alert(1)' is not an http:// or https:// address",
+        "places.yaml:10:12: photo: 'javascript:alert(1)' is not an http:// or https:// address",
+        "pts.csv:2:16: photo: 'javascript:alert(1)' is not an http:// or https:// address",
     ]
 
 
 def test_the_real_place_section_has_no_extra_field(tmp_path):
     """Every place field the readers know today has a model attribute of its own; an
     undeclared key stays refused, with the declared ones suggested."""
-    root = story(tmp_path, PLACE_YAML.format(link="    link: https://example.org\n"), {})
+    root = story(tmp_path, PLACE_YAML.format(photo="    photo: https://example.org\n"), {})
     (problem,) = problems(root)
-    assert "unknown key 'link' in place 'pyongyang'" in problem
-    csv = "name,kind,link,source,quote\nWonsan,port,https://example.org,a,Troops\n"
+    assert "unknown key 'photo' in place 'pyongyang'" in problem
+    csv = "name,kind,photo,source,quote\nWonsan,port,https://example.org,a,Troops\n"
     root = story(tmp_path / "csv", "include: [pts.csv]\n", {"pts.csv": csv})
-    assert problems(root)[0].startswith("pts.csv:1:11: unknown column 'link'")
+    assert problems(root)[0].startswith("pts.csv:1:11: unknown column 'photo'")
 
 
 # --- the reference ---------------------------------------------------------------------------

@@ -73,6 +73,11 @@ SLOTS: tuple[Slot, ...] = (
     Slot("status", '<p class="mg-claim">{status}</p>', "status"),
     Slot("meta", '<p class="mg-meta">{value}</p>', "lines"),
     Slot("note", '<p class="mg-note" dir="auto">{value}</p>'),
+    Slot(
+        "link",
+        '<p class="mg-link"><a href="{value}" target="_blank" rel="noopener noreferrer"'
+        ' dir="auto">{value}</a></p>',
+    ),
     Slot("quotes", '<p class="mg-support">{support}</p>', "quotes"),
 )
 #: What the slots are in.
