@@ -10,7 +10,7 @@ shows such characters as escapes (``\\x1b``, ``\\r``, ``\\u202e``), the way Pyth
 ``repr`` does; ruff's banned-api rule keeps ``click.echo`` from being called elsewhere.
 
 A newline between the lines of a message is structure and is kept by :func:`safe`; within
-one line (a :class:`~mapgen.errors.Problem`, a value) :func:`one_line` escapes it too, so a
+one line (a :class:`~mapgen.core.errors.Problem`, a value) :func:`one_line` escapes it too, so a
 value cannot start a line of its own that looks like another ``file:line:col`` error.
 Libraries log through :mod:`logging` (geopy logs a server's invalid ``Retry-After`` header
 as it came); with no handler set up, Python prints such a record raw to stderr, so the

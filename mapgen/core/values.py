@@ -13,7 +13,7 @@ wrote or may have to read again.  Two kinds of value pass a parser and still mis
   own, so that ``gnp.exe`` written with one reads ``exe.png``; and so is a bidi isolate
   left open, or closing none, which would undo the page's isolation of the text (see
   :func:`bad_character`).  Embeddings and balanced isolates, which right-to-left text
-  uses, are kept: the page isolates each piece of story text (:mod:`mapgen.markup`).
+  uses, are kept: the page isolates each piece of story text (:mod:`mapgen.page.markup`).
 
 Each checker returns the message to report, or None; the callers say where.
 """

@@ -14,11 +14,11 @@ story says it is.  geopy's own adapters (requests, urllib) give it too much:
   with no pause (Nominatim allows one a second), and a redirect to another host was
   followed and its answer cached.  Here a redirect is followed only on the same scheme,
   host and port, ``max_redirects`` at most, and each one waits its turn like any request
-  (``pace``, set by :class:`~mapgen.ratelimit.PoliteGeocoder`).
+  (``pace``, set by :class:`~mapgen.geo.ratelimit.PoliteGeocoder`).
 
-Refusals are :class:`~mapgen.errors.GeocoderBadAnswer` faults (not retried: asking again
+Refusals are :class:`~mapgen.core.errors.GeocoderBadAnswer` faults (not retried: asking again
 gets the same answer); a request out of time is geopy's ``GeocoderTimedOut``, which
-:class:`~mapgen.ratelimit.PoliteGeocoder` retries like any timeout.
+:class:`~mapgen.geo.ratelimit.PoliteGeocoder` retries like any timeout.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ class GuardedAdapter(BaseSyncAdapter):
     :param clock: the time, in seconds (a seam for tests: the deadline is checked against
         it after every read).
     :param pace: a context manager around each request sent, redirects included (set by
-        :class:`~mapgen.ratelimit.PoliteGeocoder` to space and count them).
+        :class:`~mapgen.geo.ratelimit.PoliteGeocoder` to space and count them).
     """
 
     def __init__(

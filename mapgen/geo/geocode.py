@@ -4,7 +4,7 @@ For each place the first of these that answers wins:
 
 1. ``coords:`` written in ``places.yaml`` (``geocoder: places.yaml``);
 2. the story's geocode cache, ``geocode-cache.yaml`` beside ``places.yaml``;
-3. the offline :class:`~mapgen.gazetteer.Gazetteer`;
+3. the offline :class:`~mapgen.geo.gazetteer.Gazetteer`;
 4. an online geocoder passed as ``geocoder=`` (none by default: a build stays offline).
 
 With ``online_first`` the online geocoder is asked before the gazetteer, and with
@@ -22,7 +22,7 @@ answers) are never taken for "not found": each place it could not answer is repo
 the one-line reason, and after the first fault it is not asked again in that run.
 
 Everything that cannot be resolved is collected and reported at once in one
-:class:`~mapgen.errors.StoryError`, each problem at its ``places.yaml:LINE:COL``.
+:class:`~mapgen.core.errors.StoryError`, each problem at its ``places.yaml:LINE:COL``.
 
 This module walks the story (:func:`geocode_story`: its places as columns, its routes'
 stops, its areas' outlines); the chain for one name is :mod:`mapgen.geo.resolve`, the cache
@@ -122,7 +122,7 @@ def geocode_story(
         answer is saved as soon as it arrives.
     :param gazetteer: the offline gazetteer, or a function that gives it (asked only if a
         place needs it); default: a new :class:`Gazetteer`, made if one does.
-    :param geocoder: an online geocoder (a :class:`~mapgen.ratelimit.PoliteGeocoder`, or
+    :param geocoder: an online geocoder (a :class:`~mapgen.geo.ratelimit.PoliteGeocoder`, or
         any geopy Geocoder), asked for the names the gazetteer does not know.  By default,
         the one ``request`` names (``--geocoder``), else the story's ``geocoder:``
         setting, else none: the build stays offline.
@@ -132,13 +132,13 @@ def geocode_story(
         cannot be had again is kept as it was).
     :param today: the date recorded with new answers (default: the day ``clock`` reads).
     :param clock: where the date comes from when ``today`` is not given (default:
-        :func:`mapgen.clock.system_clock`); tests set it rather than depend on the day.
+        :func:`mapgen.core.clock.system_clock`); tests set it rather than depend on the day.
     :param save: write new answers to the cache file; ``mapgen check`` writes nothing.
     :param progress: called after each place and stop that needed a lookup.
     :param tally: filled with how many answers came from where ("cache", "gazetteer", ...).
     :param warnings: filled with the online faults that other answers made up for.
     :param request: what the build's options ask of geocoding
-        (:meth:`mapgen.options.BuildOptions.request`: ``--geocoder``, ``--offline``, online first,
+        (:meth:`mapgen.pipeline.options.BuildOptions.request`: ``--geocoder``, ``--offline``, online first,
         refresh), passed down explicitly; it collects the tally, the warnings and the
         online geocoder used, for the caller to report.
     :raises StoryError: listing every place, stop and area that could not be resolved

@@ -5,7 +5,7 @@ A story asks for one with a ``geocoder:`` setting in ``places.yaml``, a user wit
 (``nominatim``, ``photon``, ``arcgis``, ``opencage`` ...): :func:`make_geocoder` finds the
 class with ``geopy.geocoders.get_geocoder_for_service``, passes the setting's options, reads
 an API key from the environment variable the setting names (a key is never written in
-``places.yaml``), and wraps the result in a :class:`~mapgen.ratelimit.PoliteGeocoder`.
+``places.yaml``), and wraps the result in a :class:`~mapgen.geo.ratelimit.PoliteGeocoder`.
 
 Nominatim gets what its usage policy asks: a user agent naming mapgen and the user's contact
 (``contact:`` in the setting, or ``$MAPGEN_CONTACT``), and at most one request per second.
@@ -65,7 +65,7 @@ def make_geocoder(
 ) -> PoliteGeocoder:
     """The geopy geocoder ``setting`` names, configured and wrapped.
 
-    Its HTTP goes through :class:`~mapgen.adapter.GuardedAdapter` (a deadline per request,
+    Its HTTP goes through :class:`~mapgen.geo.adapter.GuardedAdapter` (a deadline per request,
     a size cap, redirects only on the same host, each spaced like any request); ``clock``
     and ``sleep`` are the time it reads and waits with (seams for tests).
 
@@ -212,7 +212,7 @@ class LazyGeocoder:
 
     A story whose places are all in its cache or in the gazetteer builds without it, even
     where its API key variable or contact is not set; a setting that cannot be used is a
-    :class:`~mapgen.errors.GeocoderNotConfigured` fault for the first place that needs it.
+    :class:`~mapgen.core.errors.GeocoderNotConfigured` fault for the first place that needs it.
     """
 
     def __init__(self, setting: GeocoderSetting, **make_options: Any):
@@ -233,10 +233,10 @@ class LazyGeocoder:
 
 @dataclass
 class Request:
-    """What a build asked of geocoding (:meth:`mapgen.options.BuildOptions.request`):
+    """What a build asked of geocoding (:meth:`mapgen.pipeline.options.BuildOptions.request`):
     which online geocoder (``--geocoder``), none at all (``--offline``), or online first
     (``mapgen geocode --online``); and what came of it, for the caller to report.  It is
-    passed down explicitly (:func:`~mapgen.geocode.geocode_story`'s ``request``)."""
+    passed down explicitly (:func:`~mapgen.geo.geocode.geocode_story`'s ``request``)."""
 
     name: str | GeocoderSetting | None = None
     offline: bool = False

@@ -5,7 +5,7 @@
 spacing, but changes what its defaults get wrong for mapgen:
 
 * RateLimiter swallows errors and returns None, so a failure looks like "not found".  Here
-  every failure ends in a :class:`~mapgen.errors.GeocoderFault` subclass, and None means
+  every failure ends in a :class:`~mapgen.core.errors.GeocoderFault` subclass, and None means
   the service answered that it knows no such place.
 * RateLimiter never reads ``Retry-After``.  Here a 429 waits what the server asks (up to
   ``max_retry_after``; asking for longer is a fault at once), other transient faults
@@ -17,12 +17,12 @@ spacing, but changes what its defaults get wrong for mapgen:
   waits ``min_delay`` after the previous *answer*, so no two requests ever reach the server
   closer than that.
 * geopy's requests adapter retries failed connections by itself and follows redirects,
-  unseen; the geocoders mapgen builds use :class:`~mapgen.adapter.GuardedAdapter`, which
+  unseen; the geocoders mapgen builds use :class:`~mapgen.geo.adapter.GuardedAdapter`, which
   does neither and lets this class space and count every request it sends, redirects
   included, so :attr:`PoliteGeocoder.requests` counts every request that was really sent.
 * geopy makes a position of whatever the service sent: a missing latitude or longitude
   becomes 0, a longitude of 200 becomes -160.  An answer without a position that is really
-  in it is a :class:`~mapgen.errors.GeocoderBadAnswer` here, never a place in the Gulf of
+  in it is a :class:`~mapgen.core.errors.GeocoderBadAnswer` here, never a place in the Gulf of
   Guinea (:func:`position_problem`).
 """
 
@@ -174,7 +174,7 @@ class Pacer:
 
     Each request waits until ``min_delay`` has passed since the previous one's answer (not
     its start: a slow answer must not let the next request follow it closely).  Used around
-    every request sent, redirects included, by :class:`~mapgen.adapter.GuardedAdapter`.
+    every request sent, redirects included, by :class:`~mapgen.geo.adapter.GuardedAdapter`.
     """
 
     def __init__(

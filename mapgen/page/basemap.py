@@ -5,7 +5,7 @@ opened offline, from an archive, or after a tile service has changed its terms.
 
 The data is Natural Earth's 1:110m countries (public domain) as the ``world-atlas`` npm
 package publishes them in TopoJSON, pinned and fetched once like Leaflet (see
-:mod:`mapgen.assets`).  countryinfo's per-country outlines, which the gazetteer uses, were
+:mod:`mapgen.page.assets`).  countryinfo's per-country outlines, which the gazetteer uses, were
 the first choice, but they have none for Hungary, Serbia, Montenegro, Kosovo or Myanmar
 (among some 80 countries and territories), which showed as sea in the middle of Europe and
 Asia.  TopoJSON also stores each border once, so land and borders together weigh less

@@ -3,7 +3,7 @@
  *
  * mapgenData(map, id) reads the JSON block with that id and returns a store; its
  * layer(k) is the layer control's entry for kind k.  All text from the story is escaped
- * by esc() before it becomes HTML: the same rules as mapgen.render.text. */
+ * by esc() before it becomes HTML: the same rules as mapgen.page.markup.text. */
 (function () {
   "use strict";
 
@@ -11,7 +11,7 @@
   function esc(s) {
     return String(s).replace(/[&<>"'{}]/g, function (c) { return ESC[c]; });
   }
-  // A name alone, isolated: as mapgen.markup.isolated.
+  // A name alone, isolated: as mapgen.page.markup.isolated.
   function bdi(s) { return "<bdi>" + esc(s) + "</bdi>"; }
   // A piece of the popup template (mapgen.page.popup): [text, name, text, ...], each name's
   // value escaped unless the template names it raw (ready-made HTML, and numbers).
@@ -33,7 +33,7 @@
     list.forEach(function (q) { if (!seen[q.source]) { seen[q.source] = 1; n++; } });
     return n;
   }
-  // mapgen.evidence.support_line
+  // mapgen.page.popup.support_line
   function supportLine(quotes) {
     var claims = quotes.filter(function (q) { return !q.denies; });
     var denials = quotes.filter(function (q) { return q.denies; });

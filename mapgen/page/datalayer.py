@@ -1,7 +1,7 @@
 """A big story's places as one data layer: one canvas, clustered, popups built on demand.
 
 A marker per place is what a small story wants: each pin is a DOM element with its popup's
-HTML bound to it.  Past :data:`mapgen.render.DATA_LAYER_THRESHOLD` places that stops working (10,000 folium markers
+HTML bound to it.  Past :data:`mapgen.page.render.DATA_LAYER_THRESHOLD` places that stops working (10,000 folium markers
 take half a minute to show; 100,000 never do), so the page draws the places instead:
 
 * the places' data goes into the page once, as JSON in a ``<script type="application/json">``
@@ -315,7 +315,7 @@ class PlaceData:
         return "".join(self.parts())
 
     def parts(self) -> list[str]:
-        """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.big_text`)."""
+        """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.standalone.big_text`)."""
         head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return [
             script_safe(head[:-1]),
@@ -474,12 +474,12 @@ def add_places(
 ) -> DataLayer:
     """Draw the story's places on ``fmap`` as one data layer, a layer per kind.
 
-    ``quotes`` is the build's :class:`mapgen.evidence.Quotes` (each quote's verbatim words
-    and place in its article), ``evidence`` its :class:`mapgen.evidence.Evidence`: the
+    ``quotes`` is the build's :class:`mapgen.quotes.quoted.Quotes` (each quote's verbatim words
+    and place in its article), ``evidence`` its :class:`mapgen.page.evidence.Evidence`: the
     places that events happen at are entered there as markers' places are (the timeline
     flies to them and opens their popup); the others enter the reader's data when their
     popup is first built, in the page.  ``since`` (feature id -> the first day the story
-    knows of it, :func:`mapgen.timeline.since_dates`) lets the time control hide places
+    knows of it, :func:`mapgen.page.timeline.since_dates`) lets the time control hide places
     as it hides markers."""
     data = PlaceData(geo, quotes, since)
     store = DataLayer(data)
@@ -491,7 +491,7 @@ def add_places(
 
 
 def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
-    """The places events name, as :mod:`mapgen.render` enters a marker's place, with their
+    """The places events name, as :mod:`mapgen.page.render` enters a marker's place, with their
     popup's HTML (there is no marker to open it); the others only counted for the sources
     panel (the page's data layer carries their passages)."""
     story = geo.story

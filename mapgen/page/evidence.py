@@ -2,9 +2,9 @@
 
 The page carries each source article's text as JSON data (``<script type="application/json">``,
 never HTML), with, for every feature, where each of its quotes stands in its article
-(offsets found at build time by :func:`mapgen.sources.locate`).  A side panel holds the
+(offsets found at build time by :func:`mapgen.quotes.verify.locate`).  A side panel holds the
 list of sources (title, outlet, date, what each supports), the reader, and any other tabs
-(the timeline, see :mod:`mapgen.timeline`).
+(the timeline, see :mod:`mapgen.page.timeline`).
 
 Python side, for anything that draws features (``render`` and any other layer):
 
@@ -12,9 +12,9 @@ Python side, for anything that draws features (``render`` and any other layer):
   feature's popup: title, status, facts, note, how many sources support it, and its
   quotes, each a link to its passage; claims and denials side by side.
 * :class:`Evidence` collects the sources and each feature's passages, anchor and layers;
-  :class:`mapgen.panel.StoryPanel` puts the panel, the data and the script in the page.
+  :class:`mapgen.page.panel.StoryPanel` puts the panel, the data and the script in the page.
 
-JavaScript side (:data:`mapgen.panel.READER_JS`), for any script on the page:
+JavaScript side (:data:`mapgen.page.panel.READER_JS`), for any script on the page:
 
 * ``mapgenReader.open(featureId, quoteIndex)``: the reader at that quote's passage,
   highlighted; ``mapgenReader.next()`` / ``.prev()`` page through the feature's passages;
@@ -136,7 +136,7 @@ def data_json(data: dict[str, Any]) -> str:
 
 
 def data_json_parts(data: dict[str, Any]) -> list[str]:
-    """:func:`data_json` in parts, not joined (see :func:`mapgen.page.big_text`)."""
+    """:func:`data_json` in parts, not joined (see :func:`mapgen.page.standalone.big_text`)."""
     parts = ["{"]
     for n, (key, value) in enumerate(data.items()):
         if n:
@@ -223,9 +223,9 @@ class Evidence:
     def count_elsewhere(
         self, kind: str, counts: list[int], sources: list[str], stances: list[str]
     ) -> None:
-        """Features drawn by a layer that carries its own passages (:mod:`mapgen.datalayer`),
+        """Features drawn by a layer that carries its own passages (:mod:`mapgen.page.datalayer`),
         each given by its quotes (``counts[k]`` of them for feature ``k``, their sources
-        and stances flattened in order, as :class:`~mapgen.model.PlaceColumns` has them):
+        and stances flattened in order, as :class:`~mapgen.story.model.PlaceColumns` has them):
         the sources' counts include them, though :meth:`data` does not list them.  A
         feature counts once for each source that supports it."""
         if all(map((1).__eq__, counts)):  # one quote each: a C loop
@@ -256,7 +256,7 @@ class Evidence:
 
         Each text is carried once: a source whose text an earlier one has (sources quoting
         one file) has ``same``, that source's index, instead of ``text``, and the page's
-        script gives it the same string (:data:`mapgen.panel.SHARED_TEXTS_JS`).  On main 200 sources naming
+        script gives it the same string (:data:`mapgen.page.panel.SHARED_TEXTS_JS`).  On main 200 sources naming
         one 9.8 MB file wrote a 1.98 GB page."""
         sources = []
         first: dict[str, int] = {}  # text -> the index of the first source that has it

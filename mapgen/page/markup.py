@@ -1,9 +1,9 @@
 """Text bound for the page's HTML, escaped (and isolated where it sits in a sentence), and
 the options every popup shares.
 
-Kept apart from the folium elements (:mod:`mapgen.elements`) so that the parts of a build
-that make only data (:mod:`mapgen.evidence`, :mod:`mapgen.geojson`) never import folium:
-a big build forks before the page is drawn (:mod:`mapgen.pipeline`), and the page's
+Kept apart from the folium elements (:mod:`mapgen.page.elements`) so that the parts of a build
+that make only data (:mod:`mapgen.page.evidence`, :mod:`mapgen.export.geojson`) never import folium:
+a big build forks before the page is drawn (:mod:`mapgen.pipeline.builder`), and the page's
 process alone pays for importing it.
 """
 

@@ -1,8 +1,8 @@
 """The story's side panel in the page: its tabs (timeline, sources, reader...), the
-evidence data (:class:`mapgen.evidence.Evidence`) and the reader's script.
+evidence data (:class:`mapgen.page.evidence.Evidence`) and the reader's script.
 
 The data it carries and the JavaScript API it gives other scripts are described in
-:mod:`mapgen.evidence`; this module is the folium element that puts them on the page.
+:mod:`mapgen.page.evidence`; this module is the folium element that puts them on the page.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """From a geocoded story to a folium map and a GeoJSON document.
 
 Every piece of text from ``places.yaml`` or an article passes through :func:`text` before
-it enters HTML, and HTML enters scripts only as JSON strings (see :mod:`mapgen.elements`).
+it enters HTML, and HTML enters scripts only as JSON strings (see :mod:`mapgen.page.elements`).
 Quotes are shown in the article's own words: the verified span of the source text, not
 what the editor typed, so a popup is exactly what the article said.  Popups, the sources
-panel and the reader are :mod:`mapgen.evidence`'s, the timeline :mod:`mapgen.timeline`'s,
-the look of statuses and route modes :mod:`mapgen.styles`'.
+panel and the reader are :mod:`mapgen.page.evidence`'s, the timeline :mod:`mapgen.page.timeline`'s,
+the look of statuses and route modes :mod:`mapgen.page.styles`'.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ __all__ = [
     "text",
 ]
 
-#: A route's colour, by mode (see :data:`mapgen.styles.MODE_STYLES` for the rest).
+#: A route's colour, by mode (see :data:`mapgen.page.styles.MODE_STYLES` for the rest).
 ROUTE_COLORS: dict[str, str] = {mode: str(style["color"]) for mode, style in MODE_STYLES.items()}
 AREA_STYLE = {
     "color": "#7b241c",
@@ -73,7 +73,7 @@ AREA_STYLE = {
     "className": "mg-area",
 }
 MODE_LABELS = {mode: str(style["label"]) for mode, style in MODE_STYLES.items()}
-#: A story with more places than this draws them as one data layer (:mod:`mapgen.datalayer`):
+#: A story with more places than this draws them as one data layer (:mod:`mapgen.page.datalayer`):
 #: one canvas, clustered, each popup built when opened; up to it, a marker per place.
 DATA_LAYER_THRESHOLD = 1000
 #: The title's, the legend's and the popups' style (render.css), after a blank line.
@@ -148,10 +148,10 @@ def build_map(
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
     Leaflet and the outline basemap are inlined (fetched once into the user cache, see
-    :mod:`mapgen.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
-    is then linked from the CDN) and an :class:`~mapgen.assets.AssetWarning` says so.
+    :mod:`mapgen.page.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
+    is then linked from the CDN) and an :class:`~mapgen.page.assets.AssetWarning` says so.
     ``inline`` gives them when the caller has them already (``mapgen watch`` reads and
-    prepares them once, not at every rebuild); default: :func:`~mapgen.page.page_assets`.
+    prepares them once, not at every rebuild); default: :func:`~mapgen.page.standalone.page_assets`.
 
     ``spans`` says where each quote stands in its article (default: the story's own,
     :attr:`~mapgen.story.model.Story.spans`), read when the page first needs them (as late

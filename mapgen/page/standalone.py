@@ -4,7 +4,7 @@ declaring what it puts in the page.
 
 folium's Map links Leaflet, jQuery, Bootstrap, Font Awesome, glyphicons and awesome-markers
 from five CDNs.  mapgen's page uses only Leaflet (markers are inline SVG in DivIcons, popups
-and tooltips are :mod:`mapgen.elements`' SafePopup and SafeTooltip, lines and areas are
+and tooltips are :mod:`mapgen.page.elements`' SafePopup and SafeTooltip, lines and areas are
 Leaflet paths), so :class:`StandaloneMap` drops the rest and inlines Leaflet, or links it
 from the CDN when asked to (``cdn``) or when it cannot be had.
 
@@ -114,7 +114,7 @@ def big_text(parts: list[str]) -> str:
 class StandaloneMap(folium.Map):
     """A :class:`folium.Map` whose page loads Leaflet only: inline, or from the CDN.
 
-    ``leaflet`` is Leaflet's code to inline (see :func:`mapgen.assets.inline_leaflet`);
+    ``leaflet`` is Leaflet's code to inline (see :func:`mapgen.page.assets.inline_leaflet`);
     None links Leaflet 1.9.3 from folium's CDN, with its pinned hashes as ``integrity``.
     ``L_DISABLE_3D = true`` is set before Leaflet loads: Leaflet reads it once, as it
     starts, and without a GPU its 3D transforms make many markers very slow to draw
@@ -360,7 +360,7 @@ class PageAssets:
 def page_assets(cdn: bool = False) -> PageAssets:
     """Leaflet and the basemap from the asset cache (fetched once), or nothing with ``cdn``.
 
-    What cannot be had is left out with one :class:`~mapgen.assets.AssetWarning`: the page
+    What cannot be had is left out with one :class:`~mapgen.page.assets.AssetWarning`: the page
     then links Leaflet from the CDN, and has no outline basemap.
     """
     if cdn:

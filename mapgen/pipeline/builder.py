@@ -55,7 +55,7 @@ def geocode(
 ) -> GeocodedStory:
     """Give every place a position: coords, then the story's cache, then the gazetteer,
     then an online geocoder if the story or ``options`` name one (``geocoder=``, unless
-    ``offline=True``: the keywords are :class:`~mapgen.options.BuildOptions`' fields).
+    ``offline=True``: the keywords are :class:`~mapgen.pipeline.options.BuildOptions`' fields).
 
     New answers are saved to the story's ``geocode-cache.yaml`` unless ``save`` is false,
     stamped with the day ``clock`` reads.
@@ -71,7 +71,7 @@ def make_map(
     path: str | os.PathLike[str] = ".", options: BuildOptions | None = None, **keywords: Any
 ) -> folium.Map:
     """The story's map as a :class:`folium.Map`, for a notebook (``cdn=True``: link
-    Leaflet; the other keywords are :class:`~mapgen.options.BuildOptions`' fields)."""
+    Leaflet; the other keywords are :class:`~mapgen.pipeline.options.BuildOptions`' fields)."""
     # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from ..page.render import build_map
 
@@ -121,7 +121,7 @@ def build(
 ) -> BuildResult:
     """Build ``map.html`` and ``map.geojson`` for the story at ``path``.
 
-    Every option of ``mapgen build`` is a keyword here (:class:`~mapgen.options.BuildOptions`'
+    Every option of ``mapgen build`` is a keyword here (:class:`~mapgen.pipeline.options.BuildOptions`'
     fields: ``output``, ``cdn``, ``geocoder``, ``offline``...), or pass ``options`` (the
     keywords then override its fields): ``build(".", geocoder="nominatim")`` asks that
     geocoder for the places neither the cache nor the gazetteer know; ``offline=True``
@@ -136,7 +136,7 @@ def build(
     The page inlines Leaflet, the one script it needs, so it opens from disk with no network
     (only the map tiles come from the network, and the outline basemap stands in for them).
     ``cdn`` links Leaflet from the CDN instead; so does a build that cannot get Leaflet (no
-    cached copy, no ``npm``, no network), with an :class:`~mapgen.assets.AssetWarning`.
+    cached copy, no ``npm``, no network), with an :class:`~mapgen.page.assets.AssetWarning`.
     """
     return Builder(path, output, options=options, **keywords).build()
 
@@ -145,7 +145,7 @@ def check(
     path: str | os.PathLike[str] = ".", options: BuildOptions | None = None, **keywords: Any
 ) -> GeocodedStory:
     """Validate, verify quotes and resolve every place, writing nothing (the keywords are
-    :class:`~mapgen.options.BuildOptions`' fields, as for :func:`build`)."""
+    :class:`~mapgen.pipeline.options.BuildOptions`' fields, as for :func:`build`)."""
     return Builder(path, options=options, **keywords).check()
 
 
@@ -161,7 +161,7 @@ class Builder:
     the story's geocode cache (read again only when the file changed on disk, so only new or
     changed queries are geocoded), the page's assets (Leaflet and the outline basemap, read
     from the user cache, checked and prepared once), and each article's folding
-    (:func:`mapgen.sources.fold` is cached by text).  Each :meth:`build` reads
+    (:func:`mapgen.quotes.verify.fold` is cached by text).  Each :meth:`build` reads
     ``places.yaml`` and the articles again: they are what the user edits.
 
     :meth:`build` writes like :func:`build`: rendered in memory first, then each file
@@ -334,7 +334,7 @@ class Builder:
     def _refuse_own_output(self, story: Story) -> None:
         """A source may not be what this build writes (its output folder may lie outside
         the story folder, where loading does not look: see
-        :func:`~mapgen.load.mapgens_own`).  An output folder that holds the story folder
+        :func:`~mapgen.story.load.mapgens_own`).  An output folder that holds the story folder
         (``--output .``) refuses just the two maps."""
         whole = not is_within(self.root, self.output)
         problems = []

@@ -28,7 +28,7 @@ class BuildOptions:
     cdn: bool = False
     #: Ask this online geocoder (a geopy service name, ``--geocoder``) for the places neither
     #: the cache nor the gazetteer know; None: the story's ``geocoder:`` setting, if any.
-    #: A library caller may give a whole :class:`~mapgen.online.GeocoderSetting` instead
+    #: A library caller may give a whole :class:`~mapgen.story.geocoder.GeocoderSetting` instead
     #: (its server, contact, delay...), as ``places.yaml``'s ``geocoder:`` would say.
     geocoder: str | GeocoderSetting | None = None
     #: Ask no online geocoder, whatever the story or ``geocoder`` say (``--offline``).
@@ -46,7 +46,7 @@ class BuildOptions:
 
     def request(self) -> Request:
         """What these options ask of geocoding, with nothing come of it yet: handed down
-        to :func:`~mapgen.geocode.geocode_story`, which fills in what came of it."""
+        to :func:`~mapgen.geo.geocode.geocode_story`, which fills in what came of it."""
         return Request(
             name=self.geocoder,
             offline=self.offline,

@@ -24,7 +24,7 @@ class QuoteText:
     stance: str = "claims"
     span: tuple[int, int] | None = None
     #: Whether the quote's sentence goes on before it and after it, and where the
-    #: sentence stands (:func:`mapgen.context.in_sentence`).
+    #: sentence stands (:func:`mapgen.quotes.sentences.in_sentence`).
     lead: bool = False
     trail: bool = False
     sentence: tuple[int, int] | None = None
@@ -60,7 +60,7 @@ class Quotes:
 
     def span_of(self, source_id: str, text: str) -> tuple[int, int] | None:
         """:meth:`span` of the quote of ``text`` from that source (its columns: see
-        :class:`~mapgen.model.PlaceColumns`)."""
+        :class:`~mapgen.story.model.PlaceColumns`)."""
         spans = self._spans
         key = (source_id, text)
         if key in spans:

@@ -229,7 +229,7 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
     The same answers as one :func:`locate` call a quote, a few times faster for a big
     story: its 100,000 quotes are searched for by C loops (``map``), not one Python call
     each, and only those not found in place take the slow path.  (A big build finds them
-    in a second process instead: :func:`find_all`, see :mod:`mapgen.pipeline`.)
+    in a second process instead: :func:`find_all`, see :mod:`mapgen.pipeline.builder`.)
     """
     keys = quote_keys(story)
     return dict(zip(keys, find_all(story, keys), strict=True))
@@ -237,7 +237,7 @@ def locate_all(story: Story) -> dict[tuple[str, str], Span]:
 
 def quote_keys(story: Story) -> list[tuple[str, str]]:
     """(source id, quote text) of every quote of the story, each once, in story order:
-    the keys of :attr:`~mapgen.model.Story.spans`, in the same order wherever made."""
+    the keys of :attr:`~mapgen.story.model.Story.spans`, in the same order wherever made."""
     places = place_columns(story.places)  # a big story's, read from its columns
     others = _quotes_beside_places(story)
     sources = chain(places.quote_sources, map(_SOURCE, others))
@@ -401,7 +401,7 @@ def _quotes_beside_places(story: Story) -> list[Quote]:
 def check_quote(quote: Quote, article: str, title: str, hint: bool = True) -> Problem | None:
     """A :class:`Problem` if ``quote`` is not in its article, naming the nearest passage
     (unless ``hint`` is false), or if it stands there only as a cut word, a fragment or a
-    splice of two paragraphs (:func:`mapgen.context.flaw`), showing the passage it
+    splice of two paragraphs (:func:`mapgen.quotes.context.flaw`), showing the passage it
     matched."""
     span = locate(quote.text, article)
     if span is None:
@@ -422,7 +422,7 @@ FAIR_TRIES = 100
 def fair_span(quote: str, article: str, span: tuple[int, int]) -> tuple[Span, str | None]:
     """The first place of ``article``, from ``span`` (where :func:`locate` found the quote)
     on, where the quote stands fairly, and None; or ``span`` and why it is not fair there
-    (:func:`mapgen.context.flaw`), if it stands fairly nowhere (looked for in the first
+    (:func:`mapgen.quotes.context.flaw`), if it stands fairly nowhere (looked for in the first
     :data:`FAIR_TRIES` places)."""
     why = context.flaw(article, span, quote)
     if why is None:
@@ -519,7 +519,7 @@ def quote_problems(story: Story, spans: Mapping[tuple[str, str], Span]) -> list[
 
 def story_warnings(story: Story) -> list[Problem]:
     """``mapgen check``'s warnings about the story's quotes
-    (:func:`mapgen.context.warnings`), in story order, each at its quote (or at its
+    (:func:`mapgen.quotes.context.warnings`), in story order, each at its quote (or at its
     feature, for a status no quote says).
 
     A quote is read once per feature status however many features cite it (a big story

@@ -338,7 +338,7 @@ def _open_regular(folder: Path, name: str, *, folder_may_link: bool) -> tuple[in
     """An open descriptor of the file ``name`` in ``folder`` and its size, if it is a
     regular file; else None.
 
-    Opened as every input is (:func:`~mapgen.fsutil.open_inside`): no link followed (a
+    Opened as every input is (:func:`~mapgen.core.fsutil.open_inside`): no link followed (a
     story may commit ``output/map.html -> /etc/passwd``), no FIFO or device opened, and
     what was opened checked on the descriptor.  Unless ``folder_may_link``, the folder may
     not be a link either (a story's ``output -> elsewhere``, which the build refuses to

@@ -85,7 +85,7 @@ def _shown(path: Path) -> str:
 
 
 class Watcher:
-    """Rebuilds with a :class:`~mapgen.pipeline.Builder` when the story's files change.
+    """Rebuilds with a :class:`~mapgen.pipeline.builder.Builder` when the story's files change.
 
     :param state: told of every rebuild, for the served pages (a new one by default).
     :param echo: prints one line, to stderr when its second argument is true.
@@ -363,9 +363,9 @@ def watch(
 ) -> int:
     """``mapgen watch``: build, serve if asked, rebuild on changes until Ctrl-C.
 
-    ``options`` and ``keywords`` are every build's (:class:`~mapgen.options.BuildOptions`:
+    ``options`` and ``keywords`` are every build's (:class:`~mapgen.pipeline.options.BuildOptions`:
     ``cdn``, ``geocoder``, ``offline``...); ``request`` collects what came of geocoding
-    (see :class:`~mapgen.pipeline.Builder`).
+    (see :class:`~mapgen.pipeline.builder.Builder`).
 
     Returns the exit status: 0 after Ctrl-C, 1 if the port cannot be had, 2 if there is
     no story folder to watch.

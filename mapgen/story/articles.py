@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Most bytes an article may hold: a long book is 2 MB.  An article's folding for the
-#: quotes (:func:`mapgen.sources.fold`) keeps a few numbers for each run of white space;
+#: quotes (:func:`mapgen.quotes.verify.fold`) keeps a few numbers for each run of white space;
 #: 10 MB written to have millions of runs folds in under 1 GB.
 MAX_ARTICLE_BYTES = 10 * 1000 * 1000
 #: Most bytes a story's articles may hold together, each file counted once however many
@@ -166,7 +166,7 @@ def read_file(ck: Checker, node: Node, name: str, limit: int) -> Any:
     no absolute path, no ``..``, and no symlink on the way, not even one that points
     inside (it would break when the folder is copied, and can be swapped to point
     anywhere).  The file is opened once, each folder on the way from the one above it,
-    none through a symlink, and read from that handle (:func:`~mapgen.fsutil.read_inside`):
+    none through a symlink, and read from that handle (:func:`~mapgen.core.fsutil.read_inside`):
     a check of the name followed by a read of the name could be raced.
     """
     parts = _parts(name)

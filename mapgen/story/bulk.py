@@ -81,7 +81,7 @@ def id_stem(shown: str) -> str:
 
 class Rows(NamedTuple):
     """The places of a CSV file whose every column checked out at once, kept as columns:
-    a build reads only those (see :class:`~mapgen.model.PlaceTable`)."""
+    a build reads only those (see :class:`~mapgen.story.model.PlaceTable`)."""
 
     columns: PlaceColumns
     #: Makes the places as objects, when one is asked for.
@@ -101,9 +101,9 @@ def read_places(
 
     ``shown`` is the file's name as the user will recognise it in messages; ``sources``
     the story's source ids (quotes must name one of them).  ``data``: the file's bytes,
-    already read (a story's include is read by :mod:`mapgen.load`, from the story folder
+    already read (a story's include is read by :mod:`mapgen.story.load`, from the story folder
     without following links); else ``path`` is read, as
-    :func:`~mapgen.fsutil.read_regular` reads.
+    :func:`~mapgen.core.fsutil.read_regular` reads.
     """
     if data is None:
         try:
@@ -135,7 +135,7 @@ def read_places(
     return reader.table or reader.places, reader.problems
 
 
-#: Characters refused anywhere in a bulk file (see :func:`mapgen.values.bad_character`),
+#: Characters refused anywhere in a bulk file (see :func:`mapgen.core.values.bad_character`),
 #: but the carriage return that may end its lines.
 _RAW_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202d\u202e]")
 #: Bidi isolates: one must be closed in its cell, which only the row-by-row reading tells.

@@ -195,7 +195,7 @@ def _date(ck: Checker, node: Node, label: str) -> Any:
 
 
 def _when(ck: Checker, node: Node, label: str) -> Any:
-    """A day, month, year or range (an event's date), as a :class:`~mapgen.model.When`."""
+    """A day, month, year or range (an event's date), as a :class:`~mapgen.story.model.When`."""
     text = _date_text(ck, node, label)
     if text is BAD:
         return BAD

@@ -305,7 +305,7 @@ def _left_out(ck: _StoryChecker, node: Node, label: str) -> Any:
 
 
 def _include(ck: _StoryChecker, node: Node, label: str) -> Any:
-    """A CSV or GeoJSON file of places (see :mod:`mapgen.bulk`): its name, or
+    """A CSV or GeoJSON file of places (see :mod:`mapgen.story.bulk`): its name, or
     ``{file: ..., kind: ..., source: ..., status: ...}`` with defaults for its rows."""
     if isinstance(node, MappingNode):
         record = ck.mapping(node, _spec(fields.INCLUDE), "an include")

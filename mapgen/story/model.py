@@ -440,10 +440,10 @@ class Story:
     events: list[Event] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
     #: The ``geocoder:`` setting: which online geocoder to ask, when asked (a
-    #: :class:`mapgen.online.GeocoderSetting`).
+    #: :class:`mapgen.story.geocoder.GeocoderSetting`).
     geocoder: Any = None
     #: ``data_layer:``: "auto", "always", "never", or a number of places past which the
-    #: page draws them as one data layer (see :func:`mapgen.render.draws_data_layer`).
+    #: page draws them as one data layer (see :func:`mapgen.page.render.draws_data_layer`).
     data_layer: str | int = "auto"
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
     #: or None: filled in by :func:`mapgen.quotes.verify.verify_quotes`, read by the page

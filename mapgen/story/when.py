@@ -2,7 +2,7 @@
 
 ``2023-09-10`` (a day), ``2023-07`` (a month), ``2022`` (a year), and
 ``2023-09-10/2023-09-13`` (a range, ISO 8601's solidus) each cover a span of days, from
-:attr:`~mapgen.model.When.start` to :attr:`~mapgen.model.When.end`; the timeline orders
+:attr:`~mapgen.story.model.When.start` to :attr:`~mapgen.story.model.When.end`; the timeline orders
 events by them and the time control compares them with the day it shows.
 """
 

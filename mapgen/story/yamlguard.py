@@ -79,7 +79,7 @@ def fail(problem: Problem) -> StoryError:
 def read_yaml_text(file: str, path: Path) -> str:
     """The file's text; a missing, unreadable or non-UTF-8 file stops loading here, and
     so does a symlink, a FIFO or a device, or a file too big to load
-    (:func:`~mapgen.fsutil.read_regular`)."""
+    (:func:`~mapgen.core.fsutil.read_regular`)."""
     try:
         data = read_regular(path, MAX_STORY_BYTES)
     except Refused as exc:
