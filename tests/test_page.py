@@ -262,11 +262,16 @@ def test_a_built_page_is_the_page_rendered_whole(page_assets, seed_story, tmp_pa
 
 
 def test_deferred_blocks_stand_in_for_big_texts_and_a_lost_one_is_an_error():
-    from mapgen.page.standalone import big_text, deferred
+    """The speed seam's :class:`~mapgen.pipeline.speed.Blocks`: the page is given
+    ``blocks.defer`` as its ``big_text`` (by default it joins), and the tokens it leaves are
+    put back as the page is written, each once."""
+    from mapgen.page.standalone import BigText
+    from mapgen.pipeline.speed import Blocks
 
-    assert big_text(["a", "b"]) == "ab"  # outside a build's render: the text itself
-    with deferred() as blocks:
-        first, second = big_text(["<big>", "text"]), big_text(["more"])
+    joined: BigText = "".join
+    assert joined(["a", "b"]) == "ab"  # the page's default: the text itself
+    blocks = Blocks()
+    first, second = blocks.defer(["<big>", "text"]), blocks.defer(["more"])
     assert first != second and "\x00" in first and "big" not in first
     page = f"<p>{first}</p>{second}"
     assert list(blocks.chunks(page)) == ["<p>", "<big>", "text", "</p>", "more"]

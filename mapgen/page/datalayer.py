@@ -44,7 +44,7 @@ from .evidence import FeatureEvidence, script_safe
 from .evidence import Utf16 as _Utf16
 from .markup import POPUP_OPTIONS, asset
 from .popup import PlacePopups, format_coords, place_slots, precision_line, status_html, template
-from .standalone import RawHTML, big_text
+from .standalone import BigText, RawHTML
 from .styles import KIND_COLORS, VAGUE_PRECISIONS, pin_svg
 
 #: Size of the grid (in screen pixels) whose crowded cells become clusters, and the zoom
@@ -315,7 +315,7 @@ class PlaceData:
         return "".join(self.parts())
 
     def parts(self) -> list[str]:
-        """:meth:`dumps` in a few parts, not joined (see :func:`mapgen.page.standalone.big_text`)."""
+        """:meth:`dumps` in a few parts, not joined (see :data:`mapgen.page.standalone.BigText`)."""
         head = json.dumps(self.head, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         return [
             script_safe(head[:-1]),
@@ -414,10 +414,12 @@ def _cited(
 class DataLayer(MacroElement):
     """The places' data block, the script that draws it (once per page), and the store."""
 
-    def __init__(self, data: PlaceData):
+    def __init__(self, data: PlaceData, big_text: BigText = "".join):
         super().__init__()
         self._name = "DataLayer"
         self.data = data
+        #: How the page holds the places' data (see :data:`~mapgen.page.standalone.BigText`).
+        self.big_text = big_text
 
     @property
     def block_id(self) -> str:
@@ -430,7 +432,7 @@ class DataLayer(MacroElement):
         figure.html.add_child(
             RawHTML(
                 f'<script type="application/json" id="{self.block_id}">\n'
-                f"{big_text(self.data.parts())}\n</script>\n"
+                f"{self.big_text(self.data.parts())}\n</script>\n"
             ),
             name=f"{self.get_name()}_data",
         )
@@ -471,6 +473,7 @@ def add_places(
     quotes: Any,
     evidence: Any,
     since: dict[str, Any] | None = None,
+    big_text: BigText = "".join,
 ) -> DataLayer:
     """Draw the story's places on ``fmap`` as one data layer, a layer per kind.
 
@@ -482,7 +485,7 @@ def add_places(
     knows of it, :func:`mapgen.page.timeline.since_dates`) lets the time control hide places
     as it hides markers."""
     data = PlaceData(geo, quotes, since)
-    store = DataLayer(data)
+    store = DataLayer(data, big_text)
     fmap.add_child(store)
     for index, kind in enumerate(data.kinds):
         fmap.add_child(KindLayer(store, index, PLACE_KINDS[kind]))

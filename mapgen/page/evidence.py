@@ -136,7 +136,7 @@ def data_json(data: dict[str, Any]) -> str:
 
 
 def data_json_parts(data: dict[str, Any]) -> list[str]:
-    """:func:`data_json` in parts, not joined (see :func:`mapgen.page.standalone.big_text`)."""
+    """:func:`data_json` in parts, not joined (see :data:`mapgen.page.standalone.BigText`)."""
     parts = ["{"]
     for n, (key, value) in enumerate(data.items()):
         if n:

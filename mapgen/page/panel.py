@@ -14,7 +14,7 @@ from branca.element import Figure, MacroElement
 
 from .evidence import Evidence, Tab, data_json_parts
 from .markup import asset, text
-from .standalone import RawHTML, big_text
+from .standalone import BigText, RawHTML
 
 __all__ = ["PANEL_CSS", "READER_HTML", "READER_JS", "StoryPanel"]
 
@@ -50,8 +50,15 @@ class StoryPanel(MacroElement):
     """The side panel (tabs: timeline, sources, reader...), the evidence data and the
     scripts.  Add it to the map last: its script registers the layers drawn before it."""
 
-    def __init__(self, evidence: Evidence, tabs: list[Tab], data: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        evidence: Evidence,
+        tabs: list[Tab],
+        data: dict[str, Any] | None = None,
+        big_text: BigText = "".join,
+    ):
         super().__init__()
+        self.big_text = big_text
         self._name = "StoryPanel"
         self.evidence = evidence
         self.tabs = [*tabs, Tab("reader", "Reader", READER_HTML)]
@@ -90,7 +97,7 @@ class StoryPanel(MacroElement):
             RawHTML(
                 self.panel_html()
                 + '\n<script type="application/json" id="mg-evidence">\n'
-                + big_text(data_json_parts(data))
+                + self.big_text(data_json_parts(data))
                 + "\n</script>\n"
             ),
             name=name,

@@ -36,7 +36,7 @@ from .evidence import Evidence, FeatureEvidence, sources_tab
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
 from .popup import PlacePopups, format_coords, popup_html
-from .standalone import PageAssets, StandaloneMap, add_base_layers, page_assets
+from .standalone import BigText, PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
     KIND_COLORS,
     MODE_STYLES,
@@ -144,6 +144,7 @@ def build_map(
     inline: PageAssets | None = None,
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None = None,
     articles: Iterable[str] = (),
+    big_text: BigText = "".join,
 ) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
@@ -157,12 +158,13 @@ def build_map(
     :attr:`~mapgen.story.model.Story.spans`), read when the page first needs them (as late
     as it can: the passages of a big story's places); ``articles``, the JSON of the first
     articles (:func:`~mapgen.page.evidence.sources_json`) made already, which the page
-    reads last and makes the rest of.
+    reads last and makes the rest of; ``big_text``, how the page holds its big texts
+    (:data:`~mapgen.page.standalone.BigText`).
     """
     if inline is None:
         inline = page_assets(cdn)
     with stable_ids():
-        return _build(geo, inline, spans, articles)
+        return _build(geo, inline, spans, articles, big_text)
 
 
 def _build(
@@ -170,6 +172,7 @@ def _build(
     inline: PageAssets,
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None,
     articles: Iterable[str],
+    big_text: BigText,
 ) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story, spans)
@@ -241,7 +244,7 @@ def _build(
         evidence.add(feature, *drawn)
 
     if draws_data_layer(story):  # one canvas layer instead of a marker each
-        add_places(fmap, geo, quotes, evidence, since)
+        add_places(fmap, geo, quotes, evidence, since, big_text)
     else:
         _add_markers(fmap, geo, quotes, evidence, when)
 
@@ -262,7 +265,7 @@ def _build(
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     bounds = _bounds(geo)
-    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
+    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}, big_text))
     if bounds:
         fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
     fmap.get_root().title = text(story.title)

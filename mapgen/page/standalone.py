@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
-import uuid
 import warnings
-from collections.abc import Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import folium
@@ -52,63 +49,11 @@ class RawHTML(Element):
         return self.html
 
 
-class Blocks:
-    """The page's big texts (the articles, a big story's places), kept out of it while it
-    renders and put back as it is written (:meth:`chunks`).
-
-    The page is rendered by nesting: each element's text is copied into its parent's, and
-    the figure's into the page.  Texts of tens of megabytes were copied five or six times
-    over (a fifth of a second at 100,000 places, and as many megabytes held at once).
-    While :func:`deferred` is in force, :func:`big_text` leaves a short token in their
-    place instead, made of a random number no text can foresee.
-    """
-
-    def __init__(self) -> None:
-        self._stem = f"\x00mapgen-block-{uuid.uuid4().hex}-"
-        self._parts: dict[str, list[str]] = {}
-
-    def defer(self, parts: list[str]) -> str:
-        token = f"{self._stem}{len(self._parts)}\x00"
-        self._parts[token] = parts
-        return token
-
-    def chunks(self, page: str) -> Iterator[str]:
-        """The page's text in order, each token replaced by its parts."""
-        if not self._parts:
-            yield page
-            return
-        pieces = re.split(f"({re.escape(self._stem)}[0-9]+\x00)", page)
-        if sorted(pieces[1::2]) != sorted(self._parts):  # each token once, or it is a bug
-            raise RuntimeError("a deferred block of the page was lost or repeated")
-        for i, piece in enumerate(pieces):
-            if i % 2:
-                yield from self._parts[piece]
-            elif piece:
-                yield piece
-
-    def join(self, page: str) -> str:
-        return "".join(self.chunks(page))
-
-
-_blocks: ContextVar[Blocks | None] = ContextVar("mapgen_blocks", default=None)
-
-
-@contextlib.contextmanager
-def deferred() -> Iterator[Blocks]:
-    """Render with the big texts deferred (see :class:`Blocks`): the rendered page then
-    holds tokens, and ``blocks.chunks(page)`` is the page."""
-    blocks = Blocks()
-    reset = _blocks.set(blocks)
-    try:
-        yield blocks
-    finally:
-        _blocks.reset(reset)
-
-
-def big_text(parts: list[str]) -> str:
-    """``"".join(parts)``; or, while :func:`deferred` is in force, a token standing for it."""
-    blocks = _blocks.get()
-    return "".join(parts) if blocks is None else blocks.defer(parts)
+#: How the page holds a big text (the articles, a big story's places) made in parts:
+#: joined, by default; a build's speed seam passes its own, which leaves a token that it
+#: puts the parts back in place of as the page is written
+#: (:func:`mapgen.pipeline.speed.page_chunks`).
+BigText = Callable[[list[str]], str]
 
 
 class StandaloneMap(folium.Map):

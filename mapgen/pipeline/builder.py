@@ -381,14 +381,16 @@ class Builder:
             # process, forked before this, never imports it)
             from ..page.render import build_map
 
+            blocks = speed.Blocks()  # the big texts, put in as the page is written
             fmap = build_map(
                 geo,
                 cdn=self.cdn,
                 inline=self._page_assets(),
                 spans=beside.spans if beside else None,
                 articles=beside.articles if beside else (),
+                big_text=blocks.defer,
             )
-            page = speed.page_chunks(fmap)
+            page = speed.page_chunks(fmap, blocks)
             if beside is not None:  # every quote checked: a child's findings raise here
                 geo.story.spans = beside.verified()
             # asked for once map.html is written (the child may still be making it)

@@ -48,9 +48,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import re
 import signal
 import tempfile
 import threading
+import uuid
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
@@ -107,16 +109,50 @@ def gc_paused() -> Iterator[None]:
 # --------------------------------------------------------------------------- the page
 
 
-def page_chunks(fmap: folium.Map) -> Iterator[str]:
-    """The page's text, rendered with its big texts (the articles, a big story's places)
-    deferred (:class:`mapgen.page.standalone.Blocks`): they are written in place, never
-    copied from each element's text into its parent's on the way."""
-    # standalone imports folium: only where a page is made (as the caller has already)
-    from ..page.standalone import deferred
+class Blocks:
+    """The page's big texts (the articles, a big story's places), kept out of it while it
+    renders and put back as it is written (:meth:`chunks`).
 
-    with deferred() as blocks:
-        page = fmap.get_root().render()
-    return blocks.chunks(page)
+    The page is rendered by nesting: each element's text is copied into its parent's, and
+    the figure's into the page.  Texts of tens of megabytes were copied five or six times
+    over (a fifth of a second at 100,000 places, and as many megabytes held at once).
+    :meth:`defer`, given to the page as its ``big_text``, leaves a short token in their
+    place instead, made of a random number no text can foresee.
+    """
+
+    def __init__(self) -> None:
+        self._stem = f"\x00mapgen-block-{uuid.uuid4().hex}-"
+        self._parts: dict[str, list[str]] = {}
+
+    def defer(self, parts: list[str]) -> str:
+        token = f"{self._stem}{len(self._parts)}\x00"
+        self._parts[token] = parts
+        return token
+
+    def chunks(self, page: str) -> Iterator[str]:
+        """The page's text in order, each token replaced by its parts."""
+        if not self._parts:
+            yield page
+            return
+        pieces = re.split(f"({re.escape(self._stem)}[0-9]+\x00)", page)
+        if sorted(pieces[1::2]) != sorted(self._parts):  # each token once, or it is a bug
+            raise RuntimeError("a deferred block of the page was lost or repeated")
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                yield from self._parts[piece]
+            elif piece:
+                yield piece
+
+    def join(self, page: str) -> str:
+        return "".join(self.chunks(page))
+
+
+def page_chunks(fmap: folium.Map, blocks: Blocks) -> Iterator[str]:
+    """The page's text, rendered with its big texts (the articles, a big story's places)
+    deferred: ``fmap`` was drawn with ``blocks.defer`` as its ``big_text``, so they are
+    written in place, never copied from each element's text into its parent's on the
+    way."""
+    return blocks.chunks(fmap.get_root().render())
 
 
 def geojson_text(geo: GeocodedStory, beside: Beside | None) -> str | FileSlice:
