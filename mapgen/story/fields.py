@@ -73,6 +73,7 @@ _DESCRIBED = {
     "mapping": "a mapping",
     "geocoder": "a service name, or a mapping (see below)",
     "data_layer": "`auto`, `always`, `never` or a number of places",
+    "view": "a list of feature ids, or `{center: [lat, lon], zoom: N}`",
     "env": "an environment variable's name (`MAPGEN_*` or `SERVICE_*`)",
     "options": "a mapping of the service's options",
     "waypoint": "a place id, or a stop (see below)",
@@ -425,6 +426,7 @@ STORY = Section(
         Field("left_out", list_of("left-out place"), "places left out on purpose"),
         Field("geocoder", Kind("geocoder"), "an online geocoder"),
         Field("data_layer", Kind("data_layer"), "when to draw places on one canvas layer"),
+        Field("view", Kind("view"), "what the first view frames (default: the densest group)"),
     ),
 )
 

@@ -28,6 +28,8 @@ Top level (a mapping):
 - ``data_layer``: how the page draws places: ``auto`` (the default: a marker each up to
   1,000 places, one data layer past them), ``always``, ``never``, or a number of places
   past which it draws one data layer.
+- ``view``: what the page's first view frames, instead of the densest group of features
+  (:mod:`mapgen.page.firstview`): a list of feature ids, or ``{center: [lat, lon], zoom: N}``.
 - ``geocoder``: the online geocoder to ask, when a build may go online, for the places the
   cache and the offline gazetteer do not know: a geopy service name (``nominatim``), or a
   mapping with ``name`` (required), ``contact`` (for the user agent), ``api_key_env`` (the
@@ -155,6 +157,7 @@ from .model import (
     Route,
     Source,
     Story,
+    StoryView,
     Waypoint,
 )
 from .when import FORMS as _DATE_FORMS
@@ -618,6 +621,7 @@ class _Checker:
             data_layer=values.get("data_layer", "auto"),
             events=values.get("events", []),
             left_out=values.get("left_out", []),
+            view=values.get("view"),
         )
 
     def check_unique_ids(self) -> None:
@@ -1519,6 +1523,37 @@ def _data_layer(ck: _Checker, node: Node, label: str) -> Any:
 DATA_LAYER_CHOICES = ("auto", "always", "never")
 
 
+def _view(ck: _Checker, node: Node, label: str) -> Any:
+    """What the first view frames: a list of feature ids (places, routes, areas, events;
+    read last, so every id is known), or ``{center: [lat, lon], zoom: N}``."""
+    if isinstance(node, SequenceNode):
+        ids = _list_of(_text, "feature id", 1)(ck, node, label)
+        if ids is _BAD:
+            return _BAD
+        known = [i for i, _ in ck.feature_ids] + [i for b, _ in ck.bulk_ids for i in b]
+        ok = True
+        for child, value in zip(node.value, ids, strict=True):
+            if value not in set(known):
+                ck.fail(child, f"{label}: no feature with id '{value}'{_suggest(value, known)}")
+                ok = False
+        return StoryView(ids=tuple(ids)) if ok else _BAD
+    record = ck.mapping(node, _VIEW, label)
+    if record is None or not record.ok:
+        return _BAD
+    return StoryView(center=record.values["center"], zoom=record.values["zoom"])
+
+
+def _zoom(ck: _Checker, node: Node, label: str) -> Any:
+    value = _count(ck, node, label)
+    if value is not _BAD and value > MAX_VIEW_ZOOM:
+        return ck.fail(node, f"{label} must be a whole number from 0 to {MAX_VIEW_ZOOM}")
+    return value
+
+
+#: The closest ``view: {zoom: N}`` may ask for (the tiles stop at 19).
+MAX_VIEW_ZOOM = 18
+
+
 # --- the schema: one field spec per section ---------------------------------------------
 
 _GEOCODER = {
@@ -1618,6 +1653,11 @@ _INCLUDE = {
     "status": _Field(_choice(bulk.STATUSES)),
 }
 
+_VIEW = {
+    "center": _Field(_coords, required=True),
+    "zoom": _Field(_zoom, required=True),
+}
+
 _STORY = {
     "title": _Field(_text, required=True),
     "description": _Field(_text),
@@ -1630,4 +1670,5 @@ _STORY = {
     "left_out": _Field(_list_of(_left_out, "left-out place")),
     "geocoder": _Field(_geocoder),
     "data_layer": _Field(_data_layer),
+    "view": _Field(_view),
 }
