@@ -272,3 +272,25 @@ def test_story_points_weigh_events_and_share_a_route_among_its_stops(tmp_path):
     points = {(p[3], round(p[2], 2)) for p in story_points(geo)}
     assert ("gdansk", 2.0) in points  # one event at it
     assert ("ferry", 0.5) in points  # a route of two stops: half each
+
+
+def test_a_data_layer_names_its_pins_once_zoomed_in(browser, tmp_path):
+    """Past 1,000 places the pins are drawn on a canvas; those drawn alone are named too
+    (here the data layer is forced on for six places)."""
+    page = open_map(browser, faroff_with(tmp_path, "data_layer: always\n"), "desk")
+    try:
+        page.wait_for_function("(window.mapgenDrawn || 0) > 0")
+        page.evaluate("window.mapgenStory.placeLabels()")
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.mg-label-data')].filter(e => !e.hidden)"
+            ".map(e => e.textContent)"
+        )
+        assert {"Klaipeda", "Kaliningrad", "Baltiysk naval base"} <= set(shown)
+        assert "Gdansk" not in shown  # in a cluster with Gdynia at the first view
+        page.evaluate(f"{MAP}.setView([54.43, 18.6], 11, {{animate: false}})")
+        page.wait_for_function(
+            "[...document.querySelectorAll('.mg-label-data')]"
+            ".some(e => !e.hidden && e.textContent === 'Gdansk')"
+        )
+    finally:
+        page.context.close()

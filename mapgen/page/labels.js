@@ -121,33 +121,73 @@
       it.rect = {l: x, t: y, r: x + b.w, b: y + b.h};
       taken.push(it.rect);
     });
-    visible.forEach(function (it) { if (it.w == null) it.el.hidden = false; });
-    visible.forEach(function (it) {  // measured once, all in one layout
+    var named = visible.concat(dataItems(size, taken));
+    named.forEach(function (it) { if (it.w == null) it.el.hidden = false; });
+    named.forEach(function (it) {  // measured once, all in one layout
       if (it.w == null) { it.w = it.el.offsetWidth; it.h = it.el.offsetHeight; }
     });
-    visible.forEach(function (it) {
-      var r = it.rect, w = it.w, h = it.h, cx = (r.l + r.r) / 2;
-      var midY = it.route ? (r.t + r.b) / 2 : r.t + 13;
-      var spots = [
-        [r.r + GAP, midY - h / 2], [r.l - GAP - w, midY - h / 2],
-        [cx - w / 2, r.t - h - GAP / 2], [cx - w / 2, r.b + GAP / 2]
-      ];
-      if ((it.dx || 0) < 0) spots = [spots[1], spots[0], spots[2], spots[3]];
-      var chosen = null;
-      for (var s = 0; s < spots.length && !chosen; s++) {
-        var box = {l: spots[s][0], t: spots[s][1], r: spots[s][0] + w, b: spots[s][1] + h};
-        if (box.l < 0 || box.t < 0 || box.r > size.x || box.b > size.y) continue;
-        var free = true;
-        for (var k = 0; k < taken.length && free; k++) if (overlaps(box, taken[k])) free = false;
-        if (free) chosen = box;
-      }
-      it.el.hidden = !chosen;
-      if (chosen) {
-        it.el.classList.toggle("mg-label-left", chosen.r <= r.l);
-        taken.push(chosen);
-        L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([Math.round(chosen.l), Math.round(chosen.t)]));
-      }
+    named.forEach(function (it) { label(it, taken, size); });
+    for (var k = used; k < pool.length; k++) pool[k].hidden = true;
+  }
+
+  // Name `it` at the first free spot around its pin (or icon), or hide its name.
+  function label(it, taken, size) {
+    var r = it.rect, w = it.w, h = it.h, cx = (r.l + r.r) / 2;
+    var midY = it.route ? (r.t + r.b) / 2 : r.t + 13;
+    var spots = [
+      [r.r + GAP, midY - h / 2], [r.l - GAP - w, midY - h / 2],
+      [cx - w / 2, r.t - h - GAP / 2], [cx - w / 2, r.b + GAP / 2]
+    ];
+    if ((it.dx || 0) < 0) spots = [spots[1], spots[0], spots[2], spots[3]];
+    var chosen = null;
+    for (var s = 0; s < spots.length && !chosen; s++) {
+      var box = {l: spots[s][0], t: spots[s][1], r: spots[s][0] + w, b: spots[s][1] + h};
+      if (box.l < 0 || box.t < 0 || box.r > size.x || box.b > size.y) continue;
+      var free = true;
+      for (var k = 0; k < taken.length && free; k++) if (overlaps(box, taken[k])) free = false;
+      if (free) chosen = box;
+    }
+    it.el.hidden = !chosen;
+    if (chosen) {
+      it.el.classList.toggle("mg-label-left", chosen.r <= r.l);
+      taken.push(chosen);
+      L.DomUtil.setPosition(it.el, map.containerPointToLayerPoint([Math.round(chosen.l), Math.round(chosen.t)]));
+    }
+  }
+
+  // A data layer (mapgen.page.datalayer, past 1,000 places) draws its pins on a canvas:
+  // once the view shows at most MAX_DATA_NAMES single pins (zoomed in), they are named
+  // too, by kind then story order, from a pool of name elements.  Its pins and clusters
+  // join `taken`.
+  var MAX_DATA_NAMES = 200, pool = [], used = 0;
+  function dataItems(size, taken) {
+    var out = [];
+    used = 0;
+    (window.mapgenStores || []).forEach(function (store) {
+      if (store.map !== map || !store._offset) return;
+      var ox = store._offset[0], oy = store._offset[1], singles = [];
+      store.drawn.forEach(function (d) {
+        var rect = d.i >= 0 ? {l: d.x - ox, t: d.y - oy, r: d.x - ox + d.w, b: d.y - oy + d.h}
+          : {l: d.cx - d.r - ox, t: d.cy - d.r - oy, r: d.cx + d.r - ox, b: d.cy + d.r - oy};
+        if (rect.r < 0 || rect.b < 0 || rect.l > size.x || rect.t > size.y) return;
+        taken.push(rect);
+        if (d.i >= 0) singles.push({i: d.i, rect: rect, kind: store.kind[d.i]});
+      });
+      if (singles.length > MAX_DATA_NAMES) return;
+      singles.sort(function (a, b) { return a.kind - b.kind || a.i - b.i; });
+      singles.forEach(function (one) {
+        if (!pool[used]) {
+          pool[used] = L.DomUtil.create("div", "mg-label mg-label-data leaflet-zoom-hide", pane);
+          pool[used].setAttribute("aria-hidden", "true");
+          pool[used].appendChild(document.createElement("bdi"));
+        }
+        var el = pool[used++], name = String(store.d.places[one.i][3]);
+        if (el.firstChild.textContent !== name) { el.firstChild.textContent = name; el._w = null; }
+        el.setAttribute("data-mg-label", store.id(one.i));
+        out.push({el: el, rect: one.rect, w: null, route: false});
+      });
     });
+    return out;
   }
 
   function schedule() {
@@ -191,6 +231,7 @@
       });
       items.sort(function (a, b) { return a.rank - b.rank; });
       map.on("zoomend viewreset moveend resize overlayadd overlayremove", schedule);
+      document.addEventListener("mapgen:drawn", schedule);
       document.addEventListener("input", function (e) { if (e.target && e.target.id === "mg-time") schedule(); });
       document.addEventListener("click", function (e) {
         if (e.target && e.target.closest && e.target.closest("#mg-time-all, .leaflet-control-layers, #mg-legend")) schedule();
