@@ -8,6 +8,7 @@ tests/data/faroff (five places on the southern Baltic; Tokyo far off).
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -294,3 +295,20 @@ def test_a_data_layer_names_its_pins_once_zoomed_in(browser, tmp_path):
         )
     finally:
         page.context.close()
+
+
+def test_a_story_of_countries_alone_frames_them(tmp_path):
+    story = tmp_path / "s"
+    shutil.copytree(FAROFF, story)
+    text = (story / "places.yaml").read_text(encoding="utf-8")
+    head = text[: text.index("places:")]
+    (story / "places.yaml").write_text(
+        head + "areas:\n  - id: poland\n    name: Poland\n    country: PL\n    quotes:\n"
+        "      - source: baltic\n        text: Dockworkers in Gdansk stopped work on Monday\n",
+        encoding="utf-8",
+    )
+    result = mapgen.build(story)
+    config = result.html.read_text(encoding="utf-8").split('id="mg-view">')[1].split("</script>")[0]
+    view = json.loads(config)
+    (south, west), (north, east) = view["bounds"]
+    assert 48 < south < 50 and 54 < north < 56 and 13 < west < 16 and 23 < east < 25

@@ -192,8 +192,10 @@ def first_view(geo: GeocodedStory, area_boxes: dict[str, Any] | None = None) -> 
     else:
         points = story_points(geo)
         group = densest_group(points)
-        if group is None:
-            return {}
+        if group is None:  # no place and no route: the countries, if any
+            corners = [tuple(c) for corners in areas.values() for c in corners]
+            bounds = box(corners)
+            return {"bounds": bounds, "maxZoom": MAX_ZOOM, "framed": list(areas)} if bounds else {}
         members = group.members
         if group.weight < MIN_SHARE * group.total:
             members = list(range(len(points)))
