@@ -135,8 +135,6 @@ def test_the_first_view_frames_the_story_with_every_name_shown(browser, builds, 
         assert not any(overlap(a, b) for i, a in enumerate(named) for b in named[i + 1 :])
         # No box reaches past the screen.
         for b in seen["boxes"]:
-            if "mg-title" in b["name"] and size == "phone":
-                continue  # the phone's title is the phone layout's (another change)
             assert inside(b["rect"], w, h), b
         assert page.errors == []
     finally:
