@@ -189,7 +189,9 @@ left_out:
   - file: x.csv
 {include}geocoder:
   name: nominatim
-{geocoder}"""
+{geocoder}view:
+  center: [1, 2]
+{view}"""
 
 SLOTS = {
     "story": ("story", ""),
@@ -203,6 +205,7 @@ SLOTS = {
     "left-out place": ("left", "    "),
     "include": ("include", "    "),
     "geocoder": ("geocoder", "  "),
+    "view": ("view", "  "),
 }
 
 

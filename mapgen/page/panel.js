@@ -252,10 +252,9 @@
     panel = $("mg-panel");
     var legend = $("mg-legend");
     if (legend && (window.innerWidth < 1100 || window.innerHeight < 720)) legend.open = false;
-    if (window.innerWidth <= 760) {  // a phone: the panel along the bottom, folded at first
-      fold(true);
-      if (data.view) map.fitBounds(data.view, {paddingTopLeft: [20, 140], paddingBottomRight: [20, 90]});
-    }
+    // A phone: the panel along the bottom, folded at first.  (The first view is framed
+    // by view.js, once the layout is settled.)
+    if (window.innerWidth <= 760) fold(true);
     if (legend) legend.addEventListener("toggle", padPopups);
     placePanel();
     window.addEventListener("resize", placePanel);

@@ -26,13 +26,13 @@ from ..story.model import (
     GeocodedStory,
     Route,
     Story,
-    location_columns,
     place_columns,
 )
 from ..story.when import label as date_label
 from .datalayer import add_places
 from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .evidence import Evidence, FeatureEvidence, sources_tab
+from .firstview import FirstView
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
 from .popup import PlacePopups, format_coords, popup_html
@@ -189,6 +189,7 @@ def _build(
     add_base_layers(fmap, inline.outlines)
 
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
+    area_boxes: dict[str, list[list[float]]] = {}
     for area in story.areas:
         cited = [quotes.verbatim(q) for q in area.quotes]
         latlngs = _polygon_latlngs(geo.areas[area.id])
@@ -196,7 +197,7 @@ def _build(
         body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
-        bounds = _area_bounds(geo.areas[area.id])
+        bounds = area_boxes[area.id] = _area_bounds(geo.areas[area.id])
         at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
         feature = FeatureEvidence(
             area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
@@ -264,10 +265,10 @@ def _build(
     fmap.add_child(Overlay(_legend_html(story)))
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
-    bounds = _bounds(geo)
-    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}, big_text))
-    if bounds:
-        fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
+    # The first view and the names on the map (firstview.py): one fit, made in the page,
+    # where the controls can be measured.  Before the panel, whose init runs its hooks.
+    fmap.add_child(FirstView(geo, area_boxes, markers=bool(story.places) and not draws_data_layer(story)))
+    fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline}, big_text))
     fmap.get_root().title = text(story.title)
     return fmap
 
@@ -340,15 +341,6 @@ def _polygon_latlngs(geometry: dict) -> list:
     if geometry["type"] == "Polygon":
         return [ring(r) for r in geometry["coordinates"]]
     return [[ring(r) for r in polygon] for polygon in geometry["coordinates"]]
-
-
-def _bounds(geo: GeocodedStory) -> list[list[float]] | None:
-    at = location_columns(geo.places, list(geo.places))
-    points = [p for pts in geo.routes.values() for p in pts]
-    lats, lons = at.lats + [p[0] for p in points], at.lons + [p[1] for p in points]
-    if not lats:
-        return None
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
 def _title_html(story: Story) -> str:

@@ -30,6 +30,7 @@ __all__ = [
     "SOURCE",
     "STOP",
     "STORY",
+    "VIEW",
     "Field",
     "Kind",
     "Section",
@@ -86,6 +87,8 @@ _DESCRIBED = {
     "mapping": "a mapping",
     "geocoder": "a service's name, or a mapping: see [geocoder](#geocoder)",
     "data_layer": "`auto`, `always`, `never` or a number of places",
+    "view": "a list of feature ids, or `{center: [lat, lon], zoom: N}` (see [view](#view))",
+    "zoom": "a whole number from 0 to 18",
     "env": "an environment variable's name (`MAPGEN_*` or `SERVICE_*`)",
     "options": "a mapping of the service's options",
     "waypoint": "a place's id, or a [stop](#stop)",
@@ -469,6 +472,16 @@ STORY = Section(
         Field("left_out", list_of("left-out place"), "places left out on purpose"),
         Field("geocoder", Kind("geocoder"), "an online geocoder"),
         Field("data_layer", Kind("data_layer"), "when to draw places on one canvas layer"),
+        Field("view", Kind("view"), "what the first view frames (default: the densest group)"),
+    ),
+)
+
+VIEW = Section(
+    "view",
+    "The first view as a centre and a zoom (`view:` may instead list the feature ids to frame).",
+    (
+        Field("center", Kind("coords"), "the view's centre", required=True),
+        Field("zoom", Kind("zoom"), "how close (0: the whole world)", required=True),
     ),
 )
 
@@ -485,4 +498,5 @@ FIELDS: tuple[Section, ...] = (
     LEFT_OUT,
     INCLUDE,
     GEOCODER,
+    VIEW,
 )

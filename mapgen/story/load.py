@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..core.errors import StoryError
 from . import bulk, fields
@@ -53,6 +53,7 @@ from .model import (
     Route,
     Source,
     Story,
+    StoryView,
     Waypoint,
 )
 from .yamlguard import MAX_ALIAS_CHARS, MAX_DEPTH, MAX_EVENTS, MAX_NODES, TAG, parse, read_yaml_text
@@ -134,6 +135,7 @@ class _StoryChecker(Checker):
             data_layer=values.get("data_layer", "auto"),
             events=values.get("events", []),
             left_out=values.get("left_out", []),
+            view=values.get("view"),
         )
 
     def check_unique_ids(self) -> None:
@@ -363,6 +365,37 @@ def _geocoder(ck: _StoryChecker, node: Node, label: str) -> Any:
     return GeocoderSetting(**record.values)
 
 
+def _view(ck: _StoryChecker, node: Node, label: str) -> Any:
+    """What the first view frames: a list of feature ids (places, routes, areas, events;
+    read last, so every id is known), or ``{center: [lat, lon], zoom: N}``."""
+    if isinstance(node, SequenceNode):
+        ids = _convert(fields.Kind("list", item="feature id", least=1))(ck, node, label)
+        if ids is BAD:
+            return BAD
+        known = [i for i, _ in ck.feature_ids] + [i for b, _ in ck.bulk_ids for i in b]
+        ok = True
+        for child, value in zip(node.value, ids, strict=True):
+            if value not in set(known):
+                ck.fail(child, f"{label}: no feature with id '{value}'{suggest(value, known)}")
+                ok = False
+        return StoryView(ids=tuple(ids)) if ok else BAD
+    record = ck.mapping(node, _spec(fields.VIEW), label)
+    if record is None or not record.ok:
+        return BAD
+    return StoryView(center=record.values["center"], zoom=record.values["zoom"])
+
+
+#: The closest ``view: {zoom: N}`` may ask for (the tiles stop at 19).
+MAX_VIEW_ZOOM = 18
+
+
+def _zoom(ck: _StoryChecker, node: Node, label: str) -> Any:
+    value = _convert(fields.Kind("count"))(ck, node, label)
+    if value is not BAD and value > MAX_VIEW_ZOOM:
+        return ck.fail(node, f"{label} must be a whole number from 0 to {MAX_VIEW_ZOOM}")
+    return value
+
+
 # --- the key specs, made from the declarations --------------------------------------------
 
 #: The model's own attributes of a place; a declared key without one goes to ``extra``.
@@ -379,11 +412,12 @@ _ITEMS: dict[str, Convert] = {
     "event": _event,
     "left-out place": _left_out,
     "waypoint": _waypoint,
+    "feature id": read_text,
 }
 #: The most items a list may hold, asked when read (so that tests can lower it).
 _MOST_ITEMS: dict[str, Callable[[], int]] = {"source": lambda: MAX_SOURCES}
 #: Kinds a section reads itself.
-_SECTION_KINDS: dict[str, Convert] = {"geocoder": _geocoder}
+_SECTION_KINDS: dict[str, Convert] = {"geocoder": _geocoder, "view": _view, "zoom": _zoom}
 _SPECS: dict[int, tuple[fields.Section, dict[str, KeySpec]]] = {}
 
 

@@ -424,6 +424,17 @@ class LeftOut:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class StoryView:
+    """``view:``: what the page's first view frames, instead of the densest group of
+    features it works out itself (:mod:`mapgen.page.firstview`): the features ``ids``
+    (places, routes, areas or events), or ``center`` and ``zoom``."""
+
+    ids: tuple[str, ...] = ()
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+
+
 @dataclass
 class Story:
     """A validated ``places.yaml`` and the articles it names."""
@@ -445,6 +456,8 @@ class Story:
     #: ``data_layer:``: "auto", "always", "never", or a number of places past which the
     #: page draws them as one data layer (see :func:`mapgen.page.render.draws_data_layer`).
     data_layer: str | int = "auto"
+    #: ``view:``: the first view the editor chose (None: the page works it out).
+    view: StoryView | None = None
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
     #: or None: filled in by :func:`mapgen.quotes.verify.verify_quotes`, read by the page
     #: and the GeoJSON so that no quote is searched for twice.
