@@ -42,6 +42,7 @@ from .evidence import (
 )
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
+from .phone import PhoneLayout
 from .standalone import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
     KIND_COLORS,
@@ -287,6 +288,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     bounds = _bounds(geo)
+    fmap.add_child(PhoneLayout())  # the phone layout and accessibility: hooks of the panel's
     fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
     if bounds:
         fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
