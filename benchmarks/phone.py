@@ -73,10 +73,10 @@ def first_frame(browser, html: Path, rate: float) -> float:
 
 
 def frames(runs: int) -> None:
-    import mapgen
     import synthetic
     from playwright.sync_api import sync_playwright
 
+    import mapgen
     from tests.conftest import copy_seed_story
 
     with tempfile.TemporaryDirectory(prefix="mapgen-phone-") as tmp:
