@@ -213,8 +213,9 @@ def test_attribution_is_never_covered(phone):
         phone.evaluate("s => mapgenStory.sheet(s)", state)
         settle(phone)
         assert attribution_on_top(phone), state
-    phone.locator(".leaflet-control-layers-toggle").tap()
     phone.locator("#mg-legend summary").tap()
+    assert attribution_on_top(phone)
+    phone.locator(".leaflet-control-layers-toggle").tap()
     assert attribution_on_top(phone)
 
 
@@ -335,3 +336,37 @@ def test_a_notebook_cell_is_laid_out_as_a_phone(browser, seed_build, tmp_path):
         == "peek"
     )
     page.context.close()
+
+
+def test_one_of_title_legend_and_layers_opens_at_a_time_on_top(phone):
+    js = """() => ({title: document.getElementById('mg-title').classList.contains('mg-title-open'),
+        legend: document.getElementById('mg-legend').open,
+        layers: document.querySelector('.leaflet-control-layers')
+            .classList.contains('leaflet-control-layers-expanded')})"""
+
+    def state() -> dict:
+        # <details> tells of its toggle a moment later (a task): wait for things to settle.
+        phone.wait_for_function("() => new Promise(r => setTimeout(() => r(true), 0))")
+        settle(phone)
+        return phone.evaluate(js)
+
+    phone.locator("#mg-title-more").tap()
+    assert state() == {"title": True, "legend": False, "layers": False}
+    phone.locator("#mg-legend summary").tap()
+    assert state() == {"title": False, "legend": True, "layers": False}
+    phone.locator(".leaflet-control-layers-toggle").tap()
+    assert state() == {"title": False, "legend": False, "layers": True}
+    # The open layer list is on top of whatever it spreads over.
+    hidden = phone.evaluate(
+        """() => [...document.querySelectorAll('.leaflet-control-layers label')].filter(l => {
+            const r = l.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+            return !l.contains(hit); }).length"""
+    )
+    assert hidden == 0
+    phone.locator(".leaflet-control-layers-selector").first.focus()
+    phone.keyboard.press("Escape")
+    assert state()["layers"] is False
+    phone.locator(".leaflet-control-layers-toggle").tap()
+    phone.touchscreen.tap(195, 600)  # the map
+    assert state()["layers"] is False

@@ -40,20 +40,31 @@
   function layers() { return document.querySelector(".leaflet-control-layers"); }
   function layersOpen(open) {
     var control = layers();
-    if (!control) return;
-    control.classList.toggle("leaflet-control-layers-expanded", open);
+    if (control) control.classList.toggle("leaflet-control-layers-expanded", open);
+  }
+  // Leaflet opens the control itself (a tap, Enter on its button): whatever opened it, its
+  // button says so, it stands above the title and the legend, and they fold.
+  function layersChanged() {
+    var control = layers(), open = control.classList.contains("leaflet-control-layers-expanded");
     var toggle = control.querySelector(".leaflet-control-layers-toggle");
     if (toggle) toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    root.classList.toggle("mg-layers-open", open);
+    if (open && phone()) only("layers");
+  }
+  // On a phone one of the title, the legend and the layer control is open at a time.
+  function only(which) {
+    if (which !== "layers") layersOpen(false);
+    var legend = $("mg-legend"), title = $("mg-title");
+    if (which !== "legend" && legend && legend.open) legend.open = false;
+    if (which !== "title" && title && title.classList.contains("mg-title-open")) titleOpen(false);
   }
   function setUpLayers() {
     var control = layers();
     if (!control) return;
     var toggle = control.querySelector(".leaflet-control-layers-toggle");
-    if (toggle) {
-      toggle.setAttribute("aria-label", "Layers: the base map and what the map shows");
-      toggle.setAttribute("aria-expanded", "true");
-      toggle.addEventListener("click", function () { layersOpen(true); });
-    }
+    if (toggle) toggle.setAttribute("aria-label", "Layers: the base map and what the map shows");
+    new MutationObserver(layersChanged).observe(control, {attributes: true, attributeFilter: ["class"]});
+    layersChanged();
     var done = make("button", "mg-layers-done", "mg-layers-done", "Done");
     done.type = "button";
     done.setAttribute("aria-label", "Close the layers");
@@ -77,13 +88,15 @@
     more.setAttribute("aria-expanded", "false");
     more.setAttribute("aria-label", title.querySelector("p") ? "The story's description" : "The whole title");
     more.innerHTML = '<span aria-hidden="true">&#9662;</span>';
-    more.addEventListener("click", function () {
-      var open = !title.classList.contains("mg-title-open");
-      title.classList.toggle("mg-title-open", open);
-      more.setAttribute("aria-expanded", open ? "true" : "false");
-      layout();
-    });
+    more.addEventListener("click", function () { titleOpen(!title.classList.contains("mg-title-open")); });
     title.appendChild(more);
+  }
+  function titleOpen(open) {
+    var title = $("mg-title"), more = $("mg-title-more");
+    title.classList.toggle("mg-title-open", open);
+    more.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open && phone()) only("title");
+    if (map) layout();
   }
 
   // ---------------------------------------------------------------- the bottom sheet
@@ -251,7 +264,11 @@
       window.addEventListener("resize", layout);
       if (window.ResizeObserver) new ResizeObserver(layout).observe(map.getContainer());
       var legend = $("mg-legend");
-      if (legend) legend.addEventListener("toggle", function () { if (phone()) layout(); });
+      if (legend) legend.addEventListener("toggle", function () {
+        if (!phone()) return;
+        if (legend.open) only("legend");
+        layout();
+      });
     },
     // The panel opened a tab: the reader fills the screen, anything else takes half.
     tab: function (name) {
