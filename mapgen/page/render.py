@@ -288,7 +288,7 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     bounds = _bounds(geo)
-    fmap.add_child(PhoneLayout())  # the phone layout and accessibility: hooks of the panel's
+    fmap.add_child(PhoneLayout())  # before the panel: its scripts are the panel's hooks
     fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline, "view": bounds}))
     if bounds:
         fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
