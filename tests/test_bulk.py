@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from mapgen.story.load import load_story
 
 from mapgen.core.errors import StoryError
+from mapgen.story.load import load_story
 
 ARTICLE = (
     "Kim visited Pyongyang, the capital. Troops moved to Wonsan.\n"
@@ -249,9 +249,9 @@ def test_a_big_yaml_story_is_not_taken_for_an_alias_bomb(tmp_path):
 
 
 def test_a_name_named_by_many_rows_is_looked_up_once(tmp_path):
-    from mapgen.geo.geocode import GeocodeCache, geocode_story
-
+    from mapgen.geo.cache import GeocodeCache
     from mapgen.geo.gazetteer import Gazetteer
+    from mapgen.geo.geocode import geocode_story
 
     rows = "".join(f"Strike {i},site,Wonsan,KP,Wonsan\n" for i in range(300))
     rows += "".join(f"Lost {i},site,Xyzzyville,KP,Wonsan\n" for i in range(3))

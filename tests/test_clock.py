@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
 
-from mapgen.cli.watch import Watcher
 from mapgen.core.clock import fixed, system_clock, today
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
+from mapgen.serve.watch import Watcher
 from mapgen.story.model import Location
 
 NOW = dt.datetime(2026, 12, 5, 15, 47, 11, tzinfo=dt.timezone.utc)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
 
 from mapgen.core.clock import fixed
 from mapgen.core.fsutil import atomic_write, is_temp
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")
@@ -252,7 +252,7 @@ def test_builds_at_once_keep_every_answer_in_the_cache(tmp_path):
 
 
 def test_a_watch_and_a_manual_build_at_once(seed_story):
-    from mapgen.cli.watch import Watcher
+    from mapgen.serve.watch import Watcher
 
     lines: list[tuple[str, bool]] = []
     watcher = Watcher(Builder(seed_story), echo=lambda line, err: lines.append((line, err)))

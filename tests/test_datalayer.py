@@ -425,7 +425,7 @@ def tricky_strings() -> list[str]:
 def test_the_pages_esc_escapes_as_text_does(browser):
     """The data layer's esc() (mapgen/page/datalayer.js, run in Chromium as the page runs it)
     gives what mapgen.page.markup.text gives, for any text."""
-    code = (Path(mapgen.__file__).parent / "datalayer.js").read_text(encoding="utf-8")
+    code = (Path(mapgen.__file__).parent / "page" / "datalayer.js").read_text(encoding="utf-8")
     found = re.search(r"\n(\s*var ESC = .*?\n\s*function esc\(s\) \{.*?\n\s*\})\n", code, re.S)
     assert found, "datalayer.js: no `var ESC` and `function esc(s)` to test"
     strings = tricky_strings()

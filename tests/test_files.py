@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
-from mapgen.story.load import load_story
 
 from mapgen.core.errors import StoryError
 from mapgen.core.fsutil import Refused, atomic_write, read_inside, read_regular
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
+from mapgen.story.load import load_story
 from mapgen.story.model import Location
 
 SECRET = "TOP-SECRET-0123456789"

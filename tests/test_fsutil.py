@@ -8,7 +8,6 @@ import threading
 import time
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
 
 from mapgen.core.fsutil import (
     FileSlice,
@@ -18,6 +17,7 @@ from mapgen.core.fsutil import (
     remove_stale_temps,
     temp_pattern,
 )
+from mapgen.geo.cache import GeocodeCache
 from mapgen.story.model import Location
 
 

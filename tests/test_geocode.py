@@ -18,12 +18,14 @@ import yaml
 from geopy.exc import GeocoderQueryError, GeocoderServiceError
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location as GeopyLocation
-from mapgen.geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
-from mapgen.story.load import load_story
 
 from mapgen.core.errors import StoryError
 from mapgen.geo import countries
+from mapgen.geo.cache import GeocodeCache
+from mapgen.geo.cachefile import CACHE_NAME
 from mapgen.geo.gazetteer import Gazetteer, country_outline, fold, resolve_country
+from mapgen.geo.geocode import geocode_story
+from mapgen.story.load import load_story
 from mapgen.story.model import Area, Location, Place, Pos, Route, Story, Waypoint
 
 from .conftest import run_python

@@ -9,19 +9,17 @@ slow reader alone, before the fast one existed.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from mapgen.geo.geocode import CACHE_NAME, GeocodeCache
 
-import mapgen  # noqa: F401  (mapgen.geocode is also a function's name: use sys.modules)
 from mapgen.core.errors import StoryError
+from mapgen.geo import cachefile
+from mapgen.geo.cache import GeocodeCache
+from mapgen.geo.cachefile import CACHE_NAME
 from mapgen.story.model import Location
-
-geocode = sys.modules["mapgen.geo.geocode"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = "; fix it, or delete it (or the whole file) to geocode again"
@@ -52,13 +50,13 @@ def state(cache: GeocodeCache) -> tuple[Any, ...]:
 def slow_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Each call of the slow reader (``_parse``), which still does its work."""
     calls: list[str] = []
-    slow = geocode._parse
+    slow = cachefile._parse
 
     def counted(text: str, name: str):
         calls.append(name)
         return slow(text, name)
 
-    monkeypatch.setattr(geocode, "_parse", counted)
+    monkeypatch.setattr(cachefile, "_parse", counted)
     return calls
 
 
@@ -75,7 +73,7 @@ def load_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
 
     fast = outcome()
     with monkeypatch.context() as m:
-        m.setattr(geocode, "_fast_parse", lambda text: None)
+        m.setattr(cachefile, "_fast_parse", lambda text: None)
         slow = outcome()
     return fast, slow
 

@@ -21,7 +21,9 @@ from click.testing import CliRunner
 import mapgen
 from mapgen.cli.main import main
 from mapgen.core.errors import StoryError
-from mapgen.quotes.mentions import DEMONYMS, extract_yaml, find_mentions, report, sentences
+from mapgen.quotes.extract import extract_yaml
+from mapgen.quotes.mentionreport import report
+from mapgen.quotes.mentions import DEMONYMS, find_mentions, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 

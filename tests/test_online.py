@@ -30,7 +30,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from mapgen.geo.geocode import CACHE_NAME, geocode_story
 
 from mapgen.core.errors import (
     GeocoderBadAnswer,
@@ -42,6 +41,8 @@ from mapgen.core.errors import (
     GeocoderTimeout,
     StoryError,
 )
+from mapgen.geo.cachefile import CACHE_NAME
+from mapgen.geo.geocode import geocode_story
 from mapgen.geo.online import make_geocoder, precision_of, user_agent
 from mapgen.story.geocoder import GeocoderSetting
 from mapgen.story.model import Place, Pos, Story

@@ -45,7 +45,12 @@ def test_every_js_and_css_file_is_read_by_the_code_and_only_those():
     assert code == on_disk(".js") | on_disk(".css")
     # The ones this package has: a rename must update the scan, not slip past it.
     assert {"page/panel.js", "page/panel.css", "page/timeline.js", "page/timeline.css"} <= code
-    assert {"page/render.css", "serve/livereload.js", "page/datalayer.js"} <= code
+    assert {
+        "page/render.css",
+        "serve/livereload.js",
+        "page/datalayer.js",
+        "page/datakeys.js",
+    } <= code
 
 
 def test_an_install_and_an_sdist_carry_every_file_the_code_reads(tmp_path: Path):

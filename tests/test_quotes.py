@@ -21,6 +21,7 @@ import mapgen
 from mapgen.cli.main import main
 from mapgen.core import terminal
 from mapgen.quotes import context
+from mapgen.quotes.sentences import ellipses, layout, paragraph_broken, sentence_of
 
 ROOT = Path(__file__).resolve().parents[1]
 WARNING = (ROOT / "seeds" / "000_fa09de8f1ea714ac.txt").read_text(encoding="utf-8")
@@ -237,8 +238,8 @@ def test_a_wrapped_line_is_no_paragraph_break(tmp_path, article):
 def test_a_hard_wrapped_paragraph_is_one_paragraph():
     article = "The convoy crossed\nthe river at dawn.\nShelling continued.\n\nA new day.\n"
     span = (4, article.index("dawn") + 4)
-    assert context.paragraph_broken(article, span) is None
-    assert context.paragraph_broken(article, (4, article.index("new"))) is not None
+    assert paragraph_broken(article, span) is None
+    assert paragraph_broken(article, (4, article.index("new"))) is not None
 
 
 def test_a_cut_first_occurrence_gives_way_to_a_fair_one(tmp_path):
@@ -508,17 +509,17 @@ def test_the_first_story_comes_out_clean(seed_story):
     ],
 )
 def test_sentences_end_where_sentences_end(text, sentences):
-    lay = context.layout(text)
+    lay = layout(text)
     assert [text[a:b] for a, b in zip(lay.starts, lay.ends, strict=True)] == sentences
 
 
 def test_ellipses_mark_where_the_sentence_goes_on():
     article = "However, the Kremlin had not yet confirmed a summit. Kim left."
     span = (article.index("confirmed"), article.index("."))
-    assert context.ellipses(article, span) == (True, False)  # the full stop may go
-    assert context.ellipses(article, (0, article.index(","))) == (False, True)
-    assert context.ellipses(article, (article.index("Kim"), len(article))) == (False, False)
-    assert context.sentence_of(article, span) == (0, article.index(".") + 1)
+    assert ellipses(article, span) == (True, False)  # the full stop may go
+    assert ellipses(article, (0, article.index(","))) == (False, True)
+    assert ellipses(article, (article.index("Kim"), len(article))) == (False, False)
+    assert sentence_of(article, span) == (0, article.index(".") + 1)
 
 
 def refused_both_ways(article: str, typed: list[str]) -> list[bool]:

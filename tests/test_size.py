@@ -16,21 +16,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import GeocodeCache
-from mapgen.story.load import load_story
 from rapidfuzz import fuzz
 
 import mapgen
 from mapgen.core.errors import StoryError
+from mapgen.geo import cachefile
+from mapgen.geo.cache import GeocodeCache
 from mapgen.quotes import verify as sources
 from mapgen.story import bulk
+from mapgen.story.load import load_story
 from mapgen.story.model import Pos, Quote
 
 from .conftest import ROOT
 
 # The modules, not the functions mapgen re-exports under the same names.
 load_module = importlib.import_module("mapgen.story.load")
-geocode = importlib.import_module("mapgen.geo.geocode")
 
 #: The budget's memory, as the address space a build may use.
 BUDGET = 2 * 1024**3
@@ -234,7 +234,7 @@ def test_geojson_features_past_the_limit_are_refused(tmp_path, monkeypatch):
 
 def test_a_cache_too_big_for_the_budget_is_refused(tmp_path, monkeypatch):
     """On main a 90 MB cache of 30 million values took 2.3 GB and ended in a MemoryError."""
-    monkeypatch.setattr(geocode, "MAX_CACHE_EVENTS", 100)
+    monkeypatch.setattr(cachefile, "MAX_CACHE_EVENTS", 100)
     path = tmp_path / "geocode-cache.yaml"
     path.write_text("version: 2\nentries: [" + "a, " * 300 + "]\n")
     with pytest.raises(StoryError, match="the geocode cache is too big: more than 100 values"):
@@ -446,7 +446,7 @@ def test_a_quotes_sentence_is_written_only_around_the_quote(tmp_path):
     result = mapgen.build(story, tmp_path / "out", cdn=True)
     geojson = json.loads(result.geojson.read_text())
     sentences = [q["sentence"] for f in geojson["features"] for q in f["properties"]["quotes"]]
-    context = importlib.import_module("mapgen.quotes.context").SENTENCE_CONTEXT
+    context = importlib.import_module("mapgen.quotes.sentences").SENTENCE_CONTEXT
     assert len(sentences) == 20
     for sentence in sentences:
         assert sentence.startswith("\u2026word word") and sentence.endswith("travel by train")

@@ -20,10 +20,10 @@ import yaml
 from click.testing import CliRunner
 
 from mapgen.cli.main import main
-from mapgen.cli.watch import Watcher
 from mapgen.core.errors import Problem, StoryError
 from mapgen.core.terminal import one_line, safe
 from mapgen.pipeline.builder import Builder
+from mapgen.serve.watch import Watcher
 from mapgen.story.model import Pos
 
 from .conftest import copy_seed_story

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mapgen.geo.geocode import GeocodeCache
 
 from mapgen.cli.main import main
-from mapgen.cli.watch import Watcher, watch
 from mapgen.core.fsutil import is_temp
+from mapgen.geo.cache import GeocodeCache
 from mapgen.pipeline.builder import Builder
 from mapgen.serve.livereload import BANNER_ID, EVENTS_PATH, LiveServer, LiveState, inject
+from mapgen.serve.watch import Watcher, watch
 
 TIMEOUT = 60.0  # a bound for a hang, not a speed: a loaded 2-core machine took 16 s
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from mapgen.cli.watch import watch
 from mapgen.serve.livereload import EVENTS_PATH, STATE_PATH, LiveServer, LiveState
+from mapgen.serve.watch import watch
 
 SECRET = b"root:x:0:0:the secret"
 DEADLINE = 15.0  # seconds: far more than any limit set here

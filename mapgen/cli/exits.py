@@ -1,6 +1,6 @@
 """How a ``mapgen`` command ends on a failure: one line per problem, and the exit status.
 
-Shared by every command (:mod:`mapgen.cli`, :mod:`mapgen.geocli`), so that a mistake reads
+Shared by every command module of :mod:`mapgen.cli`, so that a mistake reads
 the same whichever command found it, and so that no command module imports another.
 """
 

@@ -1,93 +1,34 @@
-"""The command line's geocoding parts: ``--geocoder``/``--offline`` and ``mapgen geocode``.
+"""``mapgen geocode``: fill (or, with ``--refresh``, refresh) the geocode cache without
+building the map, with a progress bar.
 
-``mapgen build --geocoder NAME`` lets a build ask an online geocoder for the places that
-neither the cache nor the offline gazetteer know; ``--offline`` forbids it even when
-``places.yaml`` has a ``geocoder:`` setting.  ``mapgen geocode`` fills (or, with
-``--refresh``, refreshes) the geocode cache without building the map, with a progress bar;
 ``--online NAME`` asks that geocoder first, before the gazetteer.  Every answer is saved
-as it arrives, so Ctrl-C keeps what was found.
+as it arrives, so Ctrl-C keeps what was found.  (``--geocoder`` and ``--offline``, which
+``mapgen build`` and ``mapgen watch`` take too, are :mod:`mapgen.cli.options`.)
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..core.errors import MapgenError
-from ..core.terminal import echo, one_line
-from ..geo.geocode import CACHE_NAME, geocode_story, lookups
+from ..core.terminal import echo
+from ..geo.cachefile import CACHE_NAME
+from ..geo.geocode import geocode_story, lookups
 from ..geo.online import Request
 from ..pipeline.options import BuildOptions
-from ..story.geocoder import check_service
 from ..story.load import load_story
 from .exits import fail
+from .options import command_request, online_options, service_name, story_path
 
+#: The exit status after Ctrl-C (128 + SIGINT, as a shell reports it).
 INTERRUPTED = 130
 
 
-def command_request(options: BuildOptions) -> Request:
-    """The command's :class:`~mapgen.online.Request` for ``options``, handed down to the
-    build; its warnings are printed when the command ends, however it ends (a build that
-    fails still reports the online faults other answers made up for)."""
-    request = options.request()
-    click.get_current_context().call_on_close(lambda: _report_warnings(request))
-    return request
-
-
-def _report_warnings(request: Request) -> None:
-    for warning in request.warnings:
-        echo(f"warning: {one_line(str(warning))}", err=True)
-    request.warnings.clear()
-
-
-def _service(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None:
-        problem = check_service(value)
-        if problem:
-            raise click.BadParameter(problem, ctx=ctx, param=param)
-        value = value.lower()
-    return value
-
-
-def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o/--output`` and ``--cdn`` for a command that writes the map."""
-    command = click.option(
-        "--cdn",
-        is_flag=True,
-        help="Link Leaflet from the CDN instead of inlining it (the page then needs the network).",
-    )(command)
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(path_type=Path, file_okay=False),
-        help="Folder for map.html and map.geojson (default: output/ beside places.yaml).",
-    )(command)
-
-
-def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``--geocoder NAME`` and ``--offline`` for a command that geocodes (its
-    ``geocoder`` and ``offline`` parameters, :class:`~mapgen.options.BuildOptions`' fields)."""
-    command = click.option(
-        "--offline",
-        is_flag=True,
-        help="Ask no online geocoder, even if places.yaml has a geocoder: setting.",
-    )(command)
-    command = click.option(
-        "--geocoder",
-        metavar="NAME",
-        callback=_service,
-        help="Ask this online geocoder (any geopy service name: nominatim, photon, ...)"
-        " for the places neither the cache nor the offline gazetteer know.",
-    )(command)
-    return command
-
-
 @click.command("geocode")
-@click.argument("path", default=".", type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
+@story_path
 @click.option(
     "--refresh",
     is_flag=True,
@@ -97,7 +38,7 @@ def online_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option(
     "--online",
     metavar="NAME",
-    callback=_service,
+    callback=service_name,
     help="Ask this online geocoder first, before the offline gazetteer (with --refresh:"
     " for every place).",
 )

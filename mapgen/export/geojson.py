@@ -4,141 +4,46 @@ One Feature per place (Point), route (LineString along its geodesics) and area (
 MultiPolygon), each with its claim ``status``.  Positions are [longitude, latitude].
 ``sources`` is a foreign member naming the articles that the quotes' ``source`` ids refer
 to; ``events`` another, the timeline's events in order, each naming its feature's id.
+
+One writer makes every line, a column at a time (100,000 places are written in a blink):
+a feature's properties are those its section declares (:attr:`Section.geojson
+<mapgen.story.fields.Section.geojson>`), each a column of JSON texts (a property that is
+None omitted), and each line is its columns joined.  A field declared with a GeoJSON
+property is written with no change here; only the properties the build works out (a
+place's position's precision and geocoder, a route's length) are named below.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from collections.abc import Callable, Iterator
-from itertools import compress, count, repeat, starmap
+from collections.abc import Callable, Iterator, Sequence
+from itertools import compress, count, islice, repeat, starmap
 from operator import contains, getitem, is_, not_
 from typing import Any
 
 import numpy as np
 
 from ..geo import geodesy
-from ..quotes.context import sentences_column
 from ..quotes.quoted import Quotes
-from ..story.model import (
-    Event,
-    GeocodedStory,
-    Location,
-    Place,
-    Quote,
-    Source,
-    Story,
-    location_columns,
-    place_columns,
-)
+from ..quotes.sentences import sentences_column
+from ..story.fields import AREA, PLACE, ROUTE, Section
+from ..story.model import GeocodedStory, Story, location_columns, place_columns
 from ..story.when import events_in_order
 
-
-def _quotes(quotes: Quotes, items: list[Quote]) -> list[dict[str, str]]:
-    """``{source, text}``, its ``sentence`` if the quote leaves part of it out, and
-    ``stance: denies`` for a quote that denies the claim."""
-    out = []
-    for q in items:
-        entry = {"source": q.source, "text": quotes.words(q)}
-        sentence = quotes.sentence_of(q.source, q.text)
-        if sentence is not None:
-            entry["sentence"] = sentence
-        if q.stance != "claims":
-            entry["stance"] = q.stance
-        out.append(entry)
-    return out
-
-
-def _source(source: Source) -> dict[str, str]:
-    entry = {"id": source.id, "title": source.title, "file": source.file}
-    for key in ("outlet", "date", "url"):
-        value = getattr(source, key)
-        if value:
-            entry[key] = value
-    return entry
-
-
-def _event(quotes: Quotes, event: Event) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "id": event.id,
-        "title": event.title,
-        "date": event.date.text,
-        "start": event.date.start.isoformat(),
-        "end": event.date.end.isoformat(),
-        "status": event.status,
-        "feature": event.feature,
-    }
-    if event.note:
-        entry["note"] = event.note
-    entry["quotes"] = _quotes(quotes, event.quotes)
-    return entry
-
-
-def _feature(fid: str, geometry: dict, properties: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Feature", "id": fid, "geometry": geometry, "properties": properties}
-
-
-def _place_feature(quotes: Quotes, place: Place, loc: Location) -> dict[str, Any]:
-    """A place's Feature (to_geojson's, and text()'s for a place with no quote)."""
-    props = {
-        "id": place.id,
-        "name": place.name,
-        "kind": place.kind,
-        "precision": loc.precision,
-        "geocoder": loc.geocoder,
-        "status": place.status,
-        "quotes": _quotes(quotes, place.quotes),
-    }
-    point = {"type": "Point", "coordinates": [round(loc.lon, 6), round(loc.lat, 6)]}
-    return _feature(place.id, point, props)
+#: A column of JSON texts, one per row (None: the member is left out of that row), or
+#: pieces (constant texts and columns) that make one member's value, present in every row.
+Column = list[Any]
+Pieces = tuple[Any, ...]
+_string = json.encoder.encode_basestring
 
 
 def to_geojson(geo: GeocodedStory) -> dict[str, Any]:
-    """The FeatureCollection: places, then routes, then areas, each in story order."""
-    story = geo.story
-    quotes = Quotes(story)
-    features = []
-    for place in story.places:
-        features.append(_place_feature(quotes, place, geo.places[place.id]))
-    for route in story.routes:
-        points = geo.routes[route.id]
-        props = {
-            "id": route.id,
-            "name": route.name,
-            "kind": "route",
-            "mode": route.mode,
-            "schematic": route.schematic,
-            "length_km": round(geodesy.length_km(points), 1),
-            "status": route.status,
-            "quotes": _quotes(quotes, route.quotes),
-        }
-        line = {
-            "type": "LineString",
-            "coordinates": [[lon, lat] for lat, lon in geodesy.densify(points)],
-        }
-        features.append(_feature(route.id, line, props))
-    for area in story.areas:
-        props = {
-            "id": area.id,
-            "name": area.name,
-            "kind": "country",
-            "country": area.country,
-            "status": area.status,
-            "quotes": _quotes(quotes, area.quotes),
-        }
-        features.append(_feature(area.id, geo.areas[area.id], props))
-    return {
-        "type": "FeatureCollection",
-        "title": story.title,
-        "sources": [_source(s) for s in story.sources],
-        "events": [_event(quotes, e) for e in events_in_order(story)],
-        "features": features,
-    }
+    """The FeatureCollection as Python values: what :func:`text` writes, read back."""
+    return json.loads(text(geo))
 
 
 def text(geo: GeocodedStory) -> str:
-    """``dumps(to_geojson(geo))``, to the byte, written without the dictionaries: a big
-    story's places (100,000 of them) go straight from the story to their lines."""
+    """The FeatureCollection as :func:`dumps` lays it out: a line per feature."""
     lines = _lines(geo)
     # One join makes the whole text (50 million characters for 100,000 places), where
     # joining the lines and then adding the ends would copy it twice.
@@ -162,124 +67,275 @@ def encoded(geo: GeocodedStory, lines_at_once: int = 10_000) -> Iterator[bytes]:
 def _lines(geo: GeocodedStory) -> list[str] | str:
     """The lines of :func:`text`, the first and last with the collection's ends on them
     (to be joined by ``,\\n``), or the whole text if there are none."""
-    collection = to_geojson(_without_places(geo))
-    line = _line_encoder()
-    lines = _place_lines(geo, line)
-    lines += [line(feature) for feature in collection["features"]]
-    collection["features"] = []
+    story = geo.story
+    quotes = Quotes(story)
+    sources = _objects(
+        [
+            ("id", [s.id for s in story.sources]),
+            ("title", [s.title for s in story.sources]),
+            ("file", [s.file for s in story.sources]),
+            *((key, [getattr(s, key) or None for s in story.sources]) for key in _SOURCE),
+        ]
+    )
+    events = _event_texts(story, quotes)
+    opening = (
+        f'{{"type": "FeatureCollection", "title": {_string(story.title)},'
+        f' "sources": [{", ".join(sources)}], "events": [{", ".join(events)}], '
+    )
+    lines = _place_lines(geo, quotes) + _route_lines(geo, quotes) + _area_lines(geo, quotes)
     if not lines:
-        return dumps(collection)
-    opening = dumps(collection)[: -len('"features": []}\n')]
+        return f'{opening}"features": []}}\n'
     lines[0] = f'{opening}"features": [\n{lines[0]}'
     lines[-1] += "\n]}\n"
     return lines
 
 
-def _place_lines(geo: GeocodedStory, line: Callable[[Any], str]) -> list[str]:
-    """Each place's Feature as ``line`` writes it, made a column at a time (each column
-    one C loop or list comprehension over the places) and each line by one f-string,
-    which takes less than half the time ``str.format`` does."""
-    story = geo.story
-    places = story.places
-    table = place_columns(places)  # a big story's, read from its columns
-    string = json.encoder.encode_basestring
+#: A source's members written only when it has them.
+_SOURCE = ("outlet", "date", "url")
+
+
+def _event_texts(story: Story, quotes: Quotes) -> list[str]:
+    """The timeline's events, in order, each as one JSON object."""
+    events = events_in_order(story)
+    return _objects(
+        [
+            ("id", [e.id for e in events]),
+            ("title", [e.title for e in events]),
+            ("date", [e.date.text for e in events]),
+            ("start", [e.date.start.isoformat() for e in events]),
+            ("end", [e.date.end.isoformat() for e in events]),
+            ("status", [e.status for e in events]),
+            ("feature", [e.feature for e in events]),
+            ("note", [e.note or None for e in events]),
+            ("quotes", _quotes_of(story, quotes, [e.quotes for e in events])),
+        ]
+    )
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _place_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
+    """Each place's Feature, read from the story's columns (a big story's are never
+    objects) and its position's."""
+    table = place_columns(geo.story.places)
     ids = table.ids
     at = location_columns(geo.places, ids)
-    kinds = table.kinds
-    statuses = table.statuses
-    precisions = at.precisions
-    geocoders = at.geocoders
-    sources = table.quote_sources
-    few = {  # the few sources, kinds, precisions, geocoders and statuses, encoded once
-        v: string(v) for v in {*sources, *kinds, *statuses, *precisions, *geocoders}
-    }
-    get = few.__getitem__
-    cited = list(map(get, sources))
-    words = _quote_words(story, sources, table.quote_texts)
-    _add_sentences(story, sources, table.quote_texts, words)
-    counts = table.counts
-    stances = table.quote_stances
-    # A line holds its place's first quote's source and words; ``more``, what follows
-    # them to the end of the list: most often just the brace that closes the quote.
-    if counts.count(1) == len(counts) and stances.count("claims") == len(stances):
-        more = ["}"] * len(ids)
-    else:
-        cited, words, more = _first_quotes(counts, cited, words, stances)
-    columns = zip(
-        map(string, ids),
+    point = (
+        '{"type": "Point", "coordinates": [',
         _coordinates(at.lons),
+        ", ",
         _coordinates(at.lats),
-        map(string, table.names),
-        map(get, kinds),
-        map(get, precisions),
-        map(get, geocoders),
-        map(get, statuses),
-        cited,
-        words,
-        more,
-        strict=True,
+        "]}",
     )
-    lines = [
-        f'{{"type": "Feature", "id": {i}, "geometry": {{"type": "Point", "coordinates":'
-        f' [{lon}, {lat}]}}, "properties": {{"id": {i}, "name": {name}, "kind": {kind},'
-        f' "precision": {precision}, "geocoder": {geocoder}, "status": {status},'
-        f' "quotes": [{{"source": {source}, "text": "{w}"{rest}]}}}}'
-        for i, lon, lat, name, kind, precision, geocoder, status, source, w, rest in columns
+    made = {  # what the build works out; the other properties are the fields' columns
+        "precision": at.precisions,
+        "geocoder": at.geocoders,
+        "quotes": _quotes_column(
+            geo.story,
+            quotes,
+            table.counts,
+            table.quote_sources,
+            table.quote_texts,
+            table.quote_stances,
+        ),
+    }
+    return _features(PLACE, table.column, made, point)
+
+
+def _route_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
+    routes = geo.story.routes
+    points = [geo.routes[r.id] for r in routes]
+    line = _line_encoder()
+    tracks = [
+        line({"type": "LineString", "coordinates": [[lon, lat] for lat, lon in geodesy.densify(p)]})
+        for p in points
     ]
-    if 0 in counts:  # a place with no quote has no first quote: the plain way
-        quotes = Quotes(story)
-        for k in compress(count(), map(not_, counts)):
-            lines[k] = line(_place_feature(quotes, places[k], at.location(k)))
-    return lines
+    made = {
+        "kind": ["route"] * len(routes),
+        "length_km": [round(geodesy.length_km(p), 1) for p in points],
+        "quotes": _quotes_of(geo.story, quotes, [r.quotes for r in routes]),
+    }
+    return _features(ROUTE, _attributes(routes), made, (tracks,))
 
 
-def _first_quotes(
-    counts: list[int], cited: list[str], words: list[str], stances: list[str]
-) -> tuple[list[str], list[str], list[str]]:
-    """The source, words and ``more`` of each place's first quote (see :func:`_place_lines`)
-    when not every place has just one quote, a claim (empty strings for a place with
-    none)."""
-    string = json.encoder.encode_basestring
-    ends = ["}" if stance == "claims" else f', "stance": {string(stance)}}}' for stance in stances]
-    firsts, texts, more = [], [], []
+def _area_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
+    areas = geo.story.areas
+    line = _line_encoder()
+    made = {
+        "kind": ["country"] * len(areas),
+        "quotes": _quotes_of(geo.story, quotes, [a.quotes for a in areas]),
+    }
+    return _features(AREA, _attributes(areas), made, ([line(geo.areas[a.id]) for a in areas],))
+
+
+def _attributes(features: Sequence[Any]) -> Callable[[str], list[Any]]:
+    """The column of a field (by its key) of features that are objects."""
+    return lambda key: [getattr(f, key) for f in features]
+
+
+def _features(
+    section: Section,
+    column: Callable[[str], list[Any]],
+    made: dict[str, Column | Pieces],
+    geometry: Pieces,
+) -> list[str]:
+    """Each feature's line: its id, its geometry (pieces), and the properties the section
+    declares, each from ``made`` if the build works it out, else the column of the field
+    that declares it (``column(key)``)."""
+    keys = {f.geojson: f.key for f in section.fields if f.geojson is not None}
+    ids = _encode(column(keys["id"]))
+    members = [
+        (prop, ids if prop == "id" else made[prop] if prop in made else column(keys[prop]))
+        for prop in section.geojson
+    ]
+    return _rows(
+        [
+            '{"type": "Feature", "id": ',
+            ids,
+            ', "geometry": ',
+            *geometry,
+            ', "properties": ',
+            *_members(members),
+            "}",
+        ]
+    )
+
+
+def _objects(members: list[tuple[str, Column | Pieces]]) -> list[str]:
+    """A JSON object per row of the columns (see :func:`_members`)."""
+    return _rows(list(_members(members)))
+
+
+def _members(members: list[tuple[str, Column | Pieces]]) -> list[Any]:
+    """The pieces of a JSON object, ``{"name": value, ...}``: a member's value is pieces
+    (written in every row), or a column of values (JSON texts, or values to encode), a row
+    whose value is None leaving the member out.  The first member is in every row."""
+    pieces: list[Any] = ["{"]
+    for n, (name, value) in enumerate(members):
+        key = f"{', ' if n else ''}{_string(name)}: "
+        if isinstance(value, tuple):
+            pieces += [key, *value]
+            continue
+        texts = value if _encoded(value) else _encode(value)
+        if texts.gaps:
+            assert n, "the first member is in every row"
+            pieces.append(["" if t is None else key + t for t in texts])
+        else:
+            pieces += [key, texts]
+    pieces.append("}")
+    return pieces
+
+
+def _rows(pieces: list[Any]) -> list[str]:
+    """Each row's text: the pieces (texts, the same in every row, and columns) joined, a C
+    loop over the rows (as fast as one f-string per row, and made for any pieces)."""
+    merged: list[Any] = []
+    for piece in pieces:
+        if isinstance(piece, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += piece
+        else:
+            merged.append(piece)
+    columns = [p for p in merged if not isinstance(p, str)]
+    n = len(columns[0]) if columns else 0
+    if not n:
+        return []
+    each = (repeat(p, n) if isinstance(p, str) else p for p in merged)
+    return list(map("".join, zip(*each, strict=True)))
+
+
+class _Texts(list):
+    """A column already JSON texts (:func:`_encode`'s); ``gaps`` if a row has None."""
+
+    gaps = False
+
+
+def _encoded(values: list[Any]) -> bool:
+    return isinstance(values, _Texts)
+
+
+def _encode(values: Sequence[Any]) -> _Texts:
+    """Each value as JSON text (None kept, for a member left out): a column of a few
+    strings (kinds, statuses) each encoded once, a column of strings by one C loop, any
+    other value as json writes it."""
+    try:
+        if len(set(islice(values, 1000))) <= 100:  # a few values, most likely
+            distinct = set(values)
+            if all(type(v) is str or v is None for v in distinct):
+                few = {v: None if v is None else _string(v) for v in distinct}
+                made = _Texts(map(few.__getitem__, values))
+                made.gaps = None in distinct
+                return made
+        return _Texts(map(_string, values))  # a TypeError if one is not a str
+    except TypeError:  # a value that is not a str, or not hashable
+        line = _line_encoder()
+        made = _Texts(None if v is None else line(v) for v in values)
+        made.gaps = None in made
+        return made
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def _quotes_of(story: Story, quotes: Quotes, lists: list[list[Any]]) -> Column | Pieces:
+    """:func:`_quotes_column` of features that are objects, each with its list of quotes."""
+    flat = [q for items in lists for q in items]
+    return _quotes_column(
+        story,
+        quotes,
+        list(map(len, lists)),
+        [q.source for q in flat],
+        [q.text for q in flat],
+        [q.stance for q in flat],
+    )
+
+
+def _quotes_column(
+    story: Story,
+    quotes: Quotes,
+    counts: list[int],
+    sources: list[str],
+    quoted: list[str],
+    stances: list[str],
+) -> Column | Pieces:
+    """Each feature's ``quotes``, given by its quotes (``counts[k]`` of them for feature
+    ``k``, their sources, texts and stances flattened, as
+    :class:`~mapgen.story.model.PlaceColumns` has them): ``{source, text}`` as the article
+    prints it, its ``sentence`` if the quote leaves part of it out, and ``stance: denies``
+    for a denial.  Most stories give every feature one quote, a claim: pieces then."""
+    few = {v: _string(v) for v in set(sources)}
+    cited = list(map(few.__getitem__, sources))
+    words = _quote_words(story, quotes, sources, quoted)
+    _add_sentences(story, quotes, sources, quoted, words)
+    if counts.count(1) == len(counts) and stances.count("claims") == len(stances):
+        return ('[{"source": ', cited, ', "text": "', words, '"}]')
+    ends = ["}" if s == "claims" else f', "stance": {_string(s)}}}' for s in stances]
+    items = _rows(['{"source": ', cited, ', "text": "', words, '"', ends])
+    out = _Texts()
     at = 0
     for n in counts:
-        if not n:
-            firsts.append("")
-            texts.append("")
-            more.append("")
-            continue
-        firsts.append(cited[at])
-        texts.append(words[at])
-        following = zip(
-            cited[at + 1 : at + n], words[at + 1 : at + n], ends[at + 1 : at + n], strict=True
-        )
-        more.append(
-            ends[at] + "".join(f', {{"source": {s}, "text": "{w}"{end}' for s, w, end in following)
-        )
+        out.append("[" + ", ".join(items[at : at + n]) + "]")
         at += n
-    return firsts, texts, more
+    return out
 
 
-def _quote_words(story: Story, sources: list[str], quoted: list[str]) -> list[str]:
-    """``encode_basestring(Quotes(story).words(q))`` of each quote (given by its source and
-    text), without the quote marks at either end, a column at a time: a call per quote
-    took half of :func:`text`'s time.
+def _quote_words(story: Story, quotes: Quotes, sources: list[str], quoted: list[str]) -> list[str]:
+    """``encode_basestring(quotes.words_of(source, text))`` of each quote, without the
+    quote marks at either end, a column at a time: a call per quote took half of
+    :func:`text`'s time.
 
     Each article is sliced at the quote's span by one C loop.  A slice that is printable
     (no white space but the space, no control character), with no quote mark, backslash,
     two spaces running or space at either end, is what folding its white space gives and
     is its own JSON text: in articles as they are, all but a few.  (The test is
-    :func:`~mapgen.sources.folds_to_itself`'s but for printable text of any script: the
-    typographic quotes and dashes articles print need no folding here.)  The others are
-    folded and encoded one by one, and a quote with no span (not in ``story.spans``, or
-    not found) gets what :class:`Quotes` gives it.
+    :func:`~mapgen.quotes.verify.folds_to_itself`'s but for printable text of any script:
+    the typographic quotes and dashes articles print need no folding here.)  The others
+    are folded and encoded one by one, and a quote with no span (not in ``story.spans``,
+    or not found) gets what :class:`Quotes` gives it.
     """
-    string = json.encoder.encode_basestring
-    asked = Quotes(story)
-    spans = asked.spans()  # waiting for them if they are still being found
+    spans = quotes.spans()  # waiting for them if they are still being found
     if not isinstance(spans, dict):  # a mapping of another kind: read as Quotes reads it
-        return [string(w)[1:-1] for w in map(asked.words_of, sources, quoted)]
+        return [_string(w)[1:-1] for w in map(quotes.words_of, sources, quoted)]
     found = list(map(spans.get, zip(sources, quoted, strict=True)))
     unknown = list(compress(count(), map(is_, found, repeat(None))))
     articles = {s.id: s.text for s in story.sources}
@@ -294,26 +350,26 @@ def _quote_words(story: Story, sources: list[str], quoted: list[str]) -> list[st
     for test, part in _NOT_PLAIN:
         odd.update(compress(count(), map(test, words, repeat(part))))
     for k in odd:
-        words[k] = string(" ".join(words[k].split()))[1:-1]
+        words[k] = _string(" ".join(words[k].split()))[1:-1]
     for k in unknown:
-        words[k] = string(asked.words_of(sources[k], quoted[k]))[1:-1]
+        words[k] = _string(quotes.words_of(sources[k], quoted[k]))[1:-1]
     return words
 
 
-def _add_sentences(story: Story, sources: list[str], quoted: list[str], words: list[str]) -> None:
+def _add_sentences(
+    story: Story, quotes: Quotes, sources: list[str], quoted: list[str], words: list[str]
+) -> None:
     """Follow the words of each quote that leaves part of its sentence out with the
-    ``sentence`` member, as :func:`_quotes` writes it: ``words`` is the JSON text between
-    the quote marks of ``"text": "..."``, so the member goes in before its closing mark
-    (``words", "sentence": "the sentence``).  The sentences are found a column at a time
-    (:func:`mapgen.context.sentences_column`); a quote with no span gets what
+    ``sentence`` member: ``words`` is the JSON text between the quote marks of
+    ``"text": "..."``, so the member goes in before its closing mark (``words",
+    "sentence": "the sentence``).  The sentences are found a column at a time
+    (:func:`mapgen.quotes.sentences.sentences_column`); a quote with no span gets what
     :class:`Quotes` gives it."""
-    string = json.encoder.encode_basestring
-    asked = Quotes(story)
-    spans = asked.spans()
+    spans = quotes.spans()
     if isinstance(spans, dict):
         found = list(map(spans.get, zip(sources, quoted, strict=True)))
     else:
-        found = list(map(asked.span_of, sources, quoted))
+        found = list(map(quotes.span_of, sources, quoted))
     known = list(compress(count(), found))
     articles = {s.id: s.text for s in story.sources}
     got = sentences_column(
@@ -321,11 +377,11 @@ def _add_sentences(story: Story, sources: list[str], quoted: list[str], words: l
     )
     for k, sentence in zip(known, got, strict=True):
         if sentence is not None:
-            words[k] += f'", "sentence": {string(sentence)[:-1]}'
+            words[k] += f'", "sentence": {_string(sentence)[:-1]}'
     for k in compress(count(), map(is_, found, repeat(None))):
-        sentence = asked.sentence_of(sources[k], quoted[k])
+        sentence = quotes.sentence_of(sources[k], quoted[k])
         if sentence is not None:
-            words[k] += f'", "sentence": {string(sentence)[:-1]}'
+            words[k] += f'", "sentence": {_string(sentence)[:-1]}'
 
 
 #: What, in printable text, makes its white space folded or its JSON text other than it.
@@ -339,8 +395,8 @@ _NOT_PLAIN = (
 
 
 def _coordinates(values: list[float]) -> list[str]:
-    """``repr(round(v, 6))`` of each value, as :func:`to_geojson` rounds a position and
-    json writes it, in half the time when, as is usual, every value is a decimal of 6
+    """``repr(round(v, 6))`` of each value, as a position is written (rounded to 6
+    places, about 10 cm, as json writes it), in half the time when, as is usual, every value is a decimal of 6
     places or fewer already (geocoders' answers are rounded so, typed ones seldom have
     more): ``round`` then gives the value back, and repr alone will do.
 
@@ -366,17 +422,10 @@ def _coordinates(values: list[float]) -> list[str]:
 _NOT_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
-def _without_places(geo: GeocodedStory) -> GeocodedStory:
-    """The story with no places, for :func:`text` to write its other features the slow way
-    (the events still name their places, which need not exist for that)."""
-    story = dataclasses.replace(geo.story, places=[])
-    return dataclasses.replace(geo, story=story, places={})
-
-
 def dumps(collection: dict[str, Any]) -> str:
-    """Stable text: same story, same bytes; one feature per line, so that a moved place
-    changes one line of the file (and 100,000 features are written in a blink: each line
-    is encoded by json's C encoder, which an indented dump does without)."""
+    """A FeatureCollection of Python values laid out as :func:`text` writes one: same
+    story, same bytes; one feature per line, so that a moved place changes one line of
+    the file (``dumps(to_geojson(geo)) == text(geo)``)."""
     head = {key: value for key, value in collection.items() if key != "features"}
     features = collection.get("features", [])
     line = _line_encoder()

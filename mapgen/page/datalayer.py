@@ -6,15 +6,17 @@ take half a minute to show; 100,000 never do), so the page draws the places inst
 
 * the places' data goes into the page once, as JSON in a ``<script type="application/json">``
   block (``<``, ``>`` and ``&`` escaped, so no text can leave it), one place per line:
-  ``[lat, lon, name, style, meta, quotes(, note)]``, with a quote as the id of an article
-  passage stored once however many places quote it;
+  ``[lat, lon, id, name, look, quotes, ...shown]``, with a quote as the id of an article
+  passage stored once however many places quote it, and ``shown`` the values of the
+  popup's text slots after the title (the note...), in the template's order, the empty
+  ones at the end left out;
 * ``datalayer.js`` (inlined) draws the same pins on one canvas, clusters them where they
   crowd (a bubble with a count; a click zooms in), shows the name on hover, and builds a
-  place's popup only when it is opened;
-* the popup's HTML is the one :func:`mapgen.evidence.popup_html` makes for a marker, to the
-  byte: the JavaScript fills a template cut from that function's own output with the
-  place's text, escaped by the same rules as :func:`mapgen.render.text` (checked here on
-  the first place of every build, and in the browser tests on every place);
+  place's popup only when it is opened; ``datakeys.js`` makes them tab stops;
+* the popup's HTML is the one a marker's popup has, to the byte: the JavaScript fills the
+  one popup template (:mod:`mapgen.page.popup`, handed to it as data) with the place's
+  text, escaped by the same rules as :func:`mapgen.page.markup.text` (the browser tests
+  compare the two on every place);
 * the layer control has one layer per kind, as for markers, and the legend is the same.
 
 The same story builds to the same bytes, and a moved place changes its own line.
@@ -35,23 +37,13 @@ import numpy as np
 from branca.element import Figure, MacroElement
 from folium.template import Template
 
-from ..quotes.context import ellipsis_flags
+from ..quotes.sentences import ellipsis_flags
 from ..story.model import PLACE_KINDS, GeocodedStory, Location, location_columns, place_columns
 from .elements import SafeTooltip
-from .evidence import (
-    FeatureEvidence,
-    QuoteText,
-    _quote_html,
-    format_coords,
-    popup_html,
-    precision_line,
-    quotes_html,
-    script_safe,
-    status_html,
-    support_line,
-)
+from .evidence import FeatureEvidence, script_safe
 from .evidence import Utf16 as _Utf16
-from .markup import POPUP_OPTIONS, asset, text
+from .markup import POPUP_OPTIONS, asset
+from .popup import PlacePopups, format_coords, place_slots, precision_line, status_html, template
 from .standalone import RawHTML, big_text
 from .styles import KIND_COLORS, VAGUE_PRECISIONS, pin_svg
 
@@ -62,102 +54,11 @@ CLUSTER_UNTIL_ZOOM = 15
 #: Colour of a cluster that holds more than one kind of place.
 MIXED_COLOR = "#34495e"
 
-#: Placeholders for the story's text when the popup's template is cut from its HTML.
-_FIELDS = ("id", "title", "meta", "note", "words", "cite", "support", "status", "index")
-_SENTINELS = {name: chr(0xE000 + i) for i, name in enumerate(_FIELDS)}
-#: Slots of the popup where optional parts go, in this order.
-_SLOTS = ("@status", "@meta", "@note", "@quotes")
-
 
 def script() -> str:
-    """The data layer's JavaScript, inlined in the page once."""
-    return asset("datalayer.js")
-
-
-# --------------------------------------------------------------------------- the popup
-
-
-def _insertion(base: str, longer: str) -> tuple[int, str]:
-    """Where ``longer`` inserts one piece into ``base``, and that piece, cut at tag bounds.
-
-    An insertion point is ambiguous when the piece starts with what follows it (``<p>..</p>``
-    before ``</div>``): of the equivalent cuts, the one whose piece starts with ``<`` and
-    ends with ``>`` is taken.
-    """
-    extra = len(longer) - len(base)
-    i = 0
-    while i < len(base) and base[i] == longer[i]:
-        i += 1
-    piece = longer[i : i + extra]
-    if extra <= 0 or base[i:] != longer[i + extra :]:
-        raise ValueError("the popup's part is not a single insertion")
-    while i > 0 and base[i - 1] == piece[-1]:
-        i, piece = i - 1, piece[-1] + piece[:-1]
-    while not (piece.startswith("<") and piece.endswith(">")) and i < len(base):
-        if base[i] != piece[0]:
-            break
-        i, piece = i + 1, piece[1:] + piece[0]
-    return i, piece
-
-
-def _unit(piece: str) -> list[str]:
-    """A piece as [text, field, text, field, ..., text], fields named by their placeholder
-    (``@slot`` for the slots of the popup's skeleton)."""
-    names = {v: k for k, v in _SENTINELS.items()}
-    names |= {chr(0xE100 + i): slot for i, slot in enumerate(_SLOTS)}
-    pattern = "([" + "".join(names) + "])"
-    parts = re.split(pattern, piece)
-    return [names.get(part, part) if i % 2 else part for i, part in enumerate(parts)]
-
-
-def popup_template() -> dict[str, Any]:
-    """The popup's HTML (:func:`mapgen.evidence.popup_html`, what every marker shows) cut
-    into the pieces the page fills in: the skeleton with its slots, and the units repeated
-    per meta line, per quote....  Cut from that function's own output, rendered with
-    placeholders for the story's text, so that the HTML cannot drift apart; what is logic
-    rather than text (the support line's counting, claims beside denials) the page's
-    script does as :mod:`mapgen.evidence` does, and the browser tests compare the two."""
-    s = _SENTINELS
-    fid, title = s["id"], s["title"]
-    base = popup_html(fid, title, [], None, [], "reported")
-    status_at, status = _insertion(base, popup_html(fid, title, [], None, [], "expected"))
-    meta_at, meta = _insertion(base, popup_html(fid, title, [s["meta"]], None, []))
-    note_at, note = _insertion(base, popup_html(fid, title, [], s["note"], []))
-    claim = QuoteText("src", s["cite"], s["words"], "claims")
-    denial = QuoteText("src", s["cite"], s["words"], "denies")
-    quotes_at, quoted = _insertion(base, popup_html(fid, title, [], None, [claim]))
-    alone = quotes_html(fid, [claim])
-    if not quoted.endswith(alone):
-        raise ValueError("the popup's quotes do not close it")
-    support = quoted[: -len(alone)].replace(text(support_line([claim])), s["support"])
-    number = "918273645"
-    quote = _quote_html(fid, int(number), claim).replace(number, s["index"])
-    first, second = _quote_html(fid, 0, claim), _quote_html(fid, 1, denial)
-    sides = quotes_html(fid, [claim, denial])
-    i = sides.index(first)
-    j = sides.index(second, i + len(first))
-    points = sorted(
-        zip((status_at, meta_at, note_at, quotes_at), range(4), strict=True), reverse=True
-    )
-    skeleton = base
-    for at, k in points:
-        skeleton = skeleton[:at] + chr(0xE100 + k) + skeleton[at:]
-    order = [k for _, k in sorted(points)]
-    if order != [0, 1, 2, 3]:
-        raise ValueError("the popup's parts are not in the order status, meta, note, quotes")
-    return {
-        "base": _unit(skeleton),
-        "status": _unit(status.replace(status_html("expected"), s["status"])),
-        "meta": _unit(meta),
-        "note": _unit(note),
-        "support": _unit(support),
-        "quote": _unit(quote),
-        "sides": [
-            _unit(sides[:i]),
-            _unit(sides[i + len(first) : j]),
-            _unit(sides[j + len(second) :]),
-        ],
-    }
+    """The data layer's JavaScript, inlined in the page once: the drawing and the popups,
+    then the keyboard's tab stops (two files, each one concern)."""
+    return asset("datalayer.js") + asset("datakeys.js")
 
 
 # --------------------------------------------------------------------------- the data
@@ -271,12 +172,7 @@ class PlaceData:
         first_of = list(map(firsts.setdefault, look_keys, count()))
         look_at = {k: look_of(key[0][0], at.location(k), key[0][1]) for key, k in firsts.items()}
         look_column = list(map(look_at.__getitem__, first_of))
-        given_notes = table.notes
-        notes = (
-            ["," + string(note) if note else "" for note in given_notes]
-            if any(given_notes)
-            else [""] * len(ids)
-        )
+        shown = _shown(table, len(ids))
         # Ids that bulk files number (``strikes-12``) are written as the number alone.
         prefix, numbers = _id_prefix(ids)
         written_ids = list(map(string, ids))
@@ -362,7 +258,7 @@ class PlaceData:
                 names,
                 look_column,
                 cited_column,
-                notes,
+                shown,
             )
         )
         for index in _ties(lats, lons):
@@ -399,7 +295,7 @@ class PlaceData:
             "sources": [s.title for s in story.sources],
             "sourceIds": [s.id for s in story.sources],
             "fmt": overrides,
-            "tpl": popup_template(),
+            "tpl": template(),
             "popup": dict(POPUP_OPTIONS),
             "tooltip": SafeTooltip("").options,
         }
@@ -429,6 +325,26 @@ class PlaceData:
             script_safe(",\n".join(self.rows)),
             "\n]}",
         ]
+
+
+def _shown(table: Any, n: int) -> list[str]:
+    """The end of each place's row: the values of the popup's text slots after the title
+    (:func:`mapgen.page.popup.text_slots`), each ``,value`` (``,null`` for none), the
+    empty ones at the end left out (most often all: a row ends with its passages)."""
+    keys = [key for name, key in place_slots() if name != "title"]
+    columns = [table.column(key) if key is not None else [None] * n for key in keys]
+    if not any(map(any, columns)):
+        return [""] * n
+    string = json.encoder.encode_basestring
+    cells = [
+        ["," + (string(v) if isinstance(v, str) else json.dumps(v)) if v else ",null" for v in c]
+        for c in columns
+    ]
+    rows = list(map("".join, zip(*cells, strict=True)))
+    for k in compress(count(), map(str.endswith, rows, repeat(",null"))):
+        while rows[k].endswith(",null"):
+            rows[k] = rows[k][: -len(",null")]
+    return rows
 
 
 def _cited(
@@ -589,14 +505,14 @@ def _enter_evidence(geo: GeocodedStory, quotes: Any, evidence: Any) -> None:
         sources = list(compress(sources, each_quote))
         stances = list(compress(stances, each_quote))
     evidence.count_elsewhere("place", counts, sources, stances)
-    # The places events name as objects: made here (all of a bulk file's) only if there are.
-    for place in [p for p in story.places if p.id in named] if named else []:
-        loc = geo.places[place.id]
-        cited = [quotes.verbatim(q) for q in place.quotes]
-        meta = [PLACE_KINDS[place.kind], format_coords(loc.lat, loc.lon), precision_line(loc)]
-        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
-        at = (loc.lat, loc.lon)
-        feature = FeatureEvidence(
-            place.id, place.name, "place", place.status, cited, at, None, {"popup": body}
-        )
-        evidence.add(feature)
+    if not named:
+        return
+    # The places events name: their popups made here, read from the columns.
+    popups = PlacePopups(geo, quotes)
+    at = popups.at
+    for k in compress(count(), map(named.__contains__, table.ids)):
+        cited = popups.quotes(k)
+        place_id, name, status = table.ids[k], table.names[k], table.statuses[k]
+        extra = {"popup": popups.html(k, cited)}
+        spot = (at.lats[k], at.lons[k])
+        evidence.add(FeatureEvidence(place_id, name, "place", status, cited, spot, None, extra))

@@ -8,8 +8,9 @@ list of sources (title, outlet, date, what each supports), the reader, and any o
 
 Python side, for anything that draws features (``render`` and any other layer):
 
-* :func:`popup_html` builds a feature's popup: title, status, facts, note, how many sources
-  support it, and its quotes, each a link to its passage; claims and denials side by side.
+* :func:`popup_html` (:mod:`mapgen.page.popup`'s, the one popup template) builds a
+  feature's popup: title, status, facts, note, how many sources support it, and its
+  quotes, each a link to its passage; claims and denials side by side.
 * :class:`Evidence` collects the sources and each feature's passages, anchor and layers;
   :class:`mapgen.panel.StoryPanel` puts the panel, the data and the script in the page.
 
@@ -39,11 +40,19 @@ from operator import ne
 from typing import TYPE_CHECKING, Any
 
 from ..quotes.quoted import Quotes, QuoteText
-from ..story.model import Location, Source, Story
+from ..story.model import Source, Story
 from ..story.when import label as date_label
 from ..story.when import parse_when
-from .markup import POPUP_OPTIONS, isolated, shown, text
-from .styles import STATUS_LABELS, status_icon
+from .markup import POPUP_OPTIONS, isolated, text
+from .popup import (
+    _plural,
+    format_coords,
+    popup_html,
+    precision_line,
+    quotes_html,
+    status_html,
+    support_line,
+)
 
 if TYPE_CHECKING:
     from branca.element import MacroElement
@@ -54,117 +63,12 @@ __all__ = [
     "format_coords",
     "popup_html",
     "precision_line",
+    "quotes_html",
     "safe_url",
     "script_json",
+    "status_html",
     "support_line",
 ]
-
-
-# --------------------------------------------------------------------------- popups
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def support_line(quotes: list[QuoteText]) -> str:
-    """``Supported by 2 sources (3 passages)``, and the denials if any."""
-    claims = [q for q in quotes if q.stance != "denies"]
-    denials = [q for q in quotes if q.stance == "denies"]
-    parts = []
-    if claims:
-        sources = len(dict.fromkeys(q.source_id for q in claims))
-        line = f"Supported by {_plural(sources, 'source')}"
-        if len(claims) > sources:
-            line += f" ({len(claims)} passages)"
-        parts.append(line)
-    if denials:
-        sources = len(dict.fromkeys(q.source_id for q in denials))
-        parts.append(f"a denial quoted in {_plural(sources, 'source')}")
-    line = "; ".join(parts)
-    return line[:1].upper() + line[1:]
-
-
-def _quote_html(feature_id: str, index: int, quote: QuoteText) -> str:
-    return (
-        f'<blockquote class="mg-quote"><a class="mg-cite" href="#mg-panel"'
-        f' data-mg-feature="{text(feature_id)}" data-mg-quote="{index}"'
-        ' title="Show this passage in the article">'
-        f"\u201c<bdi>{text(quote.with_ellipses)}</bdi>\u201d</a>"
-        f"<footer>\u2014 <cite>{isolated(quote.source_title)}</cite></footer></blockquote>"
-    )
-
-
-def quotes_html(feature_id: str, quotes: list[QuoteText]) -> str:
-    """The quotes, each linking to its passage; claims and denials side by side."""
-    numbered = list(enumerate(quotes))
-    claims = [(i, q) for i, q in numbered if q.stance != "denies"]
-    denials = [(i, q) for i, q in numbered if q.stance == "denies"]
-    if claims and denials:
-        left = "".join(_quote_html(feature_id, i, q) for i, q in claims)
-        right = "".join(_quote_html(feature_id, i, q) for i, q in denials)
-        return (
-            '<div class="mg-sides"><div class="mg-side mg-claims"><h4>The claim</h4>'
-            f'{left}</div><div class="mg-side mg-denials"><h4>The denial</h4>{right}</div></div>'
-        )
-    return "".join(_quote_html(feature_id, i, q) for i, q in numbered)
-
-
-def status_html(status: str) -> str:
-    """The status as a badge and a word, for popups and lists."""
-    return (
-        f'<span class="mg-status mg-status-{status}">{status_icon(status)}'
-        f"{STATUS_LABELS[status]}</span>"
-    )
-
-
-def popup_html(
-    feature_id: str,
-    title: str,
-    meta: list[str],
-    note: str | None,
-    quotes: list[QuoteText],
-    status: str = "reported",
-) -> str:
-    """A feature's popup: every piece of story text escaped, each quote a link that opens
-    the reader at its passage (``feature_id`` and the quote's index in ``quotes``).
-
-    The one function that builds popups, for any layer that draws features: a popup built
-    here behaves the same wherever it is opened, once the feature's passages are in the
-    page's :class:`Evidence`.
-    """
-    parts = [
-        f'<div class="mg-popup" data-mg-id="{text(feature_id)}"><h3 dir="auto">{text(title)}</h3>'
-    ]
-    if status != "reported":
-        parts.append(f'<p class="mg-claim">{status_html(status)}</p>')
-    parts += [f'<p class="mg-meta">{shown(line)}</p>' for line in meta]
-    if note:
-        parts.append(f'<p class="mg-note" dir="auto">{text(note)}</p>')
-    if quotes:
-        parts.append(f'<p class="mg-support">{text(support_line(quotes))}</p>')
-    parts.append(quotes_html(feature_id, quotes))
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def format_coords(lat: float, lon: float) -> str:
-    """A position as a popup's meta line shows it: four decimals (about 10 m), N/S and E/W."""
-    ns = "N" if lat >= 0 else "S"
-    ew = "E" if lon >= 0 else "W"
-    return f"{abs(lat):.4f}\u00b0 {ns}, {abs(lon):.4f}\u00b0 {ew}"
-
-
-def precision_line(loc: Location) -> str:
-    """A popup's line saying how precise a position is and who gave it, so that a reader
-    can tell a city's centre from a surveyed point."""
-    said = {
-        "places.yaml": "coordinates given in places.yaml",
-        "gazetteer": "offline gazetteer (GeoNames)",
-    }.get(loc.geocoder, loc.geocoder)
-    if loc.query and loc.geocoder != "places.yaml":
-        said += f" \u00b7 query: {loc.query}"  # which query gave this position
-    return f"Precision: {loc.precision} \u00b7 {said}"
 
 
 # --------------------------------------------------------------------------- the data

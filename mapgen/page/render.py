@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import folium
 from branca.element import Element
@@ -32,17 +32,11 @@ from ..story.model import (
 from ..story.when import label as date_label
 from .datalayer import add_places
 from .elements import Area, Overlay, SafePopup, SafeTooltip
-from .evidence import (
-    Evidence,
-    FeatureEvidence,
-    format_coords,
-    popup_html,
-    precision_line,
-    sources_tab,
-)
+from .evidence import Evidence, FeatureEvidence, sources_tab
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
 from .phone import PhoneLayout
+from .popup import PlacePopups, format_coords, popup_html
 from .standalone import PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
     KIND_COLORS,
@@ -231,45 +225,10 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         )
         evidence.add(feature, *drawn)
 
-    places = story.places
     if draws_data_layer(story):  # one canvas layer instead of a marker each
         add_places(fmap, geo, quotes, evidence, since)
-        places = []
-    groups: dict[str, folium.FeatureGroup] = {}
-    for kind, label in PLACE_KINDS.items():
-        if any(p.kind == kind for p in places):
-            groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
-    for place in places:
-        cited = [quotes.verbatim(q) for q in place.quotes]
-        loc = geo.places[place.id]
-        approximate = loc.precision in VAGUE_PRECISIONS
-        pin = pin_svg(KIND_COLORS[place.kind], approximate, place.status)
-        icon = folium.DivIcon(
-            html=pin,
-            icon_size=(34 if place.status != "reported" else 26, 38),
-            icon_anchor=(13, 37),
-            class_name=f"mg-pin mg-{place.kind} mg-status-{place.status}",
-        )
-        marker = folium.Marker((loc.lat, loc.lon), icon=icon, title=None)
-        meta = [
-            PLACE_KINDS[place.kind],
-            format_coords(loc.lat, loc.lon),
-            precision_line(loc),
-        ]
-        body = popup_html(place.id, place.name, meta, place.note, cited, place.status)
-        marker.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(place.name)))
-        marker.add_to(groups[place.kind])
-        feature = FeatureEvidence(
-            place.id,
-            place.name,
-            "place",
-            place.status,
-            cited,
-            (loc.lat, loc.lon),
-            None,
-            when(place.id),
-        )
-        evidence.add(feature, marker)
+    else:
+        _add_markers(fmap, geo, quotes, evidence, when)
 
     names = {f.id: f.name for f in evidence.features.values()}
     for event in story.events:
@@ -294,6 +253,44 @@ def _build(geo: GeocodedStory, inline: PageAssets) -> StandaloneMap:
         fmap.fit_bounds(bounds, padding_top_left=(40, 130), padding_bottom_right=(350, 30))
     fmap.get_root().title = text(story.title)
     return fmap
+
+
+def _add_markers(
+    fmap: folium.Map,
+    geo: GeocodedStory,
+    quotes: Quotes,
+    evidence: Evidence,
+    when: Callable[[str], dict[str, str]],
+) -> None:
+    """A marker per place, in a layer per kind: read from the places' columns, as the data
+    layer reads them, each with the popup the one template makes."""
+    popups = PlacePopups(geo, quotes)
+    table, at = popups.table, popups.at
+    kinds, statuses = table.kinds, table.statuses
+    present = set(kinds)
+    groups: dict[str, folium.FeatureGroup] = {}
+    for kind, label in PLACE_KINDS.items():
+        if kind in present:
+            groups[kind] = folium.FeatureGroup(name=label, show=True).add_to(fmap)
+    for k, (place_id, name) in enumerate(zip(table.ids, table.names, strict=True)):
+        kind, status = kinds[k], statuses[k]
+        cited = popups.quotes(k)
+        approximate = at.precisions[k] in VAGUE_PRECISIONS
+        icon = folium.DivIcon(
+            html=pin_svg(KIND_COLORS[kind], approximate, status),
+            icon_size=(34 if status != "reported" else 26, 38),
+            icon_anchor=(13, 37),
+            class_name=f"mg-pin mg-{kind} mg-status-{status}",
+        )
+        spot = (at.lats[k], at.lons[k])
+        marker = folium.Marker(spot, icon=icon, title=None)
+        marker.add_child(SafePopup(popups.html(k, cited)))
+        marker.add_child(SafeTooltip(isolated(name)))
+        marker.add_to(groups[kind])
+        feature = FeatureEvidence(
+            place_id, name, "place", status, cited, spot, None, when(place_id)
+        )
+        evidence.add(feature, marker)
 
 
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:

@@ -1,8 +1,11 @@
 """The places an article mentions, found with the offline gazetteer.
 
 ``mapgen check`` lists the places the articles mention that the map does not show (unless
-``places.yaml`` leaves them out on purpose, under ``left_out:``), and ``mapgen extract``
-turns an article's mentions into ready-to-paste YAML.  Both use :func:`find_mentions`.
+``places.yaml`` leaves them out on purpose, under ``left_out:``;
+:mod:`mapgen.quotes.mentionreport`), and ``mapgen extract`` turns an article's mentions
+into ready-to-paste YAML (:mod:`mapgen.quotes.extract`).  Both use :func:`find_mentions`,
+which this module holds with the rules below; the word lists the rules name are
+:mod:`mapgen.quotes.wordlists`.
 
 How a mention is found, in a sentence:
 
@@ -26,27 +29,32 @@ How a mention is found, in a sentence:
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from ..core.terminal import one_line
 from ..geo.countries import _country_index, fold
-from ..geo.gazetteer import Gazetteer, Match, distance_km
-from ..story.model import GeocodedStory, LeftOut
+from ..geo.gazetteer import Gazetteer, Match
+from .wordlists import (
+    CONNECTORS,
+    DEMONYMS,
+    LOCATIVES,
+    NOT_NAMES,
+    SHORT_FORMS,
+    STOP_PHRASES,
+    STOP_WORDS,
+)
 
 __all__ = [
     "DEMONYMS",
+    "MAX_MENTION_CHARS",
     "MIN_POPULATION",
     "Mention",
-    "MentionReport",
     "Target",
-    "extract_yaml",
+    "clipped",
     "find_mentions",
-    "report",
+    "read_within",
     "sentences",
 ]
 
@@ -55,266 +63,6 @@ __all__ = [
 MIN_POPULATION = (50_000, 15_000, 500_000, 1_000)
 #: ... and for an alternate name after "in"/"to"/"from" (``near Avdiivka``: Avdiyivka).
 MIN_POPULATION_ALTERNATE_LOCATED = 10_000
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-#: Words that may stand inside a name, never at its ends.
-CONNECTORS = _words(
-    "of and the de del della da do dos das du la le les al el upon on sur am an der"
-)
-#: Words after which a capitalised name is very likely a place.
-LOCATIVES = _words("in to from at near via into towards toward outside across through around reach")
-#: Names that contain a place's name but are not places (institutions, newspapers...).
-STOP_PHRASES = frozenset(
-    fold(p)
-    for p in (
-        "White House",
-        "New York Times",
-        "Washington Post",
-        "Los Angeles Times",
-        "Financial Times",
-        "Wall Street",
-        "Wall Street Journal",
-        "Capitol Hill",
-        "Downing Street",
-        "Kyiv Independent",
-        "Moscow Times",
-        "Korea Herald",
-        "Korea Times",
-        "Pacific Fleet",
-        "Black Sea Fleet",
-        "Northern Fleet",
-    )
-)
-#: Common words and first names that are also city names: cities only after "in", "to"...
-STOP_WORDS = frozenset(
-    fold(w)
-    for w in _words(
-        "Reading Split Nice Mobile Bath Deal Hope Orange Temple March May Along Union Sale"
-        " Enterprise Independence Liberty Concord Providence Hull Bury Wells Worth Paradise"
-        " Aurora Victoria Florence Charlotte Eugene Jackson Lincoln Austin Madison Dallas"
-        " Houston Phoenix Mercedes Trinidad Roma Mission Surprise Spring Plymouth Taft"
-        " Buffalo Eagle Bend Vladimir Marion Gary Tyler Chester Clinton Homer Troy Said"
-    )
-)
-
-#: Capitalised words that never belong to a name: a sentence's usual first words, days and
-#: months.  ``Then Pyongyang said`` names Pyongyang alone; ``On Monday Moscow`` Moscow.
-NOT_NAMES = frozenset(
-    fold(w)
-    for w in _words(
-        "The Then And But Or Nor Yet So In On At As After Before When While Whereas Meanwhile"
-        " However Additionally Also Both This That These Those Last Next Later Earlier If"
-        " Although Though Since Because During Under Over From To For With Without By Of"
-        " Despite According Still Now Today Yesterday Tomorrow Here There It He She They We"
-        " I You His Her Their Our Its A An Some Many Most Several Such Other Another Each"
-        " Every All No Not Only Even Once Instead Thus Hence Moreover Furthermore Indeed"
-        " Reports Officials Sources Analysts Critics"
-        " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April"
-        " June July August September October November December"
-    )
-)
-
-#: Country ISO code and its demonyms ("|"-separated); plurals ("Ukrainians") are added.
-#: Demonyms shared by two countries (Congolese, Dominican) or ambiguous (Korean) are left
-#: out: a mention must say which country it means.
-_DEMONYM_TABLE = """
-AF Afghan
-AL Albanian
-DZ Algerian
-AO Angolan
-AR Argentine|Argentinian|Argentinean
-AM Armenian
-AU Australian
-AT Austrian
-AZ Azerbaijani|Azeri
-BS Bahamian
-BH Bahraini
-BD Bangladeshi
-BB Barbadian
-BY Belarusian|Belarussian
-BE Belgian
-BZ Belizean
-BJ Beninese
-BT Bhutanese
-BO Bolivian
-BA Bosnian
-BW Botswanan
-BR Brazilian
-BN Bruneian
-BG Bulgarian
-BF Burkinabe
-MM Burmese
-BI Burundian
-KH Cambodian
-CM Cameroonian
-CA Canadian
-CV Cape Verdean
-CF Central African
-TD Chadian
-CL Chilean
-CN Chinese
-CO Colombian
-KM Comoran
-CR Costa Rican
-HR Croatian
-CU Cuban
-CY Cypriot
-CZ Czech
-DK Danish
-DJ Djiboutian
-EC Ecuadorian|Ecuadorean
-EG Egyptian
-AE Emirati
-GQ Equatorial Guinean
-ER Eritrean
-EE Estonian
-SZ Swazi
-ET Ethiopian
-FJ Fijian
-PH Filipino|Philippine
-FI Finnish
-FR French
-GA Gabonese
-GM Gambian
-GE Georgian
-DE German
-GH Ghanaian
-GR Greek
-GD Grenadian
-GT Guatemalan
-GN Guinean
-GW Bissau-Guinean
-GY Guyanese
-HT Haitian
-HN Honduran
-HU Hungarian
-IS Icelandic
-IN Indian
-ID Indonesian
-IR Iranian
-IQ Iraqi
-IE Irish
-IL Israeli
-IT Italian
-CI Ivorian
-JM Jamaican
-JP Japanese
-JO Jordanian
-KZ Kazakh|Kazakhstani
-KE Kenyan
-KW Kuwaiti
-KG Kyrgyz
-LA Laotian
-LV Latvian
-LB Lebanese
-LR Liberian
-LY Libyan
-LT Lithuanian
-LU Luxembourgish
-MG Malagasy
-MW Malawian
-MY Malaysian
-MV Maldivian
-ML Malian
-MT Maltese
-MR Mauritanian
-MU Mauritian
-MX Mexican
-MD Moldovan
-MC Monegasque
-MN Mongolian
-ME Montenegrin
-MA Moroccan
-MZ Mozambican
-NA Namibian
-NP Nepali|Nepalese
-NL Dutch
-NZ New Zealander
-NI Nicaraguan
-NE Nigerien
-NG Nigerian
-KP North Korean
-MK North Macedonian|Macedonian
-NO Norwegian
-OM Omani
-PK Pakistani
-PS Palestinian
-PA Panamanian
-PG Papua New Guinean
-PY Paraguayan
-PE Peruvian
-PL Polish
-PT Portuguese
-QA Qatari
-RO Romanian
-RU Russian
-RW Rwandan
-WS Samoan
-SA Saudi|Saudi Arabian
-SN Senegalese
-RS Serbian
-SC Seychellois
-SL Sierra Leonean
-SG Singaporean
-SK Slovak|Slovakian
-SI Slovenian|Slovene
-SO Somali
-ZA South African
-KR South Korean
-SS South Sudanese
-ES Spanish
-LK Sri Lankan
-SD Sudanese
-SR Surinamese
-SE Swedish
-CH Swiss
-SY Syrian
-TW Taiwanese
-TJ Tajik|Tajikistani
-TZ Tanzanian
-TH Thai
-TL Timorese
-TG Togolese
-TO Tongan
-TT Trinidadian
-TN Tunisian
-TR Turkish
-TM Turkmen
-UG Ugandan
-UA Ukrainian
-GB British
-US American
-UY Uruguayan
-UZ Uzbek
-VE Venezuelan
-VN Vietnamese
-YE Yemeni
-ZM Zambian
-ZW Zimbabwean
-XK Kosovar
-SV Salvadoran
-"""
-
-
-def _demonyms() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for line in _DEMONYM_TABLE.strip().splitlines():
-        code, _, names = line.partition(" ")
-        for name in names.split("|"):
-            table[fold(name)] = code
-            if name.endswith(("an", "i", "ch", "k")):
-                table[fold(name + "s")] = code
-    return table
-
-
-#: Folded demonym (and its plural) -> ISO alpha-2 code.
-DEMONYMS: dict[str, str] = _demonyms()
-#: Country forms that count only in capitals (``US``, not ``us``).
-_SHORT_FORMS = frozenset({"us", "usa", "uk", "uae", "dprk", "rok", "drc", "prc"})
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][^\W_]*(?:[\u2019'][^\W_]+)*")
 _POSSESSIVE = re.compile(r"[\u2019']s?\Z")
@@ -432,7 +180,7 @@ def _tokens(text: str, start: int, end: int) -> list[_Token]:
 # --------------------------------------------------------------------------- matching
 
 
-class _Matcher:
+class Matcher:
     """Names to places, with the gazetteer's cities and the country tables."""
 
     def __init__(self, gazetteer: Gazetteer | None = None):
@@ -462,7 +210,7 @@ class _Matcher:
         if key.startswith("the"):
             key = key[3:]
         if key in self.by_name:
-            if key in _SHORT_FORMS and not words.replace(".", "").isupper():
+            if key in SHORT_FORMS and not words.replace(".", "").isupper():
                 return None
             target = self.country(self.by_name[key])
             return (target, "country") if target else None
@@ -531,10 +279,10 @@ def find_mentions(
     source: str = "",
     file: str = "",
     gazetteer: Gazetteer | None = None,
-    matcher: _Matcher | None = None,
+    matcher: Matcher | None = None,
 ) -> list[Mention]:
     """Every place the text names, in order."""
-    matcher = matcher or _Matcher(gazetteer)
+    matcher = matcher or Matcher(gazetteer)
     spans = sentences(text)
     tokenized = [_tokens(text, a, b) for a, b in spans]
     surnames = _surnames(tokenized)
@@ -603,7 +351,7 @@ def find_mentions(
 
 
 def _city_target(
-    matcher: _Matcher,
+    matcher: Matcher,
     words: str,
     tokens: list[_Token],
     i: int,
@@ -659,70 +407,6 @@ def _city_target(
     return target, best.match
 
 
-# --------------------------------------------------------------------------- check
-
-
-@dataclass
-class MentionReport:
-    """What the articles mention, against what the map shows."""
-
-    mentions: list[Mention]
-    #: Target key -> the map feature (place, area or route stop) that shows it.
-    shown: dict[str, str] = field(default_factory=dict)
-    #: Target key -> the left_out entry that covers it.
-    left_out: dict[str, LeftOut] = field(default_factory=dict)
-    #: left_out entries that match no mention.
-    unused: list[LeftOut] = field(default_factory=list)
-    #: What was not read for mentions (:func:`read_within`), if anything.
-    unread: str | None = None
-
-    def missing(self) -> dict[str, list[Mention]]:
-        """Target key -> its mentions, for places neither shown nor left out (in order)."""
-        out: dict[str, list[Mention]] = {}
-        for mention in self.mentions:
-            key = mention.target.key
-            if key not in self.shown and key not in self.left_out:
-                out.setdefault(key, []).append(mention)
-        return out
-
-    def lines(self, *, clip: int = 200) -> list[str]:
-        """The report as ``mapgen check`` prints it."""
-        places = dict.fromkeys(m.target.key for m in self.mentions)
-        missing = self.missing()
-        left = {k for k in places if k in self.left_out}
-        n = len(self.mentions)
-        out = [
-            f"Place mentions in the articles: {n}, of {len(places)} places:"
-            f" {len(places) - len(missing) - len(left)} on the map, {len(left)} left out,"
-            f" {len(missing)} missing."
-        ]
-        if self.unread:
-            out.append(self.unread[0].upper() + self.unread[1:] + ".")
-        if missing:
-            out.append(
-                "Mentioned in the articles but not on the map (add them, or list them under"
-                " left_out: in places.yaml):"
-            )
-            for mentions in missing.values():
-                target = mentions[0].target
-                guess = target.describe() + (" (ambiguous)" if target.ambiguous else "")
-                count = len(mentions)
-                out.append(f"  {guess}: {count} mention{'s' if count != 1 else ''}")
-                for m in mentions:
-                    words, sentence = one_line(m.words), one_line(_clip(m.sentence, clip))
-                    out.append(f'    {one_line(m.where())}: "{words}": {sentence}')
-        for entry in self.unused:
-            out.append(
-                f"{entry.pos}: left_out: '{one_line(entry.name)}' is not mentioned in the articles"
-                " (or not recognised as a place)"
-            )
-        return out
-
-
-def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"
-
-
 #: Most characters of articles read for mentions in one run (``check``, ``extract``): a
 #: 10 MB article naming places densely takes some 5 s, and 100 MB of them would pass the
 #: budget's 60 s.  What lies past it is said, in one line, not read.
@@ -757,226 +441,6 @@ def read_within(files: list[tuple[str, str]]) -> tuple[list[tuple[int, str]], st
     return read, None
 
 
-def report(geo: GeocodedStory, gazetteer: Gazetteer | None = None) -> MentionReport:
-    """Every place the story's articles mention, and which of them the map shows."""
-    story = geo.story
-    matcher = _Matcher(gazetteer)
-    mentions: list[Mention] = []
-    read, unread = read_within([(source.file, source.text) for source in story.sources])
-    for k, text in read:
-        source = story.sources[k]
-        mentions += find_mentions(text, source=source.id, file=source.file, matcher=matcher)
-    result = MentionReport(mentions, unread=unread)
-    targets = {m.target.key: m.target for m in mentions}
-    shown = _shown(geo, matcher)
-    for key, target in targets.items():
-        feature = _shows(shown, target)
-        if feature is not None:
-            result.shown[key] = feature
-    for entry in story.left_out:
-        keys = _left_out_keys(entry, targets, matcher)
-        for key in keys:
-            result.left_out.setdefault(key, entry)
-        if not keys:
-            result.unused.append(entry)
-    return result
-
-
-@dataclass(frozen=True)
-class _Shown:
-    feature: str
-    names: frozenset[str]
-    country: str | None = None  # an area's country code
-    lat: float | None = None
-    lon: float | None = None
-
-
-def _shown(geo: GeocodedStory, matcher: _Matcher) -> list[_Shown]:
-    story = geo.story
-    out = []
-    for place in story.places:
-        loc = geo.places[place.id]
-        names = frozenset(
-            fold(n) for n in (place.name, place.query or "", place.geocode_query) if n
-        )
-        country = None
-        if loc.precision == "country":
-            hit = matcher.country_named(place.name)
-            country = hit[0].country_code if hit else None
-        out.append(_Shown(place.id, names, country, loc.lat, loc.lon))
-    for area in story.areas:
-        hit = matcher.country_named(area.country) or matcher.country_named(area.name)
-        code = hit[0].country_code if hit else (area.country if len(area.country) == 2 else None)
-        out.append(_Shown(area.id, frozenset({fold(area.name)}), code))
-    for route in story.routes:
-        points = geo.routes[route.id]
-        for stop, (lat, lon) in zip(route.via, points, strict=False):
-            if stop.name:
-                out.append(_Shown(route.id, frozenset({fold(stop.name)}), None, lat, lon))
-    return out
-
-
-def _shows(shown: list[_Shown], target: Target) -> str | None:
-    for item in shown:
-        if target.feature == "country":
-            if item.country == target.country_code:
-                return item.feature
-            continue
-        if item.country is not None:
-            continue
-        if fold(target.name) in item.names:
-            return item.feature
-        near = item.lat is not None and item.lon is not None
-        if near and distance_km(item.lat, item.lon, target.lat, target.lon) <= 25:  # type: ignore[arg-type]
-            return item.feature
-    return None
-
-
-def _left_out_keys(entry: LeftOut, targets: dict[str, Target], matcher: _Matcher) -> list[str]:
-    """The mentioned places a left_out entry names: by country, by city, or by name."""
-    name = entry.name
-    country = matcher.country_named(name)
-    if country is not None:
-        key = country[0].key
-        return [key] if key in targets else []
-    wanted = fold(name)
-    keys = [k for k, t in targets.items() if fold(t.name) == wanted]
-    if keys:
-        return keys
-    hit = matcher.city(name)
-    if hit is not None:
-        best = hit[0]
-        keys = [
-            k for k, t in targets.items() if t.feature == "city" and t.geonameid == best.geonameid
-        ]
-    return keys
-
-
-# --------------------------------------------------------------------------- extract
-
-
-def _slug(name: str) -> str:
-    folded = re.sub(r"[^a-z0-9]+", "-", fold_ascii(name)).strip("-")
-    return folded or "place"
-
-
-def fold_ascii(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-
-
-def _yaml_text(value: str) -> str:
-    """A YAML double-quoted scalar (JSON's escapes are YAML's, and so are the ``\\x9b``,
-    ``\\u202e`` escapes :func:`~mapgen.terminal.one_line` gives what JSON leaves raw: the
-    YAML is printed, and must say the same on a terminal as in places.yaml)."""
-    return one_line(json.dumps(value, ensure_ascii=False))
-
-
-def extract_yaml(
-    files: list[tuple[str, str]], gazetteer: Gazetteer | None = None
-) -> tuple[str, list[Mention]]:
-    """A places.yaml to start a story from articles: ``files`` is (path as given, text).
-
-    Each article is a source; each country mentioned an area, each city a place, with the
-    gazetteer's guess (in a comment) and its precision, a country hint so the build finds
-    the same place, and every sentence naming it as a quote.
-    """
-    matcher = _Matcher(gazetteer)
-    ids: dict[str, str] = {}
-    sources = []
-    mentions: list[Mention] = []
-    read, unread = read_within(files)
-    scanned = dict(read)
-    for k, (path, body) in enumerate(files):
-        source_id = _unique(_slug(Path(path).stem).replace("-", "_") or "article", ids)
-        ids[source_id] = path
-        first = next(iter(sentences(body[:10_000])), (0, 0))  # only the headline
-        headline = _clip(" ".join(body[first[0] : first[1]].split()), 100) or Path(path).stem
-        sources.append((source_id, path, headline))
-        if k in scanned:
-            mentions += find_mentions(scanned[k], source=source_id, file=path, matcher=matcher)
-    by_target: dict[str, list[Mention]] = {}
-    for mention in mentions:
-        by_target.setdefault(mention.target.key, []).append(mention)
-    lines = [
-        "# Started by `mapgen extract` from "
-        + ", ".join(one_line(path) for _, path, _ in sources)  # a comment: one line
-        + ".",
-        "# Check each guess: the gazetteer's choice is in the comment above each place.",
-        *([f"# Note: {unread}."] if unread else []),
-        _yaml_line("title", "A story from " + ", ".join(Path(p).name for _, p, _ in sources)),
-        "sources:",
-    ]
-    for source_id, path, headline in sources:
-        lines += [
-            f"  - id: {source_id}",
-            f"    file: {_yaml_text(path)}",
-            f"    title: {_yaml_text(headline)}  # the first sentence: write the headline",
-        ]
-    places = [ms for ms in by_target.values() if ms[0].target.feature == "city"]
-    areas = [ms for ms in by_target.values() if ms[0].target.feature == "country"]
-    used_ids = dict(ids)
-    if places:
-        lines.append("")
-        lines.append("places:")
-        for ms in places:
-            target = ms[0].target
-            kind = "capital" if target.capital else "city"
-            guess = target.describe() + (", ambiguous: check it" if target.ambiguous else "")
-            lines += [
-                f"  # gazetteer: {guess}; precision: city",
-                f"  - id: {_unique(_slug(target.name), used_ids)}",
-                f"    name: {_yaml_text(_surface(ms))}",
-                f"    kind: {kind}",
-                f"    country: {target.country_code}",
-                "    quotes:",
-                *_quote_lines(ms),
-            ]
-    if areas:
-        lines.append("")
-        lines.append("areas:")
-        for ms in areas:
-            target = ms[0].target
-            lines += [
-                f"  # gazetteer: {target.describe()}; precision: country",
-                f"  - id: {_unique(_slug(target.name), used_ids)}",
-                f"    name: {_yaml_text(target.name)}",
-                f"    country: {target.country_code}",
-                "    quotes:",
-                *_quote_lines(ms),
-            ]
-    return "\n".join(lines) + "\n", mentions
-
-
-def _yaml_line(key: str, value: str) -> str:
-    return f"{key}: {_yaml_text(value)}"
-
-
-def _surface(mentions: list[Mention]) -> str:
-    """The name as the articles most often write it."""
-    counts: dict[str, int] = {}
-    for m in mentions:
-        counts[m.words] = counts.get(m.words, 0) + 1
-    return max(counts, key=lambda w: (counts[w], -list(counts).index(w)))
-
-
-def _quote_lines(mentions: list[Mention]) -> list[str]:
-    seen = set()
-    out = []
-    for m in mentions:
-        key = (m.source, m.sentence)
-        if key in seen:
-            continue
-        seen.add(key)
-        out += [f"      - source: {m.source}", f"        text: {_yaml_text(m.sentence)}"]
-    return out
-
-
-def _unique(base: str, taken: dict[str, str]) -> str:
-    candidate = base
-    n = 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    taken[candidate] = ""
-    return candidate
+def clipped(value: str, limit: int) -> str:
+    """``value`` as shown in a report: cut to ``limit`` characters, ending in an ellipsis."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "\u2026"

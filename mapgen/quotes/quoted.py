@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..story.model import Quote, SpansLater, Story
-from .context import in_sentence, sentences_column
+from .sentences import in_sentence, sentences_column
 from .verify import folds_to_itself, locate, spans_of
 
 __all__ = ["QuoteText", "Quotes"]

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from ..core.errors import Problem, StoryError
 from ..story.model import Quote, SpansLater, Story, place_columns
-from . import context
+from . import context, sentences
 
 _FOLD = str.maketrans(
     {
@@ -461,7 +461,7 @@ def refuse_unfair(keys: list[tuple[str, str]], found: list[Span], texts: dict[st
     after = map(getitem, articles, map(slice, ends, map(operator.add, ends, repeat(1))))
     quoted = list(map(_SECOND, picked))
     # where each span holds a line break: "\n", and "\r", NEL... if any article has one
-    breaks = ["\n", *(c for c in context.LINE_BREAKS[1:] if any(c in t for t in texts.values()))]
+    breaks = ["\n", *(c for c in sentences.LINE_BREAKS[1:] if any(c in t for t in texts.values()))]
     lines = [map(str.find, articles, repeat(c), starts, ends) for c in breaks]  # -1: none
     checks = zip(
         map(_SPACED.__contains__, before),
@@ -547,12 +547,15 @@ def story_warnings(story: Story) -> list[Problem]:
                 continue
             quotes.append(
                 context.QuoteInContext(
-                    context.collapse_spaces(article[span[0] : span[1]]), article, span, quote.stance
+                    sentences.collapse_spaces(article[span[0] : span[1]]),
+                    article,
+                    span,
+                    quote.stance,
                 )
             )
             key = (quote.source, quote.text, status)
             if key not in read:  # a whole sentence leaves nothing out: no layout needed
-                lead, trail, _ = context.in_sentence(article, span)
+                lead, trail, _ = sentences.in_sentence(article, span)
                 read[key] = context.quote_warnings(quotes[-1], status) if lead or trail else []
             found += [Problem(f"warning: {w}", quote.pos) for w in read[key]]
         if status in ("confirmed", "denied") and not context.says_status(quotes, status):
