@@ -14,7 +14,6 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-from mapgen.story.load import load_story
 
 import mapgen
 from mapgen.core.errors import StoryError
@@ -32,6 +31,7 @@ from mapgen.page.evidence import (
 )
 from mapgen.page.timeline import since_dates, timeline_data
 from mapgen.quotes.verify import fold_text
+from mapgen.story.load import load_story
 from mapgen.story.model import When
 from mapgen.story.when import events_in_order, label, parse_when
 

@@ -11,13 +11,13 @@ import json
 from pathlib import Path
 
 import pytest
-from mapgen.geo.geocode import geocode_story
 
 from mapgen.core.errors import StoryError
 from mapgen.geo import gazetteer as gz
 from mapgen.geo import gazindex
 from mapgen.geo.gazetteer import AmbiguousPlace, Gazetteer, distance_km, fold
 from mapgen.geo.gazindex import CityIndex, cache_dir, load_index, weak_alternate
+from mapgen.geo.geocode import geocode_story
 from mapgen.story.model import Place, Pos, Route, Story, Waypoint
 
 from .conftest import run_python

@@ -9,14 +9,15 @@ from textwrap import dedent
 
 import pytest
 import yaml
-from mapgen.story.load import MAX_DEPTH, MAX_NODES, load_story
 from yaml.events import AliasEvent, NodeEvent
 
 from mapgen.core.errors import StoryError
+from mapgen.story.load import MAX_DEPTH, MAX_NODES, load_story
 from mapgen.story.model import Pos
 
 # The module, not the function mapgen.load re-exports under the same name.
 load_module = importlib.import_module("mapgen.story.load")
+guard_module = importlib.import_module("mapgen.story.yamlguard")
 
 ARTICLE = "Kim was expected to travel from Pyongyang to Vladivostok by armored train.\n"
 
@@ -261,7 +262,7 @@ def test_alias_bomb_is_refused_without_expanding_it(tmp_path, monkeypatch, text,
     # down to the culprit.
     budget = 2 * written + MAX_DEPTH + 1
     steps = 0
-    children = load_module._children
+    children = guard_module._children
 
     def counted_children(node):
         nonlocal steps
@@ -276,9 +277,9 @@ def test_alias_bomb_is_refused_without_expanding_it(tmp_path, monkeypatch, text,
     def no_fast_path(file, root):
         raise Stop("a file with aliases took the fast path, whose depth check expands them")
 
-    monkeypatch.setattr(load_module, "_children", counted_children)
-    monkeypatch.setattr(load_module._Checker, "story", no_checker)
-    monkeypatch.setattr(load_module, "_check_depth", no_fast_path)
+    monkeypatch.setattr(guard_module, "_children", counted_children)
+    monkeypatch.setattr(load_module._StoryChecker, "story", no_checker)
+    monkeypatch.setattr(guard_module, "_check_depth", no_fast_path)
     try:
         problems = problems_of(tmp_path, monkeypatch, text)
     except Stop as stop:
@@ -482,10 +483,10 @@ def test_the_same_story_with_or_without_the_event_pass(seed_story, monkeypatch):
     first (the depth is checked on the tree); one that might takes the exact pass."""
     import sys
 
-    load_module = sys.modules["mapgen.story.load"]  # mapgen.load is also the function
+    guard = sys.modules["mapgen.story.yamlguard"]
     scans = []
-    real = load_module._scan
-    monkeypatch.setattr(load_module, "_scan", lambda *a: scans.append(1) or real(*a))
+    real = guard._scan
+    monkeypatch.setattr(guard, "_scan", lambda *a: scans.append(1) or real(*a))
     plain = load_story(seed_story)
     assert scans == []
     text = (seed_story / "places.yaml").read_text(encoding="utf-8")

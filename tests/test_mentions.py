@@ -303,7 +303,7 @@ def test_placing_mentions_reads_the_article_once(newline):
 def test_extract_refuses_an_article_bigger_than_a_story_may_have(tmp_path, monkeypatch):
     """On main extract read up to 100 MB (95 MB took more than 120 s and 3.7 GB), though
     a story may hold no article over 10 MB: it is refused at the same size as in a story."""
-    monkeypatch.setattr(importlib.import_module("mapgen.story.load"), "MAX_ARTICLE_BYTES", 1000)
+    monkeypatch.setattr(importlib.import_module("mapgen.story.articles"), "MAX_ARTICLE_BYTES", 1000)
     big = tmp_path / "big.txt"
     big.write_text("Talks in Moscow.\n" * 100, encoding="utf-8")
     result = CliRunner().invoke(main, ["extract", str(big)])

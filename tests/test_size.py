@@ -31,6 +31,8 @@ from .conftest import ROOT
 
 # The modules, not the functions mapgen re-exports under the same names.
 load_module = importlib.import_module("mapgen.story.load")
+guard_module = importlib.import_module("mapgen.story.yamlguard")
+articles_module = importlib.import_module("mapgen.story.articles")
 
 #: The budget's memory, as the address space a build may use.
 BUDGET = 2 * 1024**3
@@ -114,7 +116,7 @@ def test_a_long_text_aliased_thousands_of_times_is_refused_within_the_budget(tmp
 
 
 def test_aliases_may_repeat_text_up_to_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(load_module, "MAX_ALIAS_CHARS", 5000)
+    monkeypatch.setattr(guard_module, "MAX_ALIAS_CHARS", 5000)
     story = make_story(tmp_path / "ok", alias_text_bomb(1000, 5))  # 5,000 more: allowed
     assert len(load_story(story).places) == 5
     story = make_story(tmp_path / "bomb", alias_text_bomb(1000, 6))  # 6,000 more
@@ -130,8 +132,8 @@ def test_a_yaml_story_too_big_for_the_budget_is_refused_before_its_tree_is_made(
 ):
     """A dense 99 MB places.yaml (1.1 million places) took 4.4 GB on main: past
     MAX_EVENTS values it is refused, at the value past the limit."""
-    monkeypatch.setattr(load_module, "MAX_EVENTS", 300)
-    monkeypatch.setattr(load_module, "_COUNT_FROM", 600)
+    monkeypatch.setattr(guard_module, "MAX_EVENTS", 300)
+    monkeypatch.setattr(guard_module, "_COUNT_FROM", 600)
     assert len(load_story(make_story(tmp_path / "ok", places(10))).places) == 10
     with pytest.raises(StoryError, match="too big: more than 300 values") as caught:
         load_story(make_story(tmp_path / "big", places(30)))
@@ -140,7 +142,7 @@ def test_a_yaml_story_too_big_for_the_budget_is_refused_before_its_tree_is_made(
 
 
 def test_places_yaml_past_its_size_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(load_module, "MAX_STORY_BYTES", 200)
+    monkeypatch.setattr(guard_module, "MAX_STORY_BYTES", 200)
     with pytest.raises(StoryError, match=r"places\.yaml: cannot read: it is larger than 200"):
         load_story(make_story(tmp_path / "story", places(3)))
 
@@ -327,9 +329,9 @@ def test_an_article_past_its_limit_is_refused_within_the_budget(tmp_path):
 
 
 def test_articles_may_be_as_long_as_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE))
+    monkeypatch.setattr(articles_module, "MAX_ARTICLE_BYTES", len(ARTICLE))
     assert load_story(make_story(tmp_path / "ok", places(1))).sources[0].text == ARTICLE
-    monkeypatch.setattr(load_module, "MAX_ARTICLE_BYTES", len(ARTICLE) - 1)
+    monkeypatch.setattr(articles_module, "MAX_ARTICLE_BYTES", len(ARTICLE) - 1)
     with pytest.raises(StoryError, match=r"places\.yaml:4:11: file 'seeds/a\.txt' is larger than"):
         load_story(make_story(tmp_path / "big", places(1)))
 
@@ -392,7 +394,7 @@ def test_a_bad_article_named_twice_is_reported_at_each_name(tmp_path):
 def test_the_articles_together_are_bounded_each_file_counted_once(tmp_path, monkeypatch):
     """Past :data:`MAX_STORY_ARTICLE_BYTES` of distinct articles, the ``file:`` that goes
     past it is refused where it stands; naming a file read already costs nothing."""
-    monkeypatch.setattr(load_module, "MAX_STORY_ARTICLE_BYTES", 2 * len(ARTICLE))
+    monkeypatch.setattr(articles_module, "MAX_STORY_ARTICLE_BYTES", 2 * len(ARTICLE))
     names = ["seeds/a.txt", "seeds/b.txt", "seeds/a.txt", "seeds/b.txt"]
     for folder, files in (("ok", names), ("big", [*names, "seeds/c.txt", "seeds/a.txt"])):
         story = sources_story(tmp_path / folder, files)

@@ -4,7 +4,7 @@ A :class:`Field` says, for one key of one section: the kind of value it takes (i
 :class:`Kind`, which the YAML reader and the CSV/GeoJSON reader both check by), whether it
 is required, the columns an included CSV or GeoJSON file may give it in, the property
 ``map.geojson`` writes it as, the popup slot that shows it, and one line for the reference
-(``docs/places-yaml.md`` is generated from these: ``python -m mapgen.story.fields``).
+(``docs/places-yaml.md`` is generated from these: ``python -m mapgen.story.reference``).
 
 Adding an optional field to places means one :class:`Field` here, the popup template's slot
 if the popup shows it, and a test: the readers, the GeoJSON writer and the reference follow
@@ -45,17 +45,30 @@ class Kind:
     name: str
     options: tuple[str, ...] = ()
     item: str | None = None
-    #: For a list: the least number of items.
-    least: int = 0
+    #: For a list: the least number of items; for a number, the least value.
+    least: float | None = None
+    #: For a number: the most it may be, and its unit in messages (``" seconds"``).
+    most: float | None = None
+    unit: str = ""
+    #: For a ``ref``: what the id names (``source``, ``place``, ``route``, ``area``).
+    target: str | None = None
 
     def describe(self) -> str:
         """What the reference says the key takes."""
         if self.name == "choice":
             return "one of " + ", ".join(f"`{o}`" for o in self.options)
         if self.name == "list":
-            more = f", at least {self.least}" if self.least else ""
-            return f"a list of {self.item}{more}"
-        return _DESCRIBED.get(self.name, self.name)
+            more = f", at least {self.least:g}" if self.least else ""
+            item = _ITEMS.get(self.item or "", f"{self.item}s")
+            return f"a list of {item}{more}"
+        if self.name == "ref":
+            return f"a {self.target}'s id"
+        said = _DESCRIBED.get(self.name, self.name)
+        if self.least is not None:
+            said += f", {self.least:g} or more"
+        if self.most is not None:
+            said += f", at most {self.most:g}{self.unit}"
+        return said
 
 
 _DESCRIBED = {
@@ -63,20 +76,31 @@ _DESCRIBED = {
     "slug": "a slug (`a-z`, `0-9`, `-`, `_`)",
     "coords": "`[lat, lon]` in degrees",
     "number": "a number",
-    "count": "a whole number",
+    "count": "a whole number, 0 or more",
     "bool": "`true` or `false`",
     "date": "a date: a day, a month or a year",
     "when": "a date, or a range `first/last`",
     "url": "an `http(s)://` address",
     "file": "a file inside the story folder",
-    "ref": "an id",
+    "service": "a geocoding service's name (`nominatim`, ...)",
     "mapping": "a mapping",
-    "geocoder": "a service name, or a mapping (see below)",
+    "geocoder": "a service's name, or a mapping: see [geocoder](#geocoder)",
     "data_layer": "`auto`, `always`, `never` or a number of places",
     "env": "an environment variable's name (`MAPGEN_*` or `SERVICE_*`)",
     "options": "a mapping of the service's options",
-    "waypoint": "a place id, or a stop (see below)",
+    "waypoint": "a place's id, or a [stop](#stop)",
     "left_out": "a name, or a mapping (see below)",
+}
+
+
+#: How the reference names a list's items: a link to their section's table.
+_ITEMS = {
+    "waypoint": "waypoints (a place's id, or a [stop](#stop))",
+    "left-out place": "[left-out places](#left-out-place): a name, or a mapping",
+    **{
+        name: f"[{name}s](#{name})"
+        for name in ("source", "place", "quote", "route", "area", "event", "include")
+    },
 }
 
 
@@ -90,6 +114,10 @@ def choice(options: object) -> Kind:
 
 def list_of(item: str, least: int = 0) -> Kind:
     return Kind("list", item=item, least=least)
+
+
+def ref(target: str) -> Kind:
+    return Kind("ref", target=target)
 
 
 @dataclass(frozen=True)
@@ -168,7 +196,7 @@ QUOTE = Section(
     "quote",
     "A passage of a source that supports (or denies) what the feature says.",
     (
-        Field("source", Kind("ref"), "the id of the source it is quoted from", required=True),
+        Field("source", ref("source"), "the id of the source it is quoted from", required=True),
         Field(
             "text",
             text(),
@@ -203,7 +231,7 @@ SOURCE = Section(
         Field("title", text(), "shown after every quote from it", required=True),
         Field("outlet", text(), "who published it, shown in the sources panel"),
         Field("date", Kind("date"), "when it was published"),
-        Field("url", Kind("url"), "linked from the reader"),
+        Field("url", text(), "linked from the reader (`http(s)://` addresses only)"),
     ),
 )
 
@@ -361,9 +389,9 @@ EVENT = Section(
         Field(
             "date", Kind("when"), "a day, a month, a year or a range `first/last`", required=True
         ),
-        Field("place", Kind("ref"), "where: a place's id (exactly one of place, route, area)"),
-        Field("route", Kind("ref"), "where: a route's id"),
-        Field("area", Kind("ref"), "where: an area's id"),
+        Field("place", ref("place"), "where: a place's id (exactly one of place, route, area)"),
+        Field("route", ref("route"), "where: a route's id"),
+        Field("area", ref("area"), "where: an area's id"),
         STATUS,
         NOTE,
         quotes(),
@@ -390,7 +418,7 @@ INCLUDE = Section(
             required=True,
         ),
         Field("kind", choice(PLACE_KINDS), "the kind of the rows that give none"),
-        Field("source", Kind("ref"), "the source of the rows that give none"),
+        Field("source", ref("source"), "the source of the rows that give none"),
         Field("status", choice(STATUSES), "the status of the rows that give none"),
     ),
 )
@@ -399,13 +427,21 @@ GEOCODER = Section(
     "geocoder",
     "The online geocoder to ask, only when a build is told it may go online.",
     (
-        Field("name", Kind("text"), "a service geopy knows (`nominatim`, ...)", required=True),
+        Field("name", Kind("service"), "the service to ask", required=True),
         Field("contact", text(), "an e-mail or address for the service's user agent"),
         Field("api_key_env", Kind("env"), "the environment variable holding the key"),
         Field("api_key_option", text(), "the service's name for the key option"),
-        Field("min_delay", Kind("number"), "seconds between requests (at most 60)"),
-        Field("timeout", Kind("number"), "seconds to wait for an answer (at most 120)"),
-        Field("retries", Kind("count"), "tries after a failure (at most 10)"),
+        Field(
+            "min_delay",
+            Kind("number", least=0, most=60, unit=" seconds"),
+            "seconds between requests",
+        ),
+        Field(
+            "timeout",
+            Kind("number", least=0, most=120, unit=" seconds"),
+            "seconds to wait for an answer",
+        ),
+        Field("retries", Kind("count", most=10), "tries after a failure"),
         Field("options", Kind("options"), "the service's own options (no secrets, no proxies)"),
     ),
 )

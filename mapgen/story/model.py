@@ -12,18 +12,23 @@ import datetime as dt
 from collections.abc import (
     Callable,
     Iterator,
-    Mapping,
     MutableMapping,
     MutableSequence,
     Sequence,
 )
 from dataclasses import dataclass, field
-from itertools import chain, compress
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import Pos
+
+# Where geocoding put the places: kept beside them, for the modules that import them here.
+from .locations import Location as Location
+from .locations import LocationColumns as LocationColumns
+from .locations import LocationTable as LocationTable
+from .locations import location_columns as location_columns
 
 #: Kinds of place a story may use; each gets its own marker colour and map layer.
 PLACE_KINDS: dict[str, str] = {
@@ -115,6 +120,8 @@ class Place:
     note: str | None = None
     feature: str | None = None
     status: str = DEFAULT_STATUS
+    #: Declared fields with no attribute of their own (``mapgen.story.fields.PLACE``), by key.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def geocode_query(self) -> str:
@@ -151,8 +158,11 @@ class PlaceColumns:
     quote_texts: list[str]
     quote_stances: list[str]
 
-    def __init__(self, column: Callable[[str], list[Any]]):
+    def __init__(
+        self, column: Callable[[str], list[Any]], extra: Callable[[str], list[Any]] | None = None
+    ):
         self._column = column
+        self._extra = extra
 
     def __getattr__(self, name: str) -> list[Any]:
         """A column, made when first asked for, and kept."""
@@ -164,31 +174,41 @@ class PlaceColumns:
     def column(self, key: str) -> list[Any]:
         """The column of the place field declared as ``key`` in
         :data:`mapgen.story.fields.PLACE` (``"name"``: :attr:`names`), for the steps that
-        read a place's fields by their declaration rather than by name."""
-        return getattr(self, _BY_KEY[key])
+        read a place's fields by their declaration rather than by name); a field with no
+        attribute of its own is read from each place's ``extra`` (None where not given)."""
+        if key in _BY_KEY:
+            return getattr(self, _BY_KEY[key])
+        made = self.__dict__.setdefault("_extras", {})
+        if key not in made:
+            read = self._extra(key) if self._extra else None
+            made[key] = read if read is not None else [None] * len(self.ids)
+        return made[key]
 
     def pos(self, k: int) -> Pos:
         """Where place ``k`` was written."""
         return Pos(self.files[k], self.lines[k], self.cols[k])
 
     @classmethod
-    def given(cls, **columns: list[Any]) -> PlaceColumns:
-        """Columns made already (every one)."""
+    def given(cls, extra: dict[str, list[Any]] | None = None, **columns: list[Any]) -> PlaceColumns:
+        """Columns made already (every one; ``extra``: those of fields without an attribute)."""
         assert set(columns) == set(_COLUMNS), set(columns) ^ set(_COLUMNS)
-        return cls(columns.__getitem__)
+        return cls(columns.__getitem__, (extra or {}).get)
 
     @classmethod
     def of(cls, places: Sequence[Place]) -> PlaceColumns:
         """The columns of places that are objects, read out of them as asked for: those
         objects may change, so a new reading sees what they hold then."""
-        return cls(lambda name: _READ[name](places))
+        return cls(lambda name: _READ[name](places), lambda key: [p.extra.get(key) for p in places])
 
     @classmethod
     def joined(cls, parts: Sequence[PlaceColumns]) -> PlaceColumns:
         """One table of several, in order."""
         if len(parts) == 1:
             return parts[0]
-        return cls(lambda name: [v for part in parts for v in getattr(part, name)])
+        return cls(
+            lambda name: [v for part in parts for v in getattr(part, name)],
+            lambda key: [v for part in parts for v in part.column(key)],
+        )
 
 
 _COLUMNS = tuple(PlaceColumns.__annotations__)
@@ -467,119 +487,6 @@ class Story:
         return next(
             f for f in (*self.places, *self.routes, *self.areas, *self.events) if f.id == feature_id
         )
-
-
-@dataclass(frozen=True)
-class Location:
-    """Where a geocoder put a place, how sure it is, and who said so."""
-
-    lat: float
-    lon: float
-    precision: str
-    geocoder: str
-    query: str | None = None
-    address: str | None = None
-
-
-@dataclass(frozen=True)
-class LocationColumns:
-    """Positions as columns, a list per field of :class:`Location`, in place order."""
-
-    lats: list[float]
-    lons: list[float]
-    precisions: list[str]
-    geocoders: list[str]
-    queries: list[str | None]
-    addresses: list[str | None]
-
-    def location(self, k: int) -> Location:
-        return Location(
-            self.lats[k],
-            self.lons[k],
-            self.precisions[k],
-            self.geocoders[k],
-            self.queries[k],
-            self.addresses[k],
-        )
-
-    def put(self, k: int, location: Location) -> None:
-        """Make position ``k`` that of ``location``."""
-        for name, value in zip(_LOCATION_FIELDS, _location_fields(location), strict=True):
-            getattr(self, name)[k] = value
-
-    def kept(self, keep: list[bool]) -> LocationColumns:
-        """The positions ``keep`` says to keep."""
-        return LocationColumns(*(list(compress(getattr(self, n), keep)) for n in _LOCATION_FIELDS))
-
-
-class LocationTable(MutableMapping[str, Location]):
-    """Place id -> :class:`Location`, kept as columns (:class:`LocationColumns`): what
-    geocoding gives, with no object made per place unless one is asked for; the steps that
-    read every place read the columns (:func:`location_columns`)."""
-
-    def __init__(self, ids: list[str], columns: LocationColumns):
-        self._ids = list(ids)
-        self._columns = columns
-        self._index: dict[str, int] | None = None
-
-    def _at(self) -> dict[str, int]:
-        if self._index is None:
-            self._index = dict(zip(self._ids, range(len(self._ids)), strict=True))
-        return self._index
-
-    def __getitem__(self, place_id: str) -> Location:
-        return self._columns.location(self._at()[place_id])
-
-    def __setitem__(self, place_id: str, location: Location) -> None:
-        index = self._at()
-        if place_id not in index:
-            index[place_id] = len(self._ids)
-            self._ids.append(place_id)
-            for name in _LOCATION_FIELDS:
-                getattr(self._columns, name).append(None)
-        self._columns.put(index[place_id], location)
-
-    def __delitem__(self, place_id: str) -> None:
-        k = self._at().pop(place_id)
-        del self._ids[k]
-        for name in _LOCATION_FIELDS:
-            del getattr(self._columns, name)[k]
-        self._index = None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __contains__(self, place_id: object) -> bool:
-        return place_id in self._at()
-
-    def __repr__(self) -> str:
-        return f"LocationTable({dict(self)!r})"
-
-    def copy(self) -> dict[str, Location]:
-        """A dict of the positions, as ``dict.copy`` gave when geocoding gave a dict."""
-        return dict(self)
-
-    def columns(self, ids: list[str]) -> LocationColumns | None:
-        """The columns, if they are those of ``ids`` in that order."""
-        return self._columns if self._ids == ids else None
-
-
-_LOCATION_FIELDS = tuple(LocationColumns.__annotations__)
-_LOCATION_ATTRS = ("lat", "lon", "precision", "geocoder", "query", "address")
-_location_fields = attrgetter(*_LOCATION_ATTRS)
-
-
-def location_columns(places: Mapping[str, Location], ids: list[str]) -> LocationColumns:
-    """The positions of places ``ids`` as columns, however ``places`` holds them."""
-    if isinstance(places, LocationTable):
-        made = places.columns(ids)
-        if made is not None:
-            return made
-    locations = list(map(places.__getitem__, ids))
-    return LocationColumns(*([getattr(loc, attr) for loc in locations] for attr in _LOCATION_ATTRS))
 
 
 @dataclass
