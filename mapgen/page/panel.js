@@ -39,6 +39,7 @@
     if (left + right + 380 > w) left = 20;  // no room beside the legend: it may overlap
     if (left + right + 380 > w) right = 20;
     var pads = {autoPanPaddingTopLeft: [left, top], autoPanPaddingBottomRight: [right, 30]};
+    if (story.pads) pads = story.pads(pads);  // the phone layout's own (phone.js)
     Object.assign(data.popup, pads);
     map.eachLayer(function (layer) {
       var popup = layer.getPopup && layer.getPopup();
@@ -55,6 +56,7 @@
       buttons[i].setAttribute("aria-selected", on ? "true" : "false");
       $("mg-tab-" + key).hidden = !on;
     }
+    story.hooks.forEach(function (h) { if (h.tab) h.tab(name); });
   }
 
   function fold(folded) {
@@ -65,6 +67,8 @@
     button.setAttribute("aria-expanded", folded ? "false" : "true");
     button.textContent = folded ? "+" : "\u2013";
     button.title = folded ? "Open the panel" : "Fold the panel away";
+    button.setAttribute("aria-label", button.title);
+    story.hooks.forEach(function (h) { if (h.fold) h.fold(folded); });
   }
 
   // Text [start, end) of the article, with the marks that fall in it.
@@ -245,6 +249,8 @@
   story.layers = function (id) { return registry[id] || []; };
   story.focus = focus;
   story.showTab = showTab;
+  story.fold = fold;
+  story.padPopups = function () { if (panel) padPopups(); };
   story.init = function (theMap, dataId, layers) {
     map = story.map = theMap;
     data = story.data = JSON.parse($(dataId).textContent);

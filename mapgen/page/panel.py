@@ -78,10 +78,10 @@ class StoryPanel(MacroElement):
         )
         return (
             '<aside id="mg-panel" class="mg-box" aria-label="The story: timeline, sources and'
-            ' reader"><div class="mg-tabs" role="tablist">'
-            f"{buttons}"
+            ' reader"><div class="mg-tabs"><div class="mg-tablist" role="tablist">'
+            f"{buttons}</div>"
             '<button type="button" class="mg-fold" id="mg-panel-fold" aria-expanded="true"'
-            ' title="Fold the panel away">&#8211;</button></div>'
+            ' title="Fold the panel away" aria-label="Fold the panel away">&#8211;</button></div>'
             f'<div class="mg-tab-body">{sections}</div></aside>'
         )
 

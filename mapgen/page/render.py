@@ -35,6 +35,7 @@ from .evidence import Evidence, FeatureEvidence, sources_tab
 from .firstview import FirstView
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
+from .phone import PhoneLayout
 from .popup import PlacePopups, format_coords, popup_html
 from .standalone import BigText, PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
@@ -267,7 +268,10 @@ def _build(
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     # The first view and the names on the map (firstview.py): one fit, made in the page,
     # where the controls can be measured.  Before the panel, whose init runs its hooks.
-    fmap.add_child(FirstView(geo, area_boxes, markers=bool(story.places) and not draws_data_layer(story)))
+    fmap.add_child(
+        FirstView(geo, area_boxes, markers=bool(story.places) and not draws_data_layer(story))
+    )
+    fmap.add_child(PhoneLayout())  # before the panel: its scripts are the panel's hooks
     fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline}, big_text))
     fmap.get_root().title = text(story.title)
     return fmap

@@ -56,6 +56,26 @@ class RawHTML(Element):
 BigText = Callable[[list[str]], str]
 
 
+#: branca's page with ``lang`` on ``<html>``: the page's own words (controls, legend,
+#: panel) are English, and a screen reader picks its voice by it.  A story's text in
+#: another language takes its own direction (``dir="auto"``), not yet its own language.
+PAGE_TEMPLATE = Template(
+    "<!DOCTYPE html>\n"
+    '<html lang="en">\n'
+    "<head>\n"
+    "{% if this.title %}<title>{{this.title}}</title>{% endif %}"
+    "    {{this.header.render(**kwargs)}}\n"
+    "</head>\n"
+    "<body>\n"
+    "    {{this.html.render(**kwargs)}}\n"
+    "</body>\n"
+    "<script>\n"
+    "    {{this.script.render(**kwargs)}}\n"
+    "</script>\n"
+    "</html>\n",
+)
+
+
 class StandaloneMap(folium.Map):
     """A :class:`folium.Map` whose page loads Leaflet only: inline, or from the CDN.
 
@@ -70,12 +90,13 @@ class StandaloneMap(folium.Map):
     default_css: list[tuple[str, str]] = []  # noqa: RUF012
 
     # folium 0.20's Map template without its L_NO_TOUCH / L_DISABLE_3D block (emitted
-    # before Leaflet instead, see _head) and with ``$(document).ready`` (jQuery) replaced.
+    # before Leaflet instead, see _head) and with ``$(document).ready`` (jQuery) replaced;
+    # its viewport without ``maximum-scale=1.0, user-scalable=no``, which kept a reader
+    # from pinch-zooming the page (the map's own pinch zoom works either way).
     _template = Template(
         """
         {% macro header(this, kwargs) %}
-            <meta name="viewport" content="width=device-width,
-                initial-scale=1.0, maximum-scale=1.0, user-scalable=no" />
+            <meta name="viewport" content="width=device-width, initial-scale=1.0" />
             <style>
                 #{{ this.get_name() }} {
                     position: {{this.position}};
@@ -155,6 +176,7 @@ class StandaloneMap(folium.Map):
         )
         # First in <head> after the charset: the switches, then Leaflet, then the rest.
         figure.header.add_child(RawHTML(self._head()), name="leaflet")
+        figure._template = PAGE_TEMPLATE
         with rendered_once():
             super().render(**kwargs)
 
