@@ -12,7 +12,16 @@
   var OVERLAP = 2, MAX_SPREAD = 16, GAP = 2;
   var map = null, pane = null, items = [], pins = [], extras = [], pending = false;
 
+  // A pin's box as it stands on the page: its element's size and the anchor its margins
+  // give (a layout may pad a pin into a larger touch target, as the phone's does); the
+  // icon's declared size before it is drawn.
   function iconBox(layer) {
+    var el = layer.getElement && layer.getElement();
+    if (el && el.offsetWidth) {
+      var cs = window.getComputedStyle(el);
+      return {w: el.offsetWidth, h: el.offsetHeight,
+              ax: -parseFloat(cs.marginLeft) || 0, ay: -parseFloat(cs.marginTop) || 0};
+    }
     var o = layer.options.icon.options, size = o.iconSize || [0, 0], at = o.iconAnchor || [size[0] / 2, size[1] / 2];
     return {w: size[0], h: size[1], ax: at[0], ay: at[1]};
   }
@@ -108,7 +117,7 @@
         on = it.c.x > -margin && it.c.y > -margin && it.c.x < size.x + margin && it.c.y < size.y + margin;
       }
       it.on = on;
-      if (on) visible.push(it);
+      if (on) { it.box = iconBox(it.layer); visible.push(it); }  // as the layout draws it now
       else { it.el.hidden = true; if (!it.route && it.layer.getElement()) it.layer.getElement().style.translate = ""; }
     });
     pins = visible.filter(function (it) { return !it.route; });
