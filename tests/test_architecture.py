@@ -338,5 +338,20 @@ def test_every_module_lives_in_a_stage_and_imports_none_above_it():
     assert upward_imports(package) == []
 
 
+#: The most lines a module (or a script or style sheet of the page) may hold: past it, a
+#: module mixes concerns a reader has to hold apart.
+MAX_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in sorted(PACKAGE.rglob("*"))
+        if path.suffix in (".py", ".js", ".css")
+        and (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}
+
+
 if __name__ == "__main__":
     print(report())
