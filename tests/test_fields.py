@@ -191,7 +191,9 @@ left_out:
   name: nominatim
 {geocoder}view:
   center: [1, 2]
-{view}"""
+{view}tiles:
+  name: Esri.WorldImagery
+{tiles}"""
 
 SLOTS = {
     "story": ("story", ""),
@@ -206,6 +208,7 @@ SLOTS = {
     "include": ("include", "    "),
     "geocoder": ("geocoder", "  "),
     "view": ("view", "  "),
+    "tiles": ("tiles", "  "),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -26,7 +27,13 @@ from .options import command_request, online_options, page_options, story_path
 @online_options
 @page_options
 def build_command(
-    path: Path, geocoder: str | None, offline: bool, output: Path | None, cdn: bool
+    path: Path,
+    geocoder: str | None,
+    offline: bool,
+    output: Path | None,
+    cdn: bool,
+    tiles: Any,
+    base_url: str | None,
 ) -> None:
     """Build map.html and map.geojson from places.yaml.
 
@@ -36,7 +43,14 @@ def build_command(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AssetWarning)
-            options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
+            options = BuildOptions(
+                output=output,
+                cdn=cdn,
+                geocoder=geocoder,
+                offline=offline,
+                tiles=tiles,
+                base_url=base_url,
+            )
             builder = Builder(path, options=options, request=command_request(options))
             result = builder.build()
     except MapgenError as exc:

@@ -16,10 +16,13 @@ from typing import Any
 
 import click
 
+from ..core.errors import StoryError
 from ..core.terminal import echo, one_line
+from ..core.values import base_url_problem
 from ..geo.online import Request
 from ..pipeline.options import BuildOptions
 from ..story.geocoder import check_service
+from ..story.tiles import tiles_option
 
 #: ``PATH``: the story folder holding places.yaml (default: the current one), or the file.
 story_path = click.argument(
@@ -53,8 +56,45 @@ def service_name(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+def tiles_value(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A ``--tiles`` value, read as places.yaml's ``tiles:`` is: a mistake (an unknown
+    provider, a key written in a URL) is a usage error before anything is built."""
+    if value is None:
+        return None
+    try:
+        return tiles_option(value)
+    except StoryError as exc:
+        raise click.BadParameter(
+            "; ".join(p.message for p in exc.problems), ctx=ctx, param=param
+        ) from None
+
+
+def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A ``--base-url`` value: an http(s) address, checked before anything is built."""
+    problem = base_url_problem(value) if value is not None else None
+    if problem:
+        raise click.BadParameter(problem, ctx=ctx, param=param)
+    return value
+
+
 def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o/--output`` and ``--cdn`` for a command that writes the map."""
+    """``-o/--output``, ``--cdn``, ``--tiles`` and ``--base-url`` for a command that writes
+    the map."""
+    command = click.option(
+        "--base-url",
+        metavar="URL",
+        callback=base_url_value,
+        help="The address the map will be published at (https://.../maps/story): the page"
+        " then has og:image and twitter:card meta naming map-social.png beside it.",
+    )(command)
+    command = click.option(
+        "--tiles",
+        metavar="NAME|none|{url: ..., attribution: ...}",
+        callback=tiles_value,
+        help="The map's background tiles instead of places.yaml's tiles: a provider"
+        " xyzservices knows (Esri.WorldImagery, OpenStreetMap.Mapnik...), none (the offline"
+        " outlines alone, the default), or a YAML mapping as tiles: takes.",
+    )(command)
     command = click.option(
         "--cdn",
         is_flag=True,

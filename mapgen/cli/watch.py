@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -40,6 +41,8 @@ def watch_command(
     offline: bool,
     output: Path | None,
     cdn: bool,
+    tiles: Any,
+    base_url: str | None,
     serve: bool,
     port: int | None,
     open_browser: bool,
@@ -50,7 +53,14 @@ def watch_command(
     the last good map) and leaves the output as it was. Ctrl-C stops.
     """
 
-    options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
+    options = BuildOptions(
+        output=output,
+        cdn=cdn,
+        geocoder=geocoder,
+        offline=offline,
+        tiles=tiles,
+        base_url=base_url,
+    )
     code = watch(
         path,
         serve=serve or open_browser or port is not None,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 __all__ = [
     "bad_character",
@@ -151,3 +152,16 @@ def without_bad_characters(value: str | None) -> str | None:
         return None
     value = _BAD_CHARACTER.sub("", value)
     return _ISOLATE.sub("", value) if _unbalanced_isolate(value) else value
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the address a map is published at (``--base-url``), or None:
+    an http(s) folder address, nothing in it that could end an HTML attribute."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url[:80]!r} must be an https:// (or http://) address"
+    if parts.query or parts.fragment or parts.username or parts.password:
+        return f"{url[:80]!r} must be the folder's address: no user, query or #fragment"
+    if any(c.isspace() or c in "<>\"'\\`" for c in url):
+        return f"{url[:80]!r} holds a character an address may not"
+    return None

@@ -28,6 +28,7 @@ from ..story.model import (
     Story,
     place_columns,
 )
+from ..story.tiles import TileSetting
 from ..story.when import label as date_label
 from .datalayer import add_places
 from .elements import Area, Overlay, SafePopup, SafeTooltip
@@ -37,6 +38,7 @@ from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
 from .phone import PhoneLayout
 from .popup import PlacePopups, format_coords, popup_html
+from .publish import PublishedPage
 from .standalone import BigText, PageAssets, StandaloneMap, add_base_layers, page_assets
 from .styles import (
     KIND_COLORS,
@@ -52,6 +54,7 @@ from .styles import (
     pin_svg,
     route_style,
 )
+from .tiles import TileSource, tile_source
 from .timeline import event_extra, since_dates, timeline_data, timeline_tab
 
 __all__ = [
@@ -146,6 +149,8 @@ def build_map(
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None = None,
     articles: Iterable[str] = (),
     big_text: BigText = "".join,
+    tiles: TileSetting | None = None,
+    base_url: str | None = None,
 ) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
@@ -161,11 +166,18 @@ def build_map(
     articles (:func:`~mapgen.page.evidence.sources_json`) made already, which the page
     reads last and makes the rest of; ``big_text``, how the page holds its big texts
     (:data:`~mapgen.page.standalone.BigText`).
+
+    ``tiles`` overrides the story's ``tiles:`` (:mod:`mapgen.page.tiles`; default: the
+    offline outlines alone); ``base_url``, the address the page will be published at,
+    gives it its social card's meta (:mod:`mapgen.page.publish`).
     """
     if inline is None:
         inline = page_assets(cdn)
+    chosen = tile_source(tiles if tiles is not None else geo.story.tiles)
     with stable_ids():
-        return _build(geo, inline, spans, articles, big_text)
+        fmap = _build(geo, inline, spans, articles, big_text, chosen)
+        fmap.add_child(PublishedPage(geo.story, base_url))
+        return fmap
 
 
 def _build(
@@ -174,6 +186,7 @@ def _build(
     spans: Mapping[tuple[str, str], tuple[int, int] | None] | None,
     articles: Iterable[str],
     big_text: BigText,
+    tiles: TileSource | None = None,
 ) -> StandaloneMap:
     story = geo.story
     quotes = Quotes(story, spans)
@@ -187,7 +200,7 @@ def _build(
     fmap = StandaloneMap(
         tiles=None, control_scale=True, zoom_start=3, location=(45, 100), leaflet=inline.leaflet
     )
-    add_base_layers(fmap, inline.outlines)
+    add_base_layers(fmap, inline.outlines, tiles)
 
     areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
     area_boxes: dict[str, list[list[float]]] = {}

@@ -25,6 +25,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from . import assets, basemap
+from .tiles import TileSource
 
 #: Leaflet's own panes: tiles at 200, vectors at 400, markers at 600.  The outline pane
 #: sits below the tiles, so the tiles cover it wherever they load.
@@ -274,45 +275,38 @@ def _json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(", ", ": "))
 
 
-#: The tile layers offered in the layer control, the first shown: (name, URL template,
-#: attribution, subdomains, highest zoom).
-TILES: list[tuple[str, str, str, str, int]] = [
-    (
-        "OpenStreetMap",
-        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-        "abc",
-        19,
-    ),
-    (
-        "Light (CARTO Positron)",
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-        ' &copy; <a href="https://carto.com/attributions">CARTO</a>',
-        "abcd",
-        20,
-    ),
-]
 #: The base layer that shows the outlines alone.
 OUTLINE_ONLY = "Outline only (offline)"
 
 
-def add_base_layers(fmap: folium.Map, outlines: basemap.Basemap | None = None) -> None:
-    """The tile layers; with ``outlines``, the basemap under them and an outline-only choice."""
-    for index, (name, url, attribution, subdomains, max_zoom) in enumerate(TILES):
+def add_base_layers(
+    fmap: folium.Map, outlines: basemap.Basemap | None = None, tiles: TileSource | None = None
+) -> None:
+    """The background: the outline basemap (with ``outlines``) and, if the story chose one,
+    its tile layer over it (:mod:`mapgen.page.tiles`), with the outlines alone as the other
+    choice.  No tiles is the default: nothing leaves the page for its background."""
+    if tiles is not None:
         folium.TileLayer(
-            tiles=url,
-            attr=attribution,
-            name=name,
-            subdomains=subdomains,
-            max_zoom=max_zoom,
-            max_native_zoom=max_zoom,
+            tiles=tiles.url,
+            attr=tiles.attribution,
+            name=tiles.label,
+            subdomains=tiles.subdomains,
+            max_zoom=tiles.max_zoom,
+            max_native_zoom=tiles.max_zoom,
             overlay=False,
-            control=True,
-            show=index == 0,
+            control=outlines is not None,
+            show=True,
         ).add_to(fmap)
+    elif outlines is None:
+        warnings.warn(
+            "the page has no background: no tiles were chosen and the outline basemap is"
+            " missing; name tiles (tiles: in places.yaml, or --tiles), or build without --cdn",
+            assets.AssetWarning,
+            stacklevel=3,
+        )
     if outlines is not None:
-        EmptyBaseLayer(OUTLINE_ONLY).add_to(fmap)
+        if tiles is not None:
+            EmptyBaseLayer(OUTLINE_ONLY).add_to(fmap)
         fmap.add_child(OutlineBasemap(outlines))
 
 

@@ -76,7 +76,8 @@ def make_map(
     from ..page.render import build_map
 
     chosen = build_options(options, **keywords)
-    return build_map(geocode(load(path), options=chosen), cdn=chosen.cdn)
+    geo = geocode(load(path), options=chosen)
+    return build_map(geo, cdn=chosen.cdn, tiles=chosen.tiles, base_url=chosen.base_url)
 
 
 @dataclass
@@ -99,8 +100,10 @@ def render_page(
     cdn: bool = False,
     spans: Mapping[tuple[str, str], Span] | None = None,
     articles: Iterable[str] = (),
+    options: BuildOptions | None = None,
 ) -> str:
-    """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`).
+    """The whole HTML page, in memory: self-contained unless ``cdn`` (see :func:`build`);
+    ``options`` gives the page's ``tiles`` and ``base_url``.
 
     ``spans`` says where each quote stands in its article (default: the story's own, as
     :func:`load` verified them); ``articles`` is the JSON of the first articles, made
@@ -109,7 +112,16 @@ def render_page(
     # render imports folium: only when a map is drawn (not on `import mapgen`, nor for a check)
     from ..page.render import build_map
 
-    return build_map(geo, cdn=cdn, spans=spans, articles=articles).get_root().render()
+    chosen = options or BuildOptions()
+    fmap = build_map(
+        geo,
+        cdn=cdn,
+        spans=spans,
+        articles=articles,
+        tiles=chosen.tiles,  # type: ignore[arg-type]  (a TileSetting once made)
+        base_url=chosen.base_url,
+    )
+    return fmap.get_root().render()
 
 
 def build(
@@ -389,6 +401,8 @@ class Builder:
                 spans=beside.spans if beside else None,
                 articles=beside.articles if beside else (),
                 big_text=blocks.defer,
+                tiles=self.options.tiles,  # type: ignore[arg-type]  (a TileSetting once made)
+                base_url=self.options.base_url,
             )
             page = speed.page_chunks(fmap, blocks)
             if beside is not None:  # every quote checked: a child's findings raise here

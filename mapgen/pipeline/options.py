@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import Problem, StoryError
+from ..core.values import base_url_problem
 from ..geo.online import Request
 from ..story.geocoder import GeocoderSetting
+from ..story.tiles import TileSetting, tiles_option
 
 
 @dataclass(frozen=True)
@@ -37,12 +41,26 @@ class BuildOptions:
     online_first: bool = False
     #: Look every place up again, even those in the cache (``mapgen geocode --refresh``).
     refresh: bool = False
+    #: The page's tiles instead of the story's ``tiles:`` (``--tiles``): what ``tiles:``
+    #: takes, as text (``Esri.WorldImagery``, ``none``, ``{url: ..., attribution: ...}``),
+    #: a mapping or a :class:`~mapgen.story.tiles.TileSetting`; None: the story's.
+    tiles: str | Mapping[str, Any] | TileSetting | None = None
+    #: The address the map will be published at (``--base-url``): the page then carries
+    #: its social card's meta (``og:image`` is ``{base_url}/map-social.png``).
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):
             object.__setattr__(self, "output", Path(os.fspath(self.output)))
         if isinstance(self.geocoder, str):
             object.__setattr__(self, "geocoder", self.geocoder.lower())
+        if self.tiles is not None and not isinstance(self.tiles, TileSetting):
+            object.__setattr__(self, "tiles", tiles_option(self.tiles))  # checked as places.yaml's
+        if self.base_url is not None:
+            problem = base_url_problem(self.base_url)
+            if problem:
+                raise StoryError([Problem(f"base_url: {problem}", file="--base-url")])
+            object.__setattr__(self, "base_url", self.base_url.rstrip("/"))
 
     def request(self) -> Request:
         """What these options ask of geocoding, with nothing come of it yet: handed down

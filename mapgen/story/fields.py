@@ -30,6 +30,7 @@ __all__ = [
     "SOURCE",
     "STOP",
     "STORY",
+    "TILES",
     "VIEW",
     "Field",
     "Kind",
@@ -93,6 +94,9 @@ _DESCRIBED = {
     "options": "a mapping of the service's options",
     "waypoint": "a place's id, or a [stop](#stop)",
     "left_out": "a name, or a mapping (see below)",
+    "tiles": "a tile provider's name (`Esri.WorldImagery`), `none`, or a mapping: see [tiles](#tiles)",
+    "tile_provider": "a provider xyzservices knows (`Esri.WorldImagery`, `OpenStreetMap.Mapnik`, ...)",
+    "tile_url": "an `https://` template with `{z}`, `{x}`, `{y}` (and `{s}`, `{r}`, `{apikey}`)",
 }
 
 
@@ -473,6 +477,11 @@ STORY = Section(
         Field("geocoder", Kind("geocoder"), "an online geocoder"),
         Field("data_layer", Kind("data_layer"), "when to draw places on one canvas layer"),
         Field("view", Kind("view"), "what the first view frames (default: the densest group)"),
+        Field(
+            "tiles",
+            Kind("tiles"),
+            "the map's background tiles (default: none, the offline outlines alone)",
+        ),
     ),
 )
 
@@ -482,6 +491,23 @@ VIEW = Section(
     (
         Field("center", Kind("coords"), "the view's centre", required=True),
         Field("zoom", Kind("zoom"), "how close (0: the whole world)", required=True),
+    ),
+)
+
+TILES = Section(
+    "tiles",
+    "The tile server the map's background comes from (`tiles: none`: the offline outlines alone,"
+    " the default). A key is never written here: a page shows its key to every reader.",
+    (
+        Field("name", Kind("tile_provider"), "a provider's name (or give url)"),
+        Field("url", Kind("tile_url"), "a template's address (or give name)"),
+        Field("attribution", text(), "with url: the credit the tiles' owner asks for (text)"),
+        Field(
+            "api_key_env",
+            Kind("env"),
+            "the environment variable holding the key, read at build time",
+        ),
+        Field("max_zoom", Kind("count", most=24), "the closest zoom the server has tiles for"),
     ),
 )
 
@@ -499,4 +525,5 @@ FIELDS: tuple[Section, ...] = (
     INCLUDE,
     GEOCODER,
     VIEW,
+    TILES,
 )

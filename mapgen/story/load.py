@@ -56,6 +56,8 @@ from .model import (
     StoryView,
     Waypoint,
 )
+from .tiles import KINDS as _TILE_KINDS
+from .tiles import read_tiles
 from .yamlguard import MAX_ALIAS_CHARS, MAX_DEPTH, MAX_EVENTS, MAX_NODES, TAG, parse, read_yaml_text
 
 __all__ = [
@@ -136,6 +138,7 @@ class _StoryChecker(Checker):
             events=values.get("events", []),
             left_out=values.get("left_out", []),
             view=values.get("view"),
+            tiles=values.get("tiles"),
         )
 
     def check_unique_ids(self) -> None:
@@ -417,7 +420,13 @@ _ITEMS: dict[str, Convert] = {
 #: The most items a list may hold, asked when read (so that tests can lower it).
 _MOST_ITEMS: dict[str, Callable[[], int]] = {"source": lambda: MAX_SOURCES}
 #: Kinds a section reads itself.
-_SECTION_KINDS: dict[str, Convert] = {"geocoder": _geocoder, "view": _view, "zoom": _zoom}
+_SECTION_KINDS: dict[str, Convert] = {
+    "geocoder": _geocoder,
+    "view": _view,
+    "zoom": _zoom,
+    "tiles": read_tiles,  # mapgen.story.tiles
+    **_TILE_KINDS,
+}
 _SPECS: dict[int, tuple[fields.Section, dict[str, KeySpec]]] = {}
 
 

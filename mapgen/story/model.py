@@ -458,6 +458,9 @@ class Story:
     data_layer: str | int = "auto"
     #: ``view:``: the first view the editor chose (None: the page works it out).
     view: StoryView | None = None
+    #: ``tiles:``: the page's tile server (a :class:`mapgen.story.tiles.TileSetting`; None:
+    #: the default, the offline outlines alone).
+    tiles: Any = None
     #: Where each quote stands in its article, (source id, text) -> (start, end) offsets
     #: or None: filled in by :func:`mapgen.quotes.verify.verify_quotes`, read by the page
     #: and the GeoJSON so that no quote is searched for twice.
