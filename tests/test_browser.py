@@ -113,10 +113,12 @@ def seed_visit(browser, seed_build) -> Iterator[Visit]:
     visit.page.context.close()
 
 
-def test_no_errors_and_no_request_off_the_page_but_tiles(seed_visit):
+def test_no_errors_and_no_request_off_the_page(seed_visit):
     assert seed_visit.errors == []
     assert seed_visit.offsite == []
-    assert seed_visit.tiles, "the default tile layer should have asked for tiles"
+    # The default background is the offline outlines: no tile server is asked
+    # (tests/test_tiles.py: a story's own tiles).
+    assert seed_visit.tiles == []
 
 
 def test_as_many_markers_lines_and_areas_as_the_story(seed_visit, seed_build):
