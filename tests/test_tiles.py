@@ -153,7 +153,7 @@ def test_the_attribution_is_the_providers_kept_to_text_and_links():
     assert esri.attribution.startswith("Tiles \u00a9 Esri \u2014 Source: Esri, i-cubed")
     osm = tile_source(TileSetting(name="OpenStreetMap.Mapnik"))
     assert osm.attribution == (
-        "\u00a9 <a href=\"https://www.openstreetmap.org/copyright\">OpenStreetMap</a> contributors"
+        '\u00a9 <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     )
     hostile = '<a href="javascript:x()" onclick="y()">a</a><img src=x onerror=z()><b>b</b> &amp; c'
     assert safe_attribution(hostile) == "ab &amp; c"
