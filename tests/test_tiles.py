@@ -257,3 +257,26 @@ def test_pages_with_tiles_are_deterministic(seed_story, tmp_path):
     with_tiles(seed_story, "tiles: Esri.WorldImagery")
     first = mapgen.build(seed_story, tmp_path / "a").html.read_bytes()
     assert first == mapgen.build(seed_story, tmp_path / "b").html.read_bytes()
+
+
+def test_the_cli_takes_a_mapping_as_tiles_takes_and_refuses_a_bare_template(seed_story, tmp_path):
+    out = tmp_path / "out"
+    mapping = '{url: "https://t.example.org/{z}/{x}/{y}.png", attribution: "© T"}'
+    done = CliRunner().invoke(main, ["build", str(seed_story), "-o", str(out), "--tiles", mapping])
+    assert done.exit_code == 0, done.output
+    assert "https://t.example.org/{z}/{x}/{y}.png" in (out / "map.html").read_text("utf-8")
+    bare = CliRunner().invoke(
+        main, ["build", str(seed_story), "--tiles", "https://t.example.org/{z}/{x}/{y}.png"]
+    )
+    assert bare.exit_code == 2 and "needs the attribution" in bare.output
+    keyed = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(seed_story),
+            "--tiles",
+            '{url: "https://t.example.org/{z}/{x}/{y}.png?token=abc", attribution: T}',
+        ],
+    )
+    assert keyed.exit_code == 2 and "`token=` holds a key" in keyed.output
+    assert not (seed_story / "output" / "map.html").exists()
