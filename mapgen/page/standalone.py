@@ -25,6 +25,7 @@ from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from . import assets, basemap
+from .markup import asset
 from .tiles import TileSource
 
 #: Leaflet's own panes: tiles at 200, vectors at 400, markers at 600.  The outline pane
@@ -275,6 +276,8 @@ def _json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(", ", ": "))
 
 
+#: The style a page with tiles adds (a long credit wraps clear of the scale).
+TILES_CSS = asset("tiles.css")
 #: The base layer that shows the outlines alone.
 OUTLINE_ONLY = "Outline only (offline)"
 
@@ -297,6 +300,9 @@ def add_base_layers(
             control=outlines is not None,
             show=True,
         ).add_to(fmap)
+        fmap.get_root().header.add_child(
+            RawHTML(f"<style>\n{TILES_CSS}</style>\n"), name="mg_tiles"
+        )
     elif outlines is None:
         warnings.warn(
             "the page has no background: no tiles were chosen and the outline basemap is"
