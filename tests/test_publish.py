@@ -45,6 +45,8 @@ def test_base_url_gives_the_social_card(seed_story, tmp_path):
     assert found["og:image"] == f"{BASE}/map-social.png"
     assert (found["og:image:width"], found["og:image:height"]) == ("1200", "630")
     assert found["twitter:card"] == "summary_large_image"
+    page = result.html.read_text(encoding="utf-8")
+    assert page.index('property="og:image"') < page.index("<script")  # read first
 
 
 def test_without_base_url_no_card_at_all(seed_story, tmp_path):

@@ -70,8 +70,12 @@ class PublishedPage(MacroElement):
         assert isinstance(figure, Figure), "You cannot render this Element if not in a Figure."
         name = self.get_name()
         if self.base_url:
-            figure.header.add_child(
-                RawHTML(social_meta(self.story, self.base_url)), name=f"{name}_meta"
-            )
+            meta = f"{name}_meta"
+            figure.header.add_child(RawHTML(social_meta(self.story, self.base_url)), name=meta)
+            # Near the top of <head>, after the charset, before Leaflet's 150 KB: a
+            # crawler that reads only the start of a page still finds the card.
+            children = figure.header._children
+            for key in [k for k in children if k != meta][1:]:
+                children.move_to_end(key)
         figure.header.add_child(RawHTML(f"<style>{PRINT_CSS}</style>\n"), name=f"{name}_css")
         figure.script.add_child(RawHTML(PRINT_JS), name=name)
