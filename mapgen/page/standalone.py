@@ -287,7 +287,9 @@ def add_base_layers(
 ) -> None:
     """The background: the outline basemap (with ``outlines``) and, if the story chose one,
     its tile layer over it (:mod:`mapgen.page.tiles`), with the outlines alone as the other
-    choice.  No tiles is the default: nothing leaves the page for its background."""
+    choice.  No tiles is the default: nothing leaves the page for its background (with
+    neither, as a ``--cdn`` page without tiles, the background is the sea's colour alone:
+    the build already said why the outlines are missing, or was asked to leave them out)."""
     if tiles is not None:
         folium.TileLayer(
             tiles=tiles.url,
@@ -302,13 +304,6 @@ def add_base_layers(
         ).add_to(fmap)
         fmap.get_root().header.add_child(
             RawHTML(f"<style>\n{TILES_CSS}</style>\n"), name="mg_tiles"
-        )
-    elif outlines is None:
-        warnings.warn(
-            "the page has no background: no tiles were chosen and the outline basemap is"
-            " missing; name tiles (tiles: in places.yaml, or --tiles), or build without --cdn",
-            assets.AssetWarning,
-            stacklevel=3,
         )
     if outlines is not None:
         if tiles is not None:
