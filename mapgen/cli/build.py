@@ -25,8 +25,14 @@ from .options import command_request, online_options, page_options, story_path
 @story_path
 @online_options
 @page_options
+@click.option(
+    "--images",
+    is_flag=True,
+    help="Also write map.svg, map.png (print) and map-social.png (1200x630), the first view"
+    " as a static map; needs pip install 'mapgen[images]'.",
+)
 def build_command(
-    path: Path, geocoder: str | None, offline: bool, output: Path | None, cdn: bool
+    path: Path, geocoder: str | None, offline: bool, output: Path | None, cdn: bool, images: bool
 ) -> None:
     """Build map.html and map.geojson from places.yaml.
 
@@ -36,7 +42,9 @@ def build_command(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AssetWarning)
-            options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
+            options = BuildOptions(
+                output=output, cdn=cdn, geocoder=geocoder, offline=offline, images=images
+            )
             builder = Builder(path, options=options, request=command_request(options))
             result = builder.build()
     except MapgenError as exc:
@@ -48,4 +56,5 @@ def build_command(
     echo(
         f"{result.html} ({len(story.places)} places, {len(story.routes)} routes,"
         f" {len(story.areas)} areas) and {result.geojson.name}"
+        + (", map.svg, map.png and map-social.png" if images else "")
     )

@@ -37,6 +37,9 @@ class BuildOptions:
     online_first: bool = False
     #: Look every place up again, even those in the cache (``mapgen geocode --refresh``).
     refresh: bool = False
+    #: Also write map.svg, map.png and map-social.png, the static map (``--images``; needs
+    #: the ``images`` extra: see :mod:`mapgen.export.png`).
+    images: bool = False
 
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):
