@@ -38,7 +38,7 @@ from ..page.styles import (
 )
 from ..story.model import PLACE_KINDS, GeocodedStory, location_columns, place_columns
 
-__all__ = ["PRINT_SIZE", "SOCIAL_SIZE", "Outlines", "static_svg"]
+__all__ = ["PRINT_SIZE", "SOCIAL_SIZE", "Frame", "Outlines", "frame_for", "static_svg"]
 
 #: The print image's size in pixels: 16 x 10.7 inches at 150 dpi, a landscape page.
 PRINT_SIZE = (2400, 1600)
@@ -204,6 +204,27 @@ def _line_key(x: float, y: float, mode: str, status: str, u: float) -> str:
     )
 
 
+def frame_for(geo: GeocodedStory, size: tuple[int, int]) -> Frame:
+    """Where the first view falls on an image of ``size``: the map between the title band
+    and the source line, the view fitted beside the legend (at the top left)."""
+    width, height = size
+    u = min(width / 1200, height / 630)
+    title_h, foot_h = 60 * u, 30 * u
+    area = (0.0, title_h, float(width), height - title_h - foot_h)
+    legend_w, pad = 290 * u, 56 * u
+    fit = (
+        legend_w + pad,
+        title_h + pad + 20 * u,
+        width - legend_w - 2 * pad,
+        area[3] - 2 * pad - 20 * u,
+    )
+    return _frame(geo, _area_boxes(geo), area, fit)
+
+
+def _area_boxes(geo: GeocodedStory) -> dict[str, list[list[float]]]:
+    return {a.id: area_bounds(geo.areas[a.id]) for a in geo.story.areas if a.id in geo.areas}
+
+
 def static_svg(
     geo: GeocodedStory, outlines: Outlines | None, size: tuple[int, int] = PRINT_SIZE
 ) -> str:
@@ -213,16 +234,8 @@ def static_svg(
     u = min(width / 1200, height / 630)
     title_h, foot_h = 60 * u, 30 * u
     area = (0.0, title_h, float(width), height - title_h - foot_h)
-    legend_w = 290 * u
-    pad = 56 * u
-    fit = (
-        legend_w + pad,
-        title_h + pad + 20 * u,
-        width - legend_w - 2 * pad,
-        area[3] - 2 * pad - 20 * u,
-    )
-    boxes = {a.id: area_bounds(geo.areas[a.id]) for a in story.areas if a.id in geo.areas}
-    frame = _frame(geo, boxes, area, fit)
+    boxes = _area_boxes(geo)
+    frame = frame_for(geo, size)
     layers: list[str] = []
 
     # the basemap: sea, land, borders
