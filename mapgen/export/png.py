@@ -20,6 +20,16 @@ from ..core.errors import MapgenError
 from ..story.model import GeocodedStory
 from .svg import PRINT_SIZE, SOCIAL_SIZE, Outlines, static_svg
 
+# The images extra: without it, this module still imports, and a build asking for images
+# fails with what to install (a plain build never imports this module).
+try:
+    import font_roboto  # type: ignore[import-untyped]
+    import resvg_py
+except ImportError as missing:
+    _MISSING: str | None = missing.name
+else:
+    _MISSING = None
+
 __all__ = ["IMAGE_FILES", "ImagesUnavailable", "images", "rasterize"]
 
 #: The files a build with images writes, in the output folder.
@@ -31,12 +41,10 @@ class ImagesUnavailable(MapgenError):
 
 
 def _fonts() -> list[str]:
-    try:
-        import font_roboto  # type: ignore[import-untyped]
-    except ImportError as exc:
+    if _MISSING is not None:
         raise ImagesUnavailable(
-            f"--images needs the images extra: pip install 'mapgen[images]' ({exc.name} is missing)"
-        ) from exc
+            f"--images needs the images extra: pip install 'mapgen[images]' ({_MISSING} is missing)"
+        )
     folder = Path(font_roboto.font_directory)
     return [str(folder / "Roboto-Regular.ttf"), str(folder / "Roboto-Bold.ttf")]
 
@@ -44,12 +52,6 @@ def _fonts() -> list[str]:
 def rasterize(svg: str) -> bytes:
     """The SVG as PNG bytes, at its own size, drawn with Roboto alone."""
     fonts = _fonts()
-    try:
-        import resvg_py
-    except ImportError as exc:
-        raise ImagesUnavailable(
-            f"--images needs the images extra: pip install 'mapgen[images]' ({exc.name} is missing)"
-        ) from exc
     return bytes(
         resvg_py.svg_to_bytes(
             svg_string=svg,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.clock import Clock, system_clock
 from ..core.errors import OutputError, Problem, StoryError, by_position
 from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
+from ..export.svg import Outlines
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
 from ..quotes.verify import Span, verify_quotes
@@ -412,12 +413,12 @@ class Builder:
     def _images(self, geo: GeocodedStory) -> dict[str, bytes]:
         """The static map's files (``--images``): drawn on the page's outline basemap, read
         from the asset cache even when the page itself links its assets (``--cdn``)."""
+        # resvg and its font (the images extra): only when images are asked for
         from ..export.png import images
-        from ..export.svg import Outlines
 
         outlines = self._page_assets().outlines
         if outlines is None and self.cdn:
-            from ..page.standalone import page_assets
+            from ..page.standalone import page_assets  # page imports folium: only for a page
 
             outlines = page_assets(False).outlines
         drawn = Outlines(outlines.land, outlines.borders) if outlines is not None else None
