@@ -19,10 +19,13 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "mapgen"
 
-# Packages whose import costs start-up time (or pulls in a network stack):
-# the only reason an import may wait until a function runs.
+# Packages whose import costs start-up time (or pulls in a network stack), and
+# those only an extra installs (``images``: resvg_py, font_roboto), which a plain
+# install must never import: the only reasons an import may wait until a function runs.
 HEAVY = frozenset(
     {
+        "resvg_py",
+        "font_roboto",
         "folium",
         "geopy",
         "branca",

@@ -26,6 +26,12 @@ from .options import command_request, online_options, page_options, story_path
 @story_path
 @online_options
 @page_options
+@click.option(
+    "--images",
+    is_flag=True,
+    help="Also write map.svg, map.png (print) and map-social.png (1200x630), the first view"
+    " as a static map; needs pip install 'mapgen[images]'.",
+)
 def build_command(
     path: Path,
     geocoder: str | None,
@@ -34,6 +40,7 @@ def build_command(
     cdn: bool,
     tiles: Any,
     base_url: str | None,
+    images: bool,
 ) -> None:
     """Build map.html and map.geojson from places.yaml.
 
@@ -50,6 +57,7 @@ def build_command(
                 offline=offline,
                 tiles=tiles,
                 base_url=base_url,
+                images=images,
             )
             builder = Builder(path, options=options, request=command_request(options))
             result = builder.build()
@@ -62,4 +70,5 @@ def build_command(
     echo(
         f"{result.html} ({len(story.places)} places, {len(story.routes)} routes,"
         f" {len(story.areas)} areas) and {result.geojson.name}"
+        + (", map.svg, map.png and map-social.png" if images else "")
     )

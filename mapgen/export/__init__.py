@@ -1,1 +1,1 @@
-"""Stage 3, beside page: map.geojson."""
+"""Stage 3, beside page: map.geojson, and the static map (map.svg, map.png, map-social.png)."""

@@ -18,6 +18,7 @@ import folium
 from branca.element import Element
 
 from ..geo import geodesy
+from ..geo.framing import area_bounds
 from ..quotes.quoted import Quotes
 from ..story.model import (
     PLACE_KINDS,
@@ -211,7 +212,7 @@ def _build(
         body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
-        bounds = area_boxes[area.id] = _area_bounds(geo.areas[area.id])
+        bounds = area_boxes[area.id] = area_bounds(geo.areas[area.id])
         at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
         feature = FeatureEvidence(
             area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
@@ -331,22 +332,6 @@ def _add_markers(
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
     where = names.get(event.feature, event.feature)
     return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
-
-
-def _area_bounds(geometry: dict) -> list[list[float]]:
-    """South-west and north-east corners of the country's largest polygon (a country
-    across the antimeridian, such as Russia, is fitted by its main part)."""
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-
-    def extent(polygon: list) -> tuple[float, list[list[float]]]:
-        lons = [p[0] for p in polygon[0]]
-        lats = [p[1] for p in polygon[0]]
-        box = [[min(lats), min(lons)], [max(lats), max(lons)]]
-        return (box[1][0] - box[0][0]) * (box[1][1] - box[0][1]), box
-
-    return max((extent(p) for p in polygons), key=lambda pair: pair[0])[1]
 
 
 def _polygon_latlngs(geometry: dict) -> list:

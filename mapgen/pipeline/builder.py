@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.clock import Clock, system_clock
 from ..core.errors import OutputError, Problem, StoryError, by_position
 from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
+from ..export.svg import Outlines
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
 from ..quotes.verify import Span, verify_quotes
@@ -407,8 +408,9 @@ class Builder:
             page = speed.page_chunks(fmap, blocks)
             if beside is not None:  # every quote checked: a child's findings raise here
                 geo.story.spans = beside.verified()
+            extra = self._images(geo) if self.options.images else {}
             # asked for once map.html is written (the child may still be making it)
-            self._write(page, lambda: speed.geojson_text(geo, beside))
+            self._write(page, lambda: speed.geojson_text(geo, beside), extra)
         finally:
             if beside is not None:
                 beside.cancel()
@@ -422,9 +424,28 @@ class Builder:
         )
         return self.last
 
-    def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice]) -> None:
-        """Write map.html and map.geojson (see :func:`build`), neither replaced before
-        both are written."""
+    def _images(self, geo: GeocodedStory) -> dict[str, bytes]:
+        """The static map's files (``--images``): drawn on the page's outline basemap, read
+        from the asset cache even when the page itself links its assets (``--cdn``)."""
+        # resvg and its font (the images extra): only when images are asked for
+        from ..export.png import images
+
+        outlines = self._page_assets().outlines
+        if outlines is None and self.cdn:
+            from ..page.standalone import page_assets  # page imports folium: only for a page
+
+            outlines = page_assets(False).outlines
+        drawn = Outlines(outlines.land, outlines.borders) if outlines is not None else None
+        return images(geo, drawn)
+
+    def _write(
+        self,
+        page: Iterable[str],
+        data: Callable[[], str | FileSlice],
+        extra: Mapping[str, bytes] | None = None,
+    ) -> None:
+        """Write map.html and map.geojson (see :func:`build`), and the ``extra`` files by
+        name (the images), none replaced before all are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         if self.own_output and out.is_symlink():
@@ -442,7 +463,8 @@ class Builder:
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
-                remove_stale_temps(html_path, geojson_path)
-                atomic_write_all([(html_path, page), (geojson_path, data)])
+                others = [(out / name, body) for name, body in (extra or {}).items()]
+                remove_stale_temps(html_path, geojson_path, *(path for path, _ in others))
+                atomic_write_all([(html_path, page), (geojson_path, data), *others])
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc

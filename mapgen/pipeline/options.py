@@ -48,6 +48,9 @@ class BuildOptions:
     #: The address the map will be published at (``--base-url``): the page then carries
     #: its social card's meta (``og:image`` is ``{base_url}/map-social.png``).
     base_url: str | None = None
+    #: Also write map.svg, map.png and map-social.png, the static map (``--images``; needs
+    #: the ``images`` extra: see :mod:`mapgen.export.png`).
+    images: bool = False
 
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):
