@@ -25,8 +25,18 @@ from .options import command_request, online_options, page_options, story_path
 @story_path
 @online_options
 @page_options
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The address output/ will be published at (https://...): embed.html names the page by it.",
+)
 def build_command(
-    path: Path, geocoder: str | None, offline: bool, output: Path | None, cdn: bool
+    path: Path,
+    geocoder: str | None,
+    offline: bool,
+    output: Path | None,
+    cdn: bool,
+    base_url: str | None,
 ) -> None:
     """Build map.html and map.geojson from places.yaml.
 
@@ -36,7 +46,9 @@ def build_command(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AssetWarning)
-            options = BuildOptions(output=output, cdn=cdn, geocoder=geocoder, offline=offline)
+            options = BuildOptions(
+                output=output, cdn=cdn, geocoder=geocoder, offline=offline, base_url=base_url
+            )
             builder = Builder(path, options=options, request=command_request(options))
             result = builder.build()
     except MapgenError as exc:

@@ -37,6 +37,9 @@ class BuildOptions:
     online_first: bool = False
     #: Look every place up again, even those in the cache (``mapgen geocode --refresh``).
     refresh: bool = False
+    #: The address the output folder will be published at (``--base-url``), for what must
+    #: name the page absolutely: the embed snippet's ``src``; None: relative names.
+    base_url: str | None = None
 
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):
