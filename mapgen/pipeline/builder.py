@@ -18,6 +18,7 @@ from ..core.errors import OutputError, Problem, StoryError, by_position
 from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
+from ..page.embed import embed_html
 from ..quotes.verify import Span, verify_quotes
 from ..story.load import STORY_FILE, is_within, load_story
 from ..story.model import GeocodedStory, Story
@@ -230,6 +231,10 @@ class Builder:
         return self.output / "map.geojson"
 
     @property
+    def embed_path(self) -> Path:
+        return self.output / "embed.html"
+
+    @property
     def cache_path(self) -> Path:
         return self.root / CACHE_NAME
 
@@ -394,7 +399,8 @@ class Builder:
             if beside is not None:  # every quote checked: a child's findings raise here
                 geo.story.spans = beside.verified()
             # asked for once map.html is written (the child may still be making it)
-            self._write(page, lambda: speed.geojson_text(geo, beside))
+            embed = embed_html(geo.story.title, self.options.base_url)
+            self._write(page, lambda: speed.geojson_text(geo, beside), embed)
         finally:
             if beside is not None:
                 beside.cancel()
@@ -408,9 +414,9 @@ class Builder:
         )
         return self.last
 
-    def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice]) -> None:
-        """Write map.html and map.geojson (see :func:`build`), neither replaced before
-        both are written."""
+    def _write(self, page: Iterable[str], data: Callable[[], str | FileSlice], embed: str) -> None:
+        """Write map.html, map.geojson and embed.html (see :func:`build`), none replaced
+        before all are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         if self.own_output and out.is_symlink():
@@ -428,7 +434,9 @@ class Builder:
         try:
             out.mkdir(parents=True, exist_ok=True)
             with folder_lock(out):
-                remove_stale_temps(html_path, geojson_path)
-                atomic_write_all([(html_path, page), (geojson_path, data)])
+                remove_stale_temps(html_path, geojson_path, self.embed_path)
+                atomic_write_all(
+                    [(html_path, page), (geojson_path, data), (self.embed_path, embed)]
+                )
         except OSError as exc:
             raise OutputError(f"{out}: cannot write the map: {exc.strerror or exc}") from exc
