@@ -15,8 +15,10 @@ import pytest
 
 import mapgen
 
+from . import test_datalayer as big
 from .conftest import PAYLOADS
 from .devices import BLANK_PNG, DESK, MAP, PHONE, open_on, settle
+from .test_datalayer import big_story, data_block, place_ids  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +43,9 @@ def fresh(browser, url: str, device: dict = DESK, **context: object):
     page.route("**/*", route)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)
-    page.wait_for_function("document.querySelector('.leaflet-marker-icon')")
+    page.wait_for_function(
+        "document.querySelector('.leaflet-marker-icon') || window.mapgenDrawn > 0"
+    )
     page.mg_errors = errors
     return page
 
@@ -248,4 +252,26 @@ def test_embed_names_the_page_absolutely_under_base_url(seed_story, tmp_path):
     assert 'src="https://news.example/maps/x/map.html"' in embed
     assert "<script>" not in embed and "&lt;script&gt;" in embed
     assert 'loading="lazy"' in embed and "allowfullscreen" in embed
-    assert result.html.parent / "embed.html" == tmp_path / "out" / "embed.html"
+    assert result.embed == tmp_path / "out" / "embed.html"
+
+
+@pytest.fixture(scope="module")
+def data_html(page_assets, big_story, tmp_path_factory) -> Path:  # noqa: F811
+    """tests/test_datalayer.py's big story, drawn by the data layer."""
+    return big.build(big_story, tmp_path_factory.mktemp("big-page"), 10).html
+
+
+def test_a_data_layer_place_opens_from_its_address(browser, data_html):
+    """A big story's place (drawn by the data layer, found through its store's ``find``):
+    its popup, and its first passage in the reader, each from a fresh page's address."""
+    html = data_html
+    ids = place_ids(data_block(html.read_text(encoding="utf-8")))
+    place = ids[len(ids) // 2]
+    page = fresh(browser, html.as_uri() + "#" + place)
+    wait_popup(page, place)
+    assert page.get_by_role("button", name="Copy link to").first.is_visible()
+    page.context.close()
+    page = fresh(browser, html.as_uri() + "#pass/quote/0")
+    page.wait_for_function("window.mapgenReader.current().feature === 'pass'")
+    assert reader(page)["shown"] and page.mg_errors == []
+    page.context.close()

@@ -92,6 +92,8 @@ class BuildResult:
     #: What came of geocoding: how many answers came from where, the online faults other
     #: answers made up for, and the online geocoder asked (for its request count).
     geocoding: Request | None = None
+    #: The embed snippet written beside the page (embed.html).
+    embed: Path | None = None
 
 
 def render_page(
@@ -411,6 +413,7 @@ class Builder:
             self.geojson_path,
             self_contained=fmap.self_contained,
             geocoding=request,
+            embed=self.embed_path,
         )
         return self.last
 
