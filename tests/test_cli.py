@@ -89,7 +89,11 @@ def test_a_mistake_is_one_line_exit_2_and_the_old_map_stays(seed_story, old, new
     assert re.search(pattern, lines[0]), lines[0]
     assert "Traceback" not in err + out
     assert (html.read_bytes(), geojson.read_bytes(), cache.read_bytes()) == before
-    assert sorted(p.name for p in html.parent.iterdir()) == ["map.geojson", "map.html"]
+    assert sorted(p.name for p in html.parent.iterdir()) == [
+        "embed.html",
+        "map.geojson",
+        "map.html",
+    ]
 
 
 def test_several_mistakes_are_all_reported(seed_story):

@@ -311,8 +311,11 @@ def test_popups_built_on_demand_read_as_the_markers_popups(data_page, marker_pag
         }}"""
     )
     assert built.keys() == expected.keys()
+    # each popup's "copy link" names its own page (permalink.js): the pages differ there only
+    here = {name: pages[name].html.as_uri() for name in ("data", "markers")}
     for place_id, want in expected.items():
-        assert built[place_id]["html"] == want["html"], place_id
+        mine = built[place_id]["html"].replace(here["data"], "PAGE")
+        assert mine == want["html"].replace(here["markers"], "PAGE"), place_id
         assert built[place_id]["text"] == want["text"], place_id
     shown = built["depot-3"]["text"].lower()
     assert "the denial" in shown and "the claim" in shown

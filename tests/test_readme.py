@@ -102,7 +102,11 @@ def test_the_readme_build_command_builds_the_shipped_story(page_assets, asset_ca
         "seeds",
     ]
     assert (story / "geocode-cache.yaml").read_bytes() == cache  # it answered every place
-    assert sorted(p.name for p in (story / "output").iterdir()) == ["map.geojson", "map.html"]
+    assert sorted(p.name for p in (story / "output").iterdir()) == [
+        "embed.html",
+        "map.geojson",
+        "map.html",
+    ]
     loaded = mapgen.load(story)
     features = json.loads((story / "output" / "map.geojson").read_text(encoding="utf-8"))
     names = [f["properties"]["name"] for f in features["features"]]

@@ -148,6 +148,7 @@
     var feature = data.features[featureId];
     if (!feature || !feature.passages.length) return false;
     var n = Math.max(0, Math.min(feature.passages.length - 1, (+index) || 0));
+    story.hooks.forEach(function (h) { if (h.read) h.read(featureId, n, null); });  // permalink.js
     state.feature = featureId; state.index = n; state.source = null;
     var here = feature.passages[n], source = data.sources[here[0]];
     var marks = [];
@@ -182,6 +183,7 @@
     var k = -1;
     data.sources.forEach(function (s, i) { if (s.id === sourceId) k = i; });
     if (k < 0) return false;
+    story.hooks.forEach(function (h) { if (h.read) h.read(null, null, sourceId); });  // permalink.js
     var marks = [];
     Object.keys(data.features).forEach(function (id) {
       data.features[id].passages.forEach(function (p) {
@@ -248,6 +250,7 @@
   story.register = register;
   story.layers = function (id) { return registry[id] || []; };
   story.focus = focus;
+  story.openPopup = openPopup;  // where the map is already framed (permalink.js)
   story.showTab = showTab;
   story.fold = fold;
   story.padPopups = function () { if (panel) padPopups(); };

@@ -37,6 +37,7 @@ from .evidence import Evidence, FeatureEvidence, sources_tab
 from .firstview import FirstView
 from .markup import Html, asset, isolated, text
 from .panel import StoryPanel
+from .permalink import Permalinks
 from .phone import PhoneLayout
 from .popup import PlacePopups, format_coords, popup_html
 from .publish import PublishedPage
@@ -286,6 +287,7 @@ def _build(
         FirstView(geo, area_boxes, markers=bool(story.places) and not draws_data_layer(story))
     )
     fmap.add_child(PhoneLayout())  # before the panel: its scripts are the panel's hooks
+    fmap.add_child(Permalinks())  # the address and "copy link" (permalink.py): a hook too
     fmap.add_child(StoryPanel(evidence, tabs, {"timeline": timeline}, big_text))
     fmap.get_root().title = text(story.title)
     return fmap

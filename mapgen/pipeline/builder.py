@@ -19,6 +19,7 @@ from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale
 from ..export.svg import Outlines
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
+from ..page.embed import embed_html
 from ..quotes.verify import Span, verify_quotes
 from ..story.load import STORY_FILE, is_within, load_story
 from ..story.model import GeocodedStory, Story
@@ -93,6 +94,8 @@ class BuildResult:
     #: What came of geocoding: how many answers came from where, the online faults other
     #: answers made up for, and the online geocoder asked (for its request count).
     geocoding: Request | None = None
+    #: The embed snippet written beside the page (embed.html).
+    embed: Path | None = None
 
 
 def render_page(
@@ -241,6 +244,10 @@ class Builder:
     @property
     def geojson_path(self) -> Path:
         return self.output / "map.geojson"
+
+    @property
+    def embed_path(self) -> Path:
+        return self.output / "embed.html"
 
     @property
     def cache_path(self) -> Path:
@@ -409,8 +416,10 @@ class Builder:
             if beside is not None:  # every quote checked: a child's findings raise here
                 geo.story.spans = beside.verified()
             extra = self._images(geo) if self.options.images else {}
-            # asked for once map.html is written (the child may still be making it)
-            self._write(page, lambda: speed.geojson_text(geo, beside), extra)
+            embed = embed_html(geo.story.title, self.options.base_url)
+            files = {"embed.html": embed.encode("utf-8"), **extra}
+            # the GeoJSON asked for once map.html is written (the child may still be making it)
+            self._write(page, lambda: speed.geojson_text(geo, beside), files)
         finally:
             if beside is not None:
                 beside.cancel()
@@ -421,6 +430,7 @@ class Builder:
             self.geojson_path,
             self_contained=fmap.self_contained,
             geocoding=request,
+            embed=self.embed_path,
         )
         return self.last
 
@@ -445,7 +455,7 @@ class Builder:
         extra: Mapping[str, bytes] | None = None,
     ) -> None:
         """Write map.html and map.geojson (see :func:`build`), and the ``extra`` files by
-        name (the images), none replaced before all are written."""
+        name (embed.html, the images), none replaced before all are written."""
         out = self.output
         html_path, geojson_path = self.html_path, self.geojson_path
         if self.own_output and out.is_symlink():

@@ -45,8 +45,9 @@ class BuildOptions:
     #: takes, as text (``Esri.WorldImagery``, ``none``, ``{url: ..., attribution: ...}``),
     #: a mapping or a :class:`~mapgen.story.tiles.TileSetting`; None: the story's.
     tiles: str | Mapping[str, Any] | TileSetting | None = None
-    #: The address the map will be published at (``--base-url``): the page then carries
-    #: its social card's meta (``og:image`` is ``{base_url}/map-social.png``).
+    #: The address the output folder will be published at (``--base-url``): the page then
+    #: carries its social card's meta (``og:image`` is ``{base_url}/map-social.png``) and
+    #: the embed snippet names the page absolutely; None: relative names, no card.
     base_url: str | None = None
     #: Also write map.svg, map.png and map-social.png, the static map (``--images``; needs
     #: the ``images`` extra: see :mod:`mapgen.export.png`).
