@@ -329,7 +329,17 @@ def static_svg(
         else:
             outside.append(cols.names[k])
     s = 0.8 * u
+    true_spots = spots
+    spots = _spread(spots, order, 26 * s, 37 * s)
     pins, taken = [], []
+    for k in spots:  # pins moved off a shared spot: a thin line back to it, and a dot
+        (x, y), (tx, ty) = spots[k], true_spots[k]
+        if (x, y) != (tx, ty):
+            pins.append(
+                f'<path d="M{tx:.1f} {ty:.1f}L{x:.1f} {y:.1f}" stroke="#1b2631"'
+                f' stroke-width="{u:g}" stroke-opacity="0.7" fill="none"/>'
+                f'<circle cx="{tx:.1f}" cy="{ty:.1f}" r="{2 * u:g}" fill="#1b2631"/>'
+            )
     for k in sorted(spots, key=lambda k: -order.index(k)):  # the most important on top
         x, y = spots[k]
         vague = at.precisions[k] in VAGUE_PRECISIONS
@@ -446,6 +456,53 @@ def static_svg(
         f"<title>{_esc(story.title or 'Map')}</title>\n"
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>\n' + "".join(layers) + "</svg>\n"
     )
+
+
+def _spread(
+    spots: dict[int, tuple[float, float]], order: list[int], w: float, h: float
+) -> dict[int, tuple[float, float]]:
+    """Pins that would stand on one another (their boxes, ``w`` by ``h``, overlap), spread
+    on a ring around their middle just wide enough that none overlaps, the most important
+    at the top: as the page's labels.js spreads them, so that each can be seen and named
+    (Vladivostok, Pier 33 and the forum's campus are a few kilometres apart)."""
+    groups: list[list[int]] = []
+    for k in order:  # the most important first: each joins the first group it overlaps
+        if k not in spots:
+            continue
+        x, y = spots[k]
+        for group in groups:
+            gx, gy = spots[group[0]]
+            if abs(gx - x) < w - 2 and abs(gy - y) < h - 2:
+                group.append(k)
+                break
+        else:
+            groups.append([k])
+    moved = dict(spots)
+    for group in groups:
+        n = len(group)
+        if n < 2:
+            continue
+        mx = sum(spots[k][0] for k in group) / n
+        my = sum(spots[k][1] for k in group) / n
+        radius = w / 2
+        while True:
+            ring = [
+                (
+                    mx + radius * math.cos(-math.pi / 2 + 2 * math.pi * i / n),
+                    my + radius * math.sin(-math.pi / 2 + 2 * math.pi * i / n),
+                )
+                for i in range(n)
+            ]
+            apart = all(
+                abs(a[0] - b[0]) >= w + 2 or abs(a[1] - b[1]) >= h + 2
+                for i, a in enumerate(ring)
+                for b in ring[i + 1 :]
+            )
+            if apart or radius > 20 * w:
+                break
+            radius += 2
+        moved.update(zip(group, ring, strict=True))
+    return moved
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
