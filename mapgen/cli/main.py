@@ -1,7 +1,7 @@
 """``mapgen``: a thin command line over the library, one module per command.
 
 The group is here; each command is a module of this package (:mod:`~mapgen.cli.build`,
-:mod:`~mapgen.cli.check`, :mod:`~mapgen.cli.extract`, :mod:`~mapgen.cli.geocode`,
+:mod:`~mapgen.cli.check`, :mod:`~mapgen.cli.extract`, :mod:`~mapgen.cli.geocode`, :mod:`~mapgen.cli.init`,
 :mod:`~mapgen.cli.watch`), the options they share are :mod:`~mapgen.cli.options`, and how
 they end on a failure :mod:`~mapgen.cli.exits`.  ``mapgen = "mapgen.cli.main:main"`` is the
 console script.
@@ -19,6 +19,7 @@ from .build import build_command
 from .check import check_command
 from .extract import extract_command
 from .geocode import geocode_command
+from .init import init_command
 from .watch import watch_command
 
 
@@ -32,5 +33,12 @@ def main() -> None:
     capture_logging()
 
 
-for command in (build_command, check_command, extract_command, geocode_command, watch_command):
+for command in (
+    build_command,
+    check_command,
+    extract_command,
+    geocode_command,
+    init_command,
+    watch_command,
+):
     main.add_command(command)
