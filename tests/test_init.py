@@ -149,3 +149,13 @@ def test_init_defaults_to_the_current_folder(tmp_path: Path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (tmp_path / "places.yaml").is_file()
     assert "next: mapgen build ." in result.output
+
+
+def test_the_docs_example_is_what_init_prints(tmp_path: Path, monkeypatch):
+    """docs/commands.md shows `mapgen init my-story` and its output, line for line."""
+    doc = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    (shown,) = re.findall(r"```\n\$ mapgen init my-story\n(.*?)```", doc, re.S)
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "my-story")
+    assert result.exit_code == 0, result.output
+    assert result.output == shown
