@@ -68,7 +68,7 @@ def test_the_template_passes_check_strict(tmp_path: Path):
 
 def test_every_quote_is_verbatim_and_every_key_is_documented():
     story = template_yaml()
-    article = TEMPLATE.joinpath("seeds", "ferry.txt").read_text(encoding="utf-8")
+    article = TEMPLATE.joinpath("seeds", "train.txt").read_text(encoding="utf-8")
     doc = (ROOT / "docs" / "places-yaml.md").read_text(encoding="utf-8")
     sections = {
         "sources": fields.SOURCE,
@@ -122,7 +122,7 @@ def test_a_symlinked_folder_is_refused(tmp_path: Path):
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.parametrize("link", [("places.yaml",), ("seeds",), ("seeds", "ferry.txt")])
+@pytest.mark.parametrize("link", [("places.yaml",), ("seeds",), ("seeds", "train.txt")])
 def test_a_symlinked_file_or_seeds_folder_is_refused(tmp_path: Path, link: tuple[str, ...]):
     story, outside = tmp_path / "story", tmp_path / "outside"
     story.mkdir()

@@ -25,7 +25,7 @@ from ..core.fsutil import atomic_write_all
 __all__ = ["TEMPLATE_FILES", "init_story"]
 
 #: The template's files, as paths relative to the story folder (and to the package data).
-TEMPLATE_FILES: tuple[tuple[str, ...], ...] = (("places.yaml",), ("seeds", "ferry.txt"))
+TEMPLATE_FILES: tuple[tuple[str, ...], ...] = (("places.yaml",), ("seeds", "train.txt"))
 
 
 def _template_bytes(parts: tuple[str, ...]) -> bytes:
