@@ -50,13 +50,21 @@ def offline_env(home: Path, path: Path) -> dict[str, str]:
 
 
 def source_copy(target: Path) -> Path:
-    """The repository's tracked files as a checkout has them (no .venv, no output/)."""
-    listed = subprocess.run(
+    """The repository's tracked files as a checkout has them (no .venv, no output/); in an
+    unpacked sdist, which is no git checkout, its files but caches and outputs."""
+    git = subprocess.run(
         ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
         cwd=ROOT,
         capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
+        check=False,
+    )
+    if git.returncode != 0 or not (ROOT / ".git").exists():
+        skip = shutil.ignore_patterns(
+            ".venv", "output", "build", "dist", "__pycache__", "*.egg-info"
+        )
+        shutil.copytree(ROOT, target, ignore=skip, dirs_exist_ok=True)
+        return target
+    listed = git.stdout.split(b"\0")
     for name in filter(None, (n.decode() for n in listed)):
         src = ROOT / name
         if src.is_file():
@@ -148,6 +156,8 @@ def test_a_fresh_install_builds_a_whole_page_with_no_npm_and_no_network(tmp_path
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     installed = subprocess.run(
         [str(bindir / "python"), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)],
+        # Without PYTHONPATH: pip would take a mapgen found there as already installed.
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
         capture_output=True,
         text=True,
         check=False,
