@@ -70,10 +70,11 @@ def asset_cache(tmp_path_factory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def page_assets(asset_cache: Path):
-    """Leaflet and the basemap data, fetched once into the session's cache (npm or CDN).
+    """Leaflet and the basemap data, from the installed packages (xstatic-leaflet, mapgen's
+    wheel), as a build reads them.
 
-    Tests of the self-contained page use it; where neither npm nor the CDN can be reached
-    they are skipped (the fetching itself is tested against a local server, see
+    Tests of the self-contained page use it; it skips them only where mapgen was installed
+    without its dependencies (the fallbacks are tested against a local server, see
     tests/test_assets.py).
     """
     import warnings

@@ -256,14 +256,14 @@ def test_real_npm_gives_up_quickly_when_the_registry_is_out_of_reach(tmp_path, m
     monkeypatch.setenv("NPM_CONFIG_CACHE", str(tmp_path / "npm-cache"))
     started = time.monotonic()
     with pytest.raises(AssetsUnavailable) as caught:
-        assets.fetch(assets.LEAFLET, cache=tmp_path / "cache", cdn_base="")
+        assets.fetch(assets.LEAFLET, cache=tmp_path / "cache", cdn_base="", shipped=False)
     assert time.monotonic() - started < 30  # npm's default retries take 70 s
     assert any("ECONNREFUSED" in r for r in caught.value.reasons), caught.value.reasons
 
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed")
 def test_real_npm_pack_gives_the_pinned_leaflet(tmp_path):
-    fetched = assets.fetch(assets.LEAFLET, cache=tmp_path, cdn_base="")
+    fetched = assets.fetch(assets.LEAFLET, cache=tmp_path, cdn_base="", shipped=False)
     assert set(fetched.sources.values()) == {"npm"}
     assert fetched.text("dist/leaflet.js").count("Leaflet 1.9.3") == 1
 
@@ -305,7 +305,9 @@ def test_cache_folder_follows_the_environment(monkeypatch, tmp_path):
 
 @pytest.fixture
 def offline(tmp_path, monkeypatch) -> None:
-    """An empty cache, no npm on PATH, and a CDN address where nothing answers."""
+    """No xstatic-leaflet (as after ``pip install --no-deps``), an empty cache, no npm on
+    PATH, and a CDN address where nothing answers."""
+    monkeypatch.setitem(sys.modules, "xstatic.pkg.leaflet", None)  # import refused
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "empty-cache"))
     empty = tmp_path / "no-npm"
     empty.mkdir()
@@ -325,6 +327,7 @@ def test_no_source_still_builds_with_cdn_links_and_one_warning(offline, seed_sto
     assert f'<script src="{os.environ["MAPGEN_CDN_BASE"]}/leaflet@1.9.3/dist/leaflet.js"' in page
     assert 'integrity="sha256-' in page
     assert "jquery" not in page.lower()
+    assert page.count('<p class="mg-notice" role="alert">This map is incomplete') == 1
 
 
 def test_no_source_cli_warns_on_stderr(offline, seed_story):

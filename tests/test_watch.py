@@ -258,7 +258,9 @@ def counted_page_assets(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     prepared: list[bool] = []
     real_assets = mapgen.page.standalone.page_assets
     monkeypatch.setattr(
-        mapgen.page.standalone, "page_assets", lambda cdn: prepared.append(cdn) or real_assets(cdn)
+        mapgen.page.standalone,
+        "page_assets",
+        lambda cdn, *rest, **kw: prepared.append(cdn) or real_assets(cdn, *rest, **kw),
     )
     return prepared
 
@@ -289,8 +291,10 @@ def test_rebuilds_are_incremental(seed_story, page_assets, monkeypatch):
 def test_missing_page_assets_are_sought_again_at_each_rebuild_until_found(
     seed_story, page_assets, asset_cache, tmp_path, monkeypatch
 ):
-    """Offline (no cache, no npm, no CDN), each rebuild seeks Leaflet and the basemap again
-    and links Leaflet from the CDN meanwhile; once they can be had, they are kept."""
+    """Offline (no xstatic-leaflet, no cache, no npm, no CDN), each rebuild seeks Leaflet and
+    the basemap again and links Leaflet from the CDN meanwhile; once they can be had, they
+    are kept."""
+    import sys
     import warnings
 
     prepared = counted_page_assets(monkeypatch)
@@ -301,12 +305,14 @@ def test_missing_page_assets_are_sought_again_at_each_rebuild_until_found(
         s.bind(("127.0.0.1", 0))
         monkeypatch.setenv("MAPGEN_CDN_BASE", f"http://127.0.0.1:{s.getsockname()[1]}")
     builder = Builder(seed_story)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), monkeypatch.context() as without:
+        without.setitem(sys.modules, "xstatic.pkg.leaflet", None)  # as after pip --no-deps
         warnings.simplefilter("ignore")
         assert builder.build().self_contained is False
         assert builder.build().self_contained is False
     assert prepared == [False, False]
-    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(asset_cache))  # found now, as once fetched
+    # Found now: xstatic-leaflet importable again (and the cache filled, as once fetched).
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(asset_cache))
     assert builder.build().self_contained is True
     assert builder.build().self_contained is True
     assert prepared == [False, False, False]

@@ -38,6 +38,7 @@ def build_command(
     offline: bool,
     output: Path | None,
     cdn: bool,
+    require_offline: bool,
     tiles: Any,
     base_url: str | None,
     images: bool,
@@ -53,6 +54,7 @@ def build_command(
             options = BuildOptions(
                 output=output,
                 cdn=cdn,
+                require_offline=require_offline,
                 geocoder=geocoder,
                 offline=offline,
                 tiles=tiles,

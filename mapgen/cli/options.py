@@ -78,7 +78,7 @@ def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """``-o/--output``, ``--cdn``, ``--tiles`` and ``--base-url`` for a command that writes
+    """``-o/--output``, ``--cdn``, ``--require-offline``, ``--tiles`` and ``--base-url`` for a command that writes
     the map."""
     command = click.option(
         "--base-url",
@@ -94,6 +94,12 @@ def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
         help="The map's background tiles instead of places.yaml's tiles: a provider"
         " xyzservices knows (Esri.WorldImagery, OpenStreetMap.Mapnik...), none (the offline"
         " outlines alone, the default), or a YAML mapping as tiles: takes.",
+    )(command)
+    command = click.option(
+        "--require-offline",
+        is_flag=True,
+        help="Fail, instead of warning, if the page cannot be whole (Leaflet and the outline"
+        " basemap inlined, so it opens with no network).",
     )(command)
     command = click.option(
         "--cdn",

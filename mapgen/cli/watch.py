@@ -41,6 +41,7 @@ def watch_command(
     offline: bool,
     output: Path | None,
     cdn: bool,
+    require_offline: bool,
     tiles: Any,
     base_url: str | None,
     serve: bool,
@@ -56,6 +57,7 @@ def watch_command(
     options = BuildOptions(
         output=output,
         cdn=cdn,
+        require_offline=require_offline,
         geocoder=geocoder,
         offline=offline,
         tiles=tiles,

@@ -6,12 +6,18 @@ glyphicons, awesome-markers) is used.  Its outline basemap is drawn from Natural
 countries as the ``world-atlas`` package publishes them.  Each file is pinned here by its
 package version and the SHA-256 of its bytes.  :func:`fetch` finds them, in this order:
 
+0. the installed Python packages (:class:`Shipped`): Leaflet from the ``xstatic-leaflet``
+   dependency, the basemap's ``countries-110m.json`` from mapgen's own wheel
+   (``mapgen/page/data/``).  A ``pip install`` is therefore enough: no npm, no network;
 1. the user cache folder (:func:`cache_dir`): ``$MAPGEN_CACHE_DIR``, else
    ``$XDG_CACHE_HOME/mapgen``, else ``~/.cache/mapgen``; one sub-folder per pinned version;
 2. ``npm pack NAME@VERSION``, when the ``npm`` client is on ``PATH``: the published package;
 3. the CDN address folium itself links (``$MAPGEN_CDN_BASE`` points elsewhere, for tests).
 
-Every file is checked against its pinned hash on every use, the cached copy included; a
+The later sources stay as fallbacks for an install without the dependency (``pip install
+--no-deps``) or a pin moved ahead of the Python packages; :mod:`tests.axe` uses them for
+axe-core, which no Python package ships.
+Every file is checked against its pinned hash on every use, the shipped and cached copies included; a
 file whose hash differs is never used.  Files found are written to the cache atomically, so
 two builds may fill it at once.  When no source has a file, :func:`fetch` raises
 :class:`AssetsUnavailable` saying what each source answered.
@@ -22,6 +28,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import importlib.resources
 import os
 import re
 import shutil
@@ -49,6 +56,26 @@ _MIME = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 
 
 @dataclass(frozen=True)
+class Shipped:
+    """Where an installed Python package carries an npm package's files: the package's
+    importable name and its folder that stands for the npm package's ``prefix``."""
+
+    module: str
+    folder: str = ""
+    prefix: str = ""
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes as installed (OSError/ImportError when it is not there)."""
+        if not path.startswith(self.prefix):
+            raise FileNotFoundError(path)
+        inside = "/".join(part for part in (self.folder, path[len(self.prefix) :]) if part)
+        node = importlib.resources.files(self.module)
+        for part in inside.split("/"):
+            node = node.joinpath(part)
+        return node.read_bytes()
+
+
+@dataclass(frozen=True)
 class Package:
     """An npm package at one version, and the files of it mapgen uses, each with its hash."""
 
@@ -56,6 +83,8 @@ class Package:
     version: str
     #: Path inside the package (as in its tarball, without the ``package/`` folder) -> sha256.
     files: Mapping[str, str]
+    #: The installed Python package that carries the same files, if any (tried first).
+    shipped: Shipped | None = None
 
     @property
     def spec(self) -> str:
@@ -82,6 +111,8 @@ LEAFLET = Package(
         "dist/images/layers-2x.png": "066daca850d8ffbef007af00b06eac0015728dee279c51f3cb6c716df7c42edf",
         "dist/images/marker-icon.png": "574c3a5cca85f4114085b6841596d62f00d7c892c7b03f28cbfa301deb1dc437",
     },
+    # xstatic-leaflet 1.9.3.0 carries Leaflet's dist/ folder as data/, byte for byte.
+    Shipped("xstatic.pkg.leaflet", "data", "dist/"),
 )
 
 
@@ -90,6 +121,8 @@ WORLD_ATLAS = Package(
     "world-atlas",
     "2.0.2",
     {"countries-110m.json": "2516c915867c7baf18ddec727aec46c315541a07cfb3d79a6559b05d5e94eee8"},
+    # Copied into mapgen's wheel with world-atlas's ISC notice (data/LICENSE-world-atlas.txt).
+    Shipped("mapgen.page", "data"),
 )
 
 
@@ -112,7 +145,7 @@ class Fetched:
 
     package: Package
     files: Mapping[str, bytes]
-    #: path -> "cache", "npm" or "cdn".
+    #: path -> "package" (an installed Python package), "cache", "npm" or "cdn".
     sources: Mapping[str, str]
 
     def text(self, path: str) -> str:
@@ -149,10 +182,12 @@ def fetch(
     npm: str | None = "npm",
     cdn_base: str | None = None,
     timeout: float = TIMEOUT,
+    shipped: bool = True,
 ) -> Fetched:
-    """The package's pinned files, from the cache, else ``npm pack``, else the CDN.
+    """The package's pinned files, from the installed Python packages, else the cache, else
+    ``npm pack``, else the CDN.
 
-    ``npm`` is the npm command (None: do not use npm); ``cdn_base`` replaces the CDN's
+    ``shipped=False`` skips the installed packages (to test the fallbacks); ``npm`` is the npm command (None: do not use npm); ``cdn_base`` replaces the CDN's
     address (None: ``$MAPGEN_CDN_BASE`` or folium's CDN; "": do not use a CDN).  Raises
     :class:`AssetsUnavailable` if some pinned file could not be had with the right hash.
     """
@@ -161,7 +196,17 @@ def fetch(
     sources: dict[str, str] = {}
     reasons: list[str] = []
 
+    if shipped and package.shipped is not None:
+        for path in package.files:
+            try:
+                files[path] = verify(package, path, package.shipped.read(path))
+                sources[path] = "package"
+            except (OSError, ImportError, HashMismatch) as exc:
+                reasons.append(f"{package.shipped.module}: {path}: {exc}")
+                break  # one missing file says the installed package will not do
     for path in package.files:
+        if path in files:
+            continue
         with contextlib.suppress(OSError, HashMismatch):
             files[path] = verify(package, path, (folder / path).read_bytes())
             sources[path] = "cache"
@@ -349,3 +394,7 @@ def leaflet_cdn_tags(package: Package = LEAFLET, cdn_base: str | None = None) ->
 
 class AssetWarning(UserWarning):
     """The page could not be made self-contained; it links its front-end files instead."""
+
+
+class NotSelfContained(MapgenError):
+    """The build was asked for a whole page (``require_offline``) and cannot make one."""

@@ -36,6 +36,7 @@ from .elements import Area, Overlay, SafePopup, SafeTooltip
 from .evidence import Evidence, FeatureEvidence, sources_tab
 from .firstview import FirstView
 from .markup import Html, asset, isolated, text
+from .notice import IncompleteNotice
 from .panel import StoryPanel
 from .permalink import Permalinks
 from .phone import PhoneLayout
@@ -156,9 +157,10 @@ def build_map(
 ) -> StandaloneMap:
     """Draw the story as a :class:`folium.Map`: the same story gives the same page.
 
-    Leaflet and the outline basemap are inlined (fetched once into the user cache, see
+    Leaflet and the outline basemap are inlined (from the installed packages, see
     :mod:`mapgen.page.assets`) unless ``cdn`` is true; what cannot be had is left out (Leaflet
-    is then linked from the CDN) and an :class:`~mapgen.page.assets.AssetWarning` says so.
+    is then linked from the CDN), an :class:`~mapgen.page.assets.AssetWarning` says so, and so
+    does a notice at the top of the page (:mod:`mapgen.page.notice`).
     ``inline`` gives them when the caller has them already (``mapgen watch`` reads and
     prepares them once, not at every rebuild); default: :func:`~mapgen.page.standalone.page_assets`.
 
@@ -179,6 +181,8 @@ def build_map(
     with stable_ids():
         fmap = _build(geo, inline, spans, articles, big_text, chosen)
         fmap.add_child(PublishedPage(geo.story, base_url))
+        if inline.notice:
+            fmap.add_child(IncompleteNotice(inline.notice))
         return fmap
 
 

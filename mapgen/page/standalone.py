@@ -313,19 +313,28 @@ def add_base_layers(
 
 @dataclass(frozen=True)
 class PageAssets:
-    """What the page inlines: Leaflet, and the outline basemap's data (None: left out)."""
+    """What the page inlines: Leaflet, and the outline basemap's data (None: left out), and
+    what the page tells its reader when something had to be left out (None: nothing)."""
 
     leaflet: assets.Leaflet | None
     outlines: basemap.Basemap | None
+    notice: str | None = None
 
 
-def page_assets(cdn: bool = False) -> PageAssets:
-    """Leaflet and the basemap from the asset cache (fetched once), or nothing with ``cdn``.
+def page_assets(cdn: bool = False, require_offline: bool = False) -> PageAssets:
+    """Leaflet and the basemap from the installed packages (or the asset cache), or nothing
+    with ``cdn``.
 
-    What cannot be had is left out with one :class:`~mapgen.page.assets.AssetWarning`: the page
-    then links Leaflet from the CDN, and has no outline basemap.
+    What cannot be had is left out with one :class:`~mapgen.page.assets.AssetWarning` and a
+    ``notice`` the page shows its reader: the page then links Leaflet from the CDN, and has no
+    outline basemap.  ``require_offline`` turns that warning into
+    :class:`~mapgen.page.assets.NotSelfContained`, so a build that must be whole fails first.
     """
     if cdn:
+        if require_offline:
+            raise assets.NotSelfContained(
+                "--cdn links Leaflet from the network, which --require-offline forbids"
+            )
         return PageAssets(None, None)
     missing: list[str] = []
     leaflet = outlines = None
@@ -344,13 +353,25 @@ def page_assets(cdn: bool = False) -> PageAssets:
             )
         except (assets.AssetsUnavailable, ValueError, KeyError) as exc:
             missing.append(f"the page has no outline basemap ({exc})")
-    if missing:
-        warnings.warn(
-            "the map is not self-contained: "
-            + "; ".join(missing)
-            + f". Rebuild where npm or the network is available (files are cached in"
-            f" {assets.cache_dir()}), or pass --cdn to link Leaflet on purpose.",
-            assets.AssetWarning,
-            stacklevel=3,
-        )
-    return PageAssets(leaflet, outlines)
+    if not missing:
+        return PageAssets(leaflet, outlines)
+    if require_offline:
+        raise assets.NotSelfContained("the map cannot be self-contained: " + "; ".join(missing))
+    warnings.warn(
+        "the map is not self-contained: "
+        + "; ".join(missing)
+        + ". Reinstall mapgen with its dependencies (pip install mapgen: xstatic-leaflet"
+        f" carries Leaflet), or rebuild where npm or the network is available (files are"
+        f" cached in {assets.cache_dir()}), or pass --cdn to link Leaflet on purpose.",
+        assets.AssetWarning,
+        stacklevel=3,
+    )
+    left_out = ["its country outlines"]
+    if leaflet is None:
+        left_out.insert(0, "its map code (Leaflet), which it then loads from the internet")
+    notice = (
+        "This map is incomplete: it was built without "
+        + ", and without ".join(left_out)
+        + ". Without an internet connection the map may stay blank."
+    )
+    return PageAssets(leaflet, outlines, notice)

@@ -384,7 +384,7 @@ class Builder:
 
         kept = self._assets
         if kept is None or (not self.cdn and (kept.leaflet is None or kept.outlines is None)):
-            self._assets = page_assets(self.cdn)
+            self._assets = page_assets(self.cdn, self.options.require_offline)
         return self._assets
 
     def check(self) -> GeocodedStory:

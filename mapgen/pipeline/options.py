@@ -30,6 +30,9 @@ class BuildOptions:
     output: Path | None = None
     #: Link Leaflet from the CDN instead of inlining it (``--cdn``).
     cdn: bool = False
+    #: Fail the build, rather than warn, when the page cannot be whole (Leaflet and the outline
+    #: basemap inlined): ``--require-offline``.  A page for an offline reader must not be blank.
+    require_offline: bool = False
     #: Ask this online geocoder (a geopy service name, ``--geocoder``) for the places neither
     #: the cache nor the gazetteer know; None: the story's ``geocoder:`` setting, if any.
     #: A library caller may give a whole :class:`~mapgen.story.geocoder.GeocoderSetting` instead
