@@ -204,12 +204,9 @@ def _source(ck: _StoryChecker, node: Node, label: str) -> Any:
 
 
 def _place(ck: _StoryChecker, node: Node, label: str) -> Any:
-    record = ck.mapping(node, _spec(fields.PLACE), label)
+    record = _feature(ck, node, label, fields.PLACE, ck.place_ids)
     if record is None:
         return BAD
-    _note_feature(ck, record)
-    if "id" in record.values:
-        ck.place_ids.setdefault(record.values["id"], record.pos)
     values = record.values
     if "precision" in record.nodes and "coords" not in record.nodes:
         ck.fail(
@@ -244,31 +241,20 @@ def _waypoint(ck: _StoryChecker, node: Node, label: str) -> Any:
 
 
 def _route(ck: _StoryChecker, node: Node, label: str) -> Any:
-    record = ck.mapping(node, _spec(fields.ROUTE), label)
-    if record is None:
-        return BAD
-    _note_feature(ck, record)
-    if "id" in record.values:
-        ck.route_ids.setdefault(record.values["id"], record.pos)
-    return Route(pos=record.pos, **record.values) if record.ok else BAD
+    record = _feature(ck, node, label, fields.ROUTE, ck.route_ids)
+    return Route(pos=record.pos, **record.values) if record is not None and record.ok else BAD
 
 
 def _area(ck: _StoryChecker, node: Node, label: str) -> Any:
-    record = ck.mapping(node, _spec(fields.AREA), label)
-    if record is None:
-        return BAD
-    _note_feature(ck, record)
-    if "id" in record.values:
-        ck.area_ids.setdefault(record.values["id"], record.pos)
-    return Area(pos=record.pos, **record.values) if record.ok else BAD
+    record = _feature(ck, node, label, fields.AREA, ck.area_ids)
+    return Area(pos=record.pos, **record.values) if record is not None and record.ok else BAD
 
 
 def _event(ck: _StoryChecker, node: Node, label: str) -> Any:
     """An event: where it happened is exactly one of its place, route or area."""
-    record = ck.mapping(node, _spec(fields.EVENT), label)
+    record = _feature(ck, node, label, fields.EVENT)
     if record is None:
         return BAD
-    _note_feature(ck, record)
     where = [key for key in ("place", "route", "area") if key in record.nodes]
     if len(where) > 1:
         second = record.nodes[where[1]]
@@ -344,9 +330,22 @@ def _include(ck: _StoryChecker, node: Node, label: str) -> Any:
     return BAD if problems else places
 
 
-def _note_feature(ck: _StoryChecker, record: Record) -> None:
-    if "id" in record.values:
+def _feature(
+    ck: _StoryChecker,
+    node: Node,
+    label: str,
+    section: fields.Section,
+    ids: dict[str, Pos | None] | dict[str, Pos] | None = None,
+) -> Record | None:
+    """A place's, route's, area's or event's mapping, read against its section: its id
+    noted in the id space all four share, and in ``ids`` (the section's own, which the
+    references read after it look up)."""
+    record = ck.mapping(node, _spec(section), label)
+    if record is not None and "id" in record.values:
         ck.feature_ids.append((record.values["id"], ck.pos(record.nodes["id"])))
+        if ids is not None:
+            ids.setdefault(record.values["id"], record.pos)
+    return record
 
 
 def _geocoder(ck: _StoryChecker, node: Node, label: str) -> Any:
