@@ -88,10 +88,15 @@ def test_common_words_at_a_sentence_start_are_not_cities():
 
 
 def test_small_places_need_a_preposition():
-    # Tumangang is a small town: named after "to", it counts; alone, it does not.
+    # Avdiivka is a small town: named after "near" in an article that names its country, it
+    # counts; alone, or in an article that never names Ukraine, it does not.
     assert names("The train went to Chongjin.") == [("Chongjin", "Chongjin")]
     assert names("Chongjin Harbour Authority said.") == []
-    assert names("Shelling near Avdiivka continued.") == [("Avdiivka", "Avdiyivka")]
+    assert names("Ukraine says shelling near Avdiivka continued.") == [
+        ("Ukraine", "Ukraine"),
+        ("Avdiivka", "Avdiyivka"),
+    ]
+    assert names("Shelling near Avdiivka continued.") == []
     assert names("Avdiivka continued.") == []
 
 

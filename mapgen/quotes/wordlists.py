@@ -57,6 +57,18 @@ STOP_WORDS = frozenset(
     )
 )
 
+#: Words that, after a city's name, make an institution of that city: the city is still
+#: mentioned (``Oxford Police``, ``Moscow Mayor``), unlike a name it only starts
+#: (``Toronto Blue Jays``).  English nouns for a town's services and buildings.
+INSTITUTIONS = frozenset(
+    fold(w)
+    for w in _words(
+        "Police Council City County Mayor Airport Hospital University College School Court"
+        " Prison Jail Zoo Port Harbour Harbor Station Museum Cathedral Stadium Municipality"
+        " Metro Region Regional Province Provincial Area District Office Department Fire"
+    )
+)
+
 #: Capitalised words that never belong to a name: a sentence's usual first words, days and
 #: months.  ``Then Pyongyang said`` names Pyongyang alone; ``On Monday Moscow`` Moscow.
 NOT_NAMES = frozenset(
@@ -70,7 +82,7 @@ NOT_NAMES = frozenset(
         " Every All No Not Only Even Once Instead Thus Hence Moreover Furthermore Indeed"
         " Reports Officials Sources Analysts Critics"
         " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April"
-        " June July August September October November December"
+        " March May June July August September October November December"
     )
 )
 
