@@ -81,7 +81,7 @@ class Matcher:
         self.by_name = by_name
         self._countries: dict[str, Target | None] = {}
         self._cities: dict[str, tuple[Match, bool] | None] = {}
-        self._codes: dict[str, list[Region]] | None = None
+        self._initials: dict[str, list[Region]] | None = None
 
     def country(self, code: str) -> Target | None:
         if code not in self._countries:
@@ -103,6 +103,10 @@ class Matcher:
             return (target, "demonym") if target else None
         if key.startswith("the"):
             key = key[3:]
+        if key not in self.by_name and " of " in words:  # "Republic of Congo": of the Congo
+            key = fold(words.replace(" of ", " of the ", 1))
+            if key.startswith("the"):
+                key = key[3:]
         if key in self.by_name:
             if key in SHORT_FORMS and not words.replace(".", "").isupper():
                 return None
@@ -124,16 +128,16 @@ class Matcher:
         Province``)."""
         return find_regions(words)
 
-    def region_by_code(self, acronym: str) -> list[Region]:
-        """Regions whose ISO 3166-2 code ends in ``acronym`` (``NSW``: AU-NSW), three
-        letters or more."""
-        if self._codes is None:
-            self._codes = {}
+    def region_by_initials(self, acronym: str) -> list[Region]:
+        """Regions whose English name of three words or more has ``acronym`` for initials
+        (``NSW``: New South Wales; ``ACT``)."""
+        if self._initials is None:
+            self._initials = {}
             for r in all_regions():
-                _, _, tail = r.code.partition("-")
-                if len(tail) >= 3 and tail.isalpha():
-                    self._codes.setdefault(tail.upper(), []).append(r)
-        return self._codes.get(acronym.upper(), [])
+                words = [w for w in r.name.replace("-", " ").split() if w[:1].isupper()]
+                if len(words) >= 3:
+                    self._initials.setdefault("".join(w[0] for w in words), []).append(r)
+        return self._initials.get(acronym, [])
 
     @staticmethod
     def typed(words: str) -> bool:

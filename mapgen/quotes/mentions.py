@@ -46,13 +46,14 @@ from dataclasses import dataclass, field
 
 from ..core.terminal import one_line
 from ..geo.countries import fold
-from ..geo.gazetteer import Gazetteer
+from ..geo.gazetteer import Gazetteer, Match
 from ..geo.regions import Region
 from .matcher import Matcher, Target, city_target, region_target
 from .people import TITLES, person_tokens, surnames_of
 from .tokens import Token, runs, sentences, spans, tokens
 from .wordlists import (
     DEMONYMS,
+    GENERIC_REGION_WORDS,
     INSTITUTIONS,
     LOCATIVES,
     STOP_PHRASES,
@@ -153,14 +154,19 @@ class _Article:
         """A sentence's first word that the article also writes in lower case (``Man``)."""
         return token.first and token.word.lower() in self.lower
 
-    def context(self) -> set[str]:
-        """The countries the article's settled mentions are in."""
-        out = set()
+    def context(self) -> list[str]:
+        """The countries the article's settled mentions are in, in the order it names them
+        (a region whose every namesake is in one country counts for that country)."""
+        out: dict[str, None] = {}
         for found in self.found:
-            for f in found.values():
+            for key in sorted(found):
+                f = found[key]
+                codes = {r.country for r in f.regions}
                 if f.target is not None and f.target.country_code and not f.regions:
-                    out.add(f.target.country_code)
-        return out
+                    out[f.target.country_code] = None
+                elif f.target is None and len(codes) == 1:
+                    out[codes.pop()] = None
+        return list(out)
 
 
 def _surnames(sentences_: list[list[Token]]) -> set[str]:
@@ -205,6 +211,15 @@ def _of_a_name(article: _Article, sentence: list[Token], i: int) -> bool:
     )
 
 
+def _city_first(m: Matcher, words: str) -> bool:
+    """Whether a name of several words is a city's own (not an alternate) name, of a
+    capital or a town of 15,000: ``Mexico City`` is not Mexico."""
+    hit = m.city(words)
+    if hit is None or hit[0].match != "name":
+        return False
+    return hit[0].capital or (hit[0].population or 0) >= MIN_POPULATION[1]
+
+
 #: What :func:`_area` says of a name that it leaves to the cities: skip it, whole.
 _DEFER = _Found(-1, -1, None, "")
 
@@ -241,6 +256,8 @@ def _area(
         typed = f"{words} {sentence[j].word}"  # "Lipetsk region", "Georgia state"
         if m.typed(typed) and (regions := m.regions(typed)):
             return _Found(i, j, None, "name", regions)
+    if j - i > 1 and _city_first(m, words):
+        return _DEFER  # "Mexico City", "Kuwait City": not the country
     country = m.country_named(words)
     if country is not None:
         first = i + 1 if j - i > 1 and token.word.lower() == "the" else i
@@ -250,11 +267,11 @@ def _area(
     if continent is not None:
         return _Found(i, j, continent, "name")
     if single and token.acronym:
-        coded = m.region_by_code(token.word)
+        coded = m.region_by_initials(token.word)
         if len(coded) != 1:
             return None
         return _Found(i, j, region_target(coded[0]), "abbreviation", needs_context=True)
-    if single and article.common_word(token):
+    if single and (article.common_word(token) or fold(words) in GENERIC_REGION_WORDS):
         return None
     regions = m.regions(words)
     if not regions or not (m.typed(words) or _heads_its_run(article, n, sentence, i, j)):
@@ -296,7 +313,7 @@ def _comma_area(
 
 
 def _city(
-    article: _Article, n: int, sentence: list[Token], i: int, j: int, context: set[str]
+    article: _Article, n: int, sentence: list[Token], i: int, j: int, context: list[str]
 ) -> _Found | None:
     """The city ``sentence[i:j]`` names, if it passes the rules in the module docstring."""
 
@@ -336,11 +353,29 @@ def _city(
         one, longer, alternate, located = MIN_POPULATION
         needed = (one if single else longer) if best.match == "name" else alternate
         if not (best.capital or population >= needed):
-            if not after or best.country_code not in context:
-                return None  # "to Wagner mercenaries": not a town of a country not named
-            if population < (located if best.match == "name" else MIN_POPULATION_ALTERNATE_LOCATED):
+            # After "in", "to"...: a town of a country the article names ("to Wagner
+            # mercenaries" is not Wagner, Bahia, in an article that never names Brazil).
+            if not after:
+                return None
+            least = located if best.match == "name" else MIN_POPULATION_ALTERNATE_LOCATED
+            best, ambiguous = _town_in(m, words, best, ambiguous, context)
+            if best is None or (best.population or 0) < least:
                 return None
     return _Found(i, j, city_target(best, ambiguous), best.match)
+
+
+def _town_in(
+    m: Matcher, words: str, best: Match, ambiguous: bool, context: list[str]
+) -> tuple[Match | None, bool]:
+    """The town ``words`` names in the first of the article's countries (in the order it
+    names them) that has one, or None."""
+    if best.country_code in context:
+        return best, ambiguous
+    for code in context:
+        found = m.gazetteer.search(words, country=code, feature="city")
+        if found.best is not None and found.best.match == "name":
+            return found.best, found.ambiguous
+    return None, False
 
 
 def _settle_comma(

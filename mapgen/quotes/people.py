@@ -59,18 +59,25 @@ def person_tokens(
     for run in runs(sentence):
         if len(run) < 2:
             continue
-        for k, token in enumerate(run[:-1]):
-            key = fold(token.word)
-            title = key in TITLES
+        k = 0
+        while k < len(run) - 1:
+            token = run[k]
+            title = fold(token.word) in TITLES
             given = token.word in FIRST_NAMES and not token.acronym
-            if not (title or given):
+            if not (title or given) or (given and is_area(token.word)):
+                k += 1
                 continue
-            if given and is_area(token.word):
+            place = next(
+                (
+                    end
+                    for end in range(len(run), k + 1, -1)
+                    if is_place(" ".join(t.word for t in run[k:end]))
+                ),
+                None,
+            )
+            if place is not None:  # "Santa Clara County", "Prince Edward Island"
+                k = place
                 continue
-            if any(
-                is_place(" ".join(t.word for t in run[k:end])) for end in range(len(run), k + 1, -1)
-            ):
-                continue  # "Santa Clara County", "Virginia Beach", "Prince Edward Island"
             first = k + 1 if title else k
             out.update(index[id(t)] for t in run[first:])
             break
