@@ -134,7 +134,6 @@ class _Article:
             for k in marked:
                 used[k] = True
         self.people = surnames_of(self.sentences, people)
-        self.surnames = _surnames(self.sentences)
         self.found: list[dict[int, _Found]] = [{} for _ in self.sentences]
 
     def words(self, sentence: list[Token], i: int, j: int) -> str:
@@ -169,18 +168,6 @@ class _Article:
         return list(out)
 
 
-def _surnames(sentences_: list[list[Token]]) -> set[str]:
-    """Words that end a run of two or three capitalised words whose first is not a place
-    word: ``Jake Sullivan`` makes ``Sullivan`` a surname in this article (for cities)."""
-    names = set()
-    for sentence in sentences_:
-        for run in runs(sentence):
-            words = [t.word for t in run]
-            if 2 <= len(words) <= 3 and fold(words[0]) not in DEMONYMS:
-                names.add(fold(words[-1]))
-    return names
-
-
 def _after_locative(sentence: list[Token], i: int) -> bool:
     return i > 0 and sentence[i - 1].word.lower() in LOCATIVES
 
@@ -196,15 +183,15 @@ def _in_compound(article: _Article, sentence: list[Token], i: int, j: int) -> bo
     return False
 
 
-def _of_a_name(article: _Article, sentence: list[Token], i: int) -> bool:
-    """``America`` in ``Voice of America``: after ``of`` in a capitalised name whose head is
-    neither a place, a place's type word nor a title (``Governor of Texas`` names Texas)."""
+def _of_a_name(article: _Article, n: int, sentence: list[Token], i: int) -> bool:
+    """``America`` in ``Voice of America``: after ``of`` in a capitalised name that is no
+    person's (``Marco Rubio of Florida`` names Florida) and whose head is neither a place,
+    a place's type word nor a title (``Governor of Texas``)."""
     if i < 2 or sentence[i - 1].word != "of" or not sentence[i - 1].joined:
         return False
     head = sentence[i - 2]
-    if not head.capital or not sentence[i].joined:
+    if not head.capital or not sentence[i].joined or article.used[n][i - 2]:
         return False
-
     key = fold(head.word)
     return not (
         key in TITLES or article.matcher.typed(f"{head.word} of X") or article.is_area(head.word)
@@ -250,7 +237,7 @@ def _area(
     single = j - i == 1
     if single and fold(token.word) in article.people and not _after_locative(sentence, i):
         return None
-    if _in_compound(article, sentence, i, j) or _of_a_name(article, sentence, i):
+    if _in_compound(article, sentence, i, j):
         return None
     if j < len(sentence) and sentence[j].joined and not sentence[j].capital:
         typed = f"{words} {sentence[j].word}"  # "Lipetsk region", "Georgia state"
@@ -260,6 +247,9 @@ def _area(
         return _DEFER  # "Mexico City", "Kuwait City": not the country
     country = m.country_named(words)
     if country is not None:
+        alias = country[1] == "name" and fold(words) != fold(country[0].name)
+        if alias and _of_a_name(article, n, sentence, i):
+            return None  # a country's other name in an institution's: "Voice of America"
         first = i + 1 if j - i > 1 and token.word.lower() == "the" else i
         regions = m.regions(words) if country[1] == "name" else []
         return _Found(first, j, country[0], country[1], regions)
@@ -324,14 +314,14 @@ def _city(
         return None
     single = j - i == 1
     after = _after_locative(sentence, i)
-    if single and (key in article.surnames or key in article.people):
+    if single and key in article.people:
         return None
     comma = _comma_area(article, n, sentence, j)
     if single and key in STOP_WORDS and not (after or comma):
         return None
     if single and (token.acronym or (article.common_word(token) and not (after or comma))):
         return None
-    if _in_compound(article, sentence, i, j) or _of_a_name(article, sentence, i):
+    if _in_compound(article, sentence, i, j):
         return None
     if not _heads_its_run(article, n, sentence, i, j):
         return None
