@@ -28,6 +28,7 @@ _ABBREVIATION = re.compile(
     r"|Sen|Gov|No|vs|etc|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.)[\"\u201d\u2019)]*\Z"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n+")
+_DATELINE = re.compile(r"\s*(?:,|\(|\u2014|\u2013|--? )")
 #: What may stand between two words of one name: spaces on one line, or a hyphen.
 _JOIN = re.compile(r"[ \t\u00a0]+|-")
 #: ... or a full stop and a space after an initial or a short title (``W. Bush``, ``St. Louis``).
@@ -105,6 +106,9 @@ class Token:
     possessive: bool = False
     #: Beside a ``$`` (``US$ 5``): a currency, not a place.
     money: bool = False
+    #: In capitals at the start of a line, before a comma, bracket or dash: a dateline
+    #: (``WASHINGTON (AP) —``), a name, not an acronym.
+    dateline: bool = False
 
     @property
     def capital(self) -> bool:
@@ -116,7 +120,12 @@ class Token:
     @property
     def acronym(self) -> bool:
         """All capitals, two letters or more, no dots (``EU``, ``WHO``, ``NSW``)."""
-        return len(self.word) > 1 and self.word.isupper() and "." not in self.word
+        return (
+            len(self.word) > 1
+            and self.word.isupper()
+            and "." not in self.word
+            and not self.dateline
+        )
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:
@@ -140,6 +149,9 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
                 token.joined = True
                 token.hyphen = gap == "-"
         token.money = text[m.end() : m.end() + 1] == "$" or text[m.start() - 1 : m.start()] == "$"
+        if len(word) > 3 and word.isupper() and _DATELINE.match(text, m.end()):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            token.dateline = not text[line_start : m.start()].strip()
         out.append(token)
     return out
 
