@@ -128,16 +128,16 @@ class Matcher:
         Province``)."""
         return find_regions(words)
 
-    def region_by_initials(self, acronym: str) -> list[Region]:
-        """Regions whose English name of three words or more has ``acronym`` for initials
-        (``NSW``: New South Wales; ``ACT``)."""
+    def region_by_initials(self, acronym: str, least: int = 3) -> list[Region]:
+        """Regions whose English name of ``least`` words or more has ``acronym`` for
+        initials (``NSW``: New South Wales; ``BC`` of ``B.C.``, British Columbia, with 2)."""
         if self._initials is None:
             self._initials = {}
             for r in all_regions():
                 words = [w for w in r.name.replace("-", " ").split() if w[:1].isupper()]
-                if len(words) >= 3:
+                if len(words) >= 2:
                     self._initials.setdefault("".join(w[0] for w in words), []).append(r)
-        return self._initials.get(acronym, [])
+        return [r for r in self._initials.get(acronym, []) if len(acronym) >= least]
 
     @staticmethod
     def typed(words: str) -> bool:

@@ -84,6 +84,7 @@ MIN_POPULATION_ALTERNATE_LOCATED = 10_000
 CITY_OVER_REGION = 1_000_000
 
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ class _Found:
     how: str
     #: Regions it may be (a region's name, or a country's that a region shares).
     regions: list[Region] = field(default_factory=list)
-    #: Taken only if the article names its country (a region by its code letters).
+    #: Taken only if the article names its country (a region by its initials).
     needs_context: bool = False
 
 
@@ -163,7 +164,7 @@ class _Article:
                 codes = {r.country for r in f.regions}
                 if f.target is not None and f.target.country_code and not f.regions:
                     out[f.target.country_code] = None
-                elif f.target is None and len(codes) == 1:
+                elif f.target is None and len(codes) == 1 and not f.needs_context:
                     out[codes.pop()] = None
         return list(out)
 
@@ -256,11 +257,13 @@ def _area(
     continent = m.continent(words)
     if continent is not None:
         return _Found(i, j, continent, "name")
-    if single and token.acronym:
-        coded = m.region_by_initials(token.word)
-        if len(coded) != 1:
+    dotted = single and _DOTTED.fullmatch(token.word) is not None
+    if single and (token.acronym or dotted):
+        # "NSW"; "B.C." (dotted, two letters will do): in an article naming its country
+        coded = m.region_by_initials(token.word.replace(".", ""), 2 if dotted else 3)
+        if not coded:
             return None
-        return _Found(i, j, region_target(coded[0]), "abbreviation", needs_context=True)
+        return _Found(i, j, None, "abbreviation", coded, needs_context=True)
     if single and (article.common_word(token) or fold(words) in GENERIC_REGION_WORDS):
         return None
     regions = m.regions(words)
@@ -423,12 +426,12 @@ def _settle(article: _Article) -> None:
     for found in article.found:
         for key in list(found):
             f = found[key]
-            if f.needs_context and f.target is not None and f.target.country_code not in context:
-                del found[key]
-                continue
             if not f.regions:
                 continue
             near = [r for r in f.regions if r.country in context]
+            if f.needs_context and not near:
+                del found[key]
+                continue
             if f.target is not None:  # a country's name, also a region's
                 if near and f.target.country_code not in context:
                     f.target = region_target(_most_known(near))
