@@ -389,3 +389,122 @@ def test_a_story_has_at_most_so_many_sources(tmp_path, monkeypatch):
     assert str(caught.value).split("/big/")[1] == (
         "places.yaml:6:5: sources: more than 3 sources (5); split the story"
     )
+
+
+# --------------------------------------------------------------------------- issue 19: reading like an editor
+
+
+def kinds(text: str) -> list[tuple[str, str, str]]:
+    """(words, place, kind) of each mention in ``text``."""
+    return [(m.words, m.target.name, m.target.feature) for m in find_mentions(text)]
+
+
+def test_the_wagner_story_misses_are_found():
+    """The three Wagner articles' misses: a possessive country does not make the city after
+    it a surname, and a comma ends a name."""
+    text = (
+        "Wagner fighters took control of southern Russia's Rostov-on-Don on Saturday.\n"
+        "Residents of Rostov watched the armoured column. Later Rostov was calm, and the"
+        " fighters left Rostov by night.\n"
+        "In Moscow, Mayor Sergei Sobyanin declared a counter-terrorism regime.\n"
+        "The column advanced towards Moscow, Russian President Vladimir Putin said."
+    )
+    found = kinds(text)
+    assert [w for w, _, _ in found].count("Rostov") == 3
+    assert all(p == "Rostov-on-Don" for w, p, _ in found if w.startswith("Rostov"))
+    assert [w for w, _, _ in found].count("Moscow") == 2
+    assert ("Russia", "Russia", "country") in found and ("Russian", "Russia", "country") in found
+    assert not {"Sergei", "Sobyanin", "Vladimir", "Putin", "Wagner"} & {w for w, _, _ in found}
+
+
+def test_the_wagner_story_false_hits_are_not_places():
+    """``to Wagner mercenaries`` is not Wagner, Bahia (a town of a country the article never
+    names), and ``Voice of America`` is not the United States."""
+    text = (
+        "Weapons went to Wagner mercenaries in Ukraine, Voice of America reported.\n"
+        "The Peanut Corporation of America and the Bank of America were not involved."
+    )
+    assert kinds(text) == [("Ukraine", "Ukraine", "country")]
+    # America alone, outside a name, is still the United States.
+    assert kinds("Officials in America agreed.") == [("America", "United States", "country")]
+
+
+def test_names_end_at_commas_quotes_and_possessives():
+    assert kinds('Troops left "Moscow" for \u2018Kyiv\u2019, then Toronto, Canada.') == [
+        ("Moscow", "Moscow", "city"),
+        ("Kyiv", "Kyiv", "city"),
+        ("Toronto", "Toronto", "city"),
+        ("Canada", "Canada", "country"),
+    ]
+    assert kinds("Ukraine's Kharkiv was shelled.") == [
+        ("Ukraine", "Ukraine", "country"),
+        ("Kharkiv", "Kharkiv", "city"),
+    ]
+
+
+def test_months_days_and_people_are_not_places():
+    assert kinds("It began in March 2014 and ended in May. May said so on Monday.") == []
+    text = (
+        "Andrew Jordan met Dr. Allen and Mr. Taylor. Jordan said Allen and Taylor agreed.\n"
+        "They flew to Allen, Texas."
+    )
+    assert kinds(text) == [("Allen", "Allen", "city"), ("Texas", "Texas", "region")]
+    assert kinds("King Abdullah of Jordan spoke.") == [("Jordan", "Jordan", "country")]
+
+
+def test_acronyms_currencies_and_headline_words_are_not_places():
+    # EU is not Eu (a town in France); US$ is a currency; "Man" opens a headline.
+    assert kinds("The EU sent US$5 million to France.") == [("France", "France", "country")]
+    assert kinds("Man dies after fall in Leeds\nThe man, 40, fell from a roof.") == [
+        ("Leeds", "Leeds", "city")
+    ]
+    assert kinds("Agence France-Presse reported it.") == []
+
+
+def test_institutions_keep_their_city():
+    assert kinds("Oxford Police said the road was closed.") == [("Oxford", "Oxford", "city")]
+    assert kinds("The Toronto Blue Jays won.") == []
+
+
+def test_regions_and_continents_are_places():
+    found = kinds(
+        "Cases rose in Texas, Ohio and Queensland, and in Nyanza Province; Africa and"
+        " North America reported none. Fires in NSW worried Australia."
+    )
+    assert found == [
+        ("Texas", "Texas", "region"),
+        ("Ohio", "Ohio", "region"),
+        ("Queensland", "Queensland", "region"),
+        ("Nyanza Province", "Nyanza", "region"),
+        ("Africa", "Africa", "continent"),
+        ("North America", "North America", "continent"),
+        ("NSW", "New South Wales", "region"),
+        ("Australia", "Australia", "country"),
+    ]
+    # Region initials count only in an article that names the region's country.
+    assert kinds("Fires in NSW spread.") == []
+
+
+def test_a_region_or_its_city_as_the_words_say():
+    (region,) = find_mentions("Drones hit the Lipetsk region overnight.")
+    assert (region.words, region.target.feature, region.target.code) == (
+        "Lipetsk",
+        "region",
+        "RU-LIP",
+    )
+    (city,) = find_mentions("Drones hit Lipetsk overnight.")
+    assert (city.target.feature, city.target.country_code) == ("city", "RU")
+
+
+def test_city_comma_region_reads_the_region_of_that_country():
+    found = kinds("She flew from Atlanta, Georgia to Buffalo, New York. Georgia's wine is old.")
+    assert found[:4] == [
+        ("Atlanta", "Atlanta", "city"),
+        ("Georgia", "Georgia", "region"),
+        ("Buffalo", "Buffalo", "city"),
+        ("New York", "New York", "region"),
+    ]
+    # A name that is a country and a state: the state, since every other place is American.
+    assert found[4] == ("Georgia", "Georgia", "region")
+    assert kinds("Georgia and Armenia signed.")[0] == ("Georgia", "Georgia", "country")
+    assert kinds("Schools in Mexico City closed.") == [("Mexico City", "Mexico City", "city")]

@@ -317,9 +317,9 @@ def _city(
         return None
     single = j - i == 1
     after = _after_locative(sentence, i)
-    if single and key in article.people:
-        return None
     comma = _comma_area(article, n, sentence, j)
+    if single and key in article.people and not comma:  # "Allen, Texas" is a town
+        return None
     if single and key in STOP_WORDS and not (after or comma):
         return None
     if single and (token.acronym or (article.common_word(token) and not (after or comma))):
