@@ -186,6 +186,27 @@ def test_check_lists_what_the_map_does_not_show(seed_story):
     assert quiet.exit_code == 0 and len(quiet.stdout.splitlines()) == 1
 
 
+def test_check_all_lists_every_mention_for_an_audit(seed_story):
+    result = CliRunner().invoke(main, ["check", "--all", "--no-mentions", str(seed_story)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2] == "Every mention found (68):"
+    audit = lines[3:71]
+    assert len(audit) == 68 and all(line.startswith("  seeds/") for line in audit)
+    assert audit[0].startswith(
+        '  seeds/000_fa09de8f1ea714ac.txt:1:1: "North Korea" -> North Korea (country, KP),'
+        " by name; on the map as north-korea: North Korea may face"
+    )
+    assert audit[5].startswith(
+        '  seeds/000_fa09de8f1ea714ac.txt:2:1: "US" -> United States (country, US), by'
+        " abbreviation; left out: US President"
+    )
+    # In order: by file, then line and column.
+    where = [line.split(": ", 1)[0].strip() for line in audit]
+    keys = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2])) for w in where]
+    assert keys == sorted(keys)
+
+
 def test_left_out_that_matches_nothing_is_said(seed_story):
     places = seed_story / "places.yaml"
     text = places.read_text(encoding="utf-8")
@@ -508,3 +529,14 @@ def test_city_comma_region_reads_the_region_of_that_country():
     assert found[4] == ("Georgia", "Georgia", "region")
     assert kinds("Georgia and Armenia signed.")[0] == ("Georgia", "Georgia", "country")
     assert kinds("Schools in Mexico City closed.") == [("Mexico City", "Mexico City", "city")]
+
+
+def test_extract_says_the_regions_and_continents_it_does_not_write():
+    text, found = extract_yaml([("a.txt", "Floods hit Texas. Aid came from Europe to Houston.")])
+    assert [m.target.feature for m in found] == ["region", "continent", "city"]
+    assert text.endswith(
+        "# Also mentioned (not written above):\n"
+        "#   Texas (region, US; US-TX): 1 mention\n"
+        "#   Europe (continent): 1 mention\n"
+    )
+    assert "id: houston" in text
