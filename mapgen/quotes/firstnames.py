@@ -1,9 +1,12 @@
-"""The most common English given names (written by tools/build_wordlists.py: do not edit).
+"""The most common English given names and surnames (written by tools/build_wordlists.py:
+do not edit).
 
 From the US Census Bureau's 1990 name frequencies (public domain), as the ``names``
-package ships them (MIT): every name borne by at least 0.005% of the men or of
-the women counted.  :mod:`mapgen.quotes.people` reads a capitalised word after one
-as a surname.
+package ships them (MIT): every given name borne by at least 0.005% of the men or
+of the women counted, and every surname borne by at least 0.01% of the
+people.  :mod:`mapgen.quotes.people` reads a capitalised word after a given name as a
+surname, and a given name that is also a place's (``Georgia``) before a surname as a
+person's.
 """
 
 from __future__ import annotations
@@ -199,5 +202,113 @@ Wilford Wilfred Wilfredo Wilhelmina Will Willa Willard William Williams Willie W
 Wilma Wilmer Wilson Wilton Winfred Winifred Winnie Winona Winston Wm Woodrow Wyatt Xavier
 Yadira Yesenia Yolanda Yong Young Yvette Yvonne Zachariah Zachary Zachery Zane Zelda Zella
 Zelma Zenaida Zoe Zoila
+"""
+)
+#: 1297 surnames, capitalised.
+SURNAMES = _names(
+    """
+Abbott Acevedo Acosta Adams Adkins Aguilar Aguirre Akers Albert Alexander Alford Allen
+Allison Alston Alvarado Alvarez Ames Amos Andersen Anderson Andrade Andrews Anthony Archer
+Arias Armstrong Arnold Arrington Arroyo Arthur Ashley Atkins Atkinson Austin Avery Avila
+Ayala Ayers Bacon Bailey Baird Baker Baldwin Ball Ballard Banks Barber Barker Barlow Barnes
+Barnett Barr Barrera Barrett Barron Barry Bartlett Barton Bass Bates Battle Bauer Baxter
+Beach Bean Beard Beasley Beatty Beck Becker Belcher Bell Beltran Bender Benjamin Bennett
+Benson Bentley Benton Berg Berger Bergeron Bernard Berry Best Bingham Bird Bishop Black
+Blackburn Blackwell Blair Blake Blanchard Bland Blankenship Blanton Blevins Blue Boggs
+Bolden Bolton Bond Bonilla Bonner Booker Boone Booth Boucher Bowden Bowen Bowers Bowling
+Bowman Boyce Boyd Boyer Boyle Bradford Bradley Bradshaw Brady Branch Brandon Brandt Braun
+Bray Brennan Brewer Bridges Briggs Bright Britt Britton Brock Brooks Broussard Brown
+Browning Bruce Bryan Bryant Buchanan Buck Buckley Buckner Bullock Bunch Burch Burgess Burke
+Burks Burnett Burns Burris Burt Burton Bush Butler Butts Byers Byrd Byrne Cabrera Cain
+Calderon Caldwell Calhoun Callahan Camacho Cameron Camp Campbell Campos Cannon Cantrell
+Cantu Cardenas Carey Carlson Carlton Carney Carpenter Carr Carrillo Carroll Carson Carter
+Cartwright Carver Case Casey Cash Castaneda Castillo Castro Cervantes Chamberlain Chambers
+Chan Chandler Chaney Chang Chapman Chappell Charles Chase Chavez Chen Cherry Childers
+Childress Childs Christensen Christian Christopher Church Cisneros Clark Clarke Clay Clayton
+Clement Clements Clemons Cleveland Clifton Cline Cobb Cochran Coffey Coffman Cohen Cole
+Coleman Collier Collins Colon Combs Compton Conley Conner Connor Conrad Contreras Conway
+Cook Cooke Cooley Cooper Copeland Corbett Corbin Cordova Correa Cortez Costa Costello Cote
+Cotton Couch Courtney Covington Cowan Cox Crabtree Craft Craig Cramer Crane Crawford
+Crockett Crosby Cross Crouch Crow Crowe Crowley Crum Cruz Cuevas Cummings Cunningham Curry
+Curtis Dailey Dale Dalton Daniel Daniels Daugherty Davenport David Davidson Davies Davila
+Davis Dawson Day Dean Decker Dejesus Delacruz Delaney Delarosa Deleon Delgado Dempsey Dennis
+Denton Diaz Dickerson Dickey Dickinson Dickson Dillard Dillon Dixon Dodd Dodson Dominguez
+Donahue Donaldson Donovan Dooley Dorsey Dotson Dougherty Douglas Downey Downing Downs Doyle
+Drake Dubois Dudley Duffy Duke Dunbar Duncan Dunlap Dunn Duran Durham Dye Dyer Eaton Edwards
+Elder Eldridge Elkins Elliott Ellis Ellison Elmore Emerson Emery England English Erickson
+Ervin Erwin Escobar Espinosa Espinoza Estes Estrada Evans Everett Ewing Farley Farmer
+Farrell Farris Faulkner Felix Ferguson Fernandez Ferrell Field Fields Figueroa Finch Finley
+Fischer Fisher Fitzgerald Fitzpatrick Flanagan Fleming Fletcher Flores Flowers Floyd Flynn
+Foley Fontenot Forbes Ford Foreman Forrest Foster Fowler Fox Francis Franco Frank Franklin
+Franks Frazier Frederick Freeman French Frey Friedman Fritz Frost Fry Frye Fuentes Fuller
+Fulton Gagnon Gaines Gallagher Gallegos Galloway Galvan Gamble Garcia Gardner Garland Garner
+Garrett Garrison Gary Garza Gates Gay Gentry George Gibbons Gibbs Gibson Gilbert Giles Gill
+Gillespie Gilliam Gilmore Glass Glenn Glover Godfrey Goff Goins Goldberg Golden Goldstein
+Gomez Gonzales Gonzalez Good Goodman Goodwin Gordon Gore Gorman Goss Gould Grace Grady
+Graham Grant Graves Gray Green Greene Greenwood Greer Gregg Gregory Griffin Griffith Griggs
+Grimes Gross Groves Guerra Guerrero Gunn Gunter Guthrie Gutierrez Guy Guzman Haas Hahn
+Haines Hale Haley Hall Hamilton Hamm Hammond Hampton Hancock Haney Hanna Hansen Hanson
+Harden Hardin Harding Hardy Harmon Harper Harrell Harrington Harris Harrison Hart Hartley
+Hartman Harvey Hastings Hatcher Hatfield Hawkins Hayden Hayes Haynes Hays Head Heard Heath
+Hebert Helms Henderson Hendricks Hendrickson Hendrix Henry Hensley Henson Herbert Herman
+Hernandez Herrera Herring Herron Hess Hester Hewitt Hickey Hickman Hicks Higgins Hill
+Hilliard Hilton Hines Hinkle Hinton Ho Hobbs Hodge Hodges Hoffman Hogan Holcomb Holden
+Holder Holland Holley Hollis Holloway Holman Holmes Holt Hood Hooper Hoover Hopkins Hopper
+Horn Horne Horton Hoskins House Houston Howard Howe Howell Hubbard Huber Hudson Huff Huffman
+Hughes Hull Humphrey Hunt Hunter Hurley Hurst Hurt Hutchins Hutchinson Hyde Ibarra Ingram
+Irwin Ivey Jackson Jacobs Jacobson James Jamison Jarvis Jefferson Jenkins Jennings Jensen
+Jimenez John Johns Johnson Johnston Jones Jordan Joseph Joyce Joyner Juarez Justice Kaiser
+Kane Katz Kaufman Keith Keller Kelley Kelly Kemp Kendall Kendrick Kennedy Kent Kerr Kessler
+Key Kidd Kim Kimball King Kinney Kirby Kirk Kirkland Kirkpatrick Klein Kline Knapp Knight
+Knowles Knox Koch Kramer Krause Krueger Kuhn Lacy Lake Lam Lamb Lambert Lancaster Landry
+Lane Lang Langley Lara Larsen Larson Latham Law Lawrence Lawson Le Leach Leblanc Lee Lehman
+Leon Leonard Leslie Lester Levine Levy Lewis Lindsay Lindsey Little Livingston Lloyd Locke
+Lockhart Logan Long Lopez Lord Lott Love Lowe Lowery Lowry Lozano Lucas Lucero Lugo Luna
+Lutz Lynch Lynn Lyon Lyons Macdonald Macias Mack Mackey Madden Maddox Madison Magee Mahoney
+Maldonado Malone Maloney Manley Mann Manning Manuel Marks Marquez Marsh Marshall Martin
+Martinez Mason Massey Mata Mathews Mathis Matthews Maxwell May Mayer Mayes Mayfield Maynard
+Mayo Mays Mcallister Mcbride Mccabe Mccall Mccann Mccarthy Mccarty Mcclain Mcclure Mcconnell
+Mccormick Mccoy Mccray Mccullough Mcdaniel Mcdermott Mcdonald Mcdowell Mcelroy Mcfadden
+Mcfarland Mcgee Mcghee Mcgill Mcginnis Mcgowan Mcgrath Mcguire Mcintosh Mcintyre Mckay Mckee
+Mckenzie Mckinney Mcknight Mclaughlin Mclean Mcleod Mcmahon Mcmillan Mcneil Mcpherson Meade
+Meadows Medina Meeks Mejia Melendez Melton Mendez Mendoza Mercado Mercer Merrill Merritt
+Meyer Meyers Michael Middleton Miles Miller Milligan Mills Milton Minor Miranda Mitchell
+Mobley Molina Monroe Montes Montgomery Montoya Moody Moon Mooney Moore Mora Morales Moran
+Moreno Morgan Morin Morris Morrison Morrow Morse Morton Moser Moses Mosley Moss Moyer
+Mueller Mullen Mullins Muniz Munoz Murphy Murray Myers Nance Nash Navarro Neal Neely Nelson
+Newell Newman Newsome Newton Nguyen Nichols Nicholson Nielsen Nieves Nix Nixon Noble Noel
+Nolan Norman Norris Norton Norwood Novak Numbers Nunez Obrien Ochoa Oconnell Oconnor Odell
+Odom Odonnell Oliver Olsen Olson Oneal Oneil Oneill Orozco Orr Ortega Ortiz Osborn Osborne
+Owen Owens Pace Pacheco Padilla Pagan Page Paige Palmer Park Parker Parks Parrish Parsons
+Pate Patel Patrick Patterson Patton Paul Payne Payton Pearce Pearson Peck Pena Pennington
+Perez Perkins Perry Peters Petersen Peterson Petty Phelps Phillips Phipps Pickett Pierce
+Pierson Pike Pineda Pittman Pitts Plummer Poe Polk Pollard Ponce Poole Pope Porter Potter
+Potts Powell Powers Pratt Preston Price Prince Pritchard Proctor Pruitt Pryor Puckett Pugh
+Quinn Quinones Rainey Ramirez Ramos Ramsey Randall Randolph Rangel Rankin Rasmussen Ratliff
+Ray Raymond Reece Reed Reese Reeves Reid Reilly Reyes Reyna Reynolds Rhodes Rice Rich
+Richard Richards Richardson Richmond Riddle Riggs Riley Rios Ritter Rivas Rivera Rivers
+Roach Robbins Roberson Roberts Robertson Robinson Robles Rocha Rodgers Rodriguez Rodriquez
+Roe Rogers Rojas Rollins Roman Romero Rosa Rosado Rosales Rosario Rose Ross Roth Rouse Rowe
+Rowland Roy Rubio Rucker Ruiz Rush Russell Russo Rutherford Rutledge Ryan Salas Salazar
+Salinas Sampson Samuels Sanchez Sanders Sandoval Sanford Santana Santiago Santos Sargent
+Saunders Savage Sawyer Schaefer Schmidt Schmitt Schneider Schroeder Schultz Schwartz Scott
+Sears Self Sellers Serrano Sewell Sexton Seymour Shafer Shaffer Shannon Sharp Sharpe Shaw
+Shea Shelton Shepard Shepherd Sheppard Sherman Shields Shirley Shoemaker Short Silva Simmons
+Simms Simon Simpson Sims Sinclair Singleton Skinner Slater Slaughter Sloan Small Smart Smith
+Snell Snider Snow Snyder Solis Solomon Sosa Soto Sparks Spears Spence Spencer Spivey
+Springer Stafford Stanford Stanley Stanton Stark Starr Steele Stein Stephens Stephenson
+Sterling Stevens Stevenson Steward Stewart Stinson Stokes Stone Stout Strickland Strong
+Stroud Stuart Suarez Sullivan Summers Sutton Swain Swanson Sweeney Sweet Sykes Talley Tanner
+Tapia Tate Tatum Taylor Teague Terrell Terry Thomas Thompson Thornton Thurman Tillman Tipton
+Todd Tolbert Torres Townsend Tracy Tran Travis Trent Trevino Trujillo Tucker Turner Tuttle
+Tyler Tyson Underwood Valdez Valencia Valentine Valenzuela Vance Vang Vargas Vasquez Vaughan
+Vaughn Vazquez Vega Velasquez Velazquez Velez Vickers Vigil Villa Villanueva Villarreal
+Vincent Vinson Wade Wagner Walden Walker Wall Wallace Waller Walls Walsh Walter Walters
+Walton Wang Ward Ware Warner Warren Washington Waters Watkins Watson Watts Weaver Webb
+Webber Weber Webster Weeks Weiss Welch Wells Welsh Werner West Weston Whaley Wheeler
+Whitaker White Whitehead Whitfield Whitley Whitney Wiggins Wilcox Wilder Wiley Wilkerson
+Wilkins Wilkinson William Williams Williamson Willis Wills Wilson Winston Winter Winters
+Wise Witt Wolf Wolfe Womack Wong Wood Woodard Woodruff Woods Woodward Wooten Workman Worley
+Wright Wyatt Wynn Yang Yarbrough Yates Yoder York Young Zamora Zimmerman Zuniga
 """
 )

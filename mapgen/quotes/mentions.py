@@ -238,6 +238,8 @@ def _area(
     single = j - i == 1
     if single and fold(token.word) in article.people and not _after_locative(sentence, i):
         return None
+    if single and fold(token.word) in TITLES:
+        return None  # "Ms", "General": a title, even alone
     if _in_compound(article, sentence, i, j):
         return None
     if j < len(sentence) and sentence[j].joined and not sentence[j].capital:
@@ -319,6 +321,8 @@ def _city(
     after = _after_locative(sentence, i)
     comma = _comma_area(article, n, sentence, j)
     if single and key in article.people and not comma:  # "Allen, Texas" is a town
+        return None
+    if single and key in TITLES:
         return None
     if single and key in STOP_WORDS and not (after or comma):
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..geo.countries import fold
-from .firstnames import FIRST_NAMES
+from .firstnames import FIRST_NAMES, SURNAMES
 from .tokens import Token, runs
 
 __all__ = ["FIRST_NAMES", "TITLES", "person_tokens", "surnames_of"]
@@ -52,8 +52,9 @@ def person_tokens(
     capitalised words, every word after a title (``President Vladimir Putin``) or from a
     given name on (``Andrew Jordan``), unless those words from the title or given name on
     are themselves a place's full name (``Prince Edward Island``, ``Virginia Beach``)
-    (``is_place(words)``), or the given name is a country's or region's
-    (``is_area(word)``: ``Jordan Valley``, ``Georgia Tech``, are not people)."""
+    (``is_place(words)``), or the given name is a country's or region's (``is_area(word)``)
+    and no common surname follows it (``Jordan Valley``, ``Georgia Tech`` are not people,
+    ``Georgia Stevens`` is)."""
     index = {id(t): k for k, t in enumerate(sentence)}
     out: set[int] = set()
     for run in runs(sentence):
@@ -64,7 +65,9 @@ def person_tokens(
             token = run[k]
             title = fold(token.word) in TITLES
             given = token.word in FIRST_NAMES and not token.acronym
-            if not (title or given) or (given and is_area(token.word)):
+            if given and is_area(token.word) and run[k + 1].word not in SURNAMES:
+                given = False  # "Jordan Valley", "Georgia Tech"; but "Georgia Stevens"
+            if not (title or given):
                 k += 1
                 continue
             place = next(
@@ -85,11 +88,14 @@ def person_tokens(
 
 
 def surnames_of(sentences: list[list[Token]], people: list[set[int]]) -> set[str]:
-    """The last words of the people's names found (folded): ``Andrew Jordan`` makes a later
-    ``Jordan said`` the same person."""
+    """The last words of the people's names found, and their given names (folded):
+    ``Andrew Jordan`` makes a later ``Jordan said`` the same person, ``Georgia Stevens`` a
+    later ``Georgia began skating``."""
     out = set()
     for sentence, marked in zip(sentences, people, strict=True):
         for k in marked:
             if k + 1 not in marked:
+                out.add(fold(sentence[k].word))
+            if k - 1 not in marked and sentence[k].word in FIRST_NAMES:
                 out.add(fold(sentence[k].word))
     return out

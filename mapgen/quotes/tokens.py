@@ -28,6 +28,8 @@ _ABBREVIATION = re.compile(
     r"|Sen|Gov|No|vs|etc|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.)[\"\u201d\u2019)]*\Z"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n+")
+#: ``I'd``, ``We'll``, ``Don't``: words, never names.
+_CONTRACTION = re.compile(r"[\u2019'](?:d|ll|re|ve|m|t)\Z", re.IGNORECASE)
 _DATELINE = re.compile(r"\s*(?:,|\(|\u2014|\u2013|--? )")
 #: What may stand between two words of one name: spaces on one line, or a hyphen.
 _JOIN = re.compile(r"[ \t\u00a0]+|-")
@@ -113,7 +115,7 @@ class Token:
     @property
     def capital(self) -> bool:
         """Capitalised, and possibly part of a name (not ``The``, ``Monday``...)."""
-        if self.money or not self.word[:1].isupper():
+        if self.money or not self.word[:1].isupper() or _CONTRACTION.search(self.word):
             return False
         return not (fold(self.word) in NOT_NAMES and (self.first or not self.word.isupper()))
 
