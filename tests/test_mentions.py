@@ -540,3 +540,13 @@ def test_extract_says_the_regions_and_continents_it_does_not_write():
         "#   Europe (continent): 1 mention\n"
     )
     assert "id: houston" in text
+
+
+def test_a_name_in_a_list_of_states_is_the_state():
+    found = kinds("Cases rose in Oregon, Washington and Ohio. Officials in Washington said so.")
+    assert found == [
+        ("Oregon", "Oregon", "region"),
+        ("Washington", "Washington", "region"),
+        ("Ohio", "Ohio", "region"),
+        ("Washington", "Washington", "city"),
+    ]

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 
 from ..core.terminal import one_line
 from ..geo.countries import fold
-from ..geo.gazetteer import Gazetteer, Match
+from ..geo.gazetteer import Gazetteer, Match, distance_km
 from ..geo.regions import Region
 from .matcher import Matcher, Target, city_target, region_target
 from .people import TITLES, person_tokens, surnames_of
@@ -445,6 +445,49 @@ def _settle(article: _Article) -> None:
             f.regions = []
 
 
+_LISTED = re.compile(r"\s*(?:,|;|,?\s+(?:and|or))\s*\Z")
+
+
+def _lists(article: _Article) -> None:
+    """A name in a list of regions is a region: ``Oregon, Washington and Ohio`` lists
+    states, so Washington is the state, not the city."""
+    text = article.text
+    for sentence, found in zip(article.sentences, article.found, strict=True):
+        names = [found[k] for k in sorted(found) if found[k].target is not None]
+        for k, f in enumerate(names):
+            target = f.target
+            if target is None or target.feature != "city":
+                continue
+            neighbours = []
+            if k > 0:
+                neighbours.append(
+                    (names[k - 1], sentence[names[k - 1].j - 1].end, sentence[f.i].start)
+                )
+            if k + 1 < len(names):
+                neighbours.append(
+                    (names[k + 1], sentence[f.j - 1].end, sentence[names[k + 1].i].start)
+                )
+            listed = any(
+                n.target is not None
+                and n.target.feature == "region"
+                and n.target.country_code == target.country_code
+                and _LISTED.match(text, a, b) is not None
+                for n, a, b in neighbours
+            )
+            if not listed:
+                continue
+            words = article.words(sentence, f.i, f.j)
+            same = [
+                r
+                for r in article.matcher.regions(words)
+                if r.country == target.country_code  # not the city's own district (DC)
+                and distance_km(r.lat, r.lon, target.lat, target.lon) > 50
+            ]
+            if same:
+                f.target = region_target(_most_known(same))
+                f.how = "name"
+
+
 def _most_known(regions: list[Region]) -> Region:
     return min(regions, key=lambda r: 99 if r.scalerank is None else r.scalerank)
 
@@ -466,6 +509,7 @@ def find_mentions(
     for n, sentence in enumerate(article.sentences):
         _scan(article, n, lambda i, j, words, n=n, s=sentence: _city(article, n, s, i, j, context))
     _settle(article)
+    _lists(article)
     found: list[Mention] = []
     # Lines are counted on from the last mention, never from the start: mentions come in
     # order, and counting from the start for each made a 10 MB article take minutes.
