@@ -19,7 +19,7 @@ def _words(text: str) -> frozenset[str]:
 
 #: Words that may stand inside a name, never at its ends.
 CONNECTORS = _words(
-    "of and the de del della da do dos das du la le les al el upon on sur am an der au aux"
+    "of and the de del della da do dos das du la le les al el es upon on sur am an der au aux"
 )
 #: Words after which a capitalised name is very likely a place.
 LOCATIVES = _words("in to from at near via into towards toward outside across through around reach")
