@@ -271,6 +271,8 @@ def _area(
     regions = m.regions(words)
     if not regions or not (m.typed(words) or _heads_its_run(article, n, sentence, i, j)):
         return None
+    if m.typed(words) and j < len(sentence) and sentence[j].word == "of":
+        return None  # "Illinois Department of Natural Resources": an office, not the state
     if not m.typed(words):
         hit = m.city(words)
         if hit is not None and hit[0].match != "weak alternate name":
