@@ -135,6 +135,10 @@ class _Article:
             for k in marked:
                 used[k] = True
         self.people = surnames_of(self.sentences, people)
+        for sentence, used in zip(self.sentences, self.used, strict=True):
+            first = sentence[0] if sentence else None  # "Overall Edmonton received..."
+            if first is not None and first.capital and self.common_word(first):
+                used[0] = used[0] or not self.is_place(first.word)
         self.found: list[dict[int, _Found]] = [{} for _ in self.sentences]
 
     def words(self, sentence: list[Token], i: int, j: int) -> str:
@@ -212,9 +216,14 @@ def _city_first(m: Matcher, words: str) -> bool:
 _DEFER = _Found(-1, -1, None, "")
 
 
+def _direction(sentence: list[Token], k: int) -> bool:
+    key = fold(sentence[k].word)
+    return key in _DIRECTIONS or (key in _COMPASS and k > 0 and fold(sentence[k - 1].word) == "far")
+
+
 def _heads_its_run(article: _Article, n: int, sentence: list[Token], i: int, j: int) -> bool:
-    """Whether ``sentence[i:j]`` is its capitalised run's name: only places or demonyms
-    before it (``Russia's Vladivostok``), only an institution or a title after it (``Oxford
+    """Whether ``sentence[i:j]`` is its capitalised run's name: only places, demonyms or
+    compass words before it (``Russia's Vladivostok``, ``Far North Queensland``), only an institution or a title after it (``Oxford
     Police``, ``New York Governor``), so not ``Eastern`` in ``Eastern Economic Forum``."""
 
     used = article.used[n]
@@ -222,7 +231,7 @@ def _heads_its_run(article: _Article, n: int, sentence: list[Token], i: int, j: 
     index = {id(t): k for k, t in enumerate(sentence)}
     for t in run:
         k = index[id(t)]
-        if k < i and not used[k]:
+        if k < i and not used[k] and not _direction(sentence, k):
             return False
         if k >= j and not used[k] and fold(t.word) not in INSTITUTIONS | TITLES:
             return False
@@ -447,6 +456,29 @@ def _settle(article: _Article) -> None:
             f.regions = []
 
 
+#: Words that may stand before a place's name in its run: ``Northern Sumatra``, ``Far
+#: North Queensland`` (a bare compass word makes a name: ``West Nile``, ``South Sudan``).
+_DIRECTIONS = frozenset(
+    [
+        "far",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "upper",
+        "lower",
+        "outer",
+        "inner",
+        "rural",
+        "downtown",
+    ]
+)
+_COMPASS = frozenset(["north", "south", "east", "west"])
 _LISTED = re.compile(r"\s*(?:,|;|,?\s+(?:and|or))\s*\Z")
 
 
