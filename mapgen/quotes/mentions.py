@@ -140,6 +140,16 @@ class _Article:
             if first is not None and first.capital and self.common_word(first):
                 used[0] = used[0] or not self.is_place(first.word)
         self.found: list[dict[int, _Found]] = [{} for _ in self.sentences]
+        #: Per sentence: token index -> (first, end) of its capitalised run.
+        self.run_of: list[dict[int, tuple[int, int]]] = []
+        for sentence in self.sentences:
+            at = {id(t): k for k, t in enumerate(sentence)}
+            spans_ = {}
+            for run in runs(sentence):
+                first, last = at[id(run[0])], at[id(run[-1])] + 1
+                for k in range(first, last):
+                    spans_[k] = (first, last)
+            self.run_of.append(spans_)
 
     def words(self, sentence: list[Token], i: int, j: int) -> str:
         return self.text[sentence[i].start : sentence[j - 1].end]
@@ -227,13 +237,12 @@ def _heads_its_run(article: _Article, n: int, sentence: list[Token], i: int, j: 
     Police``, ``New York Governor``), so not ``Eastern`` in ``Eastern Economic Forum``."""
 
     used = article.used[n]
-    run = next((r for r in runs(sentence) if sentence[i] in r), [])
-    index = {id(t): k for k, t in enumerate(sentence)}
-    for t in run:
-        k = index[id(t)]
-        if k < i and not used[k] and not _direction(sentence, k):
+    start, end = article.run_of[n].get(i, (i, i + 1))
+    for k in range(start, i):
+        if not used[k] and not _direction(sentence, k):
             return False
-        if k >= j and not used[k] and fold(t.word) not in INSTITUTIONS | TITLES:
+    for k in range(j, end):
+        if not used[k] and fold(sentence[k].word) not in INSTITUTIONS | TITLES:
             return False
     return True
 

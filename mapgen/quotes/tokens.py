@@ -90,7 +90,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     """A word of a sentence: where it is, the word (without a possessive ``'s``), and how
     it stands to the word before it."""
@@ -111,13 +111,8 @@ class Token:
     #: In capitals at the start of a line, before a comma, bracket or dash: a dateline
     #: (``WASHINGTON (AP) —``), a name, not an acronym.
     dateline: bool = False
-
-    @property
-    def capital(self) -> bool:
-        """Capitalised, and possibly part of a name (not ``The``, ``Monday``...)."""
-        if self.money or not self.word[:1].isupper() or _CONTRACTION.search(self.word):
-            return False
-        return not (fold(self.word) in NOT_NAMES and (self.first or not self.word.isupper()))
+    #: Capitalised, and possibly part of a name (not ``The``, ``Monday``, ``I'd``, ``US$``).
+    capital: bool = False
 
     @property
     def acronym(self) -> bool:
@@ -135,14 +130,15 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(text, start, end):
         word = m.group()
-        stripped = _POSSESSIVE.sub("", word) if len(word) > 2 else word
+        stripped = _POSSESSIVE.sub("", word) if len(word) > 2 and not word.isalpha() else word
         token = Token(m.start(), m.start() + len(stripped), stripped, not out)
         token.possessive = len(stripped) < len(word)
         if out:
             before = out[-1]
             gap = text[before.end : m.start()]
             if not before.possessive and (
-                _JOIN.fullmatch(gap)
+                gap == " "
+                or _JOIN.fullmatch(gap)
                 or (
                     _JOIN_AFTER_SHORT.fullmatch(gap)
                     and (len(before.word) == 1 or fold(before.word) in _SHORT)
@@ -150,10 +146,18 @@ def tokens(text: str, start: int, end: int) -> list[Token]:
             ):
                 token.joined = True
                 token.hyphen = gap == "-"
-        token.money = text[m.end() : m.end() + 1] == "$" or text[m.start() - 1 : m.start()] == "$"
-        if len(word) > 3 and word.isupper() and _DATELINE.match(text, m.end()):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            token.dateline = not text[line_start : m.start()].strip()
+        if stripped[:1].isupper():
+            token.money = (
+                text[m.end() : m.end() + 1] == "$" or text[m.start() - 1 : m.start()] == "$"
+            )
+            if len(word) > 3 and word.isupper() and _DATELINE.match(text, m.end()):
+                line_start = text.rfind("\n", 0, m.start()) + 1
+                token.dateline = not text[line_start : m.start()].strip()
+            token.capital = not (
+                token.money
+                or (not word.isalpha() and _CONTRACTION.search(stripped))
+                or (fold(stripped) in NOT_NAMES and (token.first or not stripped.isupper()))
+            )
         out.append(token)
     return out
 
