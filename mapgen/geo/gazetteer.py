@@ -41,7 +41,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, ClassVar
 
@@ -52,6 +52,7 @@ from geopy.location import Location
 from rapidfuzz import fuzz, process
 
 from ..story.model import FEATURES as _FEATURES
+from .context import Bonus, StoryContext, bonus
 from .countries import (
     Country,
     _country_index,
@@ -73,6 +74,7 @@ from .gazindex import (
     LoadReport,
     load_index,
 )
+from .regions import find_regions, outline, region, regions, split_type
 
 #: The GeoNames extract the gazetteer searches (see the module docstring for why).
 CITY_DATASET = "cities1000"
@@ -88,6 +90,29 @@ AMBIGUITY_MARGIN = math.log10(12)
 ALTERNATE_PENALTY = 1.0
 #: Candidates closer than this to the best one are the same place for ambiguity's sake.
 SAME_PLACE_KM = 25.0
+#: How much being widely known weighs: the weight adds this times log10(1 + the number of
+#: alternate names GeoNames lists).  Geneva, Switzerland (60 names) then outweighs
+#: Geneva, Illinois (11) by a factor of 47, not 9: no longer a close call.
+KNOWN_WEIGHT = 1.0
+#: What a national capital adds to its weight (a factor of 10).
+CAPITAL_BONUS = 1.0
+#: A first-level region's weight when named without its type word: what a well-known city
+#: of a million people weighs (log10 of 10^6 + log10 of ~30 names), so ``Queensland`` and
+#: ``Ohio`` are the states, ``New York`` and ``Lipetsk`` are still the cities.
+REGION_WEIGHT = 7.0
+#: What a type word adds (``Lipetsk region``, ``State of Ohio``): then no city competes.
+TYPED_REGION_BONUS = 5.0
+#: What a region loses per step of Natural Earth's scale rank past 2 (the least detailed).
+REGION_RANK_PENALTY = 0.25
+#: A runner-up within this of the best (a factor of 32) makes the answer a guess that
+#: ``mapgen check`` lists, though not so close that the build stops.
+DOUBT_MARGIN = 1.5
+#: A story must have at least this share of its places in a country for one of that
+#: country's regions (or, with a region or neighbours named too, cities) to take the name
+#: of another country: Georgia is the US state in a story set in the United States.
+STRONG_SHARE = 0.5
+#: ... and, for a city, its region named or this much nearness to the story's places.
+STRONG_NEARNESS = 0.5
 
 # --------------------------------------------------------------------------- cities
 
@@ -178,7 +203,22 @@ class Match:
     geonameid: int | None = None
     admin1: str = ""
     capital: bool = False
+    #: What the place weighs alone: log10 of its population, plus how widely it is known
+    #: (:data:`KNOWN_WEIGHT`) and whether it is a capital; regions: :data:`REGION_WEIGHT`.
     weight: float = 0.0
+    #: ``weight`` plus what the story's context adds (:func:`mapgen.geo.context.bonus`).
+    score: float = 0.0
+    #: What decided the answer, in a few words: "largest of 3 by population", "in Russia,
+    #: which the story names", "only place by that name" (set on the best one).
+    why: str = ""
+    #: Empty when the answer is clear; else why it is a guess (a close runner-up, or the
+    #: story's context decided it), for ``mapgen check`` to list.
+    doubt: str = ""
+    #: A region's ISO 3166-2 code, and its type ("State", "Oblast").
+    region: str = ""
+    kind: str = ""
+    alternates: int = 0
+    boost: Bonus = field(default_factory=Bonus)
 
     def describe(self) -> str:
         """``Springfield (US, Missouri; 37.22, -93.30; pop. 170,188)``."""
@@ -190,6 +230,9 @@ class Match:
             where.append("capital")
         pop = f"; pop. {self.population:,}" if self.population else ""
         how = f", by its {self.match}" if self.match not in ("name", "country") else ""
+        if self.feature == "region":
+            kind = (self.kind or "region").lower()
+            return f"{self.name} ({kind}, {self.country_code}; {self.lat:.2f}, {self.lon:.2f})"
         return (
             f"{self.name} ({', '.join(where)}; {self.lat:.2f}, {self.lon:.2f}{pop}{how})"
             if self.feature == "city"
@@ -272,12 +315,20 @@ class Gazetteer(Geocoder):
     # ----------------------------------------------------------------- searching
 
     def search(
-        self, query: str, *, country: str | None = None, feature: str | None = None
+        self,
+        query: str,
+        *,
+        country: str | None = None,
+        feature: str | None = None,
+        context: StoryContext | None = None,
     ) -> Search:
-        """Every place ``query`` may mean, ranked, with the ambiguity verdict.
+        """Every place ``query`` may mean, ranked, with the ambiguity verdict and, on the best
+        one, ``why`` it was chosen (and ``doubt``, if it was a close call).
 
         :param country: ISO alpha-2 or alpha-3 code or name of the country to search in.
-        :param feature: one of :data:`FEATURES`, or None for countries first, then cities.
+        :param feature: one of :data:`FEATURES`, or None for countries, regions and cities.
+        :param context: the story's own geography (:class:`~mapgen.geo.context.StoryContext`):
+            candidates in the countries and regions it names, or near its other places, win.
         :raises geopy.exc.GeocoderQueryError: ``country`` names no known country.
         """
         if feature is not None and feature not in FEATURES:
@@ -293,46 +344,81 @@ class Gazetteer(Geocoder):
         result = Search(query)
         if not fold(query):
             return result
+        nation: Match | None = None
         if feature in (None, "country"):
-            nation = _find_country(query) if feature == "country" else _find_country_name(query)
-            if nation is not None and within in (None, nation.alpha2):
-                match = self._country_match(nation)
-                if match is not None:
-                    result.places.append(match)
+            named = _find_country(query) if feature == "country" else _find_country_name(query)
+            if named is not None and within in (None, named.alpha2):
+                nation = self._country_match(named)
         if feature == "country":
+            if nation is not None:
+                result.places.append(replace(nation, why="country name"))
             return result
-        cities, weak = self._cities(query, within)
+        cities, weak, qualified = self._cities(query, within, feature)
         if feature == "capital" and any(c.capital for c in cities):
             cities = [c for c in cities if c.capital]
-        result.places += cities
+        areas = self._regions(query, within, qualified) if feature in (None, "region") else []
+        if feature == "region":
+            cities = []
+        ranked = _rank([*areas, *cities], context)
         result.weak = weak
-        if not result.places or result.places[0].feature == "country":
+        if nation is not None:
+            taker = _takes_country_name(ranked, nation, context)
+            if taker is None:
+                result.places = [replace(nation, why="country name"), *ranked]
+                return result
+            ranked = [taker, *(m for m in ranked if m is not taker)]
+            doubt = f"the story's context chose it over the country {nation.name}"
+            taken = replace(taker, why=_why_not_country(taker, nation), doubt=doubt)
+            result.places = [taken, nation]
+            result.places += ranked[1:]
             return result
-        best = result.places[0]
+        if not ranked:
+            return result
+        ranked = _city_before_its_region(ranked)
+        best = ranked[0]
         listed = [best]
-        for other in cities[1:]:
-            if other.weight < best.weight - AMBIGUITY_MARGIN:
+        for other in ranked[1:]:
+            if other.score < best.score - AMBIGUITY_MARGIN:
                 break
-            if all(distance_km(o.lat, o.lon, other.lat, other.lon) > SAME_PLACE_KM for o in listed):
+            if all(_apart(o, other) for o in listed):
                 listed.append(other)
         result.rivals = listed[1:]
+        result.places = [replace(best, **_verdict(ranked, context, qualified)), *ranked[1:]]
         return result
 
-    def _cities(self, query: str, within: str | None) -> tuple[list[Match], list[Match]]:
-        """Strong matches ranked by weight, and weak ones, of the cities called ``query``."""
+    def _cities(
+        self, query: str, within: str | None, feature: str | None
+    ) -> tuple[list[Match], list[Match], str]:
+        """Strong matches ranked by weight, and weak ones, of the cities called ``query``;
+        and the qualifier's name when ``query`` was ``"Name, Qualifier"`` (else "")."""
         index = self._index()
         found = index.find(fold(query))
-        allowed: Any = None
-        if not found and "," in query:
-            # "Springfield, Illinois", "Washington, D.C.", "Paris, France"
+        allowed: tuple[str | None, str | None, tuple[str, ...]] | None = None
+        qualified = ""
+        if "," in query and all(how == MATCH_WEAK for _, how in found):
+            # "Springfield, Illinois", "Washington, D.C.", "Paris, France", "New Orleans,
+            # Louisiana" (which GeoNames also lists, as a weak alternate name: so the split
+            # is tried whenever the whole finds no strong match), "Nelson, British Columbia"
             name, _, qualifier = query.rpartition(",")
             state = _us_state(qualifier)
             nation = _find_country_name(qualifier) or (
                 _find_country(qualifier) if len(qualifier.strip()) <= 3 else None
             )
-            if fold(name) and (state or nation):
+            areas = tuple(r.code for r in find_regions(qualifier.strip())) if not state else ()
+            if fold(name) and (state or nation or areas):
+                weak_whole = [(n, how) for n, how in found]
                 found = index.find(fold(name))
-                allowed = (state, nation.alpha2 if nation else None)
+                allowed = (state, nation.alpha2 if nation else None, areas)
+                qualified = (
+                    us_state_name(state) or state
+                    if state
+                    else nation.name
+                    if nation
+                    else qualifier.strip()
+                )
+                if not found:
+                    found = weak_whole
+                    allowed, qualified = None, ""
         strong: list[Match] = []
         weak: list[Match] = []
         for number, how in found:
@@ -341,14 +427,45 @@ class Gazetteer(Geocoder):
                 continue
             city = index.city(number)
             if allowed is not None:
-                state, nation = allowed
+                state, nation, areas = allowed
                 by_state = state is not None and cc == "US" and city.admin1 == state
-                if not (by_state or cc == nation):
+                by_region = any(_in_region(city.lat, city.lon, cc, code) for code in areas)
+                if not (by_state or by_region or cc == nation):
                     continue
             (weak if how == MATCH_WEAK else strong).append(_city_match(city, how))
         strong.sort(key=lambda m: (-m.weight, m.geonameid or 0))
         weak.sort(key=lambda m: (-m.weight, m.geonameid or 0))
-        return strong, weak
+        return strong, weak, qualified
+
+    @staticmethod
+    def _regions(query: str, within: str | None, qualified: str) -> list[Match]:
+        """The first-level regions called ``query`` (``Queensland``, ``Lipetsk region``)."""
+        if qualified:
+            return []
+        type_word = split_type(query)[1]
+        found = find_regions(query, within)
+        out = []
+        for r in found:
+            typed = type_word is not None
+            weight = REGION_WEIGHT + (TYPED_REGION_BONUS if typed else 0.0)
+            weight -= REGION_RANK_PENALTY * max(0, (r.scalerank or 2) - 2)
+            out.append(
+                Match(
+                    name=r.name,
+                    country_code=r.country,
+                    lat=r.lat,
+                    lon=r.lon,
+                    feature="region",
+                    match="name with its type word" if typed else "name",
+                    geonameid=r.geonameid,
+                    admin1=r.code,
+                    weight=weight,
+                    score=weight,
+                    region=r.code,
+                    kind=r.type,
+                )
+            )
+        return out
 
     @staticmethod
     def _country_match(country: Country) -> Match | None:
@@ -381,8 +498,13 @@ class Gazetteer(Geocoder):
         if candidate.capital and feature != "capital":
             options.append(("feature: capital", query, country, "capital"))
         state = us_state_name(candidate.admin1) if candidate.country_code == "US" else None
+        if candidate.feature == "city" and not state and "," not in query:
+            inside = region_of(candidate)
+            state = inside.name if inside is not None else None
         if state and "," not in query:
             options.append((f"query: {query}, {state}", f"{query}, {state}", country, feature))
+        if candidate.feature == "region" and feature != "region":
+            options.append(("feature: region", query, country, "region"))
         for hint, q, c, f in options:
             best = self.search(q, country=c, feature=f)
             if not best.ambiguous and best.best is not None and _same(best.best, candidate):
@@ -399,21 +521,24 @@ class Gazetteer(Geocoder):
         timeout: Any = None,
         country: str | None = None,
         feature: str | None = None,
+        context: StoryContext | None = None,
     ) -> Location | list[Location] | None:
-        """Find a city or a country by name.
+        """Find a city, a first-level region or a country by name.
 
         :param country: ISO alpha-2 or alpha-3 code or name of the country to search in.
         :param feature: ``"country"`` searches countries only, ``"city"`` cities only,
             ``"capital"`` national capitals first; by default countries come first.
         :param timeout: accepted for geopy compatibility and ignored.
+        :param context: the story's geography (see :meth:`search`).
         :raises geopy.exc.GeocoderQueryError: ``country`` names no known country.
         :raises AmbiguousPlace: (with ``exactly_one``) the best candidates are too close.
 
-        ``Location.raw`` has ``feature`` and ``precision`` ("city" or "country"),
-        ``geonameid``, ``country_code``, ``population``, ``name`` and ``match`` ("name",
-        "alternate name", or "country").  Weak matches are never returned.
+        ``Location.raw`` has ``feature`` and ``precision`` ("city", "region" or "country"),
+        ``geonameid``, ``country_code``, ``population``, ``name``, ``match`` ("name",
+        "alternate name", or "country"), ``why`` (what decided it) and ``doubt`` (empty, or
+        why it is a guess).  Weak matches are never returned.
         """
-        found = self.search(query, country=country, feature=feature)
+        found = self.search(query, country=country, feature=feature, context=context)
         if not exactly_one:
             return [_location(m) for m in found.places]
         if found.best is None:
@@ -483,7 +608,9 @@ def _same(a: Match, b: Match) -> bool:
 
 
 def _city_match(city: City, how: int) -> Match:
-    weight = math.log10(max(city.population, 1))
+    weight = math.log10(max(city.population, 1)) + KNOWN_WEIGHT * math.log10(1 + city.alternates)
+    if city.capital:
+        weight += CAPITAL_BONUS
     if how == MATCH_ALTERNATE:
         weight -= ALTERNATE_PENALTY
     elif how == MATCH_WEAK:
@@ -500,10 +627,213 @@ def _city_match(city: City, how: int) -> Match:
         admin1=city.admin1,
         capital=city.capital,
         weight=weight,
+        score=weight,
+        alternates=city.alternates,
     )
 
 
+# --------------------------------------------------------------------------- ranking
+
+
+def _rank(found: list[Match], context: StoryContext | None) -> list[Match]:
+    """``found`` scored (weight plus what the context adds) and sorted, best first."""
+    scored = []
+    for m in found:
+        inside: tuple[str, ...] = (m.region,) if m.region else ()
+        if context is not None and context.regions and m.feature == "city":
+            inside = tuple(
+                code
+                for code in context.regions
+                if code.startswith(m.country_code + "-") and _in_city_region(m, code)
+            )
+        boost = bonus(context, m.country_code, m.lat, m.lon, inside)
+        scored.append(replace(m, score=m.weight + boost.total, boost=boost))
+    scored.sort(key=lambda m: (-m.score, m.feature != "region", m.geonameid or 0))
+    return scored
+
+
+def _in_city_region(m: Match, code: str) -> bool:
+    if m.country_code == "US":  # GeoNames' admin1 codes of the US are the ISO ones
+        return code == f"US-{m.admin1}"
+    return _in_region(m.lat, m.lon, m.country_code, code)
+
+
+def _in_region(lat: float, lon: float, country: str, code: str) -> bool:
+    """Whether ``lat, lon`` lies in region ``code`` of ``country``: inside its (simplified)
+    outline, or within :data:`SAME_PLACE_KM` of it (a coastal city the simplified coast
+    leaves in the sea)."""
+    area = region(code)
+    if area is None or area.country != country:
+        return False
+    shape = outline(code)
+    if shape is None:
+        return False
+    polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else [shape["coordinates"]]
+    inside = False
+    nearest = math.inf
+    for polygon in polygons:
+        for ring in polygon:
+            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
+                if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+                    inside = not inside
+                if abs(y1 - lat) < 1 and abs(x1 - lon) < 1.5:
+                    nearest = min(nearest, distance_km(lat, lon, y1, x1))
+    return inside or nearest <= SAME_PLACE_KM
+
+
+@cache
+def _regions_of(country: str) -> tuple[str, ...]:
+    return tuple(r.code for r in regions() if r.country == country)
+
+
+def region_of(m: Match) -> Any:
+    """The first-level region (:class:`~mapgen.geo.regions.Region`) a city lies in, if any."""
+    if m.country_code == "US" and region(f"US-{m.admin1}") is not None:
+        return region(f"US-{m.admin1}")
+    for code in _regions_of(m.country_code):
+        if _in_region(m.lat, m.lon, m.country_code, code):
+            return region(code)
+    return None
+
+
+def _apart(a: Match, b: Match) -> bool:
+    """Whether two candidates are different places: far apart, and neither a region the
+    other (a city) lies in (``Lipetsk`` the city is in the Lipetsk region: the name means the
+    city; the region is named with its type word)."""
+    if distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM:
+        return False
+    for area, city in ((a, b), (b, a)):
+        if (
+            area.feature == "region"
+            and city.feature == "city"
+            and _in_city_region(city, area.region)
+        ):
+            return False
+    return True
+
+
+#: A city in a region of its own name is what the bare name means if it has this many people.
+NAMESAKE_CITY_POPULATION = 10_000
+
+
+def _city_before_its_region(ranked: list[Match]) -> list[Match]:
+    """``ranked`` with a region named without its type word put after a city of its name that
+    lies in it (``Tokyo``, ``Rason``, ``Lipetsk``: the name alone means the city; the region
+    is written ``Tokyo Prefecture``, ``Lipetsk region``)."""
+    best = ranked[0]
+    if best.feature != "region" or best.match != "name":
+        return ranked
+    for m in ranked[1:]:
+        if (
+            m.feature == "city"
+            and (m.population or 0) >= NAMESAKE_CITY_POPULATION
+            and not _apart(best, m)
+        ):
+            return [m, *(o for o in ranked if o is not m)]
+    return ranked
+
+
+def _country_name(code: str) -> str:
+    country = _country_index()[0].get(code)
+    return country.name if country is not None else code
+
+
+def _what(m: Match) -> str:
+    """``the state Georgia (US)``: how a why names a region or city."""
+    if m.feature == "region":
+        return f"{(m.kind or 'region').lower()} of {_country_name(m.country_code)}"
+    return "city"
+
+
+def _takes_country_name(
+    ranked: list[Match], nation: Match, context: StoryContext | None
+) -> Match | None:
+    """The region or city that a country's name means in this story instead of the country:
+    the story does not name that country, is mostly set in the candidate's, and (for a
+    city) names its region or places near it.  Otherwise None: a country's name means the
+    country (``Georgia``, ``Palestine``)."""
+    if context is None or context.empty or context.share(nation.country_code) > 0:
+        return None
+    for m in ranked:
+        if m.country_code == nation.country_code or context.share(m.country_code) < STRONG_SHARE:
+            continue
+        if m.feature == "region":
+            return m
+        if m.boost.region > 0 or context.nearness(m.lat, m.lon) >= STRONG_NEARNESS:
+            return m
+    return None
+
+
+def _why_not_country(m: Match, nation: Match) -> str:
+    where = _country_name(m.country_code)
+    inside = region_of(m) if m.feature == "city" else None
+    what = f"city in {inside.name}" if inside is not None else _what(m)
+    return f"{what}: the story is set in {where} and does not name {nation.name}"
+
+
+def _verdict(ranked: list[Match], context: StoryContext | None, qualified: str) -> dict[str, str]:
+    """The best candidate's ``why`` and ``doubt`` (see :class:`Match`)."""
+    best = ranked[0]
+    others = [m for m in ranked[1:] if _apart(best, m)]
+    if qualified:
+        return {"why": f"in {qualified}, as the query says", "doubt": ""}
+    if best.feature == "region" and best.match == "name with its type word":
+        return {"why": "region named with its type word", "doubt": ""}
+    if not others:
+        only = "only place by that name"
+        return {"why": only if best.feature == "city" else f"{_what(best)}; {only}", "doubt": ""}
+    runner = others[0]
+    count = len(others) + 1
+    alone = max([best, *others], key=lambda m: (m.weight, -(m.geonameid or 0)))
+    decided = best.boost.total > runner.boost.total
+    if decided and (alone is not best or best.weight - runner.weight < AMBIGUITY_MARGIN):
+        # the story's context decided it: say which part of it
+        parts = {
+            "country": best.boost.country - runner.boost.country,
+            "region": best.boost.region - runner.boost.region,
+            "near": best.boost.near - runner.boost.near,
+        }
+        reason = max(parts, key=lambda k: (parts[k], k))
+        if reason == "country":
+            why = f"in {_country_name(best.country_code)}, which the story names"
+        elif reason == "region":
+            named = [c for c in (context.regions if context else {}) if _in_city_region(best, c)]
+            area = region(named[0]) if named else None
+            why = f"in {area.name if area else 'a region'}, which the story names"
+        else:
+            why = "nearest the story's other places"
+        doubt = f"the story's context chose it over {runner.describe()}"
+        return {"why": f"{why} (of {count} by that name)", "doubt": doubt}
+    if best.feature == "region":
+        why = f"{_what(best)}, of {count} by that name"
+    elif best.capital and not runner.capital:
+        why = f"capital of {_country_name(best.country_code)}, of {count} by that name"
+    elif all((best.population or 0) >= (m.population or 0) for m in others):
+        why = f"largest of {count} by population"
+    else:
+        why = f"best known of {count} (GeoNames lists {best.alternates} names for it)"
+    doubt = (
+        f"close runner-up: {runner.describe()}" if best.score - runner.score < DOUBT_MARGIN else ""
+    )
+    return {"why": why, "doubt": doubt}
+
+
 def _location(match: Match) -> Location:
+    told = {"why": match.why, "doubt": match.doubt}
+    if match.feature == "region":
+        raw = {
+            "feature": "region",
+            "precision": "region",
+            "name": match.name,
+            "geonameid": match.geonameid,
+            "country_code": match.country_code,
+            "region": match.region,
+            "match": match.match,
+            "dataset": "natural earth admin-1",
+            **told,
+        }
+        where = f"{match.name}, {_country_name(match.country_code)}"
+        return Location(where, (match.lat, match.lon), raw)
     if match.feature == "country":
         raw = {
             "feature": "country",
@@ -514,6 +844,7 @@ def _location(match: Match) -> Location:
             "population": match.population,
             "match": "country",
             "dataset": "countryinfo",
+            **told,
         }
         return Location(match.name, (match.lat, match.lon), raw)
     country = _country_index()[0].get(match.country_code)
@@ -533,5 +864,6 @@ def _location(match: Match) -> Location:
         "capital": match.capital,
         "match": match.match,
         "dataset": f"geonames {CITY_DATASET}",
+        **told,
     }
     return Location(", ".join(parts), (match.lat, match.lon), raw)
