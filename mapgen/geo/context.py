@@ -31,6 +31,8 @@ NEAR_BONUS = 1.5
 #: Nearness fades with distance as exp(-km / NEAR_KM): a place 1,000 km from all the others
 #: gets a third of the bonus, one 5,000 km away none to speak of.
 NEAR_KM = 1000.0
+#: Size in degrees of the cells a context merges its points in (about 50 km).
+CELL_DEGREES = 0.5
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -54,6 +56,9 @@ class StoryContext:
     countries: dict[str, float] = field(default_factory=dict)
     regions: dict[str, float] = field(default_factory=dict)
     points: list[tuple[float, float, float]] = field(default_factory=list)
+    #: Points within one cell of :data:`CELL_DEGREES` are kept as one (their weighted mean):
+    #: a story of 100,000 places makes a context of a few hundred points, not 100,000.
+    _cells: dict[tuple[int, int], int] = field(default_factory=dict, repr=False, compare=False)
 
     def add_country(self, code: str, weight: float = 1.0) -> None:
         code = code.upper()
@@ -72,7 +77,19 @@ class StoryContext:
     ) -> None:
         """A place the story has placed (and its country, if known)."""
         if weight > 0 and math.isfinite(lat) and math.isfinite(lon):
-            self.points.append((float(lat), float(lon), weight))
+            cell = (math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES))
+            k = self._cells.get(cell)
+            if k is None or k >= len(self.points):
+                self._cells[cell] = len(self.points)
+                self.points.append((float(lat), float(lon), weight))
+            else:
+                plat, plon, w = self.points[k]
+                total = w + weight
+                self.points[k] = (
+                    (plat * w + lat * weight) / total,
+                    (plon * w + lon * weight) / total,
+                    total,
+                )
             if country:
                 self.add_country(country, weight)
 

@@ -276,20 +276,22 @@ def _apart(a: Match, b: Match) -> bool:
 
 
 def _city_before_its_region(ranked: list[Match]) -> list[Match]:
-    """``ranked`` with a region named without its type word put after a city of its name that
-    lies in it (``Tokyo``, ``Rason``, ``Lipetsk``: the name alone means the city; the region
-    is written ``Tokyo Prefecture``, ``Lipetsk region``)."""
-    best = ranked[0]
-    if best.feature != "region" or best.match != "name":
-        return ranked
-    for m in ranked[1:]:
-        if (
-            m.feature == "city"
-            and (m.population or 0) >= NAMESAKE_CITY_POPULATION
-            and not _apart(best, m)
-        ):
-            return [m, *(o for o in ranked if o is not m)]
-    return ranked
+    """``ranked`` without the regions named without their type word that hold a city of
+    their name (of :data:`NAMESAKE_CITY_POPULATION` or more): ``Tokyo``, ``Rason``,
+    ``Lipetsk`` alone mean the city, and the region is written ``Tokyo Prefecture``,
+    ``Lipetsk region``; listing both would be one place twice."""
+    cities = [
+        m for m in ranked if m.feature == "city" and (m.population or 0) >= NAMESAKE_CITY_POPULATION
+    ]
+    return [
+        m
+        for m in ranked
+        if not (
+            m.feature == "region"
+            and m.match == "name"
+            and any(not _apart(m, city) for city in cities)
+        )
+    ]
 
 
 def _country_name(code: str) -> str:
