@@ -390,7 +390,7 @@ def test_gazetteer_answers_are_cached_and_reused(tmp_path):
         "address": "Hamhŭng, North Korea",
         "geocoder": "gazetteer",
         "date": "2024-05-01",
-        "why": "only place by that name",  # what decided it, shown in the popup
+        "why": "only place by that name, in KP",  # what decided it, shown in the popup
     }
     assert "Hamhŭng" in text  # readable, not \u escapes
 

@@ -42,7 +42,7 @@ _HEADER = f"""\
 # mapgen writes this file; commit it with the story, like a lock file, so that a rebuild
 # asks no geocoder: it is offline, fast, and draws the same map.  Each entry is one query
 # with its country and feature hints: the answer (lat, lon, precision, address), which
-# geocoder gave it, the date it was asked, and (offline) why it was chosen and any doubt.  Delete an entry (or the file) to geocode
+# geocoder gave it, and the date it was asked.  Delete an entry (or the file) to geocode
 # that place again.
 # To move a place, do not edit its entry: give it `coords: [lat, lon]` in places.yaml.
 """

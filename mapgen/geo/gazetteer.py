@@ -295,7 +295,10 @@ class Gazetteer(Geocoder):
             if all(_apart(o, other) for o in listed):
                 listed.append(other)
         result.rivals = listed[1:]
-        result.places = [replace(best, **_verdict(ranked, context, qualified)), *ranked[1:]]
+        verdict = _verdict(ranked, context, qualified)
+        if within is not None and not qualified:  # "only place by that name, in KP"
+            verdict["why"] += f", in {within}"
+        result.places = [replace(best, **verdict), *ranked[1:]]
         return result
 
     def _cities(
