@@ -35,22 +35,28 @@ class Target:
     capital: bool = False
     #: Other places of similar size by the same name (the guess may be wrong).
     ambiguous: bool = False
-    #: A region's ISO 3166-2 code, a continent's two letters.
+    #: What decided the gazetteer's answer (``largest of 3 by population``), and a region's
+    #: ISO 3166-2 code (see :mod:`mapgen.quotes.incontext`).
+    why: str = ""
+    region: str = ""
+    #: A continent's two letters (GeoNames').
     code: str = ""
 
     @property
     def key(self) -> str:
         if self.feature == "country":
             return f"country:{self.country_code}"
-        if self.feature in ("region", "continent"):
-            return f"{self.feature}:{self.code}"
+        if self.feature == "region":
+            return f"region:{self.region}"
+        if self.feature == "continent":
+            return f"continent:{self.code}"
         return f"city:{self.geonameid}"
 
     def describe(self) -> str:
         if self.feature == "country":
             return f"{self.name} (country, {self.country_code})"
         if self.feature == "region":
-            return f"{self.name} (region, {self.country_code}; {self.code})"
+            return f"{self.name} (region, {self.country_code}; {self.region})"
         if self.feature == "continent":
             return f"{self.name} (continent)"
         pop = f"; pop. {self.population:,}" if self.population else ""
@@ -67,7 +73,7 @@ def region_target(region: Region, ambiguous: bool = False) -> Target:
         region.lon,
         region.geonameid,
         ambiguous=ambiguous,
-        code=region.code,
+        region=region.code,
     )
 
 

@@ -48,6 +48,7 @@ from ..core.terminal import one_line
 from ..geo.countries import fold
 from ..geo.gazetteer import Gazetteer, Match, distance_km
 from ..geo.regions import Region
+from .incontext import in_context
 from .matcher import Matcher, Target, city_target, region_target
 from .people import TITLES, person_tokens, surnames_of
 from .tokens import Token, runs, sentences, spans, tokens
@@ -577,7 +578,7 @@ def find_mentions(
                     source, file, start, end, line, col, text[start:end], f.how, quoted, f.target
                 )
             )
-    return found
+    return in_context(found, matcher)  # each name again, with the article's geography
 
 
 #: Most characters of articles read for mentions in one run (``check``, ``extract``): a
