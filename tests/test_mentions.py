@@ -553,3 +553,43 @@ def test_a_name_in_a_list_of_states_is_the_state():
         ("Ohio", "Ohio", "region"),
         ("Washington", "Washington", "city"),
     ]
+
+
+def test_datelines_initials_offices_and_given_names_that_are_places():
+    # A dateline in capitals is a name, not an acronym.
+    assert kinds("WASHINGTON (AP) \u2014 Talks failed.") == [
+        ("WASHINGTON", "Washington", "city")
+    ]
+    # Dotted initials are a region only where the article names its country.
+    assert kinds("Fires in B.C. worried Canada.") == [
+        ("B.C.", "British Columbia", "region"),
+        ("Canada", "Canada", "country"),
+    ]
+    assert kinds("Fires in B.C. spread.") == []
+    # A region's type word before "of" names an office: the state alone is the place.
+    assert kinds("The Illinois Department of Natural Resources tested it.") == [
+        ("Illinois", "Illinois", "region")
+    ]
+    # A given name that is also a place, before a common surname, is a person, and so is
+    # that name alone later; "I'd" is a word.
+    assert kinds("Georgia Stevens skates. Georgia began at four. I'd say so.") == []
+    assert kinds("Georgia Tech and Georgia officials met in Atlanta.")[1:] == [
+        ("Georgia", "Georgia", "region"),
+        ("Atlanta", "Atlanta", "city"),
+    ]
+    # Places inside a hyphenated name are not, unless every part is one.
+    assert kinds("The Russia-Ukraine war went on.") == [
+        ("Russia", "Russia", "country"),
+        ("Ukraine", "Ukraine", "country"),
+    ]
+
+
+def test_a_region_mentioned_is_shown_by_an_area_or_place_of_its_name():
+    from mapgen.quotes.matcher import Target
+    from mapgen.quotes.mentionreport import _shows, _Shown
+
+    texas = Target("region", "Texas", "US", 31.0, -99.0, region="US-TX")
+    area = _Shown("texas-area", frozenset({"texas"}), "US")
+    town = _Shown("austin", frozenset({"austin"}), None, 31.0, -99.0)  # at its label point
+    assert _shows([area], texas) == "texas-area"
+    assert _shows([town], texas) is None  # a region is not a town near its label point

@@ -164,6 +164,10 @@ def _shown(geo: GeocodedStory, matcher: Matcher) -> list[_Shown]:
 
 def _shows(shown: list[_Shown], target: Target) -> str | None:
     for item in shown:
+        if target.feature in ("region", "continent"):  # by name: an area or place named so
+            if fold(target.name) in item.names:
+                return item.feature
+            continue
         if target.feature == "country":
             if item.country == target.country_code:
                 return item.feature
