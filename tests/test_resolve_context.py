@@ -250,7 +250,7 @@ def test_check_lists_a_position_the_context_decided(tmp_path):
     lines = [line for line in result.stderr.splitlines() if "doubtful position" in line]
     assert len(lines) == 1
     assert lines[0].startswith(f"{root / 'places.yaml'}:15:5: 'Blagoveshchensk' is at ")
-    assert "placed by a guess (nearest the story's other places" in lines[0]
+    assert "a guess, nearest the story's other places (of 2 by that name): the story's" in lines[0]
     assert "`country:` or `query: Name, Region`, or give `coords: [lat, lon]`" in lines[0]
     strict = CliRunner().invoke(main, ["check", "--no-mentions", "--strict", str(root)])
     assert strict.exit_code == 2 and "1 doubtful position (--strict)" in strict.stderr

@@ -61,7 +61,7 @@ def doubts(geo: GeocodedStory) -> list[Doubt]:
         if doubt:
             why = at.whys[j] or "a guess"
             found.setdefault(j, []).append(
-                f"placed by a guess ({why}): {doubt}; if it is another place, say which with"
+                f"a guess, {why}: {doubt}; if it is another place, say which with"
                 " `country:` or `query: Name, Region`, or give `coords: [lat, lon]`"
             )
     far = _far_from_all(at.lats, at.lons)
