@@ -557,9 +557,7 @@ def test_a_name_in_a_list_of_states_is_the_state():
 
 def test_datelines_initials_offices_and_given_names_that_are_places():
     # A dateline in capitals is a name, not an acronym.
-    assert kinds("WASHINGTON (AP) \u2014 Talks failed.") == [
-        ("WASHINGTON", "Washington", "city")
-    ]
+    assert kinds("WASHINGTON (AP) \u2014 Talks failed.") == [("WASHINGTON", "Washington", "city")]
     # Dotted initials are a region only where the article names its country.
     assert kinds("Fires in B.C. worried Canada.") == [
         ("B.C.", "British Columbia", "region"),
@@ -586,7 +584,7 @@ def test_datelines_initials_offices_and_given_names_that_are_places():
 
 def test_a_region_mentioned_is_shown_by_an_area_or_place_of_its_name():
     from mapgen.quotes.matcher import Target
-    from mapgen.quotes.mentionreport import _shows, _Shown
+    from mapgen.quotes.mentionreport import _Shown, _shows
 
     texas = Target("region", "Texas", "US", 31.0, -99.0, region="US-TX")
     area = _Shown("texas-area", frozenset({"texas"}), "US")
