@@ -1,0 +1,186 @@
+"""Work that takes over a second says how it is going: a live line on a terminal, a few plain
+lines elsewhere, nothing with ``--quiet`` or from the library by default, and a story's text
+escaped.  Time is a fake clock moved by hand: no test here waits or depends on speed."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mapgen.cli.main import main
+from mapgen.core.progress import Progress, task
+from mapgen.geo import gazindex
+
+from .conftest import copy_seed_story
+
+
+class FakeClock:
+    """Seconds that pass only when the test says so (or ``step`` at each reading)."""
+
+    def __init__(self, step: float = 0.0) -> None:
+        self.now = 100.0
+        self.step = step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+
+class TTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_work_done_within_a_second_shows_nothing():
+    clock, out = FakeClock(), TTY()
+    with Progress(out, clock=clock).task("reading articles", 3) as step:
+        for _ in range(3):
+            clock.now += 0.3
+            step.advance()
+    assert out.getvalue() == ""
+
+
+def test_on_a_terminal_one_live_line_is_redrawn_then_finished():
+    clock, out = FakeClock(), TTY()
+    progress = Progress(out, clock=clock, width=80)
+    assert progress.live
+    with progress.task("reading articles", 4, "articles") as step:
+        for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+            clock.now += 0.6
+            step.advance(note=name)
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\x1b[K\n")  # one line, ended once
+    frames = text.split("\r")[1:]
+    assert frames[0] == "reading articles: 2/4 articles (50%), b.txt\x1b[K"
+    assert frames[-1] == "reading articles: done in 2.4 s\x1b[K\n"
+
+
+def test_a_live_line_is_redrawn_at_most_ten_times_a_second_and_never_wraps():
+    clock, out = FakeClock(), TTY()
+    progress = Progress(out, clock=clock, width=30)
+    with progress.task("a label longer than the terminal is wide", 1000) as step:
+        clock.now += 1.5
+        for _ in range(1000):
+            clock.now += 0.001  # a second in all: about ten redraws, not a thousand
+            step.advance()
+    frames = out.getvalue().split("\r")[1:]
+    assert 9 <= len(frames) <= 12
+    assert all(len(f.replace("\x1b[K", "").rstrip("\n")) <= 29 for f in frames)
+
+
+def test_elsewhere_a_few_plain_lines_and_no_carriage_return():
+    clock, out = FakeClock(), io.StringIO()
+    progress = Progress(out, clock=clock)
+    assert not progress.live
+    with progress.task("geocoding", 40, "places") as step:
+        for _ in range(40):
+            clock.now += 0.125
+            step.advance(note="Pyongyang")
+    lines = out.getvalue().splitlines()
+    assert lines == ["geocoding: 8/40 places (20%), Pyongyang ...", "geocoding: done in 5.0 s"]
+    assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
+
+
+def test_stages_and_a_failure_are_said():
+    clock, out = FakeClock(), io.StringIO()
+    try:
+        with Progress(out, clock=clock).task("building map.html") as step:
+            step.stage("geocoding")
+            clock.now += 2
+            step.stage("verifying quotes")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert out.getvalue().splitlines() == [
+        "building map.html: verifying quotes ...",
+        "building map.html: stopped in 2.0 s",
+    ]
+
+
+def test_a_storys_text_is_escaped():
+    clock, out = FakeClock(step=2.0), TTY()
+    with Progress(out, clock=clock, width=200).task("reading \x1b]0;pwned\x07", 1) as step:
+        step.advance(note="evil\x1b[2J\u202e.txt")
+    text = out.getvalue()
+    assert "\\x1b]0;pwned\\x07" in text and "evil\\x1b[2J\\u202e.txt" in text
+    assert re.sub(r"\r|\x1b\[K|\n", "", text).isprintable()
+
+
+def test_no_progress_is_no_output(capsys):
+    with task(None, "anything", 10) as step:
+        step.advance(10)
+        step.stage("whatever")
+    assert capsys.readouterr() == ("", "")
+
+
+def test_the_first_expansion_of_the_gazetteer_says_so(tmp_path, monkeypatch):
+    """A machine's first use expands the shipped index, which a slow disk can make last
+    over a second: it then says what it is doing; the next use reads the copy, silently."""
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path))
+    out = io.StringIO()
+    slow = Progress(out, clock=FakeClock(step=0.5))  # each reading half a second later
+    index, report = gazindex.load_index("cities1000", progress=slow)
+    assert report.built and report.saved and index.find("pyongyang")
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("preparing the gazetteer (first run): ") and " MB " in lines[0]
+    assert re.fullmatch(r"preparing the gazetteer \(first run\): done in [\d.]+ s", lines[1])
+    out.truncate(0)
+    _, again = gazindex.load_index("cities1000", progress=slow)
+    assert not again.built and out.getvalue() == ""
+
+
+def test_the_cli_shows_progress_on_stderr_and_quiet_shows_none(tmp_path, monkeypatch):
+    """``mapgen extract`` with an empty cache folder on a slow machine (a fake clock in the
+    command's Progress): the lines go to stderr, the YAML on stdout stays clean; with
+    ``--quiet`` nothing but the summary."""
+    story = copy_seed_story(tmp_path / "story")
+    monkeypatch.chdir(story)
+    articles = sorted(str(p.relative_to(story)) for p in (story / "seeds").glob("*.txt"))
+    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.4))
+    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)  # as in a new process
+    runner = CliRunner()
+
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold"))
+    shown = runner.invoke(main, ["extract", *articles])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.startswith("# Started by `mapgen extract`")
+    assert "preparing the gazetteer" not in shown.stdout
+    told = shown.stderr.splitlines()
+    assert any(line.startswith("preparing the gazetteer (first run)") for line in told), told
+    assert any(line.startswith("reading articles: done in") for line in told), told
+
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold-again"))
+    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)
+    quiet = runner.invoke(main, ["extract", "--quiet", *articles])
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == shown.stdout
+    assert quiet.stderr.splitlines() == [told[-1]] == ["# 68 mentions of 9 places"]
+
+
+def test_build_says_its_stages_when_slow_and_the_library_is_silent(tmp_path, monkeypatch):
+    story = copy_seed_story(tmp_path / "story")
+    (story / "geocode-cache.yaml").unlink()  # every place looked up in the gazetteer
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold"))
+    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.4))
+    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)  # as in a new process
+    result = CliRunner().invoke(main, ["build", str(story)])
+    assert result.exit_code == 0, result.output
+    told = result.stderr.splitlines()
+    assert any(re.match(r"building map\.html: .* \.\.\.$", line) for line in told), told
+    assert any(line.startswith("building map.html: done in") for line in told), told
+    assert any(line.startswith("geocoding: ") for line in told), told
+
+    import mapgen
+
+    (story / "geocode-cache.yaml").unlink()
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold-library"))
+    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)
+    out = io.StringIO()
+    monkeypatch.setattr("sys.stderr", out)
+    mapgen.build(story)
+    assert out.getvalue() == ""
+    assert Path(story / "output" / "map.html").exists()
