@@ -184,3 +184,22 @@ def test_build_says_its_stages_when_slow_and_the_library_is_silent(tmp_path, mon
     mapgen.build(story)
     assert out.getvalue() == ""
     assert Path(story / "output" / "map.html").exists()
+
+
+def test_a_forked_child_writes_no_progress(tmp_path):
+    """A big build's second process inherits the Progress: only the parent writes."""
+    import os
+
+    out = tmp_path / "progress.txt"
+    with out.open("w", encoding="utf-8") as stream:
+        progress = Progress(stream, clock=FakeClock(step=2.0))
+        pid = os.fork()
+        if pid == 0:  # the child: its lines must go nowhere
+            with progress.task("in the child") as step:
+                step.advance()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        with progress.task("in the parent") as step:
+            step.advance()
+    assert "child" not in out.read_text(encoding="utf-8")
+    assert "in the parent: done in" in out.read_text(encoding="utf-8")

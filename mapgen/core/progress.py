@@ -25,6 +25,7 @@ own ``\\r`` and erase-line.  The clock is a parameter, so tests drive it by hand
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -70,6 +71,9 @@ class Progress:
         self.delay = delay
         self.interval = interval
         self.width = width
+        #: A big build forks a second process (:mod:`mapgen.pipeline.speed`), which may
+        #: geocode too: only the process that made this Progress writes, one line at a time.
+        self.pid = os.getpid()
 
     def task(self, label: str, total: int | None = None, unit: str = "") -> Task:
         """A piece of work to report, used as a context manager; ``total`` (if known) makes
@@ -82,6 +86,8 @@ class Progress:
         return shutil.get_terminal_size((80, 24)).columns
 
     def _write(self, text: str) -> None:
+        if os.getpid() != self.pid:
+            return
         self.stream.write(text)
         self.stream.flush()
 
