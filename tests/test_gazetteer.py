@@ -424,3 +424,34 @@ def test_a_fresh_process_reads_the_index_and_looks_up_without_scanning():
     # ... and the only cities read are those listed under the name: a few of the whole dataset.
     assert out["rows"] and set(out["rows"]) <= set(out["listed"]), out
     assert len(out["listed"]) * 1000 < out["cities"], out
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "not gzip"])
+def test_a_damaged_install_is_one_line_not_a_traceback(tmp_path, monkeypatch, damage):
+    """A shipped index cut short (a broken download), missing or not gzip: the commands
+    that need it say so in one line, naming the file, and exit 1."""
+    from click.testing import CliRunner
+
+    from mapgen.cli.main import main
+
+    from .conftest import copy_seed_story
+
+    data = tmp_path / "data"
+    data.mkdir()
+    good = gazindex.shipped_path("cities1000").read_bytes()
+    if damage == "truncated":
+        (data / "cities1000.idx.gz").write_bytes(good[: len(good) // 2])
+    elif damage == "not gzip":
+        (data / "cities1000.idx.gz").write_bytes(b"<html>proxy error</html>")
+    monkeypatch.setattr(gazindex, "DATA_DIR", data)
+    monkeypatch.setattr(gz, "_city_index", None)  # as in a new process
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    story = copy_seed_story(tmp_path / "story")
+    (story / "geocode-cache.yaml").unlink()
+    monkeypatch.chdir(story)
+    for args in (["build"], ["extract", "seeds/000_fa09de8f1ea714ac.txt"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "reinstall mapgen" in lines[0], lines
+        assert "cities1000.idx.gz" in lines[0] and "Traceback" not in result.output

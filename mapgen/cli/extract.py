@@ -11,11 +11,12 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import MapgenError
 from ..core.fsutil import Refused, read_regular
 from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..story.load import article_limit
-from .exits import STORY_ERROR
+from .exits import STORY_ERROR, fail
 from .options import quiet_option
 
 
@@ -63,7 +64,10 @@ def extract_command(articles: tuple[Path, ...], progress: Progress | None) -> No
                     err=True,
                 )
         files.append((name.as_posix(), body))
-    text, found = extract_yaml(files, Gazetteer(progress=progress), progress=progress)
+    try:
+        text, found = extract_yaml(files, Gazetteer(progress=progress), progress=progress)
+    except MapgenError as exc:  # a damaged install's gazetteer
+        fail(exc)
     echo(text, nl=False)
     places = len(dict.fromkeys(m.target.key for m in found))
     echo(f"# {len(found)} mentions of {places} places", err=True)

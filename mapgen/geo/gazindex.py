@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import MapgenError
 from ..core.fsutil import atomic_write
 from ..core.progress import Progress, task
 
@@ -376,6 +377,12 @@ def byteswapped(data: bytes) -> bytes:
     return prefix + b"\0" * (HEADER_ROOM - len(prefix)) + bytes(out[HEADER_ROOM:])
 
 
+def _broken(shipped: Path, exc: BaseException) -> MapgenError:
+    """A shipped index that cannot be read: the install is damaged, not the story."""
+    reason = str(exc) or type(exc).__name__
+    return MapgenError(f"{shipped}: cannot read mapgen's gazetteer ({reason}); reinstall mapgen")
+
+
 @dataclass
 class LoadReport:
     """How the index was obtained: read from ``path`` (the cache folder's copy), or
@@ -399,20 +406,26 @@ def load_index(
     built from (GeoNames' data, by checksum), so a mapgen with other data expands its own.
     """
     shipped = shipped_path(dataset)
-    source, size = shipped_facts(shipped)
+    try:
+        source, size = shipped_facts(shipped)
+    except (OSError, EOFError, ValueError) as exc:  # gzip.BadGzipFile is an OSError
+        raise _broken(shipped, exc) from None
     path = cache_dir() / f"gazetteer-{dataset}-v{INDEX_FORMAT}.idx"
     with contextlib.suppress(OSError):
         data = path.read_bytes()
         index = CityIndex.parse(data, source) if len(data) == size else None
         if index is not None:
             return index, LoadReport(path, built=False, saved=False)
-    data = expand(shipped, size, progress)
+    try:
+        data = expand(shipped, size, progress)
+    except (OSError, EOFError) as exc:  # a truncated or damaged file: a broken install
+        raise _broken(shipped, exc) from None
     header = _header(data)
     if header is not None and header.get("byteorder") != sys.byteorder:  # pragma: no cover
         data = byteswapped(data)
     index = CityIndex.parse(data, source)
-    if index is None:  # pragma: no cover - tests/test_gazetteer.py checks the shipped file
-        raise ValueError(f"{shipped} is not an index this mapgen reads; reinstall mapgen")
+    if index is None or len(data) != size:
+        raise _broken(shipped, ValueError("not an index this mapgen reads"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data)
