@@ -84,20 +84,23 @@ def test_elsewhere_a_few_plain_lines_and_no_carriage_return():
     assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
 
 
-def test_stages_and_a_failure_are_said():
-    clock, out = FakeClock(), io.StringIO()
-    try:
-        with Progress(out, clock=clock).task("building map.html") as step:
-            step.stage("geocoding")
-            clock.now += 2
-            step.stage("verifying quotes")
-            raise KeyboardInterrupt
-    except KeyboardInterrupt:
-        pass
-    assert out.getvalue().splitlines() == [
-        "building map.html: verifying quotes ...",
-        "building map.html: stopped in 2.0 s",
-    ]
+def test_stages_are_said_and_a_failure_leaves_the_error_its_own_line():
+    """A failed step adds no line of its own: the error that follows says what happened,
+    and on a terminal starts on a cleared line, not after the live one."""
+    for live, after in ((False, ""), (True, "\r\x1b[K")):
+        clock, out = FakeClock(), TTY() if live else io.StringIO()
+        try:
+            with Progress(out, clock=clock, width=80).task("building map.html") as step:
+                step.stage("geocoding")
+                clock.now += 2
+                step.stage("verifying quotes")
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass
+        if live:
+            assert out.getvalue() == "\rbuilding map.html: verifying quotes\x1b[K" + after
+        else:
+            assert out.getvalue() == "building map.html: verifying quotes ...\n"
 
 
 def test_a_storys_text_is_escaped():

@@ -167,22 +167,27 @@ class Task:
         progress._write("\r" + self._line()[: max(progress._columns() - 1, 10)] + _ERASE)
 
     def finish(self, failed: bool = False) -> None:
-        """End the line with the time taken (... and one when it ends, if one was shown)."""
+        """End the line with the time taken, if one was shown.  Work that ``failed`` (an
+        error, Ctrl-C) adds no line: the error that follows says what happened, on a line
+        of its own (a live line is erased first), so a failure still reads as one line per
+        problem."""
         progress = self.progress
         if progress is None:
             return
-        if not self.shown:
+        if not self.shown and not failed:
             self._tick()  # work that never advanced, but took long, still says it ended
         if not self.shown:
             return
-        seconds = progress.clock() - self._start
-        end = "stopped" if failed else "done"
+        self.shown = False
+        if failed:
+            if progress.live:
+                progress._write("\r" + _ERASE)
+            return
+        line = f"{self.label}: done in {progress.clock() - self._start:.1f} s"
         if progress.live:
-            line = f"{self.label}: {end} in {seconds:.1f} s"
             progress._write("\r" + line[: max(progress._columns() - 1, 10)] + _ERASE + "\n")
         else:
-            progress._write(f"{self.label}: {end} in {seconds:.1f} s\n")
-        self.shown = False
+            progress._write(line + "\n")
 
 
 def task(progress: Progress | None, label: str, total: int | None = None, unit: str = "") -> Task:
