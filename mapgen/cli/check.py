@@ -13,6 +13,7 @@ import click
 from ..core.errors import MapgenError
 from ..core.progress import Progress
 from ..core.terminal import echo
+from ..geo.doubt import doubts
 from ..pipeline.builder import check
 from ..quotes.verify import story_warnings
 from .exits import STORY_ERROR, fail
@@ -33,8 +34,9 @@ def _plural(n: int, word: str) -> str:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with status 2 if a quote has a warning, or (unless --no-mentions) the articles"
-    " mention a place the map neither shows nor leaves out (left_out: in places.yaml).",
+    help="Exit with status 2 if a quote has a warning, a place's position is doubtful, or"
+    " (unless --no-mentions) the articles mention a place the map neither shows nor leaves"
+    " out (left_out: in places.yaml).",
 )
 @quiet_option
 def check_command(path: Path, mentions: bool, strict: bool, progress: Progress | None) -> None:
@@ -43,6 +45,10 @@ def check_command(path: Path, mentions: bool, strict: bool, progress: Progress |
     Warn where the words a quote leaves out of its sentence change what it says (a
     negation just before it, a dropped attribution on a confirmed feature, a condition),
     and where a confirmed or denied feature has no quote that says so.
+
+    List every place whose position is doubtful: a guess the gazetteer was unsure of (a
+    close runner-up, or the story's other places decided it), or a place more than 3,000 km
+    from all the others; each with what to write to pin it down.
 
     Then read the articles for the places they mention, and list those the map does not
     show, each with its sentence, unless places.yaml lists them under left_out:.
@@ -63,6 +69,9 @@ def check_command(path: Path, mentions: bool, strict: bool, progress: Progress |
     warned = story_warnings(story)
     for problem in warned:
         echo(problem, err=True)
+    doubtful = doubts(geo)  # guesses the gazetteer was unsure of, places far from all others
+    for doubt in doubtful:
+        echo(f"{doubt} (doubtful position)", err=True)
     missing = False
     if mentions:
         # the report reads the gazetteer, which imports geopy: only when asked for
@@ -73,7 +82,9 @@ def check_command(path: Path, mentions: bool, strict: bool, progress: Progress |
         for line in found.lines():
             echo(line)
         missing = bool(found.missing())
-    if strict and (warned or missing):
+    if strict and (warned or missing or doubtful):
         if warned:
             echo(f"{_plural(len(warned), 'warning')} about quotes (--strict)", err=True)
+        if doubtful:
+            echo(f"{_plural(len(doubtful), 'doubtful position')} (--strict)", err=True)
         sys.exit(STORY_ERROR)
