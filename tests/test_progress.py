@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -71,17 +70,35 @@ def test_a_live_line_is_redrawn_at_most_ten_times_a_second_and_never_wraps():
     assert all(len(f.replace("\x1b[K", "").rstrip("\n")) <= 29 for f in frames)
 
 
-def test_elsewhere_a_few_plain_lines_and_no_carriage_return():
+def test_elsewhere_two_plain_lines_for_announced_work_and_no_carriage_return():
     clock, out = FakeClock(), io.StringIO()
     progress = Progress(out, clock=clock)
     assert not progress.live
-    with progress.task("geocoding", 40, "places") as step:
+    with progress.task("geocoding", 40, "places", announce=True) as step:
         for _ in range(40):
             clock.now += 0.125
             step.advance(note="Pyongyang")
     lines = out.getvalue().splitlines()
-    assert lines == ["geocoding: 8/40 places (20%), Pyongyang ...", "geocoding: done in 5.0 s"]
+    assert lines == ["geocoding: 1/40 places (2%), Pyongyang ...", "geocoding: done in 5.0 s"]
     assert "\r" not in out.getvalue() and "\x1b" not in out.getvalue()
+
+
+def test_elsewhere_work_long_only_by_chance_shows_nothing():
+    """In a log or to a script, a slow machine changes nothing: work that is not announced
+    as long shows no line, however long it took (on a terminal it would)."""
+    clock, out = FakeClock(), io.StringIO()
+    with Progress(out, clock=clock).task("building map.html") as step:
+        step.stage("geocoding")
+        clock.now += 30
+        step.stage("writing the files")
+    assert out.getvalue() == ""
+
+
+def test_announced_work_shows_at_once_on_a_terminal():
+    clock, out = FakeClock(), TTY()
+    with Progress(out, clock=clock, width=80).task("geocoding", 2, announce=True) as step:
+        step.advance(note="Pier 33")
+    assert out.getvalue().startswith("\rgeocoding: 1/2 (50%), Pier 33\x1b[K")
 
 
 def test_stages_are_said_and_a_failure_leaves_the_error_its_own_line():
@@ -89,8 +106,9 @@ def test_stages_are_said_and_a_failure_leaves_the_error_its_own_line():
     and on a terminal starts on a cleared line, not after the live one."""
     for live, after in ((False, ""), (True, "\r\x1b[K")):
         clock, out = FakeClock(), TTY() if live else io.StringIO()
+        progress = Progress(out, clock=clock, width=80)
         try:
-            with Progress(out, clock=clock, width=80).task("building map.html") as step:
+            with progress.task("building map.html", announce=not live) as step:
                 step.stage("geocoding")
                 clock.now += 2
                 step.stage("verifying quotes")
@@ -100,7 +118,7 @@ def test_stages_are_said_and_a_failure_leaves_the_error_its_own_line():
         if live:
             assert out.getvalue() == "\rbuilding map.html: verifying quotes\x1b[K" + after
         else:
-            assert out.getvalue() == "building map.html: verifying quotes ...\n"
+            assert out.getvalue() == "building map.html: geocoding ...\n"  # shown at once
 
 
 def test_a_storys_text_is_escaped():
@@ -136,14 +154,15 @@ def test_the_first_expansion_of_the_gazetteer_says_so(tmp_path, monkeypatch):
     assert not again.built and out.getvalue() == ""
 
 
-def test_the_cli_shows_progress_on_stderr_and_quiet_shows_none(tmp_path, monkeypatch):
-    """``mapgen extract`` with an empty cache folder on a slow machine (a fake clock in the
-    command's Progress): the lines go to stderr, the YAML on stdout stays clean; with
-    ``--quiet`` nothing but the summary."""
+def test_the_cli_says_what_a_first_run_does_on_stderr_and_quiet_says_nothing(tmp_path, monkeypatch):
+    """``mapgen extract`` on a machine that never ran mapgen: the gazetteer's expansion is
+    announced on stderr (two plain lines: this is no terminal), the YAML on stdout stays
+    clean, and two articles are too few to announce; ``--quiet`` leaves the summary alone.
+    The next run, with the index expanded, says nothing but the summary."""
     story = copy_seed_story(tmp_path / "story")
     monkeypatch.chdir(story)
     articles = sorted(str(p.relative_to(story)) for p in (story / "seeds").glob("*.txt"))
-    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.4))
+    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.25))
     monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)  # as in a new process
     runner = CliRunner()
 
@@ -151,42 +170,67 @@ def test_the_cli_shows_progress_on_stderr_and_quiet_shows_none(tmp_path, monkeyp
     shown = runner.invoke(main, ["extract", *articles])
     assert shown.exit_code == 0, shown.output
     assert shown.stdout.startswith("# Started by `mapgen extract`")
-    assert "preparing the gazetteer" not in shown.stdout
     told = shown.stderr.splitlines()
-    assert any(line.startswith("preparing the gazetteer (first run)") for line in told), told
-    assert any(line.startswith("reading articles: done in") for line in told), told
+    assert len(told) == 3, told
+    assert re.fullmatch(r"preparing the gazetteer \(first run\): 1/25 MB \(4%\) \.\.\.", told[0])
+    assert re.fullmatch(r"preparing the gazetteer \(first run\): done in [\d.]+ s", told[1])
+    assert told[2] == "# 68 mentions of 9 places"
+
+    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)
+    again = runner.invoke(main, ["extract", *articles])
+    assert again.stdout == shown.stdout and again.stderr.splitlines() == [told[2]]
 
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold-again"))
     monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)
     quiet = runner.invoke(main, ["extract", "--quiet", *articles])
     assert quiet.exit_code == 0, quiet.output
-    assert quiet.stdout == shown.stdout
-    assert quiet.stderr.splitlines() == [told[-1]] == ["# 68 mentions of 9 places"]
+    assert quiet.stdout == shown.stdout and quiet.stderr.splitlines() == [told[2]]
 
 
-def test_build_says_its_stages_when_slow_and_the_library_is_silent(tmp_path, monkeypatch):
-    story = copy_seed_story(tmp_path / "story")
-    (story / "geocode-cache.yaml").unlink()  # every place looked up in the gazetteer
-    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold"))
-    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.4))
-    monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)  # as in a new process
-    result = CliRunner().invoke(main, ["build", str(story)])
+def test_extract_announces_many_articles(tmp_path, monkeypatch):
+    """Past ten articles, reading them is announced: one line as it starts (naming the
+    first), one when it ends."""
+    monkeypatch.chdir(tmp_path)
+    names = []
+    for k in range(12):
+        name = f"a{k:02}.txt"
+        (tmp_path / name).write_text(f"Talks opened in Pyongyang on day {k}.\n", "utf-8")
+        names.append(name)
+    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.25))
+    result = CliRunner().invoke(main, ["extract", *names])
     assert result.exit_code == 0, result.output
     told = result.stderr.splitlines()
-    assert any(re.match(r"building map\.html: .* \.\.\.$", line) for line in told), told
-    assert any(line.startswith("building map.html: done in") for line in told), told
-    assert any(line.startswith("geocoding: ") for line in told), told
+    assert told[0] == "reading articles: 0/12 articles (0%), a00.txt ...", told
+    assert re.fullmatch(r"reading articles: done in [\d.]+ s", told[1]), told
+    assert told[2:] == ["# 12 mentions of 1 places"]
 
+
+def test_a_build_shows_its_stages_on_a_terminal_and_the_library_is_silent(tmp_path, monkeypatch):
+    """Through the library's seam (``progress=``), a terminal that is slow: the live line
+    names each stage.  Without ``progress``, the library prints nothing at all, even on a
+    first run."""
     import mapgen
+
+    story = copy_seed_story(tmp_path / "story")
+    (story / "geocode-cache.yaml").unlink()  # every place looked up in the gazetteer
+    out = TTY()
+    mapgen.build(story, progress=Progress(out, clock=FakeClock(step=0.4), width=100))
+    frames = [f.replace("\x1b[K", "") for f in out.getvalue().split("\r")[1:]]
+    stages = [f.removeprefix("building map.html: ") for f in frames if f.startswith("building")]
+    for stage in ("verifying quotes", "making the page", "writing the files"):
+        assert stage in stages, frames
+    assert any(f.startswith("geocoding: ") and "/9 places" in f for f in frames), frames
+    assert re.fullmatch(r"building map\.html: done in [\d.]+ s\n", frames[-1]), frames
 
     (story / "geocode-cache.yaml").unlink()
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cold-library"))
     monkeypatch.setattr("mapgen.geo.gazetteer._city_index", None)
-    out = io.StringIO()
-    monkeypatch.setattr("sys.stderr", out)
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stderr", err)
     mapgen.build(story)
-    assert out.getvalue() == ""
-    assert Path(story / "output" / "map.html").exists()
+    assert err.getvalue() == ""
+    assert (story / "output" / "map.html").exists()
+    assert list((tmp_path / "cold-library").glob("gazetteer-*.idx"))  # it did expand
 
 
 def test_a_forked_child_writes_no_progress(tmp_path):
@@ -198,11 +242,11 @@ def test_a_forked_child_writes_no_progress(tmp_path):
         progress = Progress(stream, clock=FakeClock(step=2.0))
         pid = os.fork()
         if pid == 0:  # the child: its lines must go nowhere
-            with progress.task("in the child") as step:
+            with progress.task("in the child", announce=True) as step:
                 step.advance()
             os._exit(0)
         os.waitpid(pid, 0)
-        with progress.task("in the parent") as step:
+        with progress.task("in the parent", announce=True) as step:
             step.advance()
     assert "child" not in out.read_text(encoding="utf-8")
     assert "in the parent: done in" in out.read_text(encoding="utf-8")

@@ -71,7 +71,7 @@ def geocode_command(
         fail(exc)
     todo = lookups(story)
     failure: MapgenError | None = None
-    with task(progress, "geocoding", len(todo), "places") as step:
+    with task(progress, "geocoding", len(todo), "places", announce=True) as step:
         try:
             geocode_story(
                 story,

@@ -10,12 +10,18 @@ library prints nothing it did not ask for, and ``--quiet`` gives ``None`` too.
 
 What is shown, and why:
 
-* nothing for work done within :data:`DELAY` (a second): a fast command stays as quiet as
-  before, and most runs never show a line;
 * on a terminal, one live line redrawn in place (``\\r``, at most every :data:`INTERVAL`),
   cut to the terminal's width so that it never wraps, and finished with the time taken;
-* anywhere else (a log, CI, a pipe), plain lines only: one when the work has gone on for
-  :data:`DELAY`, one when it ends; no carriage returns in a log file.
+  nothing for work done within :data:`DELAY` (a second), so a fast command stays as quiet
+  as before;
+* anywhere else (a log, CI, a pipe, a script reading stderr), plain lines, and only for
+  work *announced* as long by what it is, never by how long it happened to take: the
+  first run's expansion of the gazetteer, online geocoding, reading many articles, a big
+  story's build.  One line when it starts, one when it ends; no carriage returns.  So what
+  a script sees on stderr never depends on the machine's speed or load: a failed build
+  is still one line per problem, however slow the machine.  (Announced work shows at once
+  on a terminal too.)
+* work that fails adds no line of its own: the error that follows says what happened.
 
 Always on stderr, so ``mapgen extract > places.yaml`` stays clean.  Labels and notes can
 hold a story's text (an article's name), so each goes through
@@ -75,10 +81,13 @@ class Progress:
         #: geocode too: only the process that made this Progress writes, one line at a time.
         self.pid = os.getpid()
 
-    def task(self, label: str, total: int | None = None, unit: str = "") -> Task:
+    def task(
+        self, label: str, total: int | None = None, unit: str = "", *, announce: bool = False
+    ) -> Task:
         """A piece of work to report, used as a context manager; ``total`` (if known) makes
-        the line show ``done/total``; ``unit`` names what is counted."""
-        return Task(self, label, total, unit)
+        the line show ``done/total``; ``unit`` names what is counted; ``announce``: long by
+        what it is, so shown at once, and in plain lines too (see the module docstring)."""
+        return Task(self, label, total, unit, announce)
 
     def _columns(self) -> int:
         if self.width is not None:
@@ -96,8 +105,18 @@ class Task:
     """One piece of work: :meth:`advance` it, name its :meth:`stage`; leaving the ``with``
     block finishes its line (only if one was shown)."""
 
-    def __init__(self, progress: Progress | None, label: str, total: int | None, unit: str):
+    def __init__(
+        self,
+        progress: Progress | None,
+        label: str,
+        total: int | None,
+        unit: str,
+        announce: bool = False,
+    ):
         self.progress = progress
+        #: Long by what it is: shown at once, and where stderr is no terminal too.  May be
+        #: set once the work is known to be long (a big story, once loaded).
+        self.announce = announce
         self.label = one_line(label)
         self.total = total
         self.unit = unit
@@ -153,7 +172,7 @@ class Task:
         if progress is None:
             return
         now = progress.clock()
-        if now - self._start < progress.delay:
+        if not self.announce and (not progress.live or now - self._start < progress.delay):
             return
         if not progress.live:
             if not self.shown:  # plain: one line when it has gone on long enough ...
@@ -190,7 +209,14 @@ class Task:
             progress._write(line + "\n")
 
 
-def task(progress: Progress | None, label: str, total: int | None = None, unit: str = "") -> Task:
+def task(
+    progress: Progress | None,
+    label: str,
+    total: int | None = None,
+    unit: str = "",
+    *,
+    announce: bool = False,
+) -> Task:
     """``progress.task(...)``, or a task that shows nothing if ``progress`` is None (the
     library's default, and ``--quiet``): callers need no ``if``."""
-    return Task(progress, label, total, unit)
+    return Task(progress, label, total, unit, announce)

@@ -349,7 +349,13 @@ def shipped_facts(path: Path) -> tuple[dict[str, Any], int]:
         fh.seek(-4, os.SEEK_END)
         size = int.from_bytes(fh.read(4), "little")  # ISIZE: the size modulo 2**32
     if header is None or not isinstance(header.get("source"), dict):
-        raise ValueError(f"{path} is not a gazetteer index")
+        raise ValueError("not a gazetteer index")
+    try:  # the sections end where the file does (each padded to 8 bytes)
+        end = max(offset + length for offset, length, _ in header["sections"].values())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ValueError("not a gazetteer index") from None
+    if size != end + (-end % 8):  # gzip's trailer is the file's last bytes: cut short
+        raise ValueError("the file is cut short or damaged")
     return header["source"], size
 
 
@@ -359,7 +365,13 @@ def expand(path: Path, size: int, progress: Progress | None = None) -> bytes:
     out = bytearray()
     with (
         gzip.open(path, "rb") as fh,
-        task(progress, "preparing the gazetteer (first run)", -(-size // _CHUNK), "MB") as step,
+        task(
+            progress,
+            "preparing the gazetteer (first run)",
+            -(-size // _CHUNK),
+            "MB",
+            announce=True,  # once per machine: a first run says what it does
+        ) as step,
     ):
         while chunk := fh.read(_CHUNK):
             out += chunk

@@ -314,6 +314,7 @@ class Builder:
                 remove_stale_temps(self.cache_path)
         cache, gazetteer = self._geocode_cache(), lambda: self.gazetteer
         big = beside and speed.worth_forking(story)
+        step.announce = step.announce or big  # a big story's stages, even in a log
         child = None
         try:  # whatever fails from here, no child is left behind
             if big and not may_go_online(story.geocoder, request):
@@ -333,7 +334,10 @@ class Builder:
             problems: list[Problem] = []
             step.stage("geocoding")
             try:
-                with task(self.options.progress, "geocoding", unit="places") as looked:
+                online = may_go_online(story.geocoder, request)  # a place a second: announce it
+                with task(
+                    self.options.progress, "geocoding", unit="places", announce=online
+                ) as looked:
                     geo = geocode_story(
                         story,
                         cache=cache,

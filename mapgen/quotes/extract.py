@@ -21,6 +21,10 @@ from .mentions import Matcher, Mention, clipped, find_mentions, read_within, sen
 
 __all__ = ["extract_yaml"]
 
+#: More articles than this are announced as they are read, even in a log (see
+#: :mod:`mapgen.core.progress`); fewer show a line only on a terminal, past a second.
+MANY_ARTICLES = 10
+
 
 def _slug(name: str) -> str:
     folded = re.sub(r"[^a-z0-9]+", "-", fold_ascii(name)).strip("-")
@@ -58,7 +62,9 @@ def extract_yaml(
     mentions: list[Mention] = []
     read, unread = read_within(files)
     scanned = dict(read)
-    reading = task(progress, "reading articles", len(files), "articles")
+    reading = task(
+        progress, "reading articles", len(files), "articles", announce=len(files) > MANY_ARTICLES
+    )
     for k, (path, body) in enumerate(files):
         reading.advance(0, path)
         source_id = _unique(_slug(Path(path).stem).replace("-", "_") or "article", ids)
