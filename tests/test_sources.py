@@ -179,20 +179,26 @@ def test_locate_all_answers_as_locate_does():
     assert spans[("a", "not in it")] is None and spans[("a", "")] is None
 
 
-def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str():
-    """ASCII articles are searched as stringzilla.Str (offsets in bytes), the rest as str
-    (offsets in characters): both give locate's answers, past a non-ASCII character too."""
-    import stringzilla
+PLAIN = "Kim\u2019s train left\tPyongyang. The train reached Vladivostok on Tuesday. " * 3
+ACCENTED = "Caf\u00e9 talks in S\u00e9oul. The train reached Vladivostok on Tuesday. " * 3
+#: Runs Python as an install without the ``big`` extra would: stringzilla cannot be found.
+WITHOUT_STRINGZILLA = """
+import sys
+class Absent:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] == "stringzilla":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Absent())
+"""
 
-    from mapgen.quotes.verify import _searchable
 
-    plain = "Kim\u2019s train left\tPyongyang. The train reached Vladivostok on Tuesday. " * 3
-    accented = "Caf\u00e9 talks in S\u00e9oul. The train reached Vladivostok on Tuesday. " * 3
-    assert isinstance(_searchable(fold_in_place(plain)), stringzilla.Str)
-    assert isinstance(_searchable(fold_in_place(accented)), str)
+def mixed_story() -> tuple[Story, list[Source], list[Quote]]:
+    """An ASCII article and an accented one, with quotes found in each, in neither, and
+    across a non-ASCII character."""
     sources = [
         Source(sid, f"{sid}.txt", sid, Pos("places.yaml", 1, 1), text=text)
-        for sid, text in (("plain", plain), ("accented", accented))
+        for sid, text in (("plain", PLAIN), ("accented", ACCENTED))
     ]
     wanted = [
         "reached Vladivostok",
@@ -209,7 +215,19 @@ def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str()
         for text in wanted
     ]
     place = Place("p", "P", "city", Pos("places.yaml", 1, 1), quotes=quotes)
-    story = Story("t", ROOT / "places.yaml", sources, [place], [], [])
+    return Story("t", ROOT / "places.yaml", sources, [place], [], []), sources, quotes
+
+
+def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str():
+    """ASCII articles are searched as stringzilla.Str (offsets in bytes), the rest as str
+    (offsets in characters): both give locate's answers, past a non-ASCII character too."""
+    import stringzilla
+
+    from mapgen.quotes.verify import _searchable
+
+    assert isinstance(_searchable(fold_in_place(PLAIN)), stringzilla.Str)
+    assert isinstance(_searchable(fold_in_place(ACCENTED)), str)
+    story, sources, quotes = mixed_story()
     spans = locate_all(story)
     assert spans == {
         (q.source, q.text): locate(q.text, s.text)
@@ -217,11 +235,67 @@ def test_locate_all_searches_ascii_articles_with_stringzilla_and_others_as_str()
         for q in quotes
         if q.source == s.id
     }
-    assert accented[slice(*spans[("accented", "reached Vladivostok")])] == "reached Vladivostok"
-    assert plain[slice(*spans[("plain", "Kim's train left Pyongyang.")])] == (
+    assert ACCENTED[slice(*spans[("accented", "reached Vladivostok")])] == "reached Vladivostok"
+    assert PLAIN[slice(*spans[("plain", "Kim's train left Pyongyang.")])] == (
         "Kim\u2019s train left\tPyongyang."
     )
     assert spans[("plain", "S\u00e9oul")] is None and spans[("accented", "not there")] is None
+
+
+def test_without_stringzilla_every_answer_is_the_same(monkeypatch):
+    """The ``big`` extra only makes the search faster: with :func:`fast_str` saying it is
+    not installed, every article is searched as a str, to the very same spans."""
+    from mapgen.quotes import verify
+
+    story, _, _ = mixed_story()
+    seed = verify_quotes_spans()
+    with_it = locate_all(story)
+    monkeypatch.setattr(verify, "fast_str", lambda: None)
+    assert type(verify._searchable(fold_in_place(PLAIN))) is str
+    assert locate_all(story) == with_it
+    assert verify_quotes_spans() == seed
+
+
+def verify_quotes_spans() -> dict:
+    """The spans of the shipped story's quotes, as verify_quotes finds them."""
+    from mapgen.story.load import load_story
+
+    story = load_story(ROOT)
+    verify_quotes(story)
+    return dict(story.spans)
+
+
+def test_an_install_without_the_big_extra_verifies_the_same(tmp_path):
+    """In a fresh interpreter where stringzilla cannot be imported at all (as after a plain
+    ``pip install mapgen``), the shipped story and the mixed one verify to the same spans."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        WITHOUT_STRINGZILLA
+        + """
+import json
+from mapgen.quotes import verify
+from mapgen.story.load import load_story
+from tests.test_sources import mixed_story
+assert verify.fast_str() is None
+assert "stringzilla" not in sys.modules
+story = load_story(".")
+verify.verify_quotes(story)
+mixed = verify.locate_all(mixed_story()[0])
+print(json.dumps([sorted(map(list, story.spans.items())), sorted(map(list, mixed.items()))]))
+"""
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    seed, mixed = json.loads(done.stdout)
+    here = [sorted(map(list, verify_quotes_spans().items()))]
+    here.append(sorted(map(list, locate_all(mixed_story()[0]).items())))
+    assert json.loads(json.dumps(here)) == [seed, mixed]
+    assert any(span is not None for _, span in mixed) and seed
 
 
 def test_the_white_space_list_is_all_of_unicodes():

@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from ..core.errors import MapgenError
+from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..page.assets import AssetWarning
 from ..pipeline.builder import Builder
@@ -42,6 +43,7 @@ def build_command(
     tiles: Any,
     base_url: str | None,
     images: bool,
+    progress: Progress | None,
 ) -> None:
     """Build map.html and map.geojson from places.yaml.
 
@@ -60,6 +62,7 @@ def build_command(
                 tiles=tiles,
                 base_url=base_url,
                 images=images,
+                progress=progress,
             )
             builder = Builder(path, options=options, request=command_request(options))
             result = builder.build()

@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 
 from ..core.errors import MapgenError
+from ..core.progress import Progress
 from ..core.terminal import echo
 from ..geo.doubt import doubts
 from ..pipeline.builder import check
 from ..quotes.verify import story_warnings
 from .exits import STORY_ERROR, fail
-from .options import story_path
+from .options import quiet_option, story_path
 
 
 def _plural(n: int, word: str) -> str:
@@ -43,7 +44,10 @@ def _plural(n: int, word: str) -> str:
     " (unless --no-mentions) the articles mention a place the map neither shows nor leaves"
     " out (left_out: in places.yaml).",
 )
-def check_command(path: Path, mentions: bool, every: bool, strict: bool) -> None:
+@quiet_option
+def check_command(
+    path: Path, mentions: bool, every: bool, strict: bool, progress: Progress | None
+) -> None:
     """Validate places.yaml, verify every quote and resolve every place; write nothing.
 
     Warn where the words a quote leaves out of its sentence change what it says (a
@@ -59,7 +63,7 @@ def check_command(path: Path, mentions: bool, every: bool, strict: bool) -> None
     With --all, then every mention found, each with its guess, for an audit.
     """
     try:
-        geo = check(path)
+        geo = check(path, progress=progress)
     except MapgenError as exc:
         fail(exc)
     story = geo.story
@@ -80,9 +84,10 @@ def check_command(path: Path, mentions: bool, every: bool, strict: bool) -> None
     missing = False
     if mentions or every:
         # the report reads the gazetteer, which imports geopy: only when asked for
+        from ..geo.gazetteer import Gazetteer
         from ..quotes.mentionreport import report
 
-        found = report(geo)
+        found = report(geo, Gazetteer(progress=progress))
         for line in found.lines(every=every):
             echo(line)
         missing = bool(found.missing())

@@ -11,17 +11,21 @@ from pathlib import Path
 
 import click
 
+from ..core.errors import MapgenError
 from ..core.fsutil import Refused, read_regular
+from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..story.load import article_limit
-from .exits import STORY_ERROR
+from .exits import STORY_ERROR, fail
+from .options import quiet_option
 
 
 @click.command("extract")
 @click.argument(
     "articles", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
 )
-def extract_command(articles: tuple[Path, ...]) -> None:
+@quiet_option
+def extract_command(articles: tuple[Path, ...], progress: Progress | None) -> None:
     """Print places.yaml for the places ARTICLES mention, ready to paste or to start a story.
 
     Each article becomes a source; each country it names an area, each city a place, with
@@ -30,6 +34,7 @@ def extract_command(articles: tuple[Path, ...]) -> None:
     mapgen extract seeds/*.txt > places.yaml
     """
     # extracting reads the gazetteer, which imports geopy: only for this command
+    from ..geo.gazetteer import Gazetteer
     from ..quotes.extract import extract_yaml
 
     files = []
@@ -59,7 +64,10 @@ def extract_command(articles: tuple[Path, ...]) -> None:
                     err=True,
                 )
         files.append((name.as_posix(), body))
-    text, found = extract_yaml(files)
+    try:
+        text, found = extract_yaml(files, Gazetteer(progress=progress), progress=progress)
+    except MapgenError as exc:  # a damaged install's gazetteer
+        fail(exc)
     echo(text, nl=False)
     places = len(dict.fromkeys(m.target.key for m in found))
     echo(f"# {len(found)} mentions of {places} places", err=True)

@@ -1,5 +1,5 @@
 """``mapgen geocode``: fill (or, with ``--refresh``, refresh) the geocode cache without
-building the map, with a progress bar.
+building the map, with a progress line (:mod:`mapgen.core.progress`; none with ``--quiet``).
 
 ``--online NAME`` asks that geocoder first, before the gazetteer.  Every answer is saved
 as it arrives, so Ctrl-C keeps what was found.  (``--geocoder`` and ``--offline``, which
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..core.errors import MapgenError
+from ..core.progress import Progress, task
 from ..core.terminal import echo
 from ..geo.cachefile import CACHE_NAME
 from ..geo.geocode import geocode_story, lookups
@@ -21,7 +23,7 @@ from ..geo.online import Request
 from ..pipeline.options import BuildOptions
 from ..story.load import load_story
 from .exits import fail
-from .options import command_request, online_options, service_name, story_path
+from .options import command_request, online_options, quiet_option, service_name, story_path
 
 #: The exit status after Ctrl-C (128 + SIGINT, as a shell reports it).
 INTERRUPTED = 130
@@ -43,8 +45,14 @@ INTERRUPTED = 130
     " for every place).",
 )
 @online_options
+@quiet_option
 def geocode_command(
-    path: Path, refresh: bool, online: str | None, geocoder: str | None, offline: bool
+    path: Path,
+    refresh: bool,
+    online: str | None,
+    geocoder: str | None,
+    offline: bool,
+    progress: Progress | None,
 ) -> None:
     """Fill the geocode cache (geocode-cache.yaml) for places.yaml, without building.
 
@@ -63,17 +71,16 @@ def geocode_command(
         fail(exc)
     todo = lookups(story)
     failure: MapgenError | None = None
-    with click.progressbar(
-        length=len(todo), label="geocoding", file=sys.stderr, show_pos=True
-    ) as bar:
-
-        def progress(done: int, total: int, query: str) -> None:
-            bar.update(1, query)
-
+    with task(progress, "geocoding", len(todo), "places", announce=True) as step:
         try:
-            geocode_story(story, progress=progress, request=request)
+            geocode_story(
+                story,
+                gazetteer=lambda: _gazetteer(progress),
+                progress=step.count,
+                request=request,
+            )
         except KeyboardInterrupt:
-            bar.render_finish()
+            step.finish(failed=True)
             echo(f"interrupted: the answers found so far are saved in {CACHE_NAME}", err=True)
             sys.exit(INTERRUPTED)
         except MapgenError as exc:
@@ -81,6 +88,14 @@ def geocode_command(
     echo(_summary(story.root / CACHE_NAME, len(todo), request))
     if failure is not None:
         fail(failure)
+
+
+def _gazetteer(progress: Progress | None) -> Any:
+    """The offline gazetteer, made when a place first needs it, showing its first-run
+    expansion."""
+    from ..geo.gazetteer import Gazetteer  # it imports geopy: only when a place needs it
+
+    return Gazetteer(progress=progress)
 
 
 def _summary(cache: Path, total: int, request: Request) -> str:

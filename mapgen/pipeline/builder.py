@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.clock import Clock, system_clock
 from ..core.errors import OutputError, Problem, StoryError, by_position
 from ..core.fsutil import FileSlice, atomic_write_all, folder_lock, remove_stale_temps
+from ..core.progress import Task, task
 from ..export.svg import Outlines
 from ..geo.geocode import CACHE_NAME, GeocodeCache, geocode_story
 from ..geo.online import Request, may_go_online
@@ -234,7 +235,7 @@ class Builder:
         if self._gazetteer is None:
             from ..geo.gazetteer import Gazetteer  # it imports geopy: only when a place needs it
 
-            self._gazetteer = Gazetteer()
+            self._gazetteer = Gazetteer(progress=self.options.progress)
         return self._gazetteer
 
     @property
@@ -290,13 +291,21 @@ class Builder:
         return self._request if self._request is not None else self.options.request()
 
     def _prepare(
-        self, *, save: bool, beside: bool = False, request: Request | None = None
+        self,
+        *,
+        save: bool,
+        beside: bool = False,
+        request: Request | None = None,
+        step: Task | None = None,
     ) -> tuple[GeocodedStory, Beside | None]:
         """:meth:`prepare`; with ``beside``, a big story's quotes are verified on a second
         core while this process starts the page (:func:`~mapgen.pipeline.speed.verify_beside`),
         which is then returned: the story's spans are filled in only once the page has
-        them.  ``request`` collects what came of geocoding (default: a new one)."""
+        them.  ``request`` collects what came of geocoding (default: a new one); ``step``
+        shows the stage the build is at."""
+        step = step if step is not None else task(None, "")
         request = request if request is not None else self._new_request()
+        step.stage("reading the story")
         story = load_story(self.path)
         self.story = story
         self._refuse_own_output(story)
@@ -305,6 +314,7 @@ class Builder:
                 remove_stale_temps(self.cache_path)
         cache, gazetteer = self._geocode_cache(), lambda: self.gazetteer
         big = beside and speed.worth_forking(story)
+        step.announce = step.announce or big  # a big story's stages, even in a log
         child = None
         try:  # whatever fails from here, no child is left behind
             if big and not may_go_online(story.geocoder, request):
@@ -322,20 +332,27 @@ class Builder:
                     ),
                 )
             problems: list[Problem] = []
+            step.stage("geocoding")
             try:
-                geo = geocode_story(
-                    story,
-                    cache=cache,
-                    gazetteer=gazetteer,
-                    save=save,
-                    clock=self.clock,
-                    request=request,
-                )
+                online = may_go_online(story.geocoder, request)  # a place a second: announce it
+                with task(
+                    self.options.progress, "geocoding", unit="places", announce=online
+                ) as looked:
+                    geo = geocode_story(
+                        story,
+                        cache=cache,
+                        gazetteer=gazetteer,
+                        save=save,
+                        clock=self.clock,
+                        request=request,
+                        progress=looked.count,
+                    )
             except StoryError as exc:
                 problems += exc.problems
             if big and child is None and not problems:
                 child = speed.verify_beside(story, lambda: geo)
             if child is None or problems:  # a missing quote is reported with the places
+                step.stage("verifying quotes")
                 try:
                     if child is not None:
                         child.verified()  # the child's findings
@@ -394,8 +411,13 @@ class Builder:
     @gc_paused()
     def build(self) -> BuildResult:
         """Build ``map.html`` and ``map.geojson`` (see :func:`build`)."""
+        with task(self.options.progress, f"building {self.html_path.name}") as step:
+            return self._build(step)
+
+    def _build(self, step: Task) -> BuildResult:
         request = self._new_request()
-        geo, beside = self._prepare(save=True, beside=True, request=request)
+        geo, beside = self._prepare(save=True, beside=True, request=request, step=step)
+        step.stage("making the page")
         try:  # the child's scratch file is copied from, until the files are written
             # render imports folium: only when a page is made (a big build's second
             # process, forked before this, never imports it)
@@ -414,11 +436,13 @@ class Builder:
             )
             page = speed.page_chunks(fmap, blocks)
             if beside is not None:  # every quote checked: a child's findings raise here
+                step.stage("verifying quotes")
                 geo.story.spans = beside.verified()
             extra = self._images(geo) if self.options.images else {}
             embed = embed_html(geo.story.title, self.options.base_url)
             files = {"embed.html": embed.encode("utf-8"), **extra}
             # the GeoJSON asked for once map.html is written (the child may still be making it)
+            step.stage("writing the files")
             self._write(page, lambda: speed.geojson_text(geo, beside), files)
         finally:
             if beside is not None:

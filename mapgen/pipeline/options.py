@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import Problem, StoryError
+from ..core.progress import Progress
 from ..core.values import base_url_problem
 from ..geo.online import Request
 from ..story.geocoder import GeocoderSetting
@@ -55,6 +56,11 @@ class BuildOptions:
     #: Also write map.svg, map.png and map-social.png, the static map (``--images``; needs
     #: the ``images`` extra: see :mod:`mapgen.export.png`).
     images: bool = False
+    #: Where work that takes over a second says how it is going (the gazetteer's first
+    #: expansion, online geocoding, a big story's stages): a
+    #: :class:`~mapgen.core.progress.Progress` on stderr, which the command line gives
+    #: unless ``--quiet``; None (a library's default): nothing is printed.
+    progress: Progress | None = None
 
     def __post_init__(self) -> None:
         if self.output is not None and not isinstance(self.output, Path):

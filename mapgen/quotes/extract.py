@@ -14,11 +14,16 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..core.progress import Progress, task
 from ..core.terminal import one_line
 from ..geo.gazetteer import Gazetteer
 from .mentions import Matcher, Mention, clipped, find_mentions, read_within, sentences
 
 __all__ = ["extract_yaml"]
+
+#: More articles than this are announced as they are read, even in a log (see
+#: :mod:`mapgen.core.progress`); fewer show a line only on a terminal, past a second.
+MANY_ARTICLES = 10
 
 
 def _slug(name: str) -> str:
@@ -39,13 +44,17 @@ def _yaml_text(value: str) -> str:
 
 
 def extract_yaml(
-    files: list[tuple[str, str]], gazetteer: Gazetteer | None = None
+    files: list[tuple[str, str]],
+    gazetteer: Gazetteer | None = None,
+    *,
+    progress: Progress | None = None,
 ) -> tuple[str, list[Mention]]:
     """A places.yaml to start a story from articles: ``files`` is (path as given, text).
 
     Each article is a source; each country mentioned an area, each city a place, with the
     gazetteer's guess (in a comment) and its precision, a country hint so the build finds
-    the same place, and every sentence naming it as a quote.
+    the same place, and every sentence naming it as a quote.  ``progress`` shows the
+    articles read, when that takes over a second.
     """
     matcher = Matcher(gazetteer)
     ids: dict[str, str] = {}
@@ -53,7 +62,11 @@ def extract_yaml(
     mentions: list[Mention] = []
     read, unread = read_within(files)
     scanned = dict(read)
+    reading = task(
+        progress, "reading articles", len(files), "articles", announce=len(files) > MANY_ARTICLES
+    )
     for k, (path, body) in enumerate(files):
+        reading.advance(0, path)
         source_id = _unique(_slug(Path(path).stem).replace("-", "_") or "article", ids)
         ids[source_id] = path
         first = next(iter(sentences(body[:10_000])), (0, 0))  # only the headline
@@ -61,6 +74,8 @@ def extract_yaml(
         sources.append((source_id, path, headline))
         if k in scanned:
             mentions += find_mentions(scanned[k], source=source_id, file=path, matcher=matcher)
+        reading.advance()
+    reading.finish()
     by_target: dict[str, list[Mention]] = {}
     for mention in mentions:
         by_target.setdefault(mention.target.key, []).append(mention)

@@ -12,12 +12,12 @@ import bisect
 import functools
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain, compress, count, repeat
 from operator import getitem
+from typing import Any
 
 import numpy as np
-import stringzilla
 from rapidfuzz import fuzz
 
 from ..core.errors import Problem, StoryError
@@ -275,14 +275,32 @@ def _locate_keys(keys: list[tuple[str, str]], texts: dict[str, str]) -> list[Spa
     ]
 
 
-def _searchable(text: str) -> str | stringzilla.Str:
+@functools.cache
+def fast_str() -> Callable[[str], Any] | None:
+    """``stringzilla.Str`` if the ``big`` extra is installed (``pip install 'mapgen[big]'``),
+    else None: the one place that asks, so a test can hide it here.
+
+    Why optional: it makes a big story's quote search five times faster, and a default
+    install is kept small (issue 20); without it the same offsets come from ``str.find``.
+    """
+    try:
+        import stringzilla  # the big extra: SIMD search, for big stories; may be absent
+    except ImportError:
+        return None
+    return stringzilla.Str
+
+
+def _searchable(text: str) -> Any:
     """``text`` as fastest searched: an ASCII text as a :class:`stringzilla.Str` (the same
     characters, no copy), whose ``find`` scans with SIMD instructions, several times faster
     than ``str.find`` (100,000 quotes of 200 characters, in 1,000 articles of 20,000: 0.09
     s against 0.5 s); its offsets are bytes, which are characters only in ASCII, so any
     other text stays a ``str``.  A needle that is not ASCII is in no ASCII text either way.
+    Without stringzilla (not installed: :func:`fast_str`), every text stays a ``str``: the
+    same answers, found by ``str.find``.
     """
-    return stringzilla.Str(text) if text.isascii() else text
+    make = fast_str()
+    return make(text) if make is not None and text.isascii() else text
 
 
 def folds_to_itself(quote: str) -> bool:
