@@ -163,7 +163,7 @@ def _area_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
     areas = geo.story.areas
     line = _line_encoder()
     made = {
-        "kind": ["country"] * len(areas),
+        "kind": [a.kind for a in areas],
         "quotes": _quotes_of(geo.story, quotes, [a.quotes for a in areas]),
     }
     return _features(AREA, _attributes(areas), made, ([line(geo.areas[a.id]) for a in areas],))

@@ -41,6 +41,7 @@ from ..core.clock import Clock
 from ..core.clock import today as clock_today
 from ..core.errors import OutputError, Problem, StoryError
 from ..story.model import (
+    Area,
     GeocodedStory,
     Location,
     LocationColumns,
@@ -244,25 +245,37 @@ def geocode_story(
             failed = None
 
     areas: dict[str, dict] = {}
-    for area in story.areas:  # countries: no gazetteer (or geopy) unless one is unknown
-        resolved = resolve_country(area.country)
-        if resolved is None:
-            problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
-            continue
-        outline = country_outline(resolved[0])
-        if outline is None:
-            problems.append(
-                Problem(
-                    f"the offline data has no outline of {resolved[1]} ({resolved[0]});"
-                    " show it as a place with `coords:` instead",
-                    area.pos,
-                )
-            )
-            continue
-        areas[area.id] = outline
+    for area in story.areas:  # no gazetteer (or geopy) unless a country is unknown
+        outline = _area_outline(area, resolver, problems)
+        if outline is not None:
+            areas[area.id] = outline
 
     if problems:
         raise StoryError(problems)
     if failed is not None:
         raise failed
     return GeocodedStory(story=story, places=places, routes=routes, areas=areas)
+
+
+def _area_outline(area: Area, resolver: Resolver, problems: list[Problem]) -> dict | None:
+    """The outline of an area: its GeoJSON file's polygons (read with the story), its
+    region's, or its country's; None once the reason is in ``problems``."""
+    if area.shape is not None:
+        return area.shape
+    resolved = resolve_country(area.country) if area.country else None
+    if area.country and resolved is None:
+        problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
+        return None
+    if area.region:
+        return None
+    assert resolved is not None  # an area with neither region nor geometry has a country
+    outline = country_outline(resolved[0])
+    if outline is None:
+        problems.append(
+            Problem(
+                f"the offline data has no outline of {resolved[1]} ({resolved[0]});"
+                " show it as a place with `coords:` instead",
+                area.pos,
+            )
+        )
+    return outline

@@ -29,6 +29,7 @@ from ..story.model import (
     Story,
     place_columns,
 )
+from ..story.model import Area as AreaModel
 from ..story.tiles import TileSetting
 from ..story.when import label as date_label
 from .datalayer import add_places
@@ -208,13 +209,14 @@ def _build(
     )
     add_base_layers(fmap, inline.outlines, tiles)
 
-    areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
+    areas = folium.FeatureGroup(name=_areas_label(story), show=True).add_to(fmap)
     area_boxes: dict[str, list[list[float]]] = {}
     for area in story.areas:
         cited = [quotes.verbatim(q) for q in area.quotes]
         latlngs = _polygon_latlngs(geo.areas[area.id])
         layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
-        body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
+        meta = [_area_meta(area)]
+        body = popup_html(area.id, area.name, meta, area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
         bounds = area_boxes[area.id] = area_bounds(geo.areas[area.id])
@@ -340,6 +342,21 @@ def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
     return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
 
 
+def _areas_label(story: Story) -> str:
+    """The areas' layer: "Countries" while every area is one, else "Areas"."""
+    return "Countries" if all(a.kind == "country" for a in story.areas) else "Areas"
+
+
+def _area_meta(area: AreaModel) -> str:
+    """What the area is, under its name in the popup: the reader tells a country from a
+    region, and an outline an editor drew (its file named) from either."""
+    if area.kind == "polygon":
+        return f"Area drawn from {area.geometry}"
+    if area.kind == "region":
+        return f"Region of {area.country}" if area.country else "Region"
+    return "Country"
+
+
 def _polygon_latlngs(geometry: dict) -> list:
     """A GeoJSON Polygon or MultiPolygon as Leaflet's nested [lat, lon] rings."""
 
@@ -398,11 +415,12 @@ def _legend_html(story: Story) -> str:
     ]
     countries = []
     if story.areas:
+        named = "Country" if _areas_label(story) == "Countries" else "Area"
         countries.append(
             row(
                 f'<svg width="20" height="14"><rect width="20" height="14"'
                 f' fill="{AREA_STYLE["fillColor"]}" stroke="{AREA_STYLE["color"]}"/></svg>',
-                "Country named in the story",
+                f"{named} named in the story",
             )
         )
     sections = [("Places", places), ("Routes", routes + countries), ("Claims", claims)]

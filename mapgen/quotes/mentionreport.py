@@ -124,6 +124,9 @@ def _shown(geo: GeocodedStory, matcher: Matcher) -> list[_Shown]:
             country = hit[0].country_code if hit else None
         out.append(_Shown(place.id, names, country, loc.lat, loc.lon))
     for area in story.areas:
+        if area.country is None or area.kind != "country":  # a region, a file's polygons
+            out.append(_Shown(area.id, frozenset({fold(area.name)}), None))
+            continue
         hit = matcher.country_named(area.country) or matcher.country_named(area.name)
         code = hit[0].country_code if hit else (area.country if len(area.country) == 2 else None)
         out.append(_Shown(area.id, frozenset({fold(area.name)}), code))
