@@ -105,9 +105,8 @@ def main() -> None:
     files = world_atlas()
     data = files["countries-50m.json"]
     digest = hashlib.sha256(data).hexdigest()
-    if len(sys.argv) < 2 or sys.argv[1] != "--accept":
-        if digest != COUNTRIES_50M_SHA256:
-            sys.exit(f"countries-50m.json has SHA-256 {digest}; rerun with --accept to take it")
+    if "--accept" not in sys.argv[1:] and digest != COUNTRIES_50M_SHA256:
+        sys.exit(f"countries-50m.json has SHA-256 {digest}; rerun with --accept to take it")
     topology = json.loads(data)
     keys: dict[str, str] = {}  # alpha-2 -> outline key
     geonames = json.loads(
@@ -132,7 +131,11 @@ def main() -> None:
         spellings: dict[str, None] = {}
         for info in infos:
             for name in [info.get("name"), info.get("nativeName"), *info.get("altSpellings", [])]:
-                if isinstance(name, str) and name.strip() and name.strip() != country["name"].strip():
+                if (
+                    isinstance(name, str)
+                    and name.strip()
+                    and name.strip() != country["name"].strip()
+                ):
                     spellings[name.strip().replace("\t", " ").replace("|", "/")] = None
         lat, lon = (f"{point[0]:.4f}", f"{point[1]:.4f}") if point else ("-", "-")
         rows.append(
@@ -177,7 +180,9 @@ def main() -> None:
         "countries.tsv's centroids and alternate spellings are taken from the Python package\n"
         "countryinfo 1.0 (https://github.com/porimol/countryinfo), under the MIT licence,\n"
         "whose notice follows.  Its names and GeoNames ids are GeoNames'"
-        " (https://www.geonames.org/, CC BY 4.0).\n\n" + licence.read_text(encoding="utf-8").strip() + "\n",
+        " (https://www.geonames.org/, CC BY 4.0).\n\n"
+        + licence.read_text(encoding="utf-8").strip()
+        + "\n",
         encoding="utf-8",
     )
     with_outline = sum(1 for r in rows if r.split("\t")[4] != "-")
