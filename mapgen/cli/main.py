@@ -2,7 +2,7 @@
 
 The group is here; each command is a module of this package (:mod:`~mapgen.cli.build`,
 :mod:`~mapgen.cli.check`, :mod:`~mapgen.cli.extract`, :mod:`~mapgen.cli.geocode`, :mod:`~mapgen.cli.init`,
-:mod:`~mapgen.cli.watch`), the options they share are :mod:`~mapgen.cli.options`, and how
+:mod:`~mapgen.cli.mentions`, :mod:`~mapgen.cli.watch`), the options they share are :mod:`~mapgen.cli.options`, and how
 they end on a failure :mod:`~mapgen.cli.exits`.  ``mapgen = "mapgen.cli.main:main"`` is the
 console script.
 
@@ -20,6 +20,7 @@ from .check import check_command
 from .extract import extract_command
 from .geocode import geocode_command
 from .init import init_command
+from .mentions import mentions_command
 from .watch import watch_command
 
 
@@ -39,6 +40,7 @@ for command in (
     extract_command,
     geocode_command,
     init_command,
+    mentions_command,
     watch_command,
 ):
     main.add_command(command)

@@ -118,7 +118,7 @@ class Mention:
     line: int
     col: int
     words: str
-    how: str  # "name", "alternate name", "country" or "demonym"
+    how: str  # "name", "alternate name", "abbreviation" (US, UK...) or "demonym"
     sentence: str
     target: Target
 
@@ -213,7 +213,8 @@ class Matcher:
             if key in SHORT_FORMS and not words.replace(".", "").isupper():
                 return None
             target = self.country(self.by_name[key])
-            return (target, "country") if target else None
+            how = "abbreviation" if key in SHORT_FORMS else "name"
+            return (target, how) if target else None
         return None
 
     def city(self, words: str) -> tuple[Match, bool] | None:

@@ -1,0 +1,165 @@
+"""First-level regions offline: states, provinces, oblasts, with names and simplified outlines.
+
+The data is Natural Earth's *Admin 1 - States, Provinces* (public domain), simplified to what a
+news map needs and shipped in ``data/regions.json.gz`` (``tools/build_regions.py`` makes it).
+4,596 regions of 250 countries; each with its ISO 3166-2 code, English and other Latin-script
+names (GeoNames' among them), type, GeoNames id, label point and outline.
+
+Names are compared after :func:`~mapgen.geo.countries.fold`, and a name may carry its type
+word, as articles write them: ``Lipetsk region``, ``Donetsk Oblast``, ``the State of Texas``,
+``Province of Quebec`` all find the region; :func:`split_type` says whether one was there,
+which is what tells the Lipetsk region from the city of Lipetsk.
+
+The names are read once, on first use, and the outlines only when one is drawn; nothing here needs geopy or the city data.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .countries import fold
+
+__all__ = ["TYPE_WORDS", "Region", "find_regions", "outline", "region", "regions", "split_type"]
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+#: Words that name a first-level region's type, before (``Province of``) or after
+#: (``region``) its name.
+TYPE_WORDS = (
+    "region",
+    "oblast",
+    "oblast'",
+    "province",
+    "state",
+    "krai",
+    "kray",
+    "republic",
+    "prefecture",
+    "governorate",
+    "canton",
+    "county",
+    "department",
+    "territory",
+    "okrug",
+    "autonomous okrug",
+    "autonomous region",
+    "autonomous republic",
+    "district",
+    "emirate",
+    "voivodeship",
+    "municipality",
+    "parish",
+    "division",
+)
+_TYPES = "|".join(sorted((re.escape(w) for w in TYPE_WORDS), key=len, reverse=True))
+_AFTER = re.compile(rf"^(?P<name>.+?)\s+(?P<type>{_TYPES})$", re.IGNORECASE)
+_BEFORE = re.compile(rf"^(?:the\s+)?(?P<type>{_TYPES})\s+of\s+(?P<name>.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One first-level region of a country."""
+
+    code: str  # ISO 3166-2 (``RU-LIP``), or Natural Earth's own code where there is none
+    country: str  # ISO 3166-1 alpha-2
+    name: str  # its English name
+    names: tuple[str, ...]  # every Latin-script name, the English one first
+    type: str  # "Region", "State", "Province", ... as Natural Earth says
+    geonameid: int | None
+    lat: float  # Natural Earth's label point: inside the region, where its name goes
+    lon: float
+    scalerank: int | None  # Natural Earth's: lower is more important on a small-scale map
+    region: str | None  # the larger region it belongs to (a French department's region)
+
+    def describe(self) -> str:
+        return f"{self.name} ({self.type.lower()}, {self.country}; {self.code})"
+
+
+def _read(name: str) -> Any:
+    return json.loads(gzip.decompress((_DATA / name).read_bytes()))
+
+
+@cache
+def regions() -> tuple[Region, ...]:
+    """Every region, sorted by country and code."""
+    return tuple(
+        Region(
+            code=r["code"],
+            country=r["country"],
+            name=r["name"],
+            names=tuple(r["names"]),
+            type=r["type"],
+            geonameid=r["geonameid"],
+            lat=r["label"][0],
+            lon=r["label"][1],
+            scalerank=r["scalerank"],
+            region=r["region"],
+        )
+        for r in _read("regions.json.gz")["regions"]
+    )
+
+
+@cache
+def _outlines() -> dict[str, dict[str, Any]]:
+    return _read("region-outlines.json.gz")["outlines"]
+
+
+@cache
+def _by_name() -> dict[str, tuple[int, ...]]:
+    index: dict[str, list[int]] = {}
+    for i, r in enumerate(regions()):
+        for key in {fold(name) for name in r.names} | {fold(split_type(n)[0]) for n in r.names}:
+            if key and i not in index.setdefault(key, []):
+                index[key].append(i)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+@cache
+def _by_code() -> dict[str, int]:
+    return {r.code.upper(): i for i, r in enumerate(regions())}
+
+
+def split_type(name: str) -> tuple[str, str | None]:
+    """``name`` without a type word, and the type word if there was one.
+
+    >>> split_type("Lipetsk region"), split_type("Province of Quebec"), split_type("Texas")
+    (('Lipetsk', 'region'), ('Quebec', 'Province'), ('Texas', None))
+    """
+    name = " ".join(name.split())
+    for pattern in (_AFTER, _BEFORE):
+        found = pattern.match(name)
+        if found:
+            return found["name"], found["type"]
+    return name, None
+
+
+def find_regions(name: str, country: str | None = None) -> list[Region]:
+    """The regions ``name`` can mean (in ``country``, an alpha-2 code, if given).
+
+    A name is looked up as written, then without its type word (``Lipetsk region``).
+    """
+    index = _by_name()
+    found = index.get(fold(name)) or index.get(fold(split_type(name)[0])) or ()
+    all_regions = regions()
+    hits = [all_regions[i] for i in found]
+    if country:
+        hits = [r for r in hits if r.country == country.upper()]
+    return hits
+
+
+def region(code: str) -> Region | None:
+    """The region with ISO 3166-2 ``code`` (``RU-LIP``), if there is one."""
+    i = _by_code().get(code.upper())
+    return None if i is None else regions()[i]
+
+
+def outline(code: str) -> dict[str, Any] | None:
+    """The region's simplified outline, a GeoJSON Polygon or MultiPolygon (``[lon, lat]``)."""
+    found = region(code)
+    return None if found is None else _outlines()[found.code]
