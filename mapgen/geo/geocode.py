@@ -53,6 +53,7 @@ from ..story.model import (
     feature_for_kind,
     place_columns,
 )
+from . import regions
 from .cache import GeocodeCache
 from .cachefile import CACHE_NAME
 from .countries import country_outline, resolve_country
@@ -267,9 +268,14 @@ def _area_outline(area: Area, resolver: Resolver, problems: list[Problem]) -> di
         problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
         return None
     if area.region:
-        return None
+        try:
+            found = regions.resolve_region(area.region, resolved[0] if resolved else None)
+        except LookupError as exc:
+            problems.append(Problem(str(exc.args[0]), area.pos))
+            return None
+        return regions.outline(found.code)
     assert resolved is not None  # an area with neither region nor geometry has a country
-    outline = country_outline(resolved[0])
+    outline = country_outline(resolved[0]) or regions.territory_outline(*resolved)
     if outline is None:
         problems.append(
             Problem(

@@ -15,6 +15,7 @@ The names are read once, on first use, and the outlines only when one is drawn; 
 
 from __future__ import annotations
 
+import difflib
 import gzip
 import json
 import re
@@ -25,7 +26,19 @@ from typing import Any
 
 from .countries import fold
 
-__all__ = ["TYPE_WORDS", "Region", "find_regions", "outline", "region", "regions", "split_type"]
+__all__ = [
+    "TYPE_WORDS",
+    "AmbiguousRegion",
+    "Region",
+    "UnknownRegion",
+    "find_regions",
+    "outline",
+    "region",
+    "regions",
+    "resolve_region",
+    "split_type",
+    "territory_outline",
+]
 
 _DATA = Path(__file__).resolve().parent / "data"
 
@@ -149,8 +162,15 @@ def find_regions(name: str, country: str | None = None) -> list[Region]:
     all_regions = regions()
     hits = [all_regions[i] for i in found]
     if country:
-        hits = [r for r in hits if r.country == country.upper()]
+        hits = [r for r in hits if _in_country(r, country.upper())]
     return hits
+
+
+def _in_country(r: Region, alpha2: str) -> bool:
+    """Whether ``r`` is in the country ``alpha2``: the one Natural Earth puts it in (on the
+    ground), or the one its ISO 3166-2 code names (Crimea is ``UA-43``, and in ``RU`` for
+    Natural Earth); either hint finds it."""
+    return r.country == alpha2 or r.code.startswith(alpha2 + "-")
 
 
 def region(code: str) -> Region | None:
@@ -163,3 +183,85 @@ def outline(code: str) -> dict[str, Any] | None:
     """The region's simplified outline, a GeoJSON Polygon or MultiPolygon (``[lon, lat]``)."""
     found = region(code)
     return None if found is None else _outlines()[found.code]
+
+
+_CODE = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]{1,3}$")
+
+
+class UnknownRegion(LookupError):
+    """No first-level region is called that (in the country given); the message says what
+    comes close."""
+
+
+class AmbiguousRegion(LookupError):
+    """Several regions are called that; ``candidates`` lists them, and the message the
+    ``places.yaml`` hint that picks each."""
+
+    def __init__(self, name: str, candidates: list[Region]):
+        self.name = name
+        self.candidates = candidates
+        by_country = len({r.country for r in candidates}) == len(candidates)
+        listed = "; ".join(
+            f"{r.describe()}: " + (f"add country: {r.country}" if by_country else f"write {r.code}")
+            for r in candidates
+        )
+        super().__init__(f"region {name!r} is ambiguous: {listed}")
+
+
+def resolve_region(name: str, country: str | None = None) -> Region:
+    """The one region ``name`` means (in ``country``, an alpha-2 code, if given): an ISO
+    3166-2 code (``RU-LIP``) or a name as an article writes it (``Lipetsk region``).
+
+    Where several regions answer and exactly one is called that by its main name (the
+    others by an alternate one), it is that one: ``Georgia`` is the US state.  Raises
+    :class:`AmbiguousRegion` when they cannot be told apart, :class:`UnknownRegion` when
+    none answers.
+    """
+    text = " ".join(name.split())
+    if _CODE.match(text):
+        found = region(text)
+        if found is not None and (country is None or _in_country(found, country.upper())):
+            return found
+    hits = list({r.code: r for r in find_regions(text, country)}.values())
+    if len(hits) > 1:
+        key, bare = fold(text), fold(split_type(text)[0])
+        main = [r for r in hits if fold(r.name) in (key, bare)]
+        if len(main) == 1:
+            return main[0]
+        raise AmbiguousRegion(text, main or hits)
+    if hits:
+        return hits[0]
+    raise UnknownRegion(_unknown(text, country))
+
+
+def _unknown(name: str, country: str | None) -> str:
+    """What to say of a name no region answers: the closest names (in the country)."""
+    where = f" in {country.upper()}" if country else ""
+    pool = [r for r in regions() if country is None or _in_country(r, country.upper())]
+    names = {fold(n): n for r in pool for n in r.names}
+    close = difflib.get_close_matches(fold(split_type(name)[0]), list(names), n=3, cutoff=0.75)
+    hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
+    return f"no first-level region called {name!r}{where}{hint}"
+
+
+def territory_outline(alpha2: str, name: str) -> dict[str, Any] | None:
+    """The outline of a country or territory Natural Earth's admin-0 data draws as part of
+    another one but its admin-1 data draws on its own (French Guiana and the other French
+    overseas departments, Gibraltar, Tuvalu, Tokelau, Christmas Island...), called
+    ``name``: its regions' outlines together; None if it has none either."""
+    alpha2 = alpha2.upper()
+    parts = [
+        r
+        for r in regions()
+        if r.country == alpha2 or r.code == f"FR-{alpha2}" or fold(r.name) == fold(name)
+    ]
+    polygons: list[Any] = []
+    for r in parts:
+        geometry = _outlines()[r.code]
+        coords = geometry["coordinates"]
+        polygons += [coords] if geometry["type"] == "Polygon" else coords
+    if not polygons:
+        return None
+    if len(polygons) == 1:
+        return {"type": "Polygon", "coordinates": polygons[0]}
+    return {"type": "MultiPolygon", "coordinates": polygons}
