@@ -51,6 +51,7 @@ from ..story.model import (
     Story,
     Waypoint,
     feature_for_kind,
+    location_columns,
     place_columns,
 )
 from . import regions
@@ -58,6 +59,7 @@ from .cache import GeocodeCache
 from .cachefile import CACHE_NAME
 from .countries import country_outline, resolve_country
 from .online import Request, online_geocoder
+from .regionplaces import locate_region, place_outlines, region_lookups
 from .resolve import Resolver, unknown_country
 
 if TYPE_CHECKING:
@@ -89,7 +91,10 @@ def _place_lookups(
     places: PlaceColumns,
 ) -> Iterator[tuple[int, str, str | None, str | None]]:
     """(index, query, country, feature) of each place without coords, in order."""
+    precisions = places.precisions
     for k in compress(count(), map(is_, places.coords, repeat(None))):
+        if precisions[k] == "region":  # looked up among the regions (regionplaces.py)
+            continue
         feature = places.features[k] or feature_for_kind(places.kinds[k])
         yield k, places.queries[k] or places.names[k], places.countries[k], feature
 
@@ -170,7 +175,8 @@ def geocode_story(
     problems = resolver.problems
     table = place_columns(story.places)
     stops = [s for r in story.routes for s in r.via]
-    total = table.coords.count(None) + sum(map(_looked_up, stops))  # as lookups() lists
+    looked_up = table.coords.count(None) - sum(1 for _ in region_lookups(table))
+    total = looked_up + sum(map(_looked_up, stops))  # as lookups() lists
     done = 0
 
     def locate(query: str, country: str | None, feature: str | None, pos: Pos, inline: bool):
@@ -196,6 +202,12 @@ def geocode_story(
         unknown = []
         for k, asked, country, feature in _place_lookups(table):
             found = locate(asked, country, feature, table.pos(k), False)
+            if found is None:
+                unknown.append(k)
+                continue
+            columns.put(k, found)
+        for k in region_lookups(table):  # `precision: region`: a region, by name
+            found = locate_region(table, k, problems)
             if found is None:
                 unknown.append(k)
                 continue
@@ -255,7 +267,9 @@ def geocode_story(
         raise StoryError(problems)
     if failed is not None:
         raise failed
-    return GeocodedStory(story=story, places=places, routes=routes, areas=areas)
+    located = location_columns(places, ids)
+    outlines = place_outlines(table, ids, located) if "region" in located.precisions else {}
+    return GeocodedStory(story, places, routes, areas, place_regions=outlines)
 
 
 def _area_outline(area: Area, resolver: Resolver, problems: list[Problem]) -> dict | None:

@@ -56,6 +56,8 @@ from .styles import (
     line_sample,
     mode_icon_svg,
     pin_svg,
+    region_mark_svg,
+    region_style,
     route_style,
 )
 from .tiles import TileSource, tile_source
@@ -284,7 +286,7 @@ def _build(
 
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.add_child(Overlay(_title_html(story), PAGE_CSS))
-    fmap.add_child(Overlay(_legend_html(story)))
+    fmap.add_child(Overlay(_legend_html(story, regionwide=bool(geo.place_regions))))
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     # The first view and the names on the map (firstview.py): one fit, made in the page,
@@ -319,22 +321,40 @@ def _add_markers(
     for k, (place_id, name) in enumerate(zip(table.ids, table.names, strict=True)):
         kind, status = kinds[k], statuses[k]
         cited = popups.quotes(k)
-        approximate = at.precisions[k] in VAGUE_PRECISIONS
-        icon = folium.DivIcon(
-            html=pin_svg(KIND_COLORS[kind], approximate, status),
-            icon_size=(34 if status != "reported" else 26, 38),
-            icon_anchor=(13, 37),
-            class_name=f"mg-pin mg-{kind} mg-status-{status}",
-        )
+        width = 34 if status != "reported" else 26
         spot = (at.lats[k], at.lons[k])
+        drawn: list[folium.Marker | Area] = []
+        bounds = None
+        if at.precisions[k] == "region":  # a marked centre, and the region's outline
+            icon = folium.DivIcon(
+                html=region_mark_svg(KIND_COLORS[kind], status),
+                icon_size=(width, 26),
+                icon_anchor=(13, 13),
+                class_name=f"mg-pin mg-region-mark mg-{kind} mg-status-{status}",
+            )
+            outline = geo.place_regions.get(place_id)
+            if outline is not None:
+                shape = Area(_polygon_latlngs(outline), **region_style(KIND_COLORS[kind], status))
+                shape.add_child(SafePopup(popups.html(k, cited)))
+                shape.add_child(SafeTooltip(isolated(name)))
+                drawn.append(shape.add_to(groups[kind]))
+                bounds = area_bounds(outline)
+        else:
+            approximate = at.precisions[k] in VAGUE_PRECISIONS
+            icon = folium.DivIcon(
+                html=pin_svg(KIND_COLORS[kind], approximate, status),
+                icon_size=(width, 38),
+                icon_anchor=(13, 37),
+                class_name=f"mg-pin mg-{kind} mg-status-{status}",
+            )
         marker = folium.Marker(spot, icon=icon, title=None)
         marker.add_child(SafePopup(popups.html(k, cited)))
         marker.add_child(SafeTooltip(isolated(name)))
         marker.add_to(groups[kind])
         feature = FeatureEvidence(
-            place_id, name, "place", status, cited, spot, None, when(place_id)
+            place_id, name, "place", status, cited, spot, bounds, when(place_id)
         )
-        evidence.add(feature, marker)
+        evidence.add(feature, marker, *drawn)
 
 
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
@@ -384,7 +404,7 @@ def _status_key(status: str) -> str:
     )
 
 
-def _legend_html(story: Story) -> str:
+def _legend_html(story: Story, regionwide: bool = False) -> str:
     def row(key: str, label: str, cls: str = "") -> str:
         attr = f' class="{cls}"' if cls else ""
         return f'<li{attr}><span class="mg-key">{key}</span><span>{label}</span></li>'
@@ -396,6 +416,8 @@ def _legend_html(story: Story) -> str:
         if kind in present
     ]
     places.append(row(pin_svg("#555", True), "Approximate position"))
+    if regionwide:
+        places.append(row(region_mark_svg("#555"), "Somewhere in the region outlined"))
     routes = [
         row(
             f"{line_sample(mode, width=18)}{mode_icon_svg(mode, size=18)}",
@@ -423,7 +445,7 @@ def _legend_html(story: Story) -> str:
                 f"{named} named in the story",
             )
         )
-    sections = [("Places", places), ("Routes", routes + countries), ("Claims", claims)]
+    sections = [("Places", places), ("Routes", routes), ("Areas", countries), ("Claims", claims)]
     body = "".join(f"<h3>{title}</h3><ul>{''.join(rows)}</ul>" for title, rows in sections if rows)
     return (
         '<details id="mg-legend" class="mg-box" open><summary><h2>Legend</h2></summary>'

@@ -295,7 +295,8 @@ PLACE = Section(
         Field(
             "precision",
             choice(PRECISIONS),
-            "with coords: how sure they are (default `point`)",
+            "with coords: how sure they are (default `point`); `region` without coords: the"
+            " name (or query) is a first-level region's, drawn as its outline",
             columns=(("precision",),),
             geojson="precision",
             popup="meta",

@@ -209,10 +209,15 @@ def _place(ck: _StoryChecker, node: Node, label: str) -> Any:
     if record is None:
         return BAD
     values = record.values
-    if "precision" in record.nodes and "coords" not in record.nodes:
+    if (
+        "precision" in record.nodes
+        and "coords" not in record.nodes
+        and values.get("precision") != "region"  # a region's name, looked up as one
+    ):
         ck.fail(
             record.nodes["precision"],
-            "precision says how sure coords are; add coords: [lat, lon] or remove precision",
+            "precision says how sure coords are; add coords: [lat, lon] or remove precision"
+            " (without coords, only `precision: region` is allowed: the name is a region's)",
         )
         return BAD
     if not record.ok:

@@ -506,3 +506,6 @@ class GeocodedStory:
     routes: dict[str, list[tuple[float, float]]]
     areas: dict[str, dict]
     """Area id -> GeoJSON geometry (Polygon or MultiPolygon, lon/lat order)."""
+    place_regions: dict[str, dict] = field(default_factory=dict)
+    """Place id -> the outline of the region a place is known only to lie in (its
+    precision is ``region``): the page draws it around the place's marked centre."""
