@@ -11,7 +11,7 @@
   var KINDS = {place: "place", route: "route", area: "country", event: "event"};
 
   function describe(feature) {
-    var kind = KINDS[feature.kind] || feature.kind;
+    var kind = feature.shape || KINDS[feature.kind] || feature.kind;  // an area: country, region...
     return feature.name + " (" + kind + (feature.status ? ", " + feature.status : "") + ")";
   }
 
@@ -19,6 +19,10 @@
     var el = layer.getElement && layer.getElement();
     if (!el) return;
     if (layer.options && layer.options.interactive === false) {  // an arrow, a route's icon
+      el.setAttribute("aria-hidden", "true");
+      return;
+    }
+    if (el.classList && el.classList.contains("mg-region-outline")) {  // its marked centre is the button
       el.setAttribute("aria-hidden", "true");
       return;
     }

@@ -223,9 +223,8 @@ def _build(
         layer.add_to(areas)
         bounds = area_boxes[area.id] = area_bounds(geo.areas[area.id])
         at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-        feature = FeatureEvidence(
-            area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
-        )
+        named = {**when(area.id), "shape": _SHAPE_WORDS[area.kind]}  # access.js names it
+        feature = FeatureEvidence(area.id, area.name, "area", area.status, cited, at, bounds, named)
         evidence.add(feature, layer)
 
     routes = folium.FeatureGroup(name="Routes", show=True).add_to(fmap)
@@ -360,6 +359,10 @@ def _add_markers(
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
     where = names.get(event.feature, event.feature)
     return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
+
+
+#: What a screen reader calls an area, by its kind.
+_SHAPE_WORDS = {"country": "country", "region": "region", "polygon": "area"}
 
 
 def _areas_label(story: Story) -> str:
