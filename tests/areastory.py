@@ -75,6 +75,7 @@ areas:
     quotes:
       - source: a
         text: {south}
+view: [hungary, lipetsk, south, zaporizhzhia]
 places:
   - id: zaporizhzhia
     name: Zaporizhzhia region

@@ -72,7 +72,7 @@ def test_the_page_draws_the_region_wide_place_as_an_outline_round_a_marked_centr
     page = mapgen.build(story).html.read_text(encoding="utf-8")
     assert page.count("mg-region-mark") >= 1 and "mg-region-outline" in page
     assert "Somewhere in the region outlined" in page  # the legend says what it means
-    assert "Region of RU" in page and "Area drawn from occupied-2023.geojson" in page
+    assert "Region of Russia" in page and "Area drawn from occupied-2023.geojson" in page
     again = mapgen.build(story).html.read_text(encoding="utf-8")
     assert again == page  # the same story, the same bytes
 

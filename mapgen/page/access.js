@@ -22,10 +22,6 @@
       el.setAttribute("aria-hidden", "true");
       return;
     }
-    if (el.classList && el.classList.contains("mg-region-outline")) {  // its marked centre is the button
-      el.setAttribute("aria-hidden", "true");
-      return;
-    }
     el.setAttribute("aria-label", describe(feature));
     if (layer instanceof L.Path && layer.getPopup && layer.getPopup() && !el.hasAttribute("tabindex")) {
       // A line or a country: a button too, as a pin is.

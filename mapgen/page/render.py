@@ -18,6 +18,7 @@ import folium
 from branca.element import Element
 
 from ..geo import geodesy
+from ..geo.countries import resolve_country
 from ..geo.framing import area_bounds
 from ..quotes.quoted import Quotes
 from ..story.model import (
@@ -333,9 +334,9 @@ def _add_markers(
             )
             outline = geo.place_regions.get(place_id)
             if outline is not None:
+                # Not interactive: the marked centre is the place's one target, and the
+                # outline never takes a click meant for an area under it.
                 shape = Area(_polygon_latlngs(outline), **region_style(KIND_COLORS[kind], status))
-                shape.add_child(SafePopup(popups.html(k, cited)))
-                shape.add_child(SafeTooltip(isolated(name)))
                 drawn.append(shape.add_to(groups[kind]))
                 bounds = area_bounds(outline)
         else:
@@ -376,7 +377,8 @@ def _area_meta(area: AreaModel) -> str:
     if area.kind == "polygon":
         return f"Area drawn from {area.geometry}"
     if area.kind == "region":
-        return f"Region of {area.country}" if area.country else "Region"
+        country = resolve_country(area.country) if area.country else None
+        return f"Region of {country[1] if country else area.country}" if area.country else "Region"
     return "Country"
 
 

@@ -161,6 +161,7 @@ def region_style(color: str, status: str) -> dict[str, object]:
         "fillColor": color,
         "fillOpacity": 0.08,
         "className": f"mg-region-outline mg-status-{status}",
+        "interactive": False,
     }
     if status == "denied":
         style.update(opacity=0.45, fillOpacity=0.03)
