@@ -10,7 +10,8 @@ from pathlib import Path
 ARTICLE = (
     "Hungary's prime minister said the border would stay closed.\n"
     "The Wagner column crossed the Lipetsk region on its way north before it turned back.\n"
-    "Russian forces still hold the occupied south, a strip of land along the Sea of Azov.\n"
+    "Officials confirmed that Russian forces still hold the occupied south, a strip of land"
+    " along the Sea of Azov.\n"
     "Shelling was reported across the Zaporizhzhia region overnight.\n"
 )
 
@@ -18,7 +19,7 @@ ARTICLE = (
 QUOTES = {
     "hungary": "Hungary's prime minister said the border would stay closed.",
     "lipetsk": "The Wagner column crossed the Lipetsk region on its way north",
-    "south": "Russian forces still hold the occupied south",
+    "south": "Officials confirmed that Russian forces still hold the occupied south",
     "zaporizhzhia": "Shelling was reported across the Zaporizhzhia region overnight.",
 }
 

@@ -251,3 +251,13 @@ def test_a_region_precision_from_coords_draws_the_region_it_lies_in(tmp_path):
     outline = geo.place_regions["zaporizhzhia"]
     lons, lats = zip(*_positions(outline), strict=True)
     assert min(lons) < 35.4 < max(lons) and min(lats) < 47.6 < max(lats)
+
+
+def test_check_counts_a_region_area_as_showing_its_name(tmp_path):
+    """``mapgen check`` lists the places the articles mention and the map does not show:
+    the Lipetsk region's area shows "Lipetsk", though its name has "region" after it."""
+    from mapgen.quotes.mentionreport import report
+
+    geo = mapgen.check(write_story(tmp_path / "story"))
+    missing = {found[0].target.name for found in report(geo).missing().values()}
+    assert "Lipetsk" not in missing and "Azov" in missing
