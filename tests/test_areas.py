@@ -261,3 +261,24 @@ def test_check_counts_a_region_area_as_showing_its_name(tmp_path):
     geo = mapgen.check(write_story(tmp_path / "story"))
     missing = {found[0].target.name for found in report(geo).missing().values()}
     assert "Lipetsk" not in missing and "Azov" in missing
+
+
+def test_an_included_file_may_name_region_wide_places(tmp_path):
+    """A CSV row with ``precision`` ``region`` and no lat/lon is looked up as a region too,
+    whether the file's columns check out at once or row by row (a bad row elsewhere)."""
+    from mapgen.geo.geocode import geocode_story
+
+    rows = (
+        "name,kind,precision,country,source,quote\n"
+        "Zaporizhzhia region,military,region,UA,a,Shelling was reported across the"
+        " Zaporizhzhia region overnight.\n"
+    )
+    text = STORY.replace("places:\n", "include: [strikes.csv]\nplaces:\n", 1)
+    story = write_story(tmp_path / "story", text)
+    (story / "strikes.csv").write_text(rows, encoding="utf-8")
+    geo = geocode_story(mapgen.load(story), save=False, offline=True)
+    assert geo.places["strikes-2"].precision == "region"
+    assert "strikes-2" in geo.place_regions
+    (story / "strikes.csv").write_text(rows + "Kherson,site,city,UA,a,Shelling\n", encoding="utf-8")
+    (problem,) = problems_of(story)
+    assert problem.startswith("strikes.csv:3:") and "give them (without them, only" in problem
