@@ -41,6 +41,8 @@ def test_the_story_builds_and_map_geojson_carries_the_three_areas(tmp_path):
         assert [q["text"] for q in props["quotes"]] == [QUOTES[area_id]]
         assert set(props) >= {"id", "name", "kind", "status", "quotes"}
     assert features["lipetsk"]["properties"]["region"] == "Lipetsk region"
+    assert features["lipetsk"]["properties"]["region_code"] == "RU-LIP"
+    assert "region_code" not in features["hungary"]["properties"]
     assert features["lipetsk"]["properties"]["status"] == "expected"
     assert features["south"]["properties"]["geometry_file"] == "occupied-2023.geojson"
     assert (
@@ -72,7 +74,7 @@ def test_the_page_draws_the_region_wide_place_as_an_outline_round_a_marked_centr
     page = mapgen.build(story).html.read_text(encoding="utf-8")
     assert page.count("mg-region-mark") >= 1 and "mg-region-outline" in page
     assert "Somewhere in the region outlined" in page  # the legend says what it means
-    assert "Region of Russia" in page and "Area drawn from occupied-2023.geojson" in page
+    assert "Region of Russia (RU-LIP)" in page and "Area drawn from occupied-2023.geojson" in page
     again = mapgen.build(story).html.read_text(encoding="utf-8")
     assert again == page  # the same story, the same bytes
 

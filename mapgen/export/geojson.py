@@ -164,6 +164,7 @@ def _area_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
     line = _line_encoder()
     made = {
         "kind": [a.kind for a in areas],
+        "region_code": [geo.area_regions.get(a.id) for a in areas],
         "quotes": _quotes_of(geo.story, quotes, [a.quotes for a in areas]),
     }
     return _features(AREA, _attributes(areas), made, ([line(geo.areas[a.id]) for a in areas],))

@@ -258,8 +258,9 @@ def geocode_story(
             failed = None
 
     areas: dict[str, dict] = {}
+    codes: dict[str, str] = {}  # a region's area: its ISO 3166-2 code
     for area in story.areas:  # no gazetteer (or geopy) unless a country is unknown
-        outline = _area_outline(area, resolver, problems)
+        outline = _area_outline(area, resolver, problems, codes)
         if outline is not None:
             areas[area.id] = outline
 
@@ -269,12 +270,15 @@ def geocode_story(
         raise failed
     located = location_columns(places, ids)
     outlines = place_outlines(table, ids, located) if "region" in located.precisions else {}
-    return GeocodedStory(story, places, routes, areas, place_regions=outlines)
+    return GeocodedStory(story, places, routes, areas, area_regions=codes, place_regions=outlines)
 
 
-def _area_outline(area: Area, resolver: Resolver, problems: list[Problem]) -> dict | None:
+def _area_outline(
+    area: Area, resolver: Resolver, problems: list[Problem], codes: dict[str, str]
+) -> dict | None:
     """The outline of an area: its GeoJSON file's polygons (read with the story), its
-    region's, or its country's; None once the reason is in ``problems``."""
+    region's (its code noted in ``codes``), or its country's; None once the reason is in
+    ``problems``."""
     if area.shape is not None:
         return area.shape
     resolved = resolve_country(area.country) if area.country else None
@@ -287,6 +291,7 @@ def _area_outline(area: Area, resolver: Resolver, problems: list[Problem]) -> di
         except LookupError as exc:
             problems.append(Problem(str(exc.args[0]), area.pos))
             return None
+        codes[area.id] = found.code
         return regions.outline(found.code)
     assert resolved is not None  # an area with neither region nor geometry has a country
     outline = country_outline(resolved[0]) or regions.territory_outline(*resolved)

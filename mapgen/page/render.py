@@ -20,6 +20,7 @@ from branca.element import Element
 from ..geo import geodesy
 from ..geo.countries import resolve_country
 from ..geo.framing import area_bounds
+from ..geo.regions import region
 from ..quotes.quoted import Quotes
 from ..story.model import (
     PLACE_KINDS,
@@ -218,7 +219,7 @@ def _build(
         cited = [quotes.verbatim(q) for q in area.quotes]
         latlngs = _polygon_latlngs(geo.areas[area.id])
         layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
-        meta = [_area_meta(area)]
+        meta = [_area_meta(area, geo.area_regions.get(area.id))]
         body = popup_html(area.id, area.name, meta, area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
@@ -371,15 +372,19 @@ def _areas_label(story: Story) -> str:
     return "Countries" if all(a.kind == "country" for a in story.areas) else "Areas"
 
 
-def _area_meta(area: AreaModel) -> str:
+def _area_meta(area: AreaModel, code: str | None) -> str:
     """What the area is, under its name in the popup: the reader tells a country from a
-    region, and an outline an editor drew (its file named) from either."""
+    region (its type, country and ISO 3166-2 code), and an outline an editor drew (its
+    file named) from either."""
     if area.kind == "polygon":
         return f"Area drawn from {area.geometry}"
-    if area.kind == "region":
-        country = resolve_country(area.country) if area.country else None
-        return f"Region of {country[1] if country else area.country}" if area.country else "Region"
-    return "Country"
+    found = region(code) if code else None
+    if found is None:
+        return "Region" if area.kind == "region" else "Country"
+    # The country the story names, else Natural Earth's (Crimea: the hint's, UA or RU).
+    country = resolve_country(area.country or found.country)
+    where = country[1] if country else found.country
+    return f"{found.type} of {where} ({found.code})"
 
 
 def _polygon_latlngs(geometry: dict) -> list:

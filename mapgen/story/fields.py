@@ -411,7 +411,7 @@ AREA = Section(
         STATUS,
         quotes(),
     ),
-    derived=(("name", "kind"),),
+    derived=(("name", "kind"), ("region", "region_code")),
 )
 
 EVENT = Section(

@@ -506,6 +506,8 @@ class GeocodedStory:
     routes: dict[str, list[tuple[float, float]]]
     areas: dict[str, dict]
     """Area id -> GeoJSON geometry (Polygon or MultiPolygon, lon/lat order)."""
+    area_regions: dict[str, str] = field(default_factory=dict)
+    """Area id -> the ISO 3166-2 code of the region it is (``RU-LIP``), for a region's area."""
     place_regions: dict[str, dict] = field(default_factory=dict)
     """Place id -> the outline of the region a place is known only to lie in (its
     precision is ``region``): the page draws it around the place's marked centre."""
