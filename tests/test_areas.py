@@ -284,3 +284,21 @@ def test_an_included_file_may_name_region_wide_places(tmp_path):
     (story / "strikes.csv").write_text(rows + "Kherson,site,city,UA,a,Shelling\n", encoding="utf-8")
     (problem,) = problems_of(story)
     assert problem.startswith("strikes.csv:3:") and "give them (without them, only" in problem
+
+
+def test_mapgen_watch_rebuilds_when_the_geometry_file_changes(tmp_path):
+    from .test_watch import edit, start
+
+    story = write_story(tmp_path / "story")
+    s = start(story)
+    try:
+        assert s.watcher.failures == 0, s.lines
+        geometry = story / "occupied-2023.geojson"
+        s.rebuilt_after(lambda: edit(geometry, "35.2,", "35.25,"))
+        assert "35.25" in s.html.read_text(encoding="utf-8")
+        s.rebuilt_after(lambda: edit(geometry, "46.4\n", "96.4\n"))
+        error = s.watcher.state.snapshot().error or ""
+        assert "occupied-2023.geojson:" in error and "latitude 96.4" in error
+    finally:
+        s.stop.set()
+        s.thread.join(10)
