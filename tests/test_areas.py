@@ -302,3 +302,18 @@ def test_mapgen_watch_rebuilds_when_the_geometry_file_changes(tmp_path):
     finally:
         s.stop.set()
         s.thread.join(10)
+
+
+def test_the_static_map_draws_regions_polygons_and_region_wide_places(tmp_path):
+    from mapgen.export.svg import static_svg
+    from mapgen.geo.geocode import geocode_story
+    from mapgen.page.styles import KIND_COLORS
+
+    geo = geocode_story(mapgen.load(write_story(tmp_path / "story")), save=False, offline=True)
+    svg = static_svg(geo, None)
+    for area_id in ("hungary", "lipetsk", "south"):
+        assert f'id="area-{area_id}"' in svg
+    # The region's dashed outline in the kind's colour, and the page's mark, not a pin.
+    color = KIND_COLORS["military"]
+    assert f'fill="{color}" fill-opacity="0.08"' in svg
+    assert 'stroke-dasharray="4 2.5"' in svg and "Area in the story" in svg
