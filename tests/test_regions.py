@@ -76,3 +76,40 @@ def test_the_label_point_of_a_region_lies_in_its_outline():
             [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         assert any(inside(r.lon, r.lat, rings[0]) for rings in polygons), code
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "code"),
+    [
+        ("RU-LIP", None, "RU-LIP"),  # an ISO 3166-2 code
+        ("ua-14", "UA", "UA-14"),
+        ("Georgia", None, "US-GA"),  # the state: the country is no region
+        ("Crimea", "UA", "UA-43"),  # Ukraine's by its code, Russia's on the ground (NE)
+        ("Crimea", "RU", "UA-43"),
+        ("Punjab", "PK", "PK-PB"),
+    ],
+)
+def test_resolve_region_finds_the_one_region_meant(name, country, code):
+    assert R.resolve_region(name, country).code == code
+
+
+def test_resolve_region_says_why_not():
+    with pytest.raises(R.AmbiguousRegion) as ambiguous:
+        R.resolve_region("Punjab")
+    assert str(ambiguous.value) == (
+        "region 'Punjab' is ambiguous: Punjab (state, IN; IN-PB): add country: IN;"
+        " Punjab (province, PK; PK-PB): add country: PK"
+    )
+    with pytest.raises(R.UnknownRegion, match="did you mean 'Lipetsk'"):
+        R.resolve_region("Lipetsc oblast", "RU")
+    with pytest.raises(R.UnknownRegion, match="Hungary is a country: give country: HU instead"):
+        R.resolve_region("Hungary")
+    with pytest.raises(R.UnknownRegion, match="in FR"):
+        R.resolve_region("Lipetsk", "FR")
+
+
+def test_territories_natural_earth_draws_only_as_regions_have_an_outline():
+    for code, name in (("GF", "French Guiana"), ("GI", "Gibraltar"), ("TV", "Tuvalu")):
+        geometry = R.territory_outline(code, name)
+        assert geometry is not None and geometry["type"] in ("Polygon", "MultiPolygon"), code
+    assert R.territory_outline("AN", "Netherlands Antilles") is None

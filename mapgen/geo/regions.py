@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .countries import fold
+from .countries import _find_country_name, fold
 
 __all__ = [
     "TYPE_WORDS",
@@ -241,6 +241,9 @@ def _unknown(name: str, country: str | None) -> str:
     names = {fold(n): n for r in pool for n in r.names}
     close = difflib.get_close_matches(fold(split_type(name)[0]), list(names), n=3, cutoff=0.75)
     hint = f"; did you mean {', '.join(repr(names[c]) for c in close)}?" if close else ""
+    country_named = _find_country_name(name)
+    if country_named is not None and not close:
+        hint = f"; {country_named.name} is a country: give country: {country_named.alpha2} instead"
     return f"no first-level region called {name!r}{where}{hint}"
 
 
