@@ -317,3 +317,24 @@ def test_the_static_map_draws_regions_polygons_and_region_wide_places(tmp_path):
     color = KIND_COLORS["military"]
     assert f'fill="{color}" fill-opacity="0.08"' in svg
     assert 'stroke-dasharray="4 2.5"' in svg and "Area in the story" in svg
+
+
+def test_a_drawn_polygon_across_the_antimeridian_is_split_not_a_band(tmp_path):
+    """Chukotka's tip, drawn from 179 E to 179 W: two polygons, one each side of the line."""
+    from mapgen.geo.geocode import geocode_story
+
+    ring = [[179.0, 65.0], [-179.0, 65.0], [-179.0, 66.0], [179.0, 66.0], [179.0, 65.0]]
+    story = write_story(tmp_path / "story")
+    (story / "occupied-2023.geojson").write_text(
+        json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8"
+    )
+    geo = geocode_story(mapgen.load(story), save=False, offline=True)
+    shape = geo.areas["south"]
+    assert shape["type"] == "MultiPolygon" and len(shape["coordinates"]) == 2
+    for rings in shape["coordinates"]:
+        lons = [p[0] for p in rings[0]]
+        assert max(lons) - min(lons) <= 1.0 + 1e-9
+    # An ordinary polygon is kept as it was written.
+    story = write_story(tmp_path / "plain")
+    geo = geocode_story(mapgen.load(story), save=False, offline=True)
+    assert geo.areas["south"]["coordinates"] == OCCUPIED["features"][0]["geometry"]["coordinates"]

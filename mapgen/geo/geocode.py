@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from itertools import compress, count, repeat
+from itertools import compress, count, pairwise, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING
 
@@ -61,6 +61,7 @@ from .countries import country_outline, resolve_country
 from .online import Request, online_geocoder
 from .regionplaces import locate_region, place_outlines, region_lookups
 from .resolve import Resolver, unknown_country
+from .topojson import split_at_antimeridian
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -280,7 +281,7 @@ def _area_outline(
     region's (its code noted in ``codes``), or its country's; None once the reason is in
     ``problems``."""
     if area.shape is not None:
-        return area.shape
+        return _flat(area.shape)
     resolved = resolve_country(area.country) if area.country else None
     if area.country and resolved is None:
         problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
@@ -304,3 +305,22 @@ def _area_outline(
             )
         )
     return outline
+
+
+def _flat(geometry: dict) -> dict:
+    """A drawn polygon as a flat map can show it: a ring that crosses the antimeridian
+    (from 179 to -179 degrees) split in two, not a band around the world."""
+    coords = geometry["coordinates"]
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    if not any(
+        abs(b[0] - a[0]) > 180 for rings in polygons for ring in rings for a, b in pairwise(ring)
+    ):
+        return geometry
+    pieces = [
+        [[list(p) for p in ring] for ring in piece]
+        for rings in polygons
+        for piece in split_at_antimeridian([[tuple(p[:2]) for p in ring] for ring in rings], 6)
+    ]
+    if len(pieces) == 1:
+        return {"type": "Polygon", "coordinates": pieces[0]}
+    return {"type": "MultiPolygon", "coordinates": pieces}
