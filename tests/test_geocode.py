@@ -373,6 +373,7 @@ def test_gazetteer_answers_are_cached_and_reused(tmp_path):
         "address": "Hamhŭng, North Korea",
         "geocoder": "gazetteer",
         "date": "2024-05-01",
+        "why": "only place by that name, in KP",  # what decided it, shown in the popup
     }
     assert "Hamhŭng" in text  # readable, not \u escapes
 
@@ -610,10 +611,10 @@ def test_positions_are_kept_as_columns_and_read_as_locations():
         ["a", "b"],
         LocationColumns(
             [1.0, 2.0], [3.0, 4.0], ["point", "city"], ["places.yaml", "gazetteer"],
-            [None, "B"], [None, "B, X"],
+            [None, "B"], [None, "B, X"], [None, "only place by that name"], [None, None],
         ),
     )  # fmt: skip
-    b = Location(2.0, 4.0, "city", "gazetteer", "B", "B, X")
+    b = Location(2.0, 4.0, "city", "gazetteer", "B", "B, X", "only place by that name")
     assert table["b"] == b and table.get("z") is None and "z" not in table
     assert table == {"a": Location(1.0, 3.0, "point", "places.yaml"), "b": b}
     table["c"] = Location(5.0, 6.0, "point", "places.yaml")

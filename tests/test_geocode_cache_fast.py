@@ -477,7 +477,7 @@ ERRORS = [
     ),
     pytest.param(
         HEAD + seoul(extra="  feature: village\n"),
-        ":10:12: `feature: 'village'` should be one of city, capital, country",
+        ":10:12: `feature: 'village'` should be one of city, capital, region, country",
         id="feature",
     ),
     pytest.param(

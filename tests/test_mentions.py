@@ -205,14 +205,17 @@ def test_extract_starts_a_story_that_checks(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     yaml_text = result.stdout
     assert "# 68 mentions of 9 places" in result.stderr
-    assert "  # gazetteer: Vladivostok (RU; 43.11, 131.87; pop. 604,901); precision: city" in (
-        yaml_text
-    )
+    assert (
+        "  # gazetteer: Vladivostok (RU; 43.11, 131.87; pop. 604,901) (only place by that"
+        " name); precision: city"
+    ) in yaml_text
     assert '  - id: pyongyang\n    name: "Pyongyang"\n    kind: capital\n    country: KP\n' in (
         yaml_text
     )
     assert '  - id: north-korea\n    name: "North Korea"\n    country: KP\n' in yaml_text
-    assert "ambiguous: check it" in yaml_text  # Washington: the capital, and a town in England
+    # Washington: the capital, which outweighs the state and a town in England; the comment
+    # says what decided it
+    assert "(capital of United States, of 30 by that name); precision: city" in yaml_text
     (tmp_path / "places.yaml").write_text(yaml_text, encoding="utf-8")
     story = mapgen.load(tmp_path)  # every quote is a sentence of its article, verbatim
     assert {p.id for p in story.places} == {

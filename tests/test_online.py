@@ -680,7 +680,7 @@ def test_the_geocoder_setting_refuses_keys_and_unknown_services(tmp_path):
     assert lines[1].startswith("places.yaml:4:16: api_key_env is the name of the environment")
     assert lines[2].startswith("places.yaml:5:13: options: `api_key` is a secret: never write")
     assert lines[3] == (
-        "places.yaml:8:53: feature: unknown value 'town'; expected one of: city, capital, country"
+        "places.yaml:8:53: feature: unknown value 'town'; expected one of: city, capital, region, country"
     )
 
 

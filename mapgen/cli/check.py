@@ -12,6 +12,7 @@ import click
 
 from ..core.errors import MapgenError
 from ..core.terminal import echo
+from ..geo.doubt import doubts
 from ..pipeline.builder import check
 from ..quotes.verify import story_warnings
 from .exits import STORY_ERROR, fail
@@ -32,8 +33,9 @@ def _plural(n: int, word: str) -> str:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Exit with status 2 if a quote has a warning, or (unless --no-mentions) the articles"
-    " mention a place the map neither shows nor leaves out (left_out: in places.yaml).",
+    help="Exit with status 2 if a quote has a warning, a place's position is doubtful, or"
+    " (unless --no-mentions) the articles mention a place the map neither shows nor leaves"
+    " out (left_out: in places.yaml).",
 )
 def check_command(path: Path, mentions: bool, strict: bool) -> None:
     """Validate places.yaml, verify every quote and resolve every place; write nothing.
@@ -41,6 +43,10 @@ def check_command(path: Path, mentions: bool, strict: bool) -> None:
     Warn where the words a quote leaves out of its sentence change what it says (a
     negation just before it, a dropped attribution on a confirmed feature, a condition),
     and where a confirmed or denied feature has no quote that says so.
+
+    List every place whose position is doubtful: a guess the gazetteer was unsure of (a
+    close runner-up, or the story's other places decided it), or a place more than 3,000 km
+    from all the others; each with what to write to pin it down.
 
     Then read the articles for the places they mention, and list those the map does not
     show, each with its sentence, unless places.yaml lists them under left_out:.
@@ -61,6 +67,9 @@ def check_command(path: Path, mentions: bool, strict: bool) -> None:
     warned = story_warnings(story)
     for problem in warned:
         echo(problem, err=True)
+    doubtful = doubts(geo)  # guesses the gazetteer was unsure of, places far from all others
+    for doubt in doubtful:
+        echo(f"{doubt} (doubtful position)", err=True)
     missing = False
     if mentions:
         # the report reads the gazetteer, which imports geopy: only when asked for
@@ -70,7 +79,9 @@ def check_command(path: Path, mentions: bool, strict: bool) -> None:
         for line in found.lines():
             echo(line)
         missing = bool(found.missing())
-    if strict and (warned or missing):
+    if strict and (warned or missing or doubtful):
         if warned:
             echo(f"{_plural(len(warned), 'warning')} about quotes (--strict)", err=True)
+        if doubtful:
+            echo(f"{_plural(len(doubtful), 'doubtful position')} (--strict)", err=True)
         sys.exit(STORY_ERROR)

@@ -136,6 +136,8 @@ class GeocodeCache:
             date=date,
             # An online answer's address, kept in a file read back with the same rules.
             address=without_bad_characters(location.address),
+            why=without_bad_characters(location.why),
+            doubt=without_bad_characters(location.doubt),
         )
         old = self._entries.get(entry.key)
         if old is not None and replace(old, date=date, query=entry.query) == entry:

@@ -81,6 +81,9 @@ class CacheEntry:
     date: str
     address: str | None = None
     feature: str | None = None
+    #: What decided the offline gazetteer's choice, and why it is a guess (if it is).
+    why: str | None = None
+    doubt: str | None = None
 
     @property
     def key(self) -> CacheKey:
@@ -94,6 +97,8 @@ class CacheEntry:
             geocoder=self.geocoder,
             query=self.query,
             address=self.address,
+            why=self.why,
+            doubt=self.doubt,
         )
 
     def to_yaml(self) -> dict[str, Any]:
@@ -107,6 +112,8 @@ class CacheEntry:
             "address": self.address,
             "geocoder": self.geocoder,
             "date": self.date,
+            **({"why": self.why} if self.why else {}),
+            **({"doubt": self.doubt} if self.doubt else {}),
         }
 
 
@@ -140,7 +147,10 @@ def dump_entries(entries: Iterable[CacheEntry]) -> str:
 
 
 _FIX = "fix it, or delete it (or the whole file) to geocode again"
-_FIELDS = ("query", "country", "feature", "lat", "lon", "precision", "address", "geocoder", "date")
+_FIELDS = (
+    *("query", "country", "feature", "lat", "lon", "precision", "address", "geocoder", "date"),
+    *("why", "doubt"),
+)
 _REQUIRED = ("query", "lat", "lon", "precision", "geocoder", "date")
 
 
@@ -306,6 +316,9 @@ def _wrong(value: dict[str, Any]) -> list[tuple[str, str]]:
         ("address", address is None or _plain_text(address), _text(address)),
         ("date", isinstance(date, str) and bool(ISO_DATE.match(date)), "a date, YYYY-MM-DD"),
     ]
+    for said in ("why", "doubt"):
+        text = value.get(said)
+        checks.append((said, text is None or _plain_text(text), _text(text)))
     return [(field, expected) for field, ok, expected in checks if field in value and not ok]
 
 
@@ -335,6 +348,8 @@ def _cache_entry(value: dict[str, Any]) -> CacheEntry:
         geocoder=value["geocoder"],
         date=_date(value["date"]),
         address=value.get("address"),
+        why=value.get("why"),
+        doubt=value.get("doubt"),
     )
 
 

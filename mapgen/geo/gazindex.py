@@ -36,7 +36,7 @@ from ..core.fsutil import atomic_write
 from .countries import package_dir
 
 #: Bump when the layout below changes: older files are then rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 2
 _MAGIC = b"MAPGENGZ"
 
 #: How a name matches a city, strongest first.
@@ -59,6 +59,10 @@ _SECTIONS = (
     ("post", "I"),
 )
 _CAPITAL = 1
+#: The flags byte's other 7 bits: how many alternate names GeoNames lists for the city (at
+#: most 127), a cheap proxy for how widely it is known (Geneva, Switzerland has 60, Geneva,
+#: Illinois 11): the gazetteer's ranking weighs it beside the population.
+_KNOWN_SHIFT, KNOWN_MAX = 1, 127
 
 
 def cache_dir() -> Path:
@@ -103,6 +107,7 @@ class City:
     population: int
     admin1: str
     capital: bool
+    alternates: int = 0  # how many alternate names GeoNames lists (at most KNOWN_MAX)
 
 
 class CityIndex:
@@ -143,6 +148,7 @@ class CityIndex:
             population=self._pop[i],
             admin1=admin1,
             capital=bool(self._flags[i] & _CAPITAL),
+            alternates=self._flags[i] >> _KNOWN_SHIFT,
         )
 
     def country_of(self, i: int) -> str:
@@ -222,7 +228,8 @@ class CityIndex:
             arrays["lon"].append(round(float(rec["longitude"]) * 1e5))
             arrays["pop"].append(min(int(rec.get("population") or 0), 2**32 - 1))
             arrays["cc"].extend(cc.encode("ascii"))
-            arrays["flags"].append(0)
+            known = min(len(rec.get("alternatenames") or ()), KNOWN_MAX)
+            arrays["flags"].append(known << _KNOWN_SHIFT)
             text += f"{name}\t{rec.get('admin1code') or ''}".encode()
             arrays["text_off"].append(len(text))
             best: dict[str, int] = {}

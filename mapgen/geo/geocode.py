@@ -57,6 +57,7 @@ from ..story.model import (
 from . import regions
 from .cache import GeocodeCache
 from .cachefile import CACHE_NAME
+from .context import StoryContext
 from .countries import country_outline, resolve_country
 from .online import Request, online_geocoder
 from .regionplaces import locate_region, place_outlines, region_lookups
@@ -103,6 +104,54 @@ def _place_lookups(
 def _looked_up(stop: Waypoint) -> bool:
     """Whether a route's stop is geocoded: one named inline, without coords."""
     return stop.place is None and stop.coords is None and bool(stop.name)
+
+
+#: Most distinct names the story's context is drawn from (a first, context-free lookup each):
+#: a sample that says where a story of 100,000 places is set as well as all of them would.
+CONTEXT_SAMPLE = 5_000
+
+
+def story_context(story: Story, cache: GeocodeCache, gazetteer: Gazetteer) -> StoryContext:
+    """Where the story is set, as its places say it: the countries of their ``country:``
+    hints and of its areas, the positions given as ``coords`` or in the cache, and the
+    answers the gazetteer is sure of without any context (no rival, no doubt).  A guess
+    is never part of it: only what would be chosen anyway."""
+    context = StoryContext()
+    for area in story.areas:
+        named = resolve_country(area.country)
+        if named is not None:
+            context.add_country(named[0])
+    table = place_columns(story.places)
+    for coords in table.coords:
+        if coords is not None:
+            context.add_point(float(coords[0]), float(coords[1]))
+    asked: set[tuple[str, str | None, str | None]] = set()
+    for _, query, country, feature in _place_lookups(table):
+        named = resolve_country(country) if country else None
+        if named is not None:
+            context.add_country(named[0])
+        key = (query, named[0] if named else None, feature)
+        if key in asked or len(asked) >= CONTEXT_SAMPLE:
+            continue
+        asked.add(key)
+        cached = cache.get(query, country, feature)
+        if cached is not None:
+            context.add_point(cached.lat, cached.lon, key[1])
+            continue
+        try:
+            found = gazetteer.search(query, country=key[1], feature=feature)
+        except ValueError:  # a hint the gazetteer refuses: reported when it is looked up
+            continue
+        best = found.best
+        if best is None or found.ambiguous or best.doubt:
+            continue
+        if best.feature == "country":
+            context.add_country(best.country_code)
+        elif best.feature == "region":
+            context.add_region(best.region)
+        else:
+            context.add_point(best.lat, best.lon, best.country_code)
+    return context
 
 
 def geocode_story(
@@ -172,6 +221,7 @@ def geocode_story(
         online_first=online_first,
         refresh=refresh,
         save=save,
+        context=lambda gazetteer: story_context(story, cache, gazetteer),
     )
     problems = resolver.problems
     table = place_columns(story.places)
@@ -199,6 +249,8 @@ def geocode_story(
             geocoders=["places.yaml"] * len(given),
             queries=list(table.queries),
             addresses=[None] * len(given),
+            whys=[None] * len(given),
+            doubts=[None] * len(given),
         )
         unknown = []
         for k, asked, country, feature in _place_lookups(table):

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
     from geopy.location import Location as GeopyLocation
 
+    from .context import StoryContext
     from .gazetteer import AmbiguousPlace, Gazetteer
     from .ratelimit import PoliteGeocoder
 
@@ -57,8 +58,15 @@ class Resolver:
         online_first: bool = False,
         refresh: bool = False,
         save: bool = True,
+        context: Callable[[Gazetteer], StoryContext | None] | None = None,
     ):
+        """``context``: a function that gives the story's geography from the gazetteer,
+        called once, when the gazetteer is first asked (a story whose places are all in the
+        cache never makes it); the gazetteer ranks candidates with it."""
         self.cache = cache
+        self._context_of = context
+        self._context: StoryContext | None = None
+        self._context_made = False
         self._gazetteer = gazetteer
         self.online = online
         self.online_first = online_first and online is not None
@@ -92,6 +100,15 @@ class Resolver:
             given = given()
         self._gazetteer = given
         return given
+
+    @property
+    def context(self) -> StoryContext | None:
+        """The story's geography (see ``context`` in :meth:`__init__`), made on first use."""
+        if not self._context_made:
+            self._context_made = True
+            if self._context_of is not None:
+                self._context = self._context_of(self.gazetteer)
+        return self._context
 
     def _count(self, how: str) -> None:
         self.tally[how] = self.tally.get(how, 0) + 1
@@ -152,7 +169,9 @@ class Resolver:
             if answer is not None:
                 return answer
         try:
-            found = self.gazetteer.geocode(query, exactly_one=True, country=hint, feature=feature)
+            found = self.gazetteer.geocode(
+                query, exactly_one=True, country=hint, feature=feature, context=self.context
+            )
         except AmbiguousPlace as exc:
             self.problems.append(_ambiguous(exc, hint, inline, pos))
             return None
@@ -298,6 +317,8 @@ def _location(answer: GeopyLocation, geocoder: Any, query: str) -> Location:
         geocoder=geocoder_name(geocoder),
         query=query,
         address=answer.address or None,
+        why=raw.get("why") or None,  # the offline gazetteer's: what decided it
+        doubt=raw.get("doubt") or None,
     )
 
 

@@ -164,7 +164,7 @@ class PlaceData:
         # What a look depends on: kind, status and the position's precision line.
         kinds_statuses = zip(table.kinds, table.statuses, strict=True)
         # (what its meta line says of its position)
-        said = zip(at.precisions, at.geocoders, at.queries, strict=True)
+        said = zip(at.precisions, at.geocoders, at.queries, at.whys, strict=True)
         look_keys = zip(kinds_statuses, said, strict=True)
         # Each place's key, told once: the index of the first place with it (a few keys
         # among 100,000 places); then the look of each first place.

@@ -245,6 +245,8 @@ def precision_line(loc: Location) -> str:
     }.get(loc.geocoder, loc.geocoder)
     if loc.query and loc.geocoder != "places.yaml":
         said += f" \u00b7 query: {loc.query}"  # which query gave this position
+    if loc.why and loc.geocoder != "places.yaml":
+        said += f" \u00b7 chosen: {loc.why}"  # what decided the gazetteer's choice
     return f"Precision: {loc.precision} \u00b7 {said}"
 
 

@@ -89,6 +89,7 @@ def extract_yaml(
             target = ms[0].target
             kind = "capital" if target.capital else "city"
             guess = target.describe() + (", ambiguous: check it" if target.ambiguous else "")
+            guess += f" ({target.why})" if target.why else ""  # what decided it
             lines += [
                 f"  # gazetteer: {guess}; precision: city",
                 f"  - id: {_unique(_slug(target.name), used_ids)}",

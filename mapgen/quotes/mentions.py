@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from ..core.terminal import one_line
 from ..geo.countries import _country_index, fold
 from ..geo.gazetteer import Gazetteer, Match
+from .incontext import in_context
 from .wordlists import (
     CONNECTORS,
     DEMONYMS,
@@ -90,6 +91,10 @@ class Target:
     capital: bool = False
     #: Other places of similar size by the same name (the guess may be wrong).
     ambiguous: bool = False
+    #: What decided the gazetteer's answer (``largest of 3 by population``), and a region's
+    #: ISO 3166-2 code (see :mod:`mapgen.quotes.incontext`).
+    why: str = ""
+    region: str = ""
 
     @property
     def key(self) -> str:
@@ -348,7 +353,7 @@ def find_mentions(
             found.append(
                 Mention(source, file, start, end, line, col, text[start:end], how, sentence, target)
             )
-    return found
+    return in_context(found, matcher)  # each name again, with the article's geography
 
 
 def _city_target(

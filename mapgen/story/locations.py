@@ -23,6 +23,11 @@ class Location:
     geocoder: str
     query: str | None = None
     address: str | None = None
+    #: What decided the geocoder's choice ("largest of 3 by population"), shown in the popup.
+    why: str | None = None
+    #: Why the choice is a guess (a close runner-up, or the story's context decided it), for
+    #: ``mapgen check`` to list; None when it is clear.
+    doubt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class LocationColumns:
     geocoders: list[str]
     queries: list[str | None]
     addresses: list[str | None]
+    whys: list[str | None]
+    doubts: list[str | None]
 
     def location(self, k: int) -> Location:
         return Location(
@@ -44,6 +51,8 @@ class LocationColumns:
             self.geocoders[k],
             self.queries[k],
             self.addresses[k],
+            self.whys[k],
+            self.doubts[k],
         )
 
     def put(self, k: int, location: Location) -> None:
@@ -112,7 +121,7 @@ class LocationTable(MutableMapping[str, Location]):
 
 
 _LOCATION_FIELDS = tuple(LocationColumns.__annotations__)
-_LOCATION_ATTRS = ("lat", "lon", "precision", "geocoder", "query", "address")
+_LOCATION_ATTRS = ("lat", "lon", "precision", "geocoder", "query", "address", "why", "doubt")
 _location_fields = attrgetter(*_LOCATION_ATTRS)
 
 

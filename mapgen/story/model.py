@@ -43,7 +43,7 @@ PLACE_KINDS: dict[str, str] = {
 
 #: What a geocoder should look for (``feature:`` in places.yaml): any city, a national
 #: capital first, or a country.
-FEATURES: tuple[str, ...] = ("city", "capital", "country")
+FEATURES: tuple[str, ...] = ("city", "capital", "region", "country")
 
 #: The feature a place's kind implies when it has no ``feature:``; the other kinds (sites,
 #: venues, crossings, military sites) take whatever the name means, countries first.
