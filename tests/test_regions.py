@@ -113,3 +113,34 @@ def test_territories_natural_earth_draws_only_as_regions_have_an_outline():
         geometry = R.territory_outline(code, name)
         assert geometry is not None and geometry["type"] in ("Polygon", "MultiPolygon"), code
     assert R.territory_outline("AN", "Netherlands Antilles") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "code", "members"),
+    [
+        ("Brittany", "FR", "FR:Bretagne", 4),  # four departments, Natural Earth's first level
+        ("Bretagne", None, "FR:Bretagne", 4),
+        ("Lombardy", None, "IT:Lombardia", 12),  # twelve provinces
+        ("Sicily", "IT", "IT:Sicily", 9),
+    ],
+)
+def test_a_larger_region_is_its_members_dissolved_into_one_outline(name, country, code, members):
+    found = R.resolve_region(name, country)
+    assert found.code == code and found.iso is None
+    assert len(R._GROUPS[code][1]) == members
+    geometry = R.outline(code)
+    # Dissolved: one ring round them all, not each member's ring with the borders between.
+    rings = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    assert sum(len(polygon) for polygon in rings) < members
+    for polygon in rings:
+        for ring in polygon:
+            assert ring[0] == ring[-1] and len(ring) >= 4
+    # Its label point (its largest member's) lies inside.
+    outer = rings[0][0]
+    hit = False
+    for (x1, y1), (x2, y2) in itertools.pairwise(outer):
+        if (y1 > found.lat) != (y2 > found.lat) and found.lon < x1 + (found.lat - y1) * (
+            x2 - x1
+        ) / (y2 - y1):
+            hit = not hit
+    assert hit

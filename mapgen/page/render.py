@@ -384,7 +384,7 @@ def _area_meta(area: AreaModel, code: str | None) -> str:
     # The country the story names, else Natural Earth's (Crimea: the hint's, UA or RU).
     country = resolve_country(area.country or found.country)
     where = country[1] if country else found.country
-    return f"{found.type} of {where} ({found.code})"
+    return f"{found.type} of {where}" + (f" ({found.iso})" if found.iso else "")
 
 
 def _polygon_latlngs(geometry: dict) -> list:
