@@ -20,6 +20,7 @@ hint, a ``query: Name, Region``, or ``coords:``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,8 @@ from .countries import country_outline, resolve_country
 FAR_KM = 3000.0
 #: Fewest positioned places a story needs for "far from all the others" to mean anything.
 MIN_PLACES = 3
+#: A point this close to a country's (simplified) outline counts as inside it.
+EDGE_KM = 50.0
 #: Mean Earth radius, km (as :func:`mapgen.geo.context.distance_km`).
 _EARTH_KM = 6371.0088
 
@@ -58,7 +61,7 @@ def doubts(geo: GeocodedStory) -> list[Doubt]:
         if doubt:
             why = at.whys[j] or "a guess"
             found.setdefault(j, []).append(
-                f"placed by a guess ({why}): {doubt}; if it is another place, say which with"
+                f"a guess, {why}: {doubt}; if it is another place, say which with"
                 " `country:` or `query: Name, Region`, or give `coords: [lat, lon]`"
             )
     far = _far_from_all(at.lats, at.lons)
@@ -84,19 +87,29 @@ def doubts(geo: GeocodedStory) -> list[Doubt]:
 
 def _inside(lat: float, lon: float, geometry: dict) -> bool:
     """Whether ``lat, lon`` lies in a GeoJSON Polygon or MultiPolygon (even-odd rule), or
-    within about 25 km of its edge (a coastal city off a simplified coast)."""
+    within about :data:`EDGE_KM` of its edge (a coastal city off a simplified coast)."""
     polygons = geometry["coordinates"]
     if geometry["type"] == "Polygon":
         polygons = [polygons]
     inside = False
+    scale = math.cos(math.radians(lat))  # degrees of longitude to degrees of latitude, here
+    edge = EDGE_KM / 111.2
     for polygon in polygons:
         for ring in polygon:
             for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
                 if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
                     inside = not inside
-                if abs(y1 - lat) < 0.25 and abs(x1 - lon) < 0.25:
+                if _to_segment(lon * scale, lat, x1 * scale, y1, x2 * scale, y2) <= edge:
                     return True
     return inside
+
+
+def _to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance from point p to segment ab, in the plane."""
+    dx, dy = bx - ax, by - ay
+    length = dx * dx + dy * dy
+    t = 0.0 if not length else max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / length))
+    return math.hypot(px - ax - t * dx, py - ay - t * dy)
 
 
 def _far_from_all(lats: list[float], lons: list[float]) -> dict[int, tuple[float, int]]:

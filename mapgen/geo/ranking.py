@@ -200,6 +200,8 @@ def _region_match(r: Region, typed: bool) -> Match:
 
 def _rank(found: list[Match], context: StoryContext | None) -> list[Match]:
     """``found`` scored (weight plus what the context adds) and sorted, best first."""
+    if len(found) < 2:
+        context = None  # nothing to choose between: no need to measure the story
     scored = []
     for m in found:
         inside: tuple[str, ...] = (m.region,) if m.region else ()
