@@ -338,3 +338,16 @@ def test_a_drawn_polygon_across_the_antimeridian_is_split_not_a_band(tmp_path):
     story = write_story(tmp_path / "plain")
     geo = geocode_story(mapgen.load(story), save=False, offline=True)
     assert geo.areas["south"]["coordinates"] == OCCUPIED["features"][0]["geometry"]["coordinates"]
+
+
+def test_a_place_the_gazetteer_finds_as_a_region_is_drawn_as_its_region(tmp_path):
+    """``feature: region`` asks the gazetteer for a region: its answer's precision is
+    ``region``, and the page draws the region's outline round a marked centre, no pin."""
+    text = _with(STORY, "    precision: region\n", "    feature: region\n")
+    story = write_story(tmp_path / "story", text)
+    page = mapgen.build(story).html.read_text(encoding="utf-8")
+    geo = json.loads((story / "output" / "map.geojson").read_text(encoding="utf-8"))
+    place = next(f for f in geo["features"] if f["id"] == "zaporizhzhia")
+    assert place["properties"]["precision"] == "region"
+    assert place["properties"]["geocoder"] == "gazetteer"
+    assert "mg-region-outline" in page and "mg-region-mark" in page
