@@ -88,10 +88,15 @@ def test_common_words_at_a_sentence_start_are_not_cities():
 
 
 def test_small_places_need_a_preposition():
-    # Tumangang is a small town: named after "to", it counts; alone, it does not.
+    # Avdiivka is a small town: named after "near" in an article that names its country, it
+    # counts; alone, or in an article that never names Ukraine, it does not.
     assert names("The train went to Chongjin.") == [("Chongjin", "Chongjin")]
     assert names("Chongjin Harbour Authority said.") == []
-    assert names("Shelling near Avdiivka continued.") == [("Avdiivka", "Avdiyivka")]
+    assert names("Ukraine says shelling near Avdiivka continued.") == [
+        ("Ukraine", "Ukraine"),
+        ("Avdiivka", "Avdiyivka"),
+    ]
+    assert names("Shelling near Avdiivka continued.") == []
     assert names("Avdiivka continued.") == []
 
 
@@ -179,6 +184,27 @@ def test_check_lists_what_the_map_does_not_show(seed_story):
     assert strict.exit_code == 2
     quiet = CliRunner().invoke(main, ["check", "--no-mentions", str(seed_story)])
     assert quiet.exit_code == 0 and len(quiet.stdout.splitlines()) == 1
+
+
+def test_check_all_lists_every_mention_for_an_audit(seed_story):
+    result = CliRunner().invoke(main, ["check", "--all", "--no-mentions", str(seed_story)])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[2] == "Every mention found (68):"
+    audit = lines[3:71]
+    assert len(audit) == 68 and all(line.startswith("  seeds/") for line in audit)
+    assert audit[0].startswith(
+        '  seeds/000_fa09de8f1ea714ac.txt:1:1: "North Korea" -> North Korea (country, KP),'
+        " by name; on the map as north-korea: North Korea may face"
+    )
+    assert audit[5].startswith(
+        '  seeds/000_fa09de8f1ea714ac.txt:2:1: "US" -> United States (country, US), by'
+        " abbreviation; left out: US President"
+    )
+    # In order: by file, then line and column.
+    where = [line.split(": ", 1)[0].strip() for line in audit]
+    keys = [(w.split(":")[0], int(w.split(":")[1]), int(w.split(":")[2])) for w in where]
+    assert keys == sorted(keys)
 
 
 def test_left_out_that_matches_nothing_is_said(seed_story):
@@ -387,3 +413,181 @@ def test_a_story_has_at_most_so_many_sources(tmp_path, monkeypatch):
     assert str(caught.value).split("/big/")[1] == (
         "places.yaml:6:5: sources: more than 3 sources (5); split the story"
     )
+
+
+# --------------------------------------------------------------------------- issue 19: reading like an editor
+
+
+def kinds(text: str) -> list[tuple[str, str, str]]:
+    """(words, place, kind) of each mention in ``text``."""
+    return [(m.words, m.target.name, m.target.feature) for m in find_mentions(text)]
+
+
+def test_the_wagner_story_misses_are_found():
+    """The three Wagner articles' misses: a possessive country does not make the city after
+    it a surname, and a comma ends a name."""
+    text = (
+        "Wagner fighters took control of southern Russia's Rostov-on-Don on Saturday.\n"
+        "Residents of Rostov watched the armoured column. Later Rostov was calm, and the"
+        " fighters left Rostov by night.\n"
+        "In Moscow, Mayor Sergei Sobyanin declared a counter-terrorism regime.\n"
+        "The column advanced towards Moscow, Russian President Vladimir Putin said."
+    )
+    found = kinds(text)
+    assert [w for w, _, _ in found].count("Rostov") == 3
+    assert all(p == "Rostov-on-Don" for w, p, _ in found if w.startswith("Rostov"))
+    assert [w for w, _, _ in found].count("Moscow") == 2
+    assert ("Russia", "Russia", "country") in found and ("Russian", "Russia", "country") in found
+    assert not {"Sergei", "Sobyanin", "Vladimir", "Putin", "Wagner"} & {w for w, _, _ in found}
+
+
+def test_the_wagner_story_false_hits_are_not_places():
+    """``to Wagner mercenaries`` is not Wagner, Bahia (a town of a country the article never
+    names), and ``Voice of America`` is not the United States."""
+    text = (
+        "Weapons went to Wagner mercenaries in Ukraine, Voice of America reported.\n"
+        "The Peanut Corporation of America and the Bank of America were not involved."
+    )
+    assert kinds(text) == [("Ukraine", "Ukraine", "country")]
+    # America alone, outside a name, is still the United States.
+    assert kinds("Officials in America agreed.") == [("America", "United States", "country")]
+
+
+def test_names_end_at_commas_quotes_and_possessives():
+    assert kinds('Troops left "Moscow" for \u2018Kyiv\u2019, then Toronto, Canada.') == [
+        ("Moscow", "Moscow", "city"),
+        ("Kyiv", "Kyiv", "city"),
+        ("Toronto", "Toronto", "city"),
+        ("Canada", "Canada", "country"),
+    ]
+    assert kinds("Ukraine's Kharkiv was shelled.") == [
+        ("Ukraine", "Ukraine", "country"),
+        ("Kharkiv", "Kharkiv", "city"),
+    ]
+
+
+def test_months_days_and_people_are_not_places():
+    assert kinds("It began in March 2014 and ended in May. May said so on Monday.") == []
+    text = (
+        "Andrew Jordan met Dr. Allen and Mr. Taylor. Jordan said Allen and Taylor agreed.\n"
+        "They flew to Allen, Texas."
+    )
+    assert kinds(text) == [("Allen", "Allen", "city"), ("Texas", "Texas", "region")]
+    assert kinds("King Abdullah of Jordan spoke.") == [("Jordan", "Jordan", "country")]
+
+
+def test_acronyms_currencies_and_headline_words_are_not_places():
+    # EU is not Eu (a town in France); US$ is a currency; "Man" opens a headline.
+    assert kinds("The EU sent US$5 million to France.") == [("France", "France", "country")]
+    assert kinds("Man dies after fall in Leeds\nThe man, 40, fell from a roof.") == [
+        ("Leeds", "Leeds", "city")
+    ]
+    assert kinds("Agence France-Presse reported it.") == []
+
+
+def test_institutions_keep_their_city():
+    assert kinds("Oxford Police said the road was closed.") == [("Oxford", "Oxford", "city")]
+    assert kinds("The Toronto Blue Jays won.") == []
+
+
+def test_regions_and_continents_are_places():
+    found = kinds(
+        "Cases rose in Texas, Ohio and Queensland, and in Nyanza Province; Africa and"
+        " North America reported none. Fires in NSW worried Australia."
+    )
+    assert found == [
+        ("Texas", "Texas", "region"),
+        ("Ohio", "Ohio", "region"),
+        ("Queensland", "Queensland", "region"),
+        ("Nyanza Province", "Nyanza", "region"),
+        ("Africa", "Africa", "continent"),
+        ("North America", "North America", "continent"),
+        ("NSW", "New South Wales", "region"),
+        ("Australia", "Australia", "country"),
+    ]
+    # Region initials count only in an article that names the region's country.
+    assert kinds("Fires in NSW spread.") == []
+
+
+def test_a_region_or_its_city_as_the_words_say():
+    (region,) = find_mentions("Drones hit the Lipetsk region overnight.")
+    assert (region.words, region.target.feature, region.target.region) == (
+        "Lipetsk",
+        "region",
+        "RU-LIP",
+    )
+    (city,) = find_mentions("Drones hit Lipetsk overnight.")
+    assert (city.target.feature, city.target.country_code) == ("city", "RU")
+
+
+def test_city_comma_region_reads_the_region_of_that_country():
+    found = kinds("She flew from Atlanta, Georgia to Buffalo, New York. Georgia's wine is old.")
+    assert found[:4] == [
+        ("Atlanta", "Atlanta", "city"),
+        ("Georgia", "Georgia", "region"),
+        ("Buffalo", "Buffalo", "city"),
+        ("New York", "New York", "region"),
+    ]
+    # A name that is a country and a state: the state, since every other place is American.
+    assert found[4] == ("Georgia", "Georgia", "region")
+    assert kinds("Georgia and Armenia signed.")[0] == ("Georgia", "Georgia", "country")
+    assert kinds("Schools in Mexico City closed.") == [("Mexico City", "Mexico City", "city")]
+
+
+def test_extract_says_the_regions_and_continents_it_does_not_write():
+    text, found = extract_yaml([("a.txt", "Floods hit Texas. Aid came from Europe to Houston.")])
+    assert [m.target.feature for m in found] == ["region", "continent", "city"]
+    assert text.endswith(
+        "# Also mentioned (not written above):\n"
+        "#   Texas (region, US; US-TX): 1 mention\n"
+        "#   Europe (continent): 1 mention\n"
+    )
+    assert "id: houston" in text
+
+
+def test_a_name_in_a_list_of_states_is_the_state():
+    found = kinds("Cases rose in Oregon, Washington and Ohio. Officials in Washington said so.")
+    assert found == [
+        ("Oregon", "Oregon", "region"),
+        ("Washington", "Washington", "region"),
+        ("Ohio", "Ohio", "region"),
+        ("Washington", "Washington", "city"),
+    ]
+
+
+def test_datelines_initials_offices_and_given_names_that_are_places():
+    # A dateline in capitals is a name, not an acronym.
+    assert kinds("WASHINGTON (AP) \u2014 Talks failed.") == [("WASHINGTON", "Washington", "city")]
+    # Dotted initials are a region only where the article names its country.
+    assert kinds("Fires in B.C. worried Canada.") == [
+        ("B.C.", "British Columbia", "region"),
+        ("Canada", "Canada", "country"),
+    ]
+    assert kinds("Fires in B.C. spread.") == []
+    # A region's type word before "of" names an office: the state alone is the place.
+    assert kinds("The Illinois Department of Natural Resources tested it.") == [
+        ("Illinois", "Illinois", "region")
+    ]
+    # A given name that is also a place, before a common surname, is a person, and so is
+    # that name alone later; "I'd" is a word.
+    assert kinds("Georgia Stevens skates. Georgia began at four. I'd say so.") == []
+    assert kinds("Georgia Tech and Georgia officials met in Atlanta.")[1:] == [
+        ("Georgia", "Georgia", "region"),
+        ("Atlanta", "Atlanta", "city"),
+    ]
+    # Places inside a hyphenated name are not, unless every part is one.
+    assert kinds("The Russia-Ukraine war went on.") == [
+        ("Russia", "Russia", "country"),
+        ("Ukraine", "Ukraine", "country"),
+    ]
+
+
+def test_a_region_mentioned_is_shown_by_an_area_or_place_of_its_name():
+    from mapgen.quotes.matcher import Target
+    from mapgen.quotes.mentionreport import _Shown, _shows
+
+    texas = Target("region", "Texas", "US", 31.0, -99.0, region="US-TX")
+    area = _Shown("texas-area", frozenset({"texas"}), "US")
+    town = _Shown("austin", frozenset({"austin"}), None, 31.0, -99.0)  # at its label point
+    assert _shows([area], texas) == "texas-area"
+    assert _shows([town], texas) is None  # a region is not a town near its label point

@@ -31,13 +31,19 @@ def _plural(n: int, word: str) -> str:
     help="List the places the articles mention that the map does not show (default: on).",
 )
 @click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Then list every mention found, in order, with what it was taken for (an audit).",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Exit with status 2 if a quote has a warning, a place's position is doubtful, or"
     " (unless --no-mentions) the articles mention a place the map neither shows nor leaves"
     " out (left_out: in places.yaml).",
 )
-def check_command(path: Path, mentions: bool, strict: bool) -> None:
+def check_command(path: Path, mentions: bool, every: bool, strict: bool) -> None:
     """Validate places.yaml, verify every quote and resolve every place; write nothing.
 
     Warn where the words a quote leaves out of its sentence change what it says (a
@@ -50,6 +56,7 @@ def check_command(path: Path, mentions: bool, strict: bool) -> None:
 
     Then read the articles for the places they mention, and list those the map does not
     show, each with its sentence, unless places.yaml lists them under left_out:.
+    With --all, then every mention found, each with its guess, for an audit.
     """
     try:
         geo = check(path)
@@ -71,12 +78,12 @@ def check_command(path: Path, mentions: bool, strict: bool) -> None:
     for doubt in doubtful:
         echo(f"{doubt} (doubtful position)", err=True)
     missing = False
-    if mentions:
+    if mentions or every:
         # the report reads the gazetteer, which imports geopy: only when asked for
         from ..quotes.mentionreport import report
 
         found = report(geo)
-        for line in found.lines():
+        for line in found.lines(every=every):
             echo(line)
         missing = bool(found.missing())
     if strict and (warned or missing or doubtful):

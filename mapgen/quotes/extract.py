@@ -112,6 +112,15 @@ def extract_yaml(
                 "    quotes:",
                 *_quote_lines(ms),
             ]
+    others = [ms for ms in by_target.values() if ms[0].target.feature not in ("city", "country")]
+    if others:
+        # Regions and continents have no places.yaml form of their own yet: said, not dropped.
+        lines += ["", "# Also mentioned (not written above):"]
+        for ms in others:
+            count = len(ms)
+            lines.append(
+                f"#   {one_line(ms[0].target.describe())}: {count} mention{'s' if count != 1 else ''}"
+            )
     return "\n".join(lines) + "\n", mentions
 
 

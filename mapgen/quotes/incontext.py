@@ -112,8 +112,8 @@ def _again(matcher: _Matcher, words: str, old: Any, context: StoryContext) -> An
     None to keep ``old``."""
     found = matcher.gazetteer.search(words, context=None if context.empty else context)
     best = found.best
-    if best is None or (best.feature == "country" and old.feature != "country"):
-        return None  # recognition found a city here; a country is not what it matched
+    if best is None or best.feature != old.feature:
+        return None  # recognition decided what kind of place the words name (Lipetsk region)
     return replace(
         old,
         feature=best.feature,

@@ -43,8 +43,10 @@ class MentionReport:
                 out.setdefault(key, []).append(mention)
         return out
 
-    def lines(self, *, clip: int = 200) -> list[str]:
-        """The report as ``mapgen check`` prints it."""
+    def lines(self, *, clip: int = 200, every: bool = False) -> list[str]:
+        """The report as ``mapgen check`` prints it; with ``every`` (``check --all``), then
+        every mention found, in order, with what it was taken for and where the map has it:
+        an audit of the reading, wrong guesses included."""
         places = dict.fromkeys(m.target.key for m in self.mentions)
         missing = self.missing()
         left = {k for k in places if k in self.left_out}
@@ -69,12 +71,37 @@ class MentionReport:
                 for m in mentions:
                     words, sentence = one_line(m.words), one_line(clipped(m.sentence, clip))
                     out.append(f'    {one_line(m.where())}: "{words}": {sentence}')
+        if every:
+            out += self.audit(clip=clip)
         for entry in self.unused:
             out.append(
                 f"{entry.pos}: left_out: '{one_line(entry.name)}' is not mentioned in the articles"
                 " (or not recognised as a place)"
             )
         return out
+
+    def audit(self, *, clip: int = 200) -> list[str]:
+        """Every mention, in order: ``file:line:col: "words" -> place, by how; status:
+        sentence``."""
+        return [
+            f"Every mention found ({len(self.mentions)}):",
+            *(_audit_line(self, m, clip) for m in self.mentions),
+        ]
+
+
+def _audit_line(report: MentionReport, m: Mention, clip: int) -> str:
+    key = m.target.key
+    if key in report.shown:
+        status = f"on the map as {one_line(report.shown[key])}"
+    elif key in report.left_out:
+        status = "left out"
+    else:
+        status = "missing"
+    guess = m.target.describe() + (" (ambiguous)" if m.target.ambiguous else "")
+    return (
+        f'  {one_line(m.where())}: "{one_line(m.words)}" -> {one_line(guess)}, by {m.how};'
+        f" {status}: {one_line(clipped(m.sentence, clip))}"
+    )
 
 
 def report(geo: GeocodedStory, gazetteer: Gazetteer | None = None) -> MentionReport:
@@ -143,6 +170,10 @@ def _shown(geo: GeocodedStory, matcher: Matcher) -> list[_Shown]:
 
 def _shows(shown: list[_Shown], target: Target) -> str | None:
     for item in shown:
+        if target.feature in ("region", "continent"):  # by name: an area or place named so
+            if fold(target.name) in item.names:
+                return item.feature
+            continue
         if target.feature == "country":
             if item.country == target.country_code:
                 return item.feature

@@ -1,48 +1,64 @@
-"""The places an article mentions, found with the offline gazetteer.
+"""The places an article mentions, found with the offline gazetteer and region tables.
 
 ``mapgen check`` lists the places the articles mention that the map does not show (unless
 ``places.yaml`` leaves them out on purpose, under ``left_out:``;
-:mod:`mapgen.quotes.mentionreport`), and ``mapgen extract`` turns an article's mentions
-into ready-to-paste YAML (:mod:`mapgen.quotes.extract`).  Both use :func:`find_mentions`,
-which this module holds with the rules below; the word lists the rules name are
-:mod:`mapgen.quotes.wordlists`.
+:mod:`mapgen.quotes.mentionreport`), ``mapgen extract`` turns an article's mentions into
+ready-to-paste YAML (:mod:`mapgen.quotes.extract`) and ``mapgen mentions`` lists them
+(:mod:`mapgen.quotes.mentiondata`).  All use :func:`find_mentions`, which this module holds
+with the rules below.  Where a name begins and ends is :mod:`mapgen.quotes.tokens`'
+(commas, quotes and possessives end one); what a name can mean, :mod:`mapgen.quotes.matcher`'s;
+who is a person, :mod:`mapgen.quotes.people`'s; the word lists, :mod:`mapgen.quotes.wordlists`.
 
-How a mention is found, in a sentence:
+The rules, as an editor would state them:
 
-* Only capitalised words can start or end a name (``of``, ``and``, ``the``... may stand
-  inside one: ``Bosnia and Herzegovina``, ``Rostov-on-Don``), and the longest name wins.
-* Countries by their names and common forms (``North Korea``, ``the United States``;
-  ``US``, ``U.S.``, ``UK``, ``DPRK`` only in capitals), and by their demonyms
-  (``North Korean``, ``Russian``, ``Ukrainians``: :data:`DEMONYMS`).
+* Only capitalised words start or end a name (``of``, ``and``, ``on``... may stand inside
+  one: ``Bosnia and Herzegovina``, ``Rostov-on-Don``), and the longest name wins.
+* People are not places: the words after a title (``Mayor Sergei Sobyanin``, ``Mr.
+  Jordan``) or from a common given name on (``Andrew Jordan``), and those surnames later in
+  the article (``Jordan said``).  Months and days are dates (``in March 2014``).
+* Countries by their names and common forms (``the United States``; ``US``, ``U.S.``,
+  ``UK`` only in capitals; never a currency, ``US$``), and by their demonyms
+  (``Russian``); continents (``Africa``); states, provinces and regions (``Texas``,
+  ``Nyanza Province``, ``Lipetsk region``: with its type word, a region, not the city),
+  and by their ISO 3166-2 letters (``NSW``) in an article that names their country.
+  A name that is a country and a region (``Georgia``) is the region when the article's
+  other places are in the region's country and none in the country's, or when it follows
+  a city of that country (``Atlanta, Georgia``).
+* A place inside a hyphenated name is not one (``Agence France-Presse``), nor is a
+  country's other name inside a longer name (``Voice of America``).
 * Cities by GeoNames names and alternate names, more carefully, since many are also words
-  or people's names: a city's name must be the whole capitalised run it stands in (so
-  ``Vladimir`` in ``Russian President Vladimir Putin`` is a person; a country or demonym
-  beside it is allowed, ``Russia's Vladivostok``); the city must be a capital, or have at
-  least :data:`MIN_POPULATION` people (50,000 for a one-word name, 15,000 for a longer one;
-  alternate names 500,000), or follow ``in``, ``to``, ``from``, ``at``... (then 1,000 will
-  do); a word that the article also uses as someone's surname (``Jake Sullivan`` ...
-  ``Sullivan said``) is not a city; :data:`STOP_PHRASES` (``White House``, ``New York
-  Times``) never are, and :data:`STOP_WORDS` (``Reading``, ``Nice``, ``Austin``) only
-  after ``in``, ``to``...; :data:`NOT_NAMES` (``The``, ``Then``, ``Monday``) never start
-  or join a name.
+  or people's names: the city begins its capitalised run (a country, region or demonym may
+  come before it, ``Russia's Vladivostok``; an institution after it, ``Oxford Police``);
+  it is a capital, or has at least :data:`MIN_POPULATION` people (50,000 for a one-word
+  name, 15,000 for a longer one; alternate names 500,000), or follows ``in``, ``to``,
+  ``from``, ``at``... (then 1,000 will do, if the article names its country or region;
+  ``to Wagner mercenaries`` is not Wagner, Bahia), or is written ``City, Region``
+  (``Pandi, Bulacan``); an acronym (``EU``) or a sentence's first word that the article
+  also writes in lower case (``Man``/``man``) is not a city; :data:`STOP_PHRASES`
+  (``White House``) never are, and :data:`STOP_WORDS` (``Reading``, ``Nice``) only after
+  ``in``, ``to``...
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..core.terminal import one_line
-from ..geo.countries import _country_index, fold
-from ..geo.gazetteer import Gazetteer, Match
+from ..geo.countries import fold
+from ..geo.gazetteer import Gazetteer, Match, distance_km
+from ..geo.regions import Region
+from .article import Article as _Article
+from .article import Found as _Found
 from .incontext import in_context
+from .matcher import Matcher, Target, city_target, region_target
+from .people import TITLES
+from .tokens import Token, sentences, spans
 from .wordlists import (
-    CONNECTORS,
     DEMONYMS,
+    GENERIC_REGION_WORDS,
+    INSTITUTIONS,
     LOCATIVES,
-    NOT_NAMES,
-    SHORT_FORMS,
     STOP_PHRASES,
     STOP_WORDS,
 )
@@ -51,6 +67,7 @@ __all__ = [
     "DEMONYMS",
     "MAX_MENTION_CHARS",
     "MIN_POPULATION",
+    "Matcher",
     "Mention",
     "Target",
     "clipped",
@@ -64,52 +81,12 @@ __all__ = [
 MIN_POPULATION = (50_000, 15_000, 500_000, 1_000)
 #: ... and for an alternate name after "in"/"to"/"from" (``near Avdiivka``: Avdiyivka).
 MIN_POPULATION_ALTERNATE_LOCATED = 10_000
+#: A city this big (or a capital) is what its name means even where a region has the name
+#: too (``New York``, ``Madrid``); so is one of 200,000 in the region's own country (a region
+#: named after its city: ``Lipetsk``; ``Lipetsk region`` is the region).
+CITY_OVER_REGION = 1_000_000
 
-_WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][^\W_]*(?:[\u2019'][^\W_]+)*")
-_POSSESSIVE = re.compile(r"[\u2019']s?\Z")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:[A-Z]\.){2,}|\b[A-Z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Jr|Sr|Prof|Rep"
-    r"|Sen|Gov|No|vs|etc|Jan|Feb|Aug|Sept|Sep|Oct|Nov|Dec)\.)[\"\u201d\u2019)]*\Z"
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]*[A-Z0-9])|\n+")
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Target:
-    """What a mention refers to: a country (``feature == "country"``) or a city."""
-
-    feature: str
-    name: str
-    country_code: str
-    lat: float
-    lon: float
-    geonameid: int | None = None
-    population: int | None = None
-    capital: bool = False
-    #: Other places of similar size by the same name (the guess may be wrong).
-    ambiguous: bool = False
-    #: What decided the gazetteer's answer (``largest of 3 by population``), and a region's
-    #: ISO 3166-2 code (see :mod:`mapgen.quotes.incontext`).
-    why: str = ""
-    region: str = ""
-
-    @property
-    def key(self) -> str:
-        return (
-            f"country:{self.country_code}"
-            if self.feature == "country"
-            else f"city:{self.geonameid}"
-        )
-
-    def describe(self) -> str:
-        if self.feature == "country":
-            return f"{self.name} (country, {self.country_code})"
-        pop = f"; pop. {self.population:,}" if self.population else ""
-        capital = ", capital" if self.capital else ""
-        return f"{self.name} ({self.country_code}{capital}; {self.lat:.2f}, {self.lon:.2f}{pop})"
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 @dataclass(frozen=True)
@@ -123,7 +100,7 @@ class Mention:
     line: int
     col: int
     words: str
-    how: str  # "name", "alternate name", "abbreviation" (US, UK...) or "demonym"
+    how: str  # "name", "alternate name", "abbreviation" (US, UK, NSW) or "demonym"
     sentence: str
     target: Target
 
@@ -131,152 +108,356 @@ class Mention:
         return f"{self.file}:{self.line}:{self.col}"
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after ``.``, ``!`` or ``?`` before a capital,
-    and at line breaks, but not after an abbreviation (``U.S.``, ``Mr.``, ``J.``)."""
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        near = max(0, match.start() - 16)
-        if "\n" not in match.group() and _ABBREVIATION.search(text, near, match.start()):
-            continue
-        if text[start : match.start()].strip():
-            spans.append(_trim(text, start, match.start()))
-        start = match.end()
-    if text[start:].strip():
-        spans.append(_trim(text, start, len(text)))
-    return spans
+def _after_locative(sentence: list[Token], i: int) -> bool:
+    return i > 0 and sentence[i - 1].word.lower() in LOCATIVES
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+def _in_compound(article: _Article, sentence: list[Token], i: int, j: int) -> bool:
+    """``France`` in ``Agence France-Presse``: a hyphen joins it to a capitalised word that
+    is no place (``Russia-Ukraine`` names two)."""
+    after = sentence[j] if j < len(sentence) else None
+    if after is not None and after.hyphen and after.capital and not article.is_area(after.word):
+        return True
+    if i > 0 and sentence[i].hyphen and sentence[i - 1].capital:
+        return not article.is_area(sentence[i - 1].word)
+    return False
 
 
-@dataclass
-class _Token:
-    start: int
-    end: int
-    word: str  # without a possessive 's
+def _of_a_name(article: _Article, n: int, sentence: list[Token], i: int) -> bool:
+    """``America`` in ``Voice of America``: after ``of`` in a capitalised name that is no
+    person's (``Marco Rubio of Florida`` names Florida) and whose head is neither a place,
+    a place's type word nor a title (``Governor of Texas``)."""
+    if i < 2 or sentence[i - 1].word != "of" or not sentence[i - 1].joined:
+        return False
+    head = sentence[i - 2]
+    if not head.capital or not sentence[i].joined or article.used[n][i - 2]:
+        return False
+    key = fold(head.word)
+    return not (
+        key in TITLES or article.matcher.typed(f"{head.word} of X") or article.is_area(head.word)
+    )
 
-    #: The first word of its sentence.
-    first: bool = False
 
-    @property
-    def capital(self) -> bool:
-        """Capitalised, and possibly part of a name (not ``The``, ``Monday``...)."""
-        if not self.word[:1].isupper():
+def _city_first(m: Matcher, words: str) -> bool:
+    """Whether a name of several words is a city's own (not an alternate) name, of a
+    capital or a town of 15,000: ``Mexico City`` is not Mexico."""
+    hit = m.city(words)
+    if hit is None or hit[0].match != "name":
+        return False
+    return hit[0].capital or (hit[0].population or 0) >= MIN_POPULATION[1]
+
+
+#: What :func:`_area` says of a name that it leaves to the cities: skip it, whole.
+_DEFER = _Found(-1, -1, None, "")
+
+
+def _direction(sentence: list[Token], k: int) -> bool:
+    key = fold(sentence[k].word)
+    return key in _DIRECTIONS or (key in _COMPASS and k > 0 and fold(sentence[k - 1].word) == "far")
+
+
+def _heads_its_run(article: _Article, n: int, sentence: list[Token], i: int, j: int) -> bool:
+    """Whether ``sentence[i:j]`` is its capitalised run's name: only places, demonyms or
+    compass words before it (``Russia's Vladivostok``, ``Far North Queensland``), only an institution or a title after it (``Oxford
+    Police``, ``New York Governor``), so not ``Eastern`` in ``Eastern Economic Forum``."""
+
+    used = article.used[n]
+    start, end = article.run_of[n].get(i, (i, i + 1))
+    for k in range(start, i):
+        if not used[k] and not _direction(sentence, k):
             return False
-        return not (fold(self.word) in NOT_NAMES and (self.first or not self.word.isupper()))
+    for k in range(j, end):
+        if not used[k] and fold(sentence[k].word) not in INSTITUTIONS | TITLES:
+            return False
+    return True
 
 
-def _tokens(text: str, start: int, end: int) -> list[_Token]:
-    out = []
-    for m in _WORD.finditer(text, start, end):
-        word = m.group()
-        stripped = _POSSESSIVE.sub("", word) if len(word) > 2 else word
-        out.append(_Token(m.start(), m.start() + len(stripped), stripped, not out))
-    return out
-
-
-# --------------------------------------------------------------------------- matching
-
-
-class Matcher:
-    """Names to places, with the gazetteer's cities and the country tables."""
-
-    def __init__(self, gazetteer: Gazetteer | None = None):
-        self.gazetteer = gazetteer or Gazetteer()
-        by_code, by_name = _country_index()
-        self.by_code = by_code
-        self.by_name = by_name
-        self._countries: dict[str, Target | None] = {}
-        self._cities: dict[str, tuple[Match, bool] | None] = {}
-
-    def country(self, code: str) -> Target | None:
-        if code not in self._countries:
-            country = self.by_code.get(code)
-            match = Gazetteer._country_match(country) if country is not None else None
-            self._countries[code] = (
-                Target("country", match.name, code, match.lat, match.lon)
-                if match is not None
-                else None
-            )
-        return self._countries[code]
-
-    def country_named(self, words: str) -> tuple[Target, str] | None:
-        key = fold(words)
-        if key in DEMONYMS:
-            target = self.country(DEMONYMS[key])
-            return (target, "demonym") if target else None
-        if key.startswith("the"):
-            key = key[3:]
-        if key in self.by_name:
-            if key in SHORT_FORMS and not words.replace(".", "").isupper():
-                return None
-            target = self.country(self.by_name[key])
-            how = "abbreviation" if key in SHORT_FORMS else "name"
-            return (target, how) if target else None
+def _area(
+    article: _Article, n: int, sentence: list[Token], i: int, j: int, words: str
+) -> _Found | None:
+    """The country, continent or region ``sentence[i:j]`` names, if the rules allow."""
+    m = article.matcher
+    token = sentence[i]
+    single = j - i == 1
+    if single and fold(token.word) in article.people and not _after_locative(sentence, i):
         return None
+    if single and fold(token.word) in TITLES:
+        return None  # "Ms", "General": a title, even alone
+    if _in_compound(article, sentence, i, j):
+        return None
+    if j < len(sentence) and sentence[j].joined and not sentence[j].capital:
+        typed = f"{words} {sentence[j].word}"  # "Lipetsk region", "Georgia state"
+        if m.typed(typed) and (regions := m.regions(typed)):
+            return _Found(i, j, None, "name", regions)
+    if j - i > 1 and _city_first(m, words):
+        return _DEFER  # "Mexico City", "Kuwait City": not the country
+    country = m.country_named(words)
+    if country is not None:
+        alias = country[1] == "name" and fold(words) != fold(country[0].name)
+        if alias and _of_a_name(article, n, sentence, i):
+            return None  # a country's other name in an institution's: "Voice of America"
+        first = i + 1 if j - i > 1 and token.word.lower() == "the" else i
+        regions = m.regions(words) if country[1] == "name" else []
+        return _Found(first, j, country[0], country[1], regions)
+    continent = m.continent(words)
+    if continent is not None:
+        return _Found(i, j, continent, "name")
+    dotted = single and _DOTTED.fullmatch(token.word) is not None
+    if single and (token.acronym or dotted):
+        # "NSW"; "B.C." (dotted, two letters will do): in an article naming its country
+        coded = m.region_by_initials(token.word.replace(".", ""), 2 if dotted else 3)
+        if not coded:
+            return None
+        return _Found(i, j, None, "abbreviation", coded, needs_context=True)
+    if single and (article.common_word(token) or fold(words) in GENERIC_REGION_WORDS):
+        return None
+    regions = m.regions(words)
+    if not regions or not (m.typed(words) or _heads_its_run(article, n, sentence, i, j)):
+        return None
+    if m.typed(words) and j < len(sentence) and sentence[j].word == "of":
+        return None  # "Illinois Department of Natural Resources": an office, not the state
+    if not m.typed(words):
+        hit = m.city(words)
+        if hit is not None and hit[0].match != "weak alternate name":
+            city, population = hit[0], hit[0].population or 0
+            same = any(r.country == city.country_code for r in regions)
+            if city.capital or population >= CITY_OVER_REGION or (same and population >= 200_000):
+                return _DEFER  # the city's name first (New York, Lipetsk); see _comma_area
+    return _Found(i, j, None, "name", regions)
 
-    def city(self, words: str) -> tuple[Match, bool] | None:
-        """The best city by that name (strong matches only), and whether it is ambiguous."""
-        key = fold(words)
-        if key not in self._cities:
-            found = self.gazetteer.search(words, feature="city")
-            best = found.best
-            self._cities[key] = (best, found.ambiguous) if best is not None else None
-        return self._cities[key]
+
+def _comma_area(
+    article: _Article, n: int, sentence: list[Token], j: int
+) -> tuple[int, int, list[tuple[str, Region | None]]] | None:
+    """What ``, Region`` or ``, Country`` right after a name at ``sentence[:j]`` may be:
+    (start, end, [(country code, region or None)])."""
+    if j >= len(sentence) or not sentence[j].capital:
+        return None
+    if article.text[sentence[j - 1].end : sentence[j].start] != ", ":
+        return None
+    found = article.found[n].get(j)
+    if found is not None and found.target is not None and found.target.feature == "continent":
+        return None
+    if found is not None:
+        options: list[tuple[str, Region | None]] = [(r.country, r) for r in found.regions]
+        if found.target is not None:
+            options.append((found.target.country_code, None))
+        return j, found.j, options
+    for end in spans(sentence, j):
+        if any(article.used[n][j:end]):
+            continue
+        regions = article.matcher.regions(article.words(sentence, j, end))
+        if regions:
+            return j, end, [(r.country, r) for r in regions]
+    return None
 
 
-def _stop(words: str) -> bool:
-    return fold(words) in STOP_PHRASES
+def _city(
+    article: _Article, n: int, sentence: list[Token], i: int, j: int, context: list[str]
+) -> _Found | None:
+    """The city ``sentence[i:j]`` names, if it passes the rules in the module docstring."""
+
+    words = article.words(sentence, i, j)
+    key = fold(words)
+    token = sentence[i]
+    if not key:
+        return None
+    single = j - i == 1
+    after = _after_locative(sentence, i)
+    comma = _comma_area(article, n, sentence, j)
+    if single and key in article.people and not comma:  # "Allen, Texas" is a town
+        return None
+    if single and key in TITLES:
+        return None
+    if single and key in STOP_WORDS and not (after or comma):
+        return None
+    if single and (token.acronym or (article.common_word(token) and not (after or comma))):
+        return None
+    if _in_compound(article, sentence, i, j):
+        return None
+    if not _heads_its_run(article, n, sentence, i, j):
+        return None
+    m = article.matcher
+    best, ambiguous = None, False
+    if comma is not None:  # "Pandi, Bulacan", "Atlanta, Georgia": the city in that country
+        for code, region in comma[2]:
+            found = m.gazetteer.search(words, country=code, feature="city")
+            if found.best is not None:
+                best, ambiguous = found.best, found.ambiguous
+                _settle_comma(article, n, comma, code, region)
+                break
+    if best is None:
+        hit = m.city(words)
+        if hit is None:
+            return None
+        best, ambiguous = hit
+        population = best.population or 0
+        one, longer, alternate, located = MIN_POPULATION
+        needed = (one if single else longer) if best.match == "name" else alternate
+        if not (best.capital or population >= needed):
+            # After "in", "to"...: a town of a country the article names ("to Wagner
+            # mercenaries" is not Wagner, Bahia, in an article that never names Brazil).
+            if not after:
+                return None
+            least = located if best.match == "name" else MIN_POPULATION_ALTERNATE_LOCATED
+            best, ambiguous = _town_in(m, words, best, ambiguous, context)
+            if best is None or (best.population or 0) < least:
+                return None
+    return _Found(i, j, city_target(best, ambiguous), best.match)
 
 
-def _surnames(tokens: Iterable[list[_Token]]) -> set[str]:
-    """Words that end a run of two or three capitalised words whose first is not a place
-    word: ``Jake Sullivan`` makes ``Sullivan`` a surname in this article."""
-    names = set()
-    for sentence in tokens:
-        for run in _runs(sentence):
-            words = [t.word for t in run]
-            if 2 <= len(words) <= 3 and fold(words[0]) not in DEMONYMS:
-                names.add(fold(words[-1]))
-    return names
+def _town_in(
+    m: Matcher, words: str, best: Match, ambiguous: bool, context: list[str]
+) -> tuple[Match | None, bool]:
+    """The town ``words`` names in the first of the article's countries (in the order it
+    names them) that has one, or None."""
+    if best.country_code in context:
+        return best, ambiguous
+    for code in context:
+        found = m.gazetteer.search(words, country=code, feature="city")
+        if found.best is not None and found.best.match == "name":
+            return found.best, found.ambiguous
+    return None, False
 
 
-def _runs(tokens: list[_Token]) -> list[list[_Token]]:
-    """Maximal runs of capitalised tokens (connectors break them)."""
-    runs: list[list[_Token]] = []
-    current: list[_Token] = []
-    for token in tokens:
-        if token.capital:
-            current.append(token)
-        else:
-            if current:
-                runs.append(current)
-            current = []
-    if current:
-        runs.append(current)
-    return runs
+def _settle_comma(
+    article: _Article,
+    n: int,
+    comma: tuple[int, int, list[tuple[str, Region | None]]],
+    code: str,
+    region: Region | None,
+) -> None:
+    """``Atlanta, Georgia``: the name after the comma is the region of the city's country
+    (or that country)."""
+    start, end, _ = comma
+    found = article.found[n].get(start)
+    if region is None:
+        if found is not None:
+            found.regions = []
+        return
+    article.found[n][start] = _Found(start, end, region_target(region), "name")
+    article.used[n][start:end] = [True] * (end - start)
 
 
-def _spans(tokens: list[_Token], i: int, longest: int = 6) -> Iterable[int]:
-    """Ends j (exclusive) of candidate names starting at token i, longest first: capitalised
-    words, with connectors inside."""
-    ends = []
-    j = i
-    while j < len(tokens) and j - i < longest:
-        token = tokens[j]
-        if token.capital:
-            ends.append(j + 1)
-        elif token.word.lower() not in CONNECTORS:
-            break
-        j += 1
-    return reversed(ends)
+def _scan(article: _Article, n: int, pick) -> None:
+    """Take, left to right and longest first, the names ``pick`` accepts in sentence n."""
+    sentence = article.sentences[n]
+    used = article.used[n]
+    i = 0
+    while i < len(sentence):
+        if used[i] or not sentence[i].capital:
+            i += 1
+            continue
+        for j in spans(sentence, i):
+            if any(used[i:j]):
+                continue
+            words = article.words(sentence, i, j)
+            if fold(words) in STOP_PHRASES:
+                used[i:j] = [True] * (j - i)
+                i = j - 1
+                break
+            found = pick(i, j, words)
+            if found is _DEFER:
+                i = j - 1
+                break
+            if found is not None:
+                article.found[n][found.i] = found
+                used[i:j] = [True] * (j - i)
+                i = j - 1
+                break
+        i += 1
+
+
+def _settle(article: _Article) -> None:
+    """Decide what each name that may be several places is, from the article's other
+    places: a region's country named elsewhere, a country's namesake region (Georgia)."""
+    context = article.context()
+    for found in article.found:
+        for key in list(found):
+            f = found[key]
+            if not f.regions:
+                continue
+            near = [r for r in f.regions if r.country in context]
+            if f.needs_context and not near:
+                del found[key]
+                continue
+            if f.target is not None:  # a country's name, also a region's
+                if near and f.target.country_code not in context:
+                    f.target = region_target(_most_known(near))
+            else:
+                chosen = near or f.regions
+                f.target = region_target(_most_known(chosen), len({r.country for r in chosen}) > 1)
+            f.regions = []
+
+
+#: Words that may stand before a place's name in its run: ``Northern Sumatra``, ``Far
+#: North Queensland`` (a bare compass word makes a name: ``West Nile``, ``South Sudan``).
+_DIRECTIONS = frozenset(
+    [
+        "far",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
+        "upper",
+        "lower",
+        "outer",
+        "inner",
+        "rural",
+        "downtown",
+    ]
+)
+_COMPASS = frozenset(["north", "south", "east", "west"])
+_LISTED = re.compile(r"\s*(?:,|;|,?\s+(?:and|or))\s*\Z")
+
+
+def _lists(article: _Article) -> None:
+    """A name in a list of regions is a region: ``Oregon, Washington and Ohio`` lists
+    states, so Washington is the state, not the city."""
+    text = article.text
+    for sentence, found in zip(article.sentences, article.found, strict=True):
+        names = [found[k] for k in sorted(found) if found[k].target is not None]
+        for k, f in enumerate(names):
+            target = f.target
+            if target is None or target.feature != "city":
+                continue
+            neighbours = []
+            if k > 0:
+                neighbours.append(
+                    (names[k - 1], sentence[names[k - 1].j - 1].end, sentence[f.i].start)
+                )
+            if k + 1 < len(names):
+                neighbours.append(
+                    (names[k + 1], sentence[f.j - 1].end, sentence[names[k + 1].i].start)
+                )
+            listed = any(
+                n.target is not None
+                and n.target.feature == "region"
+                and n.target.country_code == target.country_code
+                and _LISTED.match(text, a, b) is not None
+                for n, a, b in neighbours
+            )
+            if not listed:
+                continue
+            words = article.words(sentence, f.i, f.j)
+            same = [
+                r
+                for r in article.matcher.regions(words)
+                if r.country == target.country_code  # not the city's own district (DC)
+                and distance_km(r.lat, r.lon, target.lat, target.lon) > 50
+            ]
+            if same:
+                f.target = region_target(_most_known(same))
+                f.how = "name"
+
+
+def _most_known(regions: list[Region]) -> Region:
+    return min(regions, key=lambda r: 99 if r.scalerank is None else r.scalerank)
 
 
 def find_mentions(
@@ -289,61 +470,27 @@ def find_mentions(
 ) -> list[Mention]:
     """Every place the text names, in order."""
     matcher = matcher or Matcher(gazetteer)
-    spans = sentences(text)
-    tokenized = [_tokens(text, a, b) for a, b in spans]
-    surnames = _surnames(tokenized)
+    article = _Article(text, matcher)
+    for n, sentence in enumerate(article.sentences):
+        _scan(article, n, lambda i, j, words, n=n, s=sentence: _area(article, n, s, i, j, words))
+    context = article.context()
+    for n, sentence in enumerate(article.sentences):
+        _scan(article, n, lambda i, j, words, n=n, s=sentence: _city(article, n, s, i, j, context))
+    _settle(article)
+    _lists(article)
     found: list[Mention] = []
     # Lines are counted on from the last mention, never from the start: mentions come in
     # order, and counting from the start for each made a 10 MB article take minutes.
     line, counted, line_start = 1, 0, 0
-    for (s_start, s_end), tokens in zip(spans, tokenized, strict=True):
-        sentence = " ".join(text[s_start:s_end].split())
-        taken: dict[int, tuple[int, Target, str]] = {}  # first token -> (end, target, how)
-        used = [False] * len(tokens)
-        # Countries, demonyms and stop phrases first, longest first.
-        i = 0
-        while i < len(tokens):
-            if not tokens[i].capital:
-                i += 1
+    for (s_start, s_end), sentence, names in zip(
+        article.spans, article.sentences, article.found, strict=True
+    ):
+        quoted = " ".join(text[s_start:s_end].split())
+        for i in sorted(names):
+            f = names[i]
+            if f.target is None:
                 continue
-            for j in _spans(tokens, i):
-                words = text[tokens[i].start : tokens[j - 1].end]
-                if _stop(words):
-                    used[i:j] = [True] * (j - i)
-                    i = j - 1
-                    break
-                hit = matcher.country_named(words)
-                if hit is not None:
-                    # "The United States": the mention is "United States".
-                    first = i + 1 if j - i > 1 and tokens[i].word.lower() == "the" else i
-                    taken[first] = (j, hit[0], hit[1])
-                    used[i:j] = [True] * (j - i)
-                    i = j - 1
-                    break
-            i += 1
-        # Then cities, in what is left.
-        runs = _runs(tokens)
-        run_of = {id(t): run for run in runs for t in run}
-        index = {id(t): k for k, t in enumerate(tokens)}
-        i = 0
-        while i < len(tokens):
-            if used[i] or not tokens[i].capital:
-                i += 1
-                continue
-            for j in _spans(tokens, i):
-                if any(used[i:j]):
-                    continue
-                words = text[tokens[i].start : tokens[j - 1].end]
-                target = _city_target(matcher, words, tokens, i, j, surnames, run_of, index, used)
-                if target is not None:
-                    taken[i] = (j, target[0], target[1])
-                    used[i:j] = [True] * (j - i)
-                    i = j - 1
-                    break
-            i += 1
-        for i in sorted(taken):
-            j, target, how = taken[i]
-            start, end = tokens[i].start, tokens[j - 1].end
+            start, end = sentence[i].start, sentence[f.j - 1].end
             breaks = text.count("\n", counted, start)
             if breaks:
                 line += breaks
@@ -351,66 +498,11 @@ def find_mentions(
             counted = start
             col = start - line_start + 1
             found.append(
-                Mention(source, file, start, end, line, col, text[start:end], how, sentence, target)
+                Mention(
+                    source, file, start, end, line, col, text[start:end], f.how, quoted, f.target
+                )
             )
     return in_context(found, matcher)  # each name again, with the article's geography
-
-
-def _city_target(
-    matcher: Matcher,
-    words: str,
-    tokens: list[_Token],
-    i: int,
-    j: int,
-    surnames: set[str],
-    run_of: dict[int, list[_Token]],
-    index: dict[int, int],
-    used: list[bool],
-) -> tuple[Target, str] | None:
-    """The city ``tokens[i:j]`` names, if it passes the rules in the module docstring."""
-    key = fold(words)
-    if not key:
-        return None
-    single = j - i == 1
-    after_locative = i > 0 and tokens[i - 1].word.lower() in LOCATIVES
-    if single and key in surnames:
-        return None
-    if single and key in STOP_WORDS and not after_locative:
-        return None
-    # The whole capitalised run: every other word of it must be a country or demonym.
-    run = run_of.get(id(tokens[i]), [])
-    for token in run:
-        k = index[id(token)]
-        if not (i <= k < j) and not used[k]:
-            return None
-    if j < len(tokens) and id(tokens[j]) in {id(t) for t in run}:
-        return None
-    hit = matcher.city(words)
-    if hit is None:
-        return None
-    best, ambiguous = hit
-    population = best.population or 0
-    one, longer, alternate, located = MIN_POPULATION
-    if best.match == "name":
-        needed = one if single else longer
-    else:
-        needed = alternate if not after_locative else MIN_POPULATION_ALTERNATE_LOCATED
-    if after_locative and best.match == "name":
-        needed = located
-    if not (best.capital or population >= needed):
-        return None
-    target = Target(
-        "city",
-        best.name,
-        best.country_code,
-        best.lat,
-        best.lon,
-        best.geonameid,
-        best.population,
-        best.capital,
-        ambiguous,
-    )
-    return target, best.match
 
 
 #: Most characters of articles read for mentions in one run (``check``, ``extract``): a

@@ -19,7 +19,7 @@ def _words(text: str) -> frozenset[str]:
 
 #: Words that may stand inside a name, never at its ends.
 CONNECTORS = _words(
-    "of and the de del della da do dos das du la le les al el upon on sur am an der"
+    "of and the de del della da do dos das du la le les al el es upon on sur am an der au aux"
 )
 #: Words after which a capitalised name is very likely a place.
 LOCATIVES = _words("in to from at near via into towards toward outside across through around reach")
@@ -57,12 +57,37 @@ STOP_WORDS = frozenset(
     )
 )
 
+#: Words that, after a city's name, make an institution of that city: the city is still
+#: mentioned (``Oxford Police``, ``Moscow Mayor``), unlike a name it only starts
+#: (``Toronto Blue Jays``).  English nouns for a town's services and buildings.
+INSTITUTIONS = frozenset(
+    fold(w)
+    for w in _words(
+        "Police Council City County Mayor Airport Hospital University College School Court"
+        " Prison Jail Zoo Port Harbour Harbor Station Museum Cathedral Stadium Municipality"
+        " Metro Region Regional Province Provincial Area District Office Department Fire"
+    )
+)
+
+#: Words that some first-level regions are called by alone (Kenya's ``Coast`` and
+#: ``Eastern``, Brazil's ``Federal`` District) but that alone, in English, are an
+#: adjective or a common noun: a region only with more words (``Eastern Cape``).
+GENERIC_REGION_WORDS = frozenset(
+    fold(w)
+    for w in _words(
+        "North South East West Northern Southern Eastern Western Central Northeast Northwest"
+        " Southeast Southwest Upper Lower Middle Inner Outer Federal Capital National Coast"
+        " Island Islands City Metropolitan Interior Border Frontier Lake Lakes River Valley"
+        " Mountain Mountains Highland Highlands Plateau Delta Region Province State"
+    )
+)
+
 #: Capitalised words that never belong to a name: a sentence's usual first words, days and
 #: months.  ``Then Pyongyang said`` names Pyongyang alone; ``On Monday Moscow`` Moscow.
 NOT_NAMES = frozenset(
     fold(w)
     for w in _words(
-        "The Then And But Or Nor Yet So In On At As After Before When While Whereas Meanwhile"
+        "The Then And But Or Nor Yet So In On At As After Before When While Whereas Meanwhile More"
         " However Additionally Also Both This That These Those Last Next Later Earlier If"
         " Although Though Since Because During Under Over From To For With Without By Of"
         " Despite According Still Now Today Yesterday Tomorrow Here There It He She They We"
@@ -70,7 +95,7 @@ NOT_NAMES = frozenset(
         " Every All No Not Only Even Once Instead Thus Hence Moreover Furthermore Indeed"
         " Reports Officials Sources Analysts Critics"
         " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February April"
-        " June July August September October November December"
+        " March May June July August September October November December"
     )
 )
 
