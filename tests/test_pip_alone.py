@@ -187,6 +187,7 @@ def test_a_fresh_install_builds_a_whole_page_with_no_npm_and_no_network(tmp_path
         meta = email.message_from_bytes(archive.read(meta_name))
     assert "mapgen/page/data/countries-110m.json" in names
     assert any(n.endswith("LICENSE-world-atlas.txt") for n in names)
+    assert {"mapgen/geo/data/countries-50m.json", "mapgen/geo/data/countries.tsv"} <= names
     assert any(r.startswith("xstatic-leaflet") for r in meta.get_all("Requires-Dist"))
     assert meta["License-Expression"] == "MIT"
 
@@ -419,7 +420,15 @@ def test_the_sdist_carries_its_tests_and_they_run(tmp_path: Path):
     assert "1 passed" in ran.stdout
 
 
-@pytest.mark.parametrize("name", ["LICENSE", "mapgen/page/data/LICENSE-world-atlas.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "LICENSE",
+        "mapgen/page/data/LICENSE-world-atlas.txt",
+        "mapgen/geo/data/LICENSE-world-atlas.txt",
+        "mapgen/geo/data/LICENSE-countryinfo.txt",
+    ],
+)
 def test_the_licences_are_there(name: str):
     text = (ROOT / name).read_text(encoding="utf-8")
     assert "Permission" in text

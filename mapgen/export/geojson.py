@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..geo import geodesy
+from ..geo.regions import region
 from ..quotes.quoted import Quotes
 from ..quotes.sentences import sentences_column
 from ..story.fields import AREA, PLACE, ROUTE, Section
@@ -163,10 +164,17 @@ def _area_lines(geo: GeocodedStory, quotes: Quotes) -> list[str]:
     areas = geo.story.areas
     line = _line_encoder()
     made = {
-        "kind": ["country"] * len(areas),
+        "kind": [a.kind for a in areas],
+        "region_code": [_iso(geo.area_regions.get(a.id)) for a in areas],
         "quotes": _quotes_of(geo.story, quotes, [a.quotes for a in areas]),
     }
     return _features(AREA, _attributes(areas), made, ([line(geo.areas[a.id]) for a in areas],))
+
+
+def _iso(code: str | None) -> str | None:
+    """A region's ISO 3166-2 code, not the code of a group of regions (``FR:Bretagne``)."""
+    found = region(code) if code else None
+    return found.iso if found is not None else None
 
 
 def _attributes(features: Sequence[Any]) -> Callable[[str], list[Any]]:

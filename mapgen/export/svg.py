@@ -35,6 +35,7 @@ from ..page.styles import (
     VAGUE_PRECISIONS,
     badge_svg,
     mode_glyph,
+    region_mark_svg,
 )
 from ..story.model import PLACE_KINDS, GeocodedStory, location_columns, place_columns
 
@@ -177,6 +178,14 @@ def _group(name: str, body: Sequence[str], extra: str = "") -> str:
     )
 
 
+def _shape_d(frame: Frame, geometry: dict) -> str:
+    """A Polygon or MultiPolygon as one path's data, its rings closed."""
+    coords = geometry["coordinates"]
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    rings = [[frame.xy(lat, lon) for lon, lat, *_ in ring] for poly in polygons for ring in poly]
+    return "".join(_path(r, True) for r in rings)
+
+
 def _pin(x: float, y: float, color: str, vague: bool, status: str, s: float) -> str:
     fill, dash = ("#ffffff", ' stroke-dasharray="3 2"') if vague else (color, "")
     return (
@@ -258,18 +267,19 @@ def static_svg(
         geometry = geo.areas.get(a.id)
         if not geometry:
             continue
-        polygons = (
-            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-        )
-        rings = [
-            [frame.xy(lat, lon) for lon, lat, *_ in ring] for poly in polygons for ring in poly
-        ]
         dash = {"expected": "6 5", "denied": "2 6"}.get(a.status)
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         shaded.append(
-            f'<path id="area-{_esc(a.id)}" d="{"".join(_path(r, True) for r in rings)}"'
+            f'<path id="area-{_esc(a.id)}" d="{_shape_d(frame, geometry)}"'
             f' fill="{AREA_FILL}" fill-opacity="{AREA_OPACITY}" fill-rule="evenodd"'
             f' stroke="{AREA_EDGE}" stroke-width="{1.5 * u:g}"{dash_attr}/>'
+        )
+    for place_id, geometry in geo.place_regions.items():  # a place known only to its region
+        color = KIND_COLORS[story.place(place_id).kind]
+        shaded.append(
+            f'<path d="{_shape_d(frame, geometry)}" fill="{color}" fill-opacity="0.08"'
+            f' fill-rule="evenodd" stroke="{color}" stroke-width="{2 * u:g}"'
+            f' stroke-dasharray="{6 * u:g} {4 * u:g}"/>'
         )
     layers.append(_group("areas", shaded))
 
@@ -342,8 +352,14 @@ def static_svg(
             )
     for k in sorted(spots, key=lambda k: -order.index(k)):  # the most important on top
         x, y = spots[k]
-        vague = at.precisions[k] in VAGUE_PRECISIONS
-        pins.append(_pin(x, y, KIND_COLORS[cols.kinds[k]], vague, cols.statuses[k], s))
+        color, status = KIND_COLORS[cols.kinds[k]], cols.statuses[k]
+        if at.precisions[k] == "region":  # the page's marked centre, not a pin
+            mark = region_mark_svg(color, status)
+            pins.append(
+                f'<g transform="translate({x:.1f} {y:.1f}) scale({s:g}) translate(-13 -13)">{mark}</g>'
+            )
+            continue
+        pins.append(_pin(x, y, color, at.precisions[k] in VAGUE_PRECISIONS, status, s))
     for k in spots:
         x, y = spots[k]
         taken.append((x - 13 * s, y - 37 * s, x + 13 * s, y))
@@ -546,7 +562,8 @@ def _legend(geo: GeocodedStory, outside: list[str], u: float, top: float) -> str
             f'<rect x="{x + 12 * u:.1f}" y="{cy:.1f}" width="{28 * u:.1f}" height="{14 * u:.1f}"'
             f' fill="{AREA_FILL}" fill-opacity="{AREA_OPACITY * 2}" stroke="{AREA_EDGE}"/>'
         )
-        rows.append(_text(x + 44 * u, cy + 12 * u, "Country in the story", fs, ' fill="#1b2631"'))
+        named = "Country" if all(a.kind == "country" for a in story.areas) else "Area"
+        rows.append(_text(x + 44 * u, cy + 12 * u, f"{named} in the story", fs, ' fill="#1b2631"'))
         cy += row
     if outside:
         rows.append(

@@ -68,7 +68,25 @@ def story_points(geo: GeocodedStory) -> list[Point]:
         stops = geo.routes.get(route.id) or []
         share = (1.0 + events.get(route.id, 0)) / max(1, len(stops))
         points += [(lat, lon, share, route.id) for lat, lon in stops]
+    for area in story.areas:  # a region, a drawn polygon: as a place at its box's centre
+        if area.kind != "country" and area.id in geo.areas:
+            (south, west), (north, east) = area_bounds(geo.areas[area.id])
+            weight = 1.0 + events.get(area.id, 0)
+            points.append(((south + north) / 2, (west + east) / 2, weight, area.id))
     return points
+
+
+def _extents(geo: GeocodedStory, framed: list[str]) -> list[tuple[float, float]]:
+    """The corners of what the framed features cover beyond their points: a region's or a
+    drawn polygon's box, the outline of a place known only to its region."""
+    corners: list[tuple[float, float]] = []
+    kinds = {area.id: area.kind for area in geo.story.areas}
+    for fid in framed:
+        if kinds.get(fid, "country") != "country" and fid in geo.areas:
+            corners += [tuple(c) for c in area_bounds(geo.areas[fid])]  # type: ignore[misc]
+        elif fid in geo.place_regions:
+            corners += [tuple(c) for c in area_bounds(geo.place_regions[fid])]  # type: ignore[misc]
+    return corners
 
 
 @dataclass(frozen=True)
@@ -175,7 +193,7 @@ def first_view(geo: GeocodedStory, area_boxes: dict[str, Any] | None = None) -> 
             members = list(range(len(points)))
         framed = list(dict.fromkeys(points[k][3] for k in members))
         latlons = [points[k][:2] for k in members]
-    bounds = box(latlons)
+    bounds = box(latlons + _extents(geo, framed))
     if bounds is None:
         return {}
     return {"bounds": bounds, "maxZoom": MAX_ZOOM, "framed": framed}

@@ -1,4 +1,4 @@
-"""The embedded offline gazetteer: GeoNames cities and countryinfo countries, as a geopy geocoder.
+"""The embedded offline gazetteer: GeoNames cities and countries, as a geopy geocoder.
 
 :class:`Gazetteer` answers ``geocode("Hamhung", country="KP")`` the way any geopy geocoder
 would, with a :class:`geopy.location.Location`, but from data installed with mapgen's
@@ -8,8 +8,8 @@ dependencies, so it never touches the network:
   950,000 alternate names, shipped as a compact index (:mod:`mapgen.geo.gazindex`, made by
   ``tools/build_gazetteer.py``), expanded once into the user's cache folder, which loads in
   milliseconds and answers a lookup in microseconds.
-* countries: names and ISO codes from a small table, centroids and outlines from the one
-  countryinfo file of that country (:mod:`mapgen.geo.countries`, which needs no geopy).
+* countries: names, ISO codes and centroids from a small table, outlines from Natural
+  Earth, both in mapgen's own data (:mod:`mapgen.geo.countries`, which needs no geopy).
 
 The index is loaded lazily, on the first city lookup, and once per process: creating a
 :class:`Gazetteer` is cheap, and a rebuild whose places all come from the geocode cache never
@@ -58,11 +58,10 @@ from .context import StoryContext
 from .countries import (
     Country,
     _country_index,
-    _country_point,
-    _country_record,
     _find_country,
     _find_country_name,
     country_outline,
+    country_point,
     fold,
     resolve_country,
 )
@@ -367,11 +366,9 @@ class Gazetteer(Geocoder):
 
     @staticmethod
     def _country_match(country: Country) -> Match | None:
-        info = _country_record(country)
-        point = _country_point(info) if info is not None else None
-        if info is None or point is None:
+        point = country_point(country)
+        if point is None:
             return None
-        population = info.get("population")
         return Match(
             name=country.name,
             country_code=country.alpha2,
@@ -379,7 +376,7 @@ class Gazetteer(Geocoder):
             lon=point[1],
             feature="country",
             match="country",
-            population=population if isinstance(population, int) else None,
+            population=country.population or None,
             geonameid=country.geonameid,
         )
 
@@ -489,8 +486,7 @@ class Gazetteer(Geocoder):
                 c = by_code[by_name[name]]
                 if ("country", c.alpha2) in scored:
                     continue
-                info = _country_record(c)
-                point = _country_point(info) if info is not None else None
+                point = country_point(c)
                 lat, lon = point if point is not None else (None, None)
                 candidate = Candidate(c.name, c.alpha2, lat, lon, "country", score)
                 scored[("country", c.alpha2)] = (score, 0, candidate)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from itertools import compress, count, repeat
+from itertools import compress, count, pairwise, repeat
 from operator import is_, itemgetter
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ from ..core.clock import Clock
 from ..core.clock import today as clock_today
 from ..core.errors import OutputError, Problem, StoryError
 from ..story.model import (
+    Area,
     GeocodedStory,
     Location,
     LocationColumns,
@@ -50,14 +51,18 @@ from ..story.model import (
     Story,
     Waypoint,
     feature_for_kind,
+    location_columns,
     place_columns,
 )
+from . import regions
 from .cache import GeocodeCache
 from .cachefile import CACHE_NAME
 from .context import StoryContext
 from .countries import country_outline, resolve_country
 from .online import Request, online_geocoder
+from .regionplaces import locate_region, place_outlines, region_lookups
 from .resolve import Resolver, unknown_country
+from .topojson import split_at_antimeridian
 
 if TYPE_CHECKING:
     from geopy.geocoders.base import Geocoder
@@ -88,7 +93,10 @@ def _place_lookups(
     places: PlaceColumns,
 ) -> Iterator[tuple[int, str, str | None, str | None]]:
     """(index, query, country, feature) of each place without coords, in order."""
+    precisions = places.precisions
     for k in compress(count(), map(is_, places.coords, repeat(None))):
+        if precisions[k] == "region":  # looked up among the regions (regionplaces.py)
+            continue
         feature = places.features[k] or feature_for_kind(places.kinds[k])
         yield k, places.queries[k] or places.names[k], places.countries[k], feature
 
@@ -218,7 +226,8 @@ def geocode_story(
     problems = resolver.problems
     table = place_columns(story.places)
     stops = [s for r in story.routes for s in r.via]
-    total = table.coords.count(None) + sum(map(_looked_up, stops))  # as lookups() lists
+    looked_up = table.coords.count(None) - sum(1 for _ in region_lookups(table))
+    total = looked_up + sum(map(_looked_up, stops))  # as lookups() lists
     done = 0
 
     def locate(query: str, country: str | None, feature: str | None, pos: Pos, inline: bool):
@@ -246,6 +255,12 @@ def geocode_story(
         unknown = []
         for k, asked, country, feature in _place_lookups(table):
             found = locate(asked, country, feature, table.pos(k), False)
+            if found is None:
+                unknown.append(k)
+                continue
+            columns.put(k, found)
+        for k in region_lookups(table):  # `precision: region`: a region, by name
+            found = locate_region(table, k, problems)
             if found is None:
                 unknown.append(k)
                 continue
@@ -296,25 +311,68 @@ def geocode_story(
             failed = None
 
     areas: dict[str, dict] = {}
-    for area in story.areas:  # countries: no gazetteer (or geopy) unless one is unknown
-        resolved = resolve_country(area.country)
-        if resolved is None:
-            problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
-            continue
-        outline = country_outline(resolved[0])
-        if outline is None:
-            problems.append(
-                Problem(
-                    f"the offline data has no outline of {resolved[1]} ({resolved[0]});"
-                    " show it as a place with `coords:` instead",
-                    area.pos,
-                )
-            )
-            continue
-        areas[area.id] = outline
+    codes: dict[str, str] = {}  # a region's area: its ISO 3166-2 code
+    for area in story.areas:  # no gazetteer (or geopy) unless a country is unknown
+        outline = _area_outline(area, resolver, problems, codes)
+        if outline is not None:
+            areas[area.id] = outline
 
     if problems:
         raise StoryError(problems)
     if failed is not None:
         raise failed
-    return GeocodedStory(story=story, places=places, routes=routes, areas=areas)
+    located = location_columns(places, ids)
+    outlines = place_outlines(table, ids, located) if "region" in located.precisions else {}
+    return GeocodedStory(story, places, routes, areas, area_regions=codes, place_regions=outlines)
+
+
+def _area_outline(
+    area: Area, resolver: Resolver, problems: list[Problem], codes: dict[str, str]
+) -> dict | None:
+    """The outline of an area: its GeoJSON file's polygons (read with the story), its
+    region's (its code noted in ``codes``), or its country's; None once the reason is in
+    ``problems``."""
+    if area.shape is not None:
+        return _flat(area.shape)
+    resolved = resolve_country(area.country) if area.country else None
+    if area.country and resolved is None:
+        problems.append(Problem(unknown_country(resolver.gazetteer, area.country), area.pos))
+        return None
+    if area.region:
+        try:
+            found = regions.resolve_region(area.region, resolved[0] if resolved else None)
+        except LookupError as exc:
+            problems.append(Problem(str(exc.args[0]), area.pos))
+            return None
+        codes[area.id] = found.code
+        return regions.outline(found.code)
+    assert resolved is not None  # an area with neither region nor geometry has a country
+    outline = country_outline(resolved[0]) or regions.territory_outline(*resolved)
+    if outline is None:
+        problems.append(
+            Problem(
+                f"the offline data has no outline of {resolved[1]} ({resolved[0]});"
+                " show it as a place with `coords:` instead",
+                area.pos,
+            )
+        )
+    return outline
+
+
+def _flat(geometry: dict) -> dict:
+    """A drawn polygon as a flat map can show it: a ring that crosses the antimeridian
+    (from 179 to -179 degrees) split in two, not a band around the world."""
+    coords = geometry["coordinates"]
+    polygons = [coords] if geometry["type"] == "Polygon" else coords
+    if not any(
+        abs(b[0] - a[0]) > 180 for rings in polygons for ring in rings for a, b in pairwise(ring)
+    ):
+        return geometry
+    pieces = [
+        [[list(p) for p in ring] for ring in piece]
+        for rings in polygons
+        for piece in split_at_antimeridian([[tuple(p[:2]) for p in ring] for ring in rings], 6)
+    ]
+    if len(pieces) == 1:
+        return {"type": "Polygon", "coordinates": pieces[0]}
+    return {"type": "MultiPolygon", "coordinates": pieces}

@@ -11,7 +11,7 @@
   var KINDS = {place: "place", route: "route", area: "country", event: "event"};
 
   function describe(feature) {
-    var kind = KINDS[feature.kind] || feature.kind;
+    var kind = feature.shape || KINDS[feature.kind] || feature.kind;  // an area: country, region...
     return feature.name + " (" + kind + (feature.status ? ", " + feature.status : "") + ")";
   }
 

@@ -8,7 +8,8 @@ at build time (the same story always gives the same page):
 
 1. Each feature gives weight at its points: a place 1 at its position, plus 1 for each
    event at it; a route 1, plus 1 for each event along it, shared evenly among its stops.
-   (Areas are countries, as wide as the group itself: they and their events are left out.)
+   Countries are as wide as the group itself: they and their events are left out; a region
+   or a drawn polygon weighs as a place at its box's centre.
 2. The points fall into cells of :data:`CELL_DEGREES` degrees of latitude and longitude.
    Occupied cells that touch, by a side or a corner (across the antimeridian too), form
    one group: points less than a cell apart (about 900 km north to south) always share a
@@ -17,7 +18,8 @@ at build time (the same story always gives the same page):
    first point comes first in the story).  If it holds less than :data:`MIN_SHARE` of the
    whole weight, the story has no centre and the view frames every point.
 
-The view's box is the group's points (taken the short way round the antimeridian), never
+The view's box is the group's points (taken the short way round the antimeridian) and the
+boxes of the regions, polygons and region-wide places among them, never
 zoomed closer than :data:`MAX_ZOOM`.  ``view:`` in places.yaml overrides it: feature ids
 to frame, or a centre and zoom.  The page (view.js) fits that box into the largest part of
 the map no control covers, measured in the browser, so that no pin starts under the

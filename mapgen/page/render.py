@@ -18,7 +18,9 @@ import folium
 from branca.element import Element
 
 from ..geo import geodesy
+from ..geo.countries import resolve_country
 from ..geo.framing import area_bounds
+from ..geo.regions import region
 from ..quotes.quoted import Quotes
 from ..story.model import (
     PLACE_KINDS,
@@ -29,6 +31,7 @@ from ..story.model import (
     Story,
     place_columns,
 )
+from ..story.model import Area as AreaModel
 from ..story.tiles import TileSetting
 from ..story.when import label as date_label
 from .datalayer import add_places
@@ -55,6 +58,8 @@ from .styles import (
     line_sample,
     mode_icon_svg,
     pin_svg,
+    region_mark_svg,
+    region_style,
     route_style,
 )
 from .tiles import TileSource, tile_source
@@ -208,20 +213,20 @@ def _build(
     )
     add_base_layers(fmap, inline.outlines, tiles)
 
-    areas = folium.FeatureGroup(name="Countries", show=True).add_to(fmap)
+    areas = folium.FeatureGroup(name=_areas_label(story), show=True).add_to(fmap)
     area_boxes: dict[str, list[list[float]]] = {}
     for area in story.areas:
         cited = [quotes.verbatim(q) for q in area.quotes]
         latlngs = _polygon_latlngs(geo.areas[area.id])
         layer = Area(latlngs, **area_style(AREA_STYLE, area.status))
-        body = popup_html(area.id, area.name, ["Country"], area.note, cited, area.status)
+        meta = [_area_meta(area, geo.area_regions.get(area.id))]
+        body = popup_html(area.id, area.name, meta, area.note, cited, area.status)
         layer.add_child(SafePopup(body)).add_child(SafeTooltip(isolated(area.name)))
         layer.add_to(areas)
         bounds = area_boxes[area.id] = area_bounds(geo.areas[area.id])
         at = ((bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2)
-        feature = FeatureEvidence(
-            area.id, area.name, "area", area.status, cited, at, bounds, when(area.id)
-        )
+        named = {**when(area.id), "shape": _SHAPE_WORDS[area.kind]}  # access.js names it
+        feature = FeatureEvidence(area.id, area.name, "area", area.status, cited, at, bounds, named)
         evidence.add(feature, layer)
 
     routes = folium.FeatureGroup(name="Routes", show=True).add_to(fmap)
@@ -282,7 +287,7 @@ def _build(
 
     folium.LayerControl(collapsed=False).add_to(fmap)
     fmap.add_child(Overlay(_title_html(story), PAGE_CSS))
-    fmap.add_child(Overlay(_legend_html(story)))
+    fmap.add_child(Overlay(_legend_html(story, regionwide=bool(geo.place_regions))))
     timeline = timeline_data(story, since)
     tabs = [timeline_tab(story, names, since), sources_tab(evidence)]
     # The first view and the names on the map (firstview.py): one fit, made in the page,
@@ -317,27 +322,69 @@ def _add_markers(
     for k, (place_id, name) in enumerate(zip(table.ids, table.names, strict=True)):
         kind, status = kinds[k], statuses[k]
         cited = popups.quotes(k)
-        approximate = at.precisions[k] in VAGUE_PRECISIONS
-        icon = folium.DivIcon(
-            html=pin_svg(KIND_COLORS[kind], approximate, status),
-            icon_size=(34 if status != "reported" else 26, 38),
-            icon_anchor=(13, 37),
-            class_name=f"mg-pin mg-{kind} mg-status-{status}",
-        )
+        width = 34 if status != "reported" else 26
         spot = (at.lats[k], at.lons[k])
+        drawn: list[folium.Marker | Area] = []
+        bounds = None
+        if at.precisions[k] == "region":  # a marked centre, and the region's outline
+            icon = folium.DivIcon(
+                html=region_mark_svg(KIND_COLORS[kind], status),
+                icon_size=(width, 26),
+                icon_anchor=(13, 13),
+                class_name=f"mg-pin mg-region-mark mg-{kind} mg-status-{status}",
+            )
+            outline = geo.place_regions.get(place_id)
+            if outline is not None:
+                # Not interactive: the marked centre is the place's one target, and the
+                # outline never takes a click meant for an area under it.
+                shape = Area(_polygon_latlngs(outline), **region_style(KIND_COLORS[kind], status))
+                drawn.append(shape.add_to(groups[kind]))
+                bounds = area_bounds(outline)
+        else:
+            approximate = at.precisions[k] in VAGUE_PRECISIONS
+            icon = folium.DivIcon(
+                html=pin_svg(KIND_COLORS[kind], approximate, status),
+                icon_size=(width, 38),
+                icon_anchor=(13, 37),
+                class_name=f"mg-pin mg-{kind} mg-status-{status}",
+            )
         marker = folium.Marker(spot, icon=icon, title=None)
         marker.add_child(SafePopup(popups.html(k, cited)))
         marker.add_child(SafeTooltip(isolated(name)))
         marker.add_to(groups[kind])
         feature = FeatureEvidence(
-            place_id, name, "place", status, cited, spot, None, when(place_id)
+            place_id, name, "place", status, cited, spot, bounds, when(place_id)
         )
-        evidence.add(feature, marker)
+        evidence.add(feature, marker, *drawn)
 
 
 def _event_meta(event: Event, names: dict[str, str]) -> list[str]:
     where = names.get(event.feature, event.feature)
     return [f"Event \u00b7 {date_label(event.date)}", Html(f"At: {isolated(where)}")]
+
+
+#: What a screen reader calls an area, by its kind.
+_SHAPE_WORDS = {"country": "country", "region": "region", "polygon": "area"}
+
+
+def _areas_label(story: Story) -> str:
+    """The areas' layer: "Countries" while every area is one, else "Areas"."""
+    return "Countries" if all(a.kind == "country" for a in story.areas) else "Areas"
+
+
+def _area_meta(area: AreaModel, code: str | None) -> str:
+    """What the area is, under its name in the popup: the reader tells a country from a
+    region (its type, country and ISO 3166-2 code), and an outline an editor drew (its
+    file named) from either."""
+    if area.kind == "polygon":
+        return f"Area drawn from {area.geometry}"
+    found = region(code) if code else None
+    if found is None:
+        return "Region" if area.kind == "region" else "Country"
+    # The country the story names, else Natural Earth's (Crimea: the hint's, UA or RU).
+    country = resolve_country(area.country or found.country)
+    where = country[1] if country else found.country
+    return f"{found.type} of {where}" + (f" ({found.iso})" if found.iso else "")
 
 
 def _polygon_latlngs(geometry: dict) -> list:
@@ -367,7 +414,7 @@ def _status_key(status: str) -> str:
     )
 
 
-def _legend_html(story: Story) -> str:
+def _legend_html(story: Story, regionwide: bool = False) -> str:
     def row(key: str, label: str, cls: str = "") -> str:
         attr = f' class="{cls}"' if cls else ""
         return f'<li{attr}><span class="mg-key">{key}</span><span>{label}</span></li>'
@@ -379,6 +426,8 @@ def _legend_html(story: Story) -> str:
         if kind in present
     ]
     places.append(row(pin_svg("#555", True), "Approximate position"))
+    if regionwide:
+        places.append(row(region_mark_svg("#555"), "Somewhere in the region outlined"))
     routes = [
         row(
             f"{line_sample(mode, width=18)}{mode_icon_svg(mode, size=18)}",
@@ -398,14 +447,15 @@ def _legend_html(story: Story) -> str:
     ]
     countries = []
     if story.areas:
+        named = "Country" if _areas_label(story) == "Countries" else "Area"
         countries.append(
             row(
                 f'<svg width="20" height="14"><rect width="20" height="14"'
                 f' fill="{AREA_STYLE["fillColor"]}" stroke="{AREA_STYLE["color"]}"/></svg>',
-                "Country named in the story",
+                f"{named} named in the story",
             )
         )
-    sections = [("Places", places), ("Routes", routes + countries), ("Claims", claims)]
+    sections = [("Places", places), ("Routes", routes), ("Areas", countries), ("Claims", claims)]
     body = "".join(f"<h3>{title}</h3><ul>{''.join(rows)}</ul>" for title, rows in sections if rows)
     return (
         '<details id="mg-legend" class="mg-box" open><summary><h2>Legend</h2></summary>'

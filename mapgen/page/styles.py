@@ -135,6 +135,39 @@ def pin_svg(color: str, approximate: bool, status: str = "reported") -> str:
     )
 
 
+def region_mark_svg(color: str, status: str = "reported") -> str:
+    """The centre of a place known only to its region: a dashed ring round a dot, not a
+    pin (whose tip would claim a point); a status other than ``reported`` a badge at its
+    top right.  Centred on 13, 13."""
+    badge = badge_svg(status, 26, 7.5)
+    width = 34 if badge else 26
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="26"'
+        f' viewBox="0 0 {width} 26">'
+        f'<circle cx="13" cy="13" r="10.5" fill="#ffffff" fill-opacity="0.9" stroke="{color}"'
+        ' stroke-width="2.5" stroke-dasharray="4 2.5"/>'
+        f'<circle cx="13" cy="13" r="4" fill="{color}"/>'
+        f"{badge}</svg>"
+    )
+
+
+def region_style(color: str, status: str) -> dict[str, object]:
+    """A region-precision place's outline: the kind's colour, dashed, a light fill, under
+    the status's look (a denied place's fades as a denied area's does)."""
+    style: dict[str, object] = {
+        "color": color,
+        "weight": 2,
+        "dashArray": "6 4",
+        "fillColor": color,
+        "fillOpacity": 0.08,
+        "className": f"mg-region-outline mg-status-{status}",
+        "interactive": False,
+    }
+    if status == "denied":
+        style.update(opacity=0.45, fillOpacity=0.03)
+    return style
+
+
 def arrow_svg(color: str, bearing: float) -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" width="18" height="18" viewBox="-9 -9 18 18"'

@@ -8,6 +8,7 @@ same build kept alive between runs (``mapgen watch``): what did not change stays
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -261,7 +262,8 @@ class Builder:
 
     def inputs(self) -> list[Path]:
         """Every file the story last loaded was read from but the story file itself: its
-        articles, and the CSV or GeoJSON files of places it includes."""
+        articles, the CSV or GeoJSON files of places it includes, and its areas' GeoJSON
+        files (``geometry:``)."""
         story = self.story
         if story is None:
             return []
@@ -269,6 +271,9 @@ class Builder:
         for name in dict.fromkeys(place.pos.file for place in story.places):
             if Path(name).resolve() != story.path:
                 files.append(Path(name))
+        for area in story.areas:
+            if area.geometry:
+                files.append(story.root.joinpath(*re.split(r"[\\/]", area.geometry)))
         return files
 
     def cache_changed(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..core.terminal import one_line
 from ..geo.countries import fold
 from ..geo.gazetteer import Gazetteer, distance_km
+from ..geo.regions import split_type
 from ..story.model import GeocodedStory, LeftOut
 from .mentions import Matcher, Mention, Target, clipped, find_mentions, read_within
 
@@ -151,6 +152,11 @@ def _shown(geo: GeocodedStory, matcher: Matcher) -> list[_Shown]:
             country = hit[0].country_code if hit else None
         out.append(_Shown(place.id, names, country, loc.lat, loc.lon))
     for area in story.areas:
+        if area.country is None or area.kind != "country":  # a region, a file's polygons
+            named = [area.name, area.region or ""]  # "Lipetsk region" shows "Lipetsk" too
+            names = {fold(n) for n in named + [split_type(n)[0] for n in named] if n}
+            out.append(_Shown(area.id, frozenset(names), None))
+            continue
         hit = matcher.country_named(area.country) or matcher.country_named(area.name)
         code = hit[0].country_code if hit else (area.country if len(area.country) == 2 else None)
         out.append(_Shown(area.id, frozenset({fold(area.name)}), code))

@@ -235,7 +235,8 @@ class _Rows(RowReader):
         lat_values, lon_values = made["coords"]
         ids, precisions, sources = column("id"), column("precision"), column("source")
         if None in lat_values and any(  # precision says how sure coords are: none, none
-            p and lat is None for p, lat in zip(precisions, lat_values, strict=True)
+            p and p != "region" and lat is None  # (but for a region's name, looked up)
+            for p, lat in zip(precisions, lat_values, strict=True)
         ):
             return False
         given = list(filter(None, ids))

@@ -100,8 +100,12 @@ class RowReader:
             if problem := choice_problem("precision", precision, PRECISIONS):
                 fail(at.field("precision"), problem)
                 bad = True
-            elif coords is None:
-                fail(at.field("precision"), "precision says how sure lat and lon are; give them")
+            elif coords is None and precision != "region":  # region: the name is a region's
+                fail(
+                    at.field("precision"),
+                    "precision says how sure lat and lon are; give them"
+                    " (without them, only `region` is allowed: the name is a region's)",
+                )
                 bad = True
         elif coords is not None:
             precision = "point"

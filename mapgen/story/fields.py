@@ -295,7 +295,8 @@ PLACE = Section(
         Field(
             "precision",
             choice(PRECISIONS),
-            "with coords: how sure they are (default `point`)",
+            "with coords: how sure they are (default `point`); `region` without coords: the"
+            " name (or query) is a first-level region's, drawn as its outline",
             columns=(("precision",),),
             geojson="precision",
             popup="meta",
@@ -375,7 +376,8 @@ ROUTE = Section(
 
 AREA = Section(
     "area",
-    "A shaded country.",
+    "A shaded area: a country, a first-level region (state, province, oblast), or the"
+    " polygons of a GeoJSON file.",
     (
         Field(
             "id",
@@ -386,13 +388,30 @@ AREA = Section(
         ),
         Field("name", text(), "shown in the popup", required=True, geojson="name", popup="title"),
         Field(
-            "country", text(), "an ISO code or a country's name", required=True, geojson="country"
+            "country",
+            text(),
+            "an ISO code or a country's name: the country shaded, or the one `region:` is in",
+            geojson="country",
+        ),
+        Field(
+            "region",
+            text(),
+            "a first-level region's name (`Lipetsk`, `Donetsk Oblast`, `Texas`), from Natural"
+            " Earth; give `country:` where the name is ambiguous",
+            geojson="region",
+        ),
+        Field(
+            "geometry",
+            Kind("file"),
+            "a `.geojson` file inside the story folder: its Polygon or MultiPolygon"
+            " (a Feature or FeatureCollection of them)",
+            geojson="geometry_file",
         ),
         NOTE,
         STATUS,
         quotes(),
     ),
-    derived=(("name", "kind"),),
+    derived=(("name", "kind"), ("region", "region_code")),
 )
 
 EVENT = Section(
@@ -471,7 +490,7 @@ STORY = Section(
         Field("places", list_of("place"), "markers"),
         Field("include", list_of("include"), "files of more places"),
         Field("routes", list_of("route"), "lines"),
-        Field("areas", list_of("area"), "shaded countries"),
+        Field("areas", list_of("area"), "shaded countries, regions and polygons"),
         Field("events", list_of("event"), "the timeline"),
         Field("left_out", list_of("left-out place"), "places left out on purpose"),
         Field("geocoder", Kind("geocoder"), "an online geocoder"),

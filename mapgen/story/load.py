@@ -28,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..core.errors import StoryError
 from . import bulk, fields
+from .areafile import read_geometry
 from .articles import (
     MAX_ARTICLE_BYTES,
     MAX_STORY_ARTICLE_BYTES,
@@ -208,10 +209,15 @@ def _place(ck: _StoryChecker, node: Node, label: str) -> Any:
     if record is None:
         return BAD
     values = record.values
-    if "precision" in record.nodes and "coords" not in record.nodes:
+    if (
+        "precision" in record.nodes
+        and "coords" not in record.nodes
+        and values.get("precision") != "region"  # a region's name, looked up as one
+    ):
         ck.fail(
             record.nodes["precision"],
-            "precision says how sure coords are; add coords: [lat, lon] or remove precision",
+            "precision says how sure coords are; add coords: [lat, lon] or remove precision"
+            " (without coords, only `precision: region` is allowed: the name is a region's)",
         )
         return BAD
     if not record.ok:
@@ -246,8 +252,31 @@ def _route(ck: _StoryChecker, node: Node, label: str) -> Any:
 
 
 def _area(ck: _StoryChecker, node: Node, label: str) -> Any:
+    """An area: a country (``country:``), a region (``region:``, ``country:`` its hint) or
+    a GeoJSON file's polygons (``geometry:``, read now: :mod:`mapgen.story.areafile`)."""
     record = _feature(ck, node, label, fields.AREA, ck.area_ids)
-    return Area(pos=record.pos, **record.values) if record is not None and record.ok else BAD
+    if record is None:
+        return BAD
+    nodes, values = record.nodes, record.values
+    if "region" in nodes and "geometry" in nodes:
+        return ck.fail(
+            nodes["geometry"],
+            f"area{_id_of(record)} is a region or a GeoJSON file's polygons; it has both",
+        )
+    if not any(key in nodes for key in ("country", "region", "geometry")):
+        return ck.fail(
+            record.pos,
+            f"area{_id_of(record)} needs what it shades: country:, region: or geometry:",
+        )
+    if not record.ok:
+        return BAD
+    shape = None
+    if "geometry" in values:
+        shape = read_geometry(ck, nodes["geometry"], values["geometry"], f"area{_id_of(record)}")
+        if shape is BAD:
+            return BAD
+    values.setdefault("country", None)
+    return Area(pos=record.pos, shape=shape, **values)
 
 
 def _event(ck: _StoryChecker, node: Node, label: str) -> Any:

@@ -370,15 +370,26 @@ class Route:
 
 @dataclass
 class Area:
-    """A country drawn as a shaded area; ``country`` is its ISO code or name."""
+    """A shaded area: the country ``country`` (an ISO code or name), the first-level
+    region ``region`` (in ``country``, if given), or the polygons of the GeoJSON file
+    ``geometry`` (read when the story is loaded: ``shape``)."""
 
     id: str
     name: str
-    country: str
+    country: str | None
     pos: Pos
     quotes: list[Quote] = field(default_factory=list)
     note: str | None = None
     status: str = DEFAULT_STATUS
+    region: str | None = None
+    geometry: str | None = None
+    #: The Polygon or MultiPolygon of ``geometry``'s file, as GeoJSON.
+    shape: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        """What it is: ``country``, ``region`` or ``polygon`` (a file's)."""
+        return "polygon" if self.geometry else "region" if self.region else "country"
 
 
 @dataclass(frozen=True)
@@ -495,3 +506,8 @@ class GeocodedStory:
     routes: dict[str, list[tuple[float, float]]]
     areas: dict[str, dict]
     """Area id -> GeoJSON geometry (Polygon or MultiPolygon, lon/lat order)."""
+    area_regions: dict[str, str] = field(default_factory=dict)
+    """Area id -> the ISO 3166-2 code of the region it is (``RU-LIP``), for a region's area."""
+    place_regions: dict[str, dict] = field(default_factory=dict)
+    """Place id -> the outline of the region a place is known only to lie in (its
+    precision is ``region``): the page draws it around the place's marked centre."""
