@@ -101,3 +101,17 @@ def test_the_benchmark_scores_mapgens_own_mentions(capsys):
     assert measures["exact"]["recall"] == pytest.approx(80.0)
     assert measures["accuracy_161km"] == pytest.approx(100.0)
     assert out["realigned"] == 1
+
+
+def test_the_looser_measure_counts_a_point_inside_the_country_or_region_named():
+    """A country's point is a convention: 40, -100 (Wikipedia's United States) is 342 km from
+    mapgen's, yet inside the country; Hamburg is not inside France, nor Kyiv in Texas."""
+    us = P(0, 2, "US", 38.0, -97.0, "name", "country", "US", "United States")
+    assert geoparse._inside(40.0, -100.0, us)
+    france = P(0, 6, "France", 46.0, 2.0, "name", "country", "FR", "France")
+    assert not geoparse._inside(*HAMBURG, france)
+    texas = P(0, 5, "Texas", 31.0, -100.0, "name", "region", "US", "Texas")
+    assert geoparse._inside(30.27, -97.74, texas)  # Austin
+    assert not geoparse._inside(50.45, 30.52, texas)
+    city = P(0, 5, "Paris", 48.85, 2.35, "name", "city", "FR", "Paris")
+    assert not geoparse._inside(48.85, 2.35, city)  # a city is scored by distance only
