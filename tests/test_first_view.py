@@ -310,3 +310,28 @@ def test_a_story_of_countries_alone_frames_them(tmp_path):
     view = json.loads(config)
     (south, west), (north, east) = view["bounds"]
     assert 48 < south < 50 and 54 < north < 56 and 13 < west < 16 and 23 < east < 25
+
+
+def test_the_inset_covers_no_other_box_once_the_page_has_settled(browser, tmp_path):
+    """The inset takes the first corner where it covers nothing; the phone's legend and the
+    title settle after it is first placed, so it is placed again then (it once sat over the
+    phone's Legend button on one load in three)."""
+    from .areastory import write_story
+
+    html = mapgen.build(write_story(tmp_path / "areas")).html
+    for _ in range(4):
+        context = browser.new_context(**SIZES["phone"], device_scale_factor=3)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda e, page=page: page.errors.append(str(e)))
+        page.goto(html.as_uri())
+        try:
+            page.wait_for_function("window.mapgenStory && window.mapgenStory.free")
+            page.evaluate("document.fonts.ready.then(() => new Promise(r => setTimeout(r, 50)))")
+            seen = page.evaluate(MEASURE)
+            inset = next(b["rect"] for b in seen["boxes"] if "mg-inset" in b["name"])
+            others = [b for b in seen["boxes"] if "mg-inset" not in b["name"]]
+            assert not [b["name"] for b in others if overlap(inset, b["rect"])]
+            assert page.errors == []
+        finally:
+            page.context.close()

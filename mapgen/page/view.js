@@ -262,6 +262,11 @@
       map.on("dragstart zoomstart", function () { if (!fitting) moved = true; });
       map.on("popupopen", function () { moved = true; });
       window.addEventListener("resize", function () { settleInset(); if (!moved) frame(); });
+      // The other layouts (the phone's sheet and legend, the title's width once its font is
+      // in) settle after this hook: place the inset and frame again once they have.
+      var again = function () { settleInset(); if (!moved) frame(); };
+      setTimeout(again, 0);
+      if (document.fonts && document.fonts.ready) document.fonts.ready.then(again);
     }
   });
   story.covers = function () { return map ? covers() : []; };
