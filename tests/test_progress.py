@@ -5,6 +5,7 @@ escaped.  Time is a fake clock moved by hand: no test here waits or depends on s
 from __future__ import annotations
 
 import io
+import json
 import re
 
 from click.testing import CliRunner
@@ -250,3 +251,23 @@ def test_a_forked_child_writes_no_progress(tmp_path):
             step.advance()
     assert "child" not in out.read_text(encoding="utf-8")
     assert "in the parent: done in" in out.read_text(encoding="utf-8")
+
+
+def test_mentions_announces_many_articles_on_stderr_and_quiet_says_nothing(tmp_path, monkeypatch):
+    """``mapgen mentions`` reads articles as ``extract`` does: past ten, a line as it starts
+    and one when it ends, on stderr, so the JSON on stdout stays whole; ``--quiet``: none."""
+    monkeypatch.chdir(tmp_path)
+    names = []
+    for k in range(12):
+        name = f"a{k:02}.txt"
+        (tmp_path / name).write_text(f"Talks opened in Pyongyang on day {k}.\n", "utf-8")
+        names.append(name)
+    monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.25))
+    result = CliRunner().invoke(main, ["mentions", "--json", *names])
+    assert result.exit_code == 0, result.output
+    assert [a["file"] for a in json.loads(result.stdout)] == names
+    told = result.stderr.splitlines()
+    assert told[0] == "reading articles: 0/12 articles (0%), a00.txt ...", told
+    assert re.fullmatch(r"reading articles: done in [\d.]+ s", told[1]), told
+    quiet = CliRunner().invoke(main, ["mentions", "--json", "-q", *names])
+    assert quiet.exit_code == 0 and quiet.stderr == "" and quiet.stdout == result.stdout

@@ -15,16 +15,19 @@ from pathlib import Path
 import click
 
 from ..core.fsutil import Refused, read_regular
+from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..story.load import article_limit
 from .exits import STORY_ERROR
+from .options import quiet_option
 
 
 @click.command("mentions")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per article.")
 # (no dir_okay=False: a folder is refused by _read, in one line, not by click's usage text)
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
-def mentions_command(articles: tuple[Path, ...], as_json: bool) -> None:
+@quiet_option
+def mentions_command(articles: tuple[Path, ...], as_json: bool, progress: Progress | None) -> None:
     """List every place ARTICLES mention, in order: where, the words, the place.
 
     With --json: [{"file": ..., "mentions": [{"start", "end", "text", "place", "kind",
@@ -32,10 +35,11 @@ def mentions_command(articles: tuple[Path, ...], as_json: bool) -> None:
     the article as read (see docs/mentions.md).
     """
     # finding mentions reads the gazetteer, which imports geopy: only for this command
+    from ..geo.gazetteer import Gazetteer
     from ..quotes.mentiondata import mentions_json
 
     files = [(article.as_posix(), _read(article)) for article in articles]
-    found = mentions_json(files)
+    found = mentions_json(files, gazetteer=Gazetteer(progress=progress), progress=progress)
     if as_json:
         # ensure_ascii: the JSON is pure ASCII, so no article text reaches a terminal raw
         echo(json.dumps(found, indent=1))

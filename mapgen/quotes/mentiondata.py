@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..core.progress import Progress, task
 from ..geo.gazetteer import Gazetteer
+from .extract import MANY_ARTICLES
 from .mentions import Matcher, Mention, find_mentions
 
 __all__ = ["MentionRecord", "mentions_json", "mentions_of", "record_of"]
@@ -76,13 +78,24 @@ def mentions_of(
 
 
 def mentions_json(
-    files: list[tuple[str, str]], *, gazetteer: Gazetteer | None = None
+    files: list[tuple[str, str]],
+    *,
+    gazetteer: Gazetteer | None = None,
+    progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """``[{"file": ..., "mentions": [...]}, ...]`` for ``files`` ((name, text), in order):
     what ``mapgen mentions --json`` prints.  One matcher serves every article, so a name is
-    looked up once."""
+    looked up once.  ``progress`` shows the articles read, as ``extract`` does."""
     matcher = Matcher(gazetteer)
-    return [
-        {"file": name, "mentions": [r.as_json() for r in mentions_of(text, matcher=matcher)]}
-        for name, text in files
-    ]
+    reading = task(
+        progress, "reading articles", len(files), "articles", announce=len(files) > MANY_ARTICLES
+    )
+    out = []
+    for name, text in files:
+        reading.advance(0, name)
+        out.append(
+            {"file": name, "mentions": [r.as_json() for r in mentions_of(text, matcher=matcher)]}
+        )
+        reading.advance()
+    reading.finish()
+    return out
