@@ -351,3 +351,15 @@ def test_a_place_the_gazetteer_finds_as_a_region_is_drawn_as_its_region(tmp_path
     assert place["properties"]["precision"] == "region"
     assert place["properties"]["geocoder"] == "gazetteer"
     assert "mg-region-outline" in page and "mg-region-mark" in page
+
+
+def test_a_geometry_file_not_in_utf8_is_one_line_at_its_first_bad_byte(tmp_path):
+    """Latin-1 from an old tool: the line and column of the first byte that is not UTF-8;
+    a byte-order mark before good UTF-8 is fine."""
+    story = write_story(tmp_path / "story")
+    good = (story / "occupied-2023.geojson").read_bytes()
+    (story / "occupied-2023.geojson").write_bytes(b'{"name": "Zone",\n "x": "Kh\xe9rson"}')
+    (problem,) = problems_of(story)
+    assert problem.startswith("occupied-2023.geojson:2:10: is not UTF-8"), problem
+    (story / "occupied-2023.geojson").write_bytes(b"\xef\xbb\xbf" + good)
+    mapgen.build(story)  # no problem

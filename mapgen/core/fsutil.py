@@ -55,6 +55,30 @@ class Refused(Exception):
         self.reason = reason
 
 
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8: where the first bad byte is (line and column from 1)."""
+
+    def __init__(self, line: int, col: int, byte: int):
+        super().__init__(f"not UTF-8 at {line}:{col}")
+        self.line, self.col, self.byte = line, col, byte
+
+
+def utf8_text(data: bytes) -> str:
+    """``data`` as text: UTF-8, a byte-order mark dropped (spreadsheets and editors on
+    Windows write one), newlines unchanged.
+
+    :raises NotUtf8: where the first byte that is not UTF-8 stands, for a file:line:col.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise NotUtf8(line, col, data[exc.start]) from None
+
+
 def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """The bytes of the regular file ``path``, read through one open handle.
 

@@ -24,6 +24,7 @@ from typing import Any
 from yaml.nodes import Node
 
 from ..core.errors import Pos
+from ..core.fsutil import NotUtf8, utf8_text
 from .articles import read_file
 from .bulk_geojson import _DECODER, MAX_JSON_DEPTH, _too_deep, _Unusual, _unusual
 from .checker import BAD, Checker
@@ -60,14 +61,10 @@ def read_geometry(ck: Checker, node: Node, name: str, label: str) -> Any:
         return BAD
     shown = os.path.join(os.path.dirname(ck.file), *re.split(r"[\\/]", name))
     named = f"geometry: of {label} at {ck.pos(node)}"
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _fail(ck, shown, line, col, "is not UTF-8; save it as UTF-8", named)
+        text = utf8_text(data)
+    except NotUtf8 as exc:
+        return _fail(ck, shown, exc.line, exc.col, "is not UTF-8; save it as UTF-8", named)
     del data
     try:
         value = _DECODER.decode(text)

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..core.errors import Problem
-from ..core.fsutil import MAX_INPUT_BYTES, Refused, read_regular
+from ..core.fsutil import MAX_INPUT_BYTES, NotUtf8, Refused, read_regular, utf8_text
 from ..core.values import bad_character
 from . import model
 from .bulk_geojson import MAX_JSON_DEPTH, read_geojson
@@ -112,15 +112,11 @@ def read_places(
             return [], [Problem(f"cannot read: it {exc.reason}", file=shown)]
         except OSError as exc:
             return [], [Problem(f"cannot read: {exc.strerror or exc}", file=shown)]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not UTF-8: byte 0x{data[exc.start]:02x} is not valid here; save it as UTF-8"
-        return [], [Problem(message, Pos(shown, line, col))]
+        text = utf8_text(data)
+    except NotUtf8 as exc:
+        message = f"not UTF-8: byte 0x{exc.byte:02x} is not valid here; save it as UTF-8"
+        return [], [Problem(message, Pos(shown, exc.line, exc.col))]
     reader = _Rows(shown, defaults, sources, id_stem(shown))
     bad = _RAW_BAD.search(text)
     if bad is not None:  # as places.yaml refuses them; a line may end in CR LF or CR
