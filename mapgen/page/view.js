@@ -167,9 +167,10 @@
 
   // The inset goes to the first corner where it covers no other box (under the zoom
   // buttons first: the bottom corners hold the legend, the scale, the panel and the
-  // attribution), or where it covers least.
+  // attribution), or where it covers least.  Whether it changed corner.
   function settleInset() {
     var el = inset.getContainer(), corners = map._controlCorners, best = null, least = Infinity;
+    var before = el.parentNode;
     var order = ["topleft", "bottomleft", "bottomright", "topright"];
     for (var i = 0; i < order.length && least > 0; i++) {
       var corner = corners[order[i]];
@@ -188,6 +189,7 @@
       if (best.indexOf("bottom") === 0) corners[best].insertBefore(el, corners[best].firstChild);
       else corners[best].appendChild(el);
     }
+    return el.parentNode !== before;
   }
 
   // The places left outside the view, as dots on the inset.
@@ -263,8 +265,9 @@
       map.on("popupopen", function () { moved = true; });
       window.addEventListener("resize", function () { settleInset(); if (!moved) frame(); });
       // The other layouts (the phone's sheet and legend, the title's width once its font is
-      // in) settle after this hook: place the inset and frame again once they have.
-      var again = function () { settleInset(); if (!moved) frame(); };
+      // in) settle after this hook: place the inset again once they have, and frame again
+      // only if it moved (a framing moves the map, which writes the view into the address).
+      var again = function () { if (settleInset() && !moved) frame(); };
       setTimeout(again, 0);
       if (document.fonts && document.fonts.ready) document.fonts.ready.then(again);
     }
