@@ -184,7 +184,13 @@ def test_a_region_hint_names_its_country_either_way(tmp_path):
     """Crimea is Ukraine's by its ISO code, Russia's on the ground in Natural Earth: either
     hint finds it; a region's ISO 3166-2 code does too."""
     story = write_story(tmp_path / "story")
-    for region, country in (("Crimea", "UA"), ("Crimea", "RU"), ("UA-14", "Ukraine")):
+    cases = (
+        ("Crimea", "UA", "UA-43"),
+        ("Crimea", "RU", "UA-43"),
+        ("UA-43", "Ukraine", "UA-43"),
+        ("UA-14", "Ukraine", "UA-14"),  # Donetsk
+    )
+    for region, country, code in cases:
         text = _with(
             STORY,
             "region: Lipetsk region\n    country: RU",
@@ -192,6 +198,9 @@ def test_a_region_hint_names_its_country_either_way(tmp_path):
         )
         (story / "places.yaml").write_text(text, encoding="utf-8")
         mapgen.build(story)
+        collection = json.loads((story / "output" / "map.geojson").read_text(encoding="utf-8"))
+        (area,) = [f for f in collection["features"] if f["id"] == "lipetsk"]
+        assert area["properties"]["region_code"] == code, (region, country)
 
 
 @pytest.mark.parametrize(
@@ -263,6 +272,20 @@ def test_check_counts_a_region_area_as_showing_its_name(tmp_path):
     geo = mapgen.check(write_story(tmp_path / "story"))
     missing = {found[0].target.name for found in report(geo).missing().values()}
     assert "Lipetsk" not in missing and "Azov" in missing
+
+
+def test_the_check_command_reads_a_story_of_regions_and_drawn_polygons(tmp_path):
+    """``mapgen check`` on the issue's story (an area drawn from a file, which has no
+    country): it validates, lists its doubts and mentions, and exits 0, never a traceback."""
+    from click.testing import CliRunner
+
+    from mapgen.cli.main import main
+
+    story = write_story(tmp_path / "story")
+    result = CliRunner().invoke(main, ["check", str(story)])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert "OK" in result.output
 
 
 def test_an_included_file_may_name_region_wide_places(tmp_path):

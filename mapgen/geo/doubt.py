@@ -65,7 +65,8 @@ def doubts(geo: GeocodedStory) -> list[Doubt]:
                 " `country:` or `query: Name, Region`, or give `coords: [lat, lon]`"
             )
     far = _far_from_all(at.lats, at.lons)
-    named = {area.country for area in geo.story.areas} | {c for c in table.countries if c}
+    # (an area drawn from a file, or a region named without its country, has no country)
+    named = {a.country for a in geo.story.areas if a.country} | {c for c in table.countries if c}
     outlines = [country_outline(code) for code in sorted(named) if resolve_country(code)]
     for j, (km, nearest) in far.items():
         if any(o is not None and _inside(at.lats[j], at.lons[j], o) for o in outlines):
