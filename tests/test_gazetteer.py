@@ -12,6 +12,7 @@ import gzip
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -466,3 +467,36 @@ def test_a_damaged_install_is_one_line_not_a_traceback(tmp_path, monkeypatch, da
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "reinstall mapgen" in lines[0], lines
         assert "cities1000.idx.gz" in lines[0] and "Traceback" not in result.output
+
+
+def test_a_copy_damaged_in_place_is_expanded_again_not_read_as_wrong_answers(tmp_path, monkeypatch):
+    """Same size, same header, a section overwritten (a disk error, a stray write): the
+    copy's CRC-32 is not the shipped file's, so it is expanded again and answers rightly."""
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path))
+    index, report = load_index("cities1000")
+    right = index.find("kyiv")
+    data = bytearray(report.path.read_bytes())
+    data[len(data) // 2 :] = b"\x7f" * (len(data) - len(data) // 2)
+    report.path.write_bytes(bytes(data))
+    again, second = load_index("cities1000")
+    assert second.built and second.saved
+    assert again.find("kyiv") == right
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_a_link_planted_in_the_cache_neither_hangs_nor_fills_memory(
+    tmp_path, monkeypatch
+):
+    """A FIFO would block a plain read forever, a link to /dev/zero would read without end:
+    each is passed over and the index expanded again, over it."""
+    monkeypatch.setenv("MAPGEN_CACHE_DIR", str(tmp_path))
+    _, report = load_index("cities1000")
+    report.path.unlink()
+    os.mkfifo(report.path)
+    index, again = load_index("cities1000")
+    assert again.built and index.find("pyongyang")
+    report.path.unlink()
+    report.path.symlink_to("/dev/zero")
+    index, third = load_index("cities1000")
+    assert third.built and index.find("pyongyang")
+    assert not report.path.is_symlink()  # replaced by the expanded copy
