@@ -76,16 +76,16 @@ def test_the_readable_list_is_escaped(tmp_path: Path):
     result = _run(str(path))
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
-    assert f"{path}: 1 mentions" in result.output
+    assert f"{path}: 1 mention\n" in result.output
     assert '2:16  "Kyiv" -> Kyiv (city, UA, by name' in result.output
 
 
 def test_a_non_utf8_article_is_one_line(tmp_path: Path):
     path = tmp_path / "latin1.txt"
-    path.write_bytes("Troops left Moscow for Zürich.".encode("latin-1"))
+    path.write_bytes("Troops left Moscow\nfor Zürich.".encode("latin-1"))
     result = _run("--json", str(path))
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"{path}: not UTF-8 (byte 24); save it as UTF-8"]
+    assert result.output.strip().splitlines() == [f"{path}:2:6: not UTF-8; save it as UTF-8"]
 
 
 def test_a_missing_or_unreadable_article_is_one_line(tmp_path: Path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..core.errors import MapgenError
-from ..core.fsutil import Refused, read_regular
+from ..core.fsutil import NotUtf8, Refused, read_regular, utf8_text
 from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..story.load import article_limit
@@ -40,16 +40,16 @@ def extract_command(articles: tuple[Path, ...], progress: Progress | None) -> No
     files = []
     for article in articles:
         try:  # the limit a story's article has: a bigger one could not be its source
-            body = read_regular(article, article_limit()).decode("utf-8")
+            body = utf8_text(read_regular(article, article_limit()), keep_bom=True)
         except Refused as exc:
             echo(f"{one_line(str(article))}: cannot read: it {exc.reason}", err=True)
             sys.exit(STORY_ERROR)
         except OSError as exc:
             echo(f"{one_line(str(article))}: cannot read: {exc.strerror or exc}", err=True)
             sys.exit(STORY_ERROR)
-        except UnicodeDecodeError as exc:
+        except NotUtf8 as exc:
             echo(
-                f"{one_line(str(article))}: not UTF-8 (byte {exc.start}); save it as UTF-8",
+                f"{one_line(str(article))}:{exc.line}:{exc.col}: not UTF-8; save it as UTF-8",
                 err=True,
             )
             sys.exit(STORY_ERROR)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..core.fsutil import Refused, read_regular
+from ..core.fsutil import NotUtf8, Refused, read_regular, utf8_text
 from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..story.load import article_limit
@@ -45,7 +45,8 @@ def mentions_command(articles: tuple[Path, ...], as_json: bool, progress: Progre
         echo(json.dumps(found, indent=1))
         return
     for article, (_, text) in zip(found, files, strict=True):
-        echo(f"{one_line(article['file'])}: {len(article['mentions'])} mentions")
+        n = len(article["mentions"])
+        echo(f"{one_line(article['file'])}: {n} mention{'' if n == 1 else 's'}")
         line, counted = 1, 0  # counted on from the last mention: they come in order
         for m in article["mentions"]:
             line += text.count("\n", counted, m["start"])
@@ -62,13 +63,15 @@ def mentions_command(articles: tuple[Path, ...], as_json: bool, progress: Progre
 def _read(article: Path) -> str:
     """The article's text, exactly (no newline translation), or one line and exit 2."""
     try:  # the limit a story's article has
-        return read_regular(article, article_limit()).decode("utf-8")
+        return utf8_text(read_regular(article, article_limit()), keep_bom=True)
     except Refused as exc:
         problem = f"it {exc.reason}"
     except OSError as exc:
         problem = str(exc.strerror or exc)
-    except UnicodeDecodeError as exc:
-        echo(f"{one_line(str(article))}: not UTF-8 (byte {exc.start}); save it as UTF-8", err=True)
+    except NotUtf8 as exc:
+        echo(
+            f"{one_line(str(article))}:{exc.line}:{exc.col}: not UTF-8; save it as UTF-8", err=True
+        )
         sys.exit(STORY_ERROR)
     echo(f"{one_line(str(article))}: cannot read: {problem}", err=True)
     sys.exit(STORY_ERROR)

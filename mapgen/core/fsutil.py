@@ -63,13 +63,14 @@ class NotUtf8(ValueError):
         self.line, self.col, self.byte = line, col, byte
 
 
-def utf8_text(data: bytes) -> str:
+def utf8_text(data: bytes, *, keep_bom: bool = False) -> str:
     """``data`` as text: UTF-8, a byte-order mark dropped (spreadsheets and editors on
-    Windows write one), newlines unchanged.
+    Windows write one) unless ``keep_bom`` (offsets into the text as a program reads it),
+    newlines unchanged.
 
     :raises NotUtf8: where the first byte that is not UTF-8 stands, for a file:line:col.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
+    if not keep_bom and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
