@@ -591,3 +591,28 @@ def test_a_region_mentioned_is_shown_by_an_area_or_place_of_its_name():
     town = _Shown("austin", frozenset({"austin"}), None, 31.0, -99.0)  # at its label point
     assert _shows([area], texas) == "texas-area"
     assert _shows([town], texas) is None  # a region is not a town near its label point
+
+
+def test_decomposed_text_names_the_same_places_at_its_own_offsets(tmp_path, monkeypatch):
+    """An article whose accents are letters and combining marks (NFD, as a Mac or a PDF
+    copies them) names the same places as composed text; each mention's words, offsets and
+    sentence are the article's as written, so what ``extract`` quotes verifies and builds."""
+    import unicodedata
+
+    composed = "Talks in Zürich\n\nDelegates met in Zürich, then flew to Montréal and São Paulo.\n"
+    written = unicodedata.normalize("NFD", composed)
+    assert written != composed
+    places = [m.target.name for m in find_mentions(composed)]
+    found = find_mentions(written)
+    assert [m.target.name for m in found] == places == ["Zürich", "Zürich", "Montréal", "São Paulo"]
+    for m in found:
+        assert written[m.start : m.end] == m.words and m.words in m.sentence
+        assert m.sentence in " ".join(written.split())
+    assert (found[2].line, found[2].col) == (3, written.splitlines()[2].index("Montre") + 1)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "article.txt").write_text(written, encoding="utf-8")
+    result = CliRunner().invoke(main, ["extract", "article.txt"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "places.yaml").write_text(result.stdout, encoding="utf-8")
+    built = mapgen.build(tmp_path)
+    assert built.html.exists()

@@ -50,6 +50,7 @@ from ..geo.gazetteer import Gazetteer, Match, distance_km
 from ..geo.regions import Region
 from .article import Article as _Article
 from .article import Found as _Found
+from .composed import Composed
 from .incontext import in_context
 from .matcher import Matcher, Target, city_target, region_target
 from .people import TITLES
@@ -468,8 +469,11 @@ def find_mentions(
     gazetteer: Gazetteer | None = None,
     matcher: Matcher | None = None,
 ) -> list[Mention]:
-    """Every place the text names, in order."""
+    """Every place the text names, in order (read composed: offsets, words and sentences
+    are the text's as written)."""
     matcher = matcher or Matcher(gazetteer)
+    composed = Composed(text)
+    written, text = text, composed.text
     article = _Article(text, matcher)
     for n, sentence in enumerate(article.sentences):
         _scan(article, n, lambda i, j, words, n=n, s=sentence: _area(article, n, s, i, j, words))
@@ -485,21 +489,22 @@ def find_mentions(
     for (s_start, s_end), sentence, names in zip(
         article.spans, article.sentences, article.found, strict=True
     ):
-        quoted = " ".join(text[s_start:s_end].split())
+        quoted = " ".join(written[composed.start(s_start) : composed.end(s_end)].split())
         for i in sorted(names):
             f = names[i]
             if f.target is None:
                 continue
-            start, end = sentence[i].start, sentence[f.j - 1].end
-            breaks = text.count("\n", counted, start)
+            start = composed.start(sentence[i].start)
+            end = composed.end(sentence[f.j - 1].end)
+            breaks = written.count("\n", counted, start)
             if breaks:
                 line += breaks
-                line_start = text.rfind("\n", counted, start) + 1
+                line_start = written.rfind("\n", counted, start) + 1
             counted = start
             col = start - line_start + 1
             found.append(
                 Mention(
-                    source, file, start, end, line, col, text[start:end], f.how, quoted, f.target
+                    source, file, start, end, line, col, written[start:end], f.how, quoted, f.target
                 )
             )
     return in_context(found, matcher)  # each name again, with the article's geography
