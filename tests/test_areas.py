@@ -386,3 +386,28 @@ def test_a_geometry_file_not_in_utf8_is_one_line_at_its_first_bad_byte(tmp_path)
     assert problem.startswith("occupied-2023.geojson:2:10: is not UTF-8"), problem
     (story / "occupied-2023.geojson").write_bytes(b"\xef\xbb\xbf" + good)
     mapgen.build(story)  # no problem
+
+
+@pytest.mark.parametrize(
+    ("geojson", "message"),
+    [
+        ('{"type": "' + "Pentagon" * 400_000 + '", "coordinates": []}', "a PentagonPentagon"),
+        (
+            '{"type": "Polygon", "coordinates": [[[30, '
+            + "9" * 4_000
+            + "], [1, 2], [3, 4], [30, "
+            + "9" * 4_000
+            + "]]]}",
+            "latitude a huge number is outside",
+        ),
+        (
+            '{"type": "Polygon", "coordinates": [[[30, 1e300], [1, 2], [3, 4], [30, 1e300]]]}',
+            "latitude 1e+300 is outside",
+        ),
+    ],
+)
+def test_a_huge_value_in_the_file_makes_a_short_error_line(tmp_path, geojson, message):
+    story = write_story(tmp_path / "story")
+    (story / "occupied-2023.geojson").write_text(geojson, encoding="utf-8")
+    (problem,) = problems_of(story)
+    assert message in problem and len(problem) < 400, problem[:500]

@@ -133,7 +133,7 @@ def _feature(feature: Any, path: JsonPath, where: str) -> list[tuple[Any, JsonPa
 def _geometry(geometry: Any, path: JsonPath, where: str) -> list[tuple[Any, JsonPath]]:
     kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind not in ("Polygon", "MultiPolygon"):
-        shown = f"a {kind}" if isinstance(kind, str) else "not a geometry"
+        shown = f"a {_short(kind)}" if isinstance(kind, str) else "not a geometry"
         raise _Bad(f"{where}{shown}; an area's geometry is {_KINDS}", (*path, "type"))
     coords = geometry.get("coordinates")
     at = (*path, "coordinates")
@@ -180,9 +180,20 @@ def _position(position: Any, what: str, path: JsonPath) -> None:
         raise _Bad(f"{what} is not [longitude, latitude]", path)
     lon, lat = position[0], position[1]
     if not -180 <= lon <= 180:
-        raise _Bad(f"{what}: longitude {lon} is outside -180..180 (GeoJSON is [lon, lat])", path)
+        raise _Bad(
+            f"{what}: longitude {_short(lon)} is outside -180..180 (GeoJSON is [lon, lat])", path
+        )
     if not -90 <= lat <= 90:
-        raise _Bad(f"{what}: latitude {lat} is outside -90..90 (GeoJSON is [lon, lat])", path)
+        raise _Bad(
+            f"{what}: latitude {_short(lat)} is outside -90..90 (GeoJSON is [lon, lat])", path
+        )
+
+
+def _short(value: object, limit: int = 40) -> str:
+    """A value from the file as an error line shows it: whole if short, else its start (a
+    3 MB ``type`` or a 4,000-digit latitude must not make a 3 MB line)."""
+    text = str(value) if not isinstance(value, int) or abs(value) < 10**limit else "a huge number"
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 _WS = re.compile(r"[ \t\n\r]*")
