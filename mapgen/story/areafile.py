@@ -11,7 +11,8 @@ Every mistake is one line at the GeoJSON file's ``line:col`` (found by walking t
 the value at fault, only once there is one) that also names the ``geometry:`` key's line
 in ``places.yaml``: not JSON, not polygons, a ring of fewer than four positions or not
 closed, a position that is not ``[lon, lat]`` in range, more than :data:`MAX_POSITIONS`.
-Memory is bounded by the byte cap: a 10 MB file decodes to at most about 150 MB.
+Memory is bounded by the byte cap: a 10 MB file of the worst shape (`[],` over and over)
+decodes to some 220 MB more than the process held (measured), a normal one to far less.
 """
 
 from __future__ import annotations
