@@ -257,14 +257,6 @@ def score_article(
     scores.false_neg += [(article.name, g) for k, g in enumerate(gold) if k not in used_gold]
 
 
-def _in_ring(lon: float, lat: float, ring: list[list[float]]) -> bool:
-    hit = False
-    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
-        if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-            hit = not hit
-    return hit
-
-
 def _inside(lat: float, lon: float, p: Predicted) -> bool:
     """Whether (lat, lon) lies inside the country or first-level region ``p`` names.
 
@@ -274,6 +266,7 @@ def _inside(lat: float, lon: float, p: Predicted) -> bool:
     """
     from mapgen.geo.countries import country_outline
     from mapgen.geo.regions import find_regions, outline
+    from mapgen.geo.shapes import contains
 
     geometry = None
     if p.kind == "country" and p.country:
@@ -281,15 +274,7 @@ def _inside(lat: float, lon: float, p: Predicted) -> bool:
     elif p.kind == "region" and p.place:
         found = find_regions(p.place, p.country)
         geometry = outline(found[0].code) if found else None
-    if not geometry:
-        return False
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    return any(
-        _in_ring(lon, lat, rings[0]) and not any(_in_ring(lon, lat, h) for h in rings[1:])
-        for rings in polygons
-    )
+    return contains(geometry, lon, lat)
 
 
 def predict(articles: list[Article]) -> list[list[Predicted]]:

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
 from ..story.model import GeocodedStory, Pos, location_columns, place_columns
 from .countries import country_outline, resolve_country
+from .shapes import contains, rings
 
 #: A place farther than this from all the others is listed (Paris to Moscow is 2,500 km).
 FAR_KM = 3000.0
@@ -89,20 +91,15 @@ def doubts(geo: GeocodedStory) -> list[Doubt]:
 def _inside(lat: float, lon: float, geometry: dict) -> bool:
     """Whether ``lat, lon`` lies in a GeoJSON Polygon or MultiPolygon (even-odd rule), or
     within about :data:`EDGE_KM` of its edge (a coastal city off a simplified coast)."""
-    polygons = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        polygons = [polygons]
-    inside = False
+    if contains(geometry, lon, lat):
+        return True
     scale = math.cos(math.radians(lat))  # degrees of longitude to degrees of latitude, here
     edge = EDGE_KM / 111.2
-    for polygon in polygons:
-        for ring in polygon:
-            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-                if (y1 > lat) != (y2 > lat) and lon < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
-                    inside = not inside
-                if _to_segment(lon * scale, lat, x1 * scale, y1, x2 * scale, y2) <= edge:
-                    return True
-    return inside
+    return any(
+        _to_segment(lon * scale, lat, x1 * scale, y1, x2 * scale, y2) <= edge
+        for ring in rings(geometry)
+        for (x1, y1), (x2, y2) in pairwise(ring)
+    )
 
 
 def _to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:

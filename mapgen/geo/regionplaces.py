@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from itertools import compress, count, pairwise, repeat
+from itertools import compress, count, repeat
 from operator import is_
 from typing import Any
 
@@ -24,6 +24,7 @@ from ..core.errors import Pos, Problem
 from ..story.model import Location, PlaceColumns
 from . import regions
 from .countries import resolve_country
+from .shapes import contains, rings
 
 #: Who placed a place looked up here, as its popup and map.geojson say.
 GEOCODER = "regions (Natural Earth admin-1)"
@@ -82,7 +83,7 @@ def _named(name: str, hint: str | None, lat: float, lon: float) -> str | None:
         region = regions.resolve_region(name, resolved[0] if resolved else None)
     except LookupError:
         return None
-    return region.code if _contains(regions.outline(region.code), lon, lat) else None
+    return region.code if contains(regions.outline(region.code), lon, lat) else None
 
 
 def region_at(lat: float, lon: float) -> str | None:
@@ -93,7 +94,7 @@ def region_at(lat: float, lon: float) -> str | None:
         for code, (box, area) in _boxes().items()
         if box[0] <= lon <= box[2]
         and box[1] <= lat <= box[3]
-        and _contains(regions.outline(code), lon, lat)
+        and contains(regions.outline(code), lon, lat)
     ]
     return min(hits)[1] if hits else None
 
@@ -105,27 +106,8 @@ def _boxes() -> dict[str, tuple[tuple[float, float, float, float], float]]:
     out = {}
     for region in regions.regions():
         geometry = regions.outline(region.code)
-        points = [p for ring in _rings(geometry) for p in ring]
+        points = [p for ring in rings(geometry) for p in ring]
         lons, lats = [p[0] for p in points], [p[1] for p in points]
         box = (min(lons), min(lats), max(lons), max(lats))
         out[region.code] = (box, (box[2] - box[0]) * (box[3] - box[1]))
     return out
-
-
-def _rings(geometry: dict[str, Any] | None) -> list[list[list[float]]]:
-    if not geometry:
-        return []
-    polygons = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
-        polygons = [polygons]
-    return [ring for polygon in polygons for ring in polygon]
-
-
-def _contains(geometry: dict[str, Any] | None, lon: float, lat: float) -> bool:
-    """Whether the position lies inside the Polygon or MultiPolygon (even-odd rule)."""
-    inside = False
-    for ring in _rings(geometry):
-        for (x1, y1), (x2, y2) in pairwise(ring):
-            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                inside = not inside
-    return inside

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .countries import _find_country_name, fold
+from .shapes import ring_contains
 
 __all__ = [
     "TYPE_WORDS",
@@ -265,7 +266,7 @@ def _group_outline(code: str) -> dict[str, Any]:
     holes = [r for r in rings if _area(r) <= 0]
     polygons: list[list[Any]] = [[r] for r in outers]
     for hole in holes:
-        home = next((p for p in polygons if _inside(hole[0], p[0])), None)
+        home = next((p for p in polygons if ring_contains(p[0], hole[0][0], hole[0][1])), None)
         if home is not None:
             home.append(hole)
     if len(polygons) == 1:
@@ -279,15 +280,6 @@ Point = tuple[float, float]
 def _area(ring: list[Any]) -> float:
     """Twice the ring's signed area: positive when it runs anticlockwise."""
     return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in itertools.pairwise(ring))
-
-
-def _inside(point: Any, ring: list[Any]) -> bool:
-    x, y = point[0], point[1]
-    hit = False
-    for (x1, y1), (x2, y2) in itertools.pairwise(ring):
-        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-            hit = not hit
-    return hit
 
 
 def _dissolve(polygons: list[Any]) -> list[list[list[float]]] | None:
