@@ -14,7 +14,6 @@ from typing import Any
 import click
 
 from ..core.errors import MapgenError
-from ..core.progress import Progress
 from ..core.terminal import echo, one_line
 from ..page.assets import AssetWarning
 from ..pipeline.builder import Builder
@@ -33,18 +32,7 @@ from .options import command_request, online_options, page_options, story_path
     help="Also write map.svg, map.png (print) and map-social.png (1200x630), the first view"
     " as a static map; needs pip install 'mapgen[images]'.",
 )
-def build_command(
-    path: Path,
-    geocoder: str | None,
-    offline: bool,
-    output: Path | None,
-    cdn: bool,
-    require_offline: bool,
-    tiles: Any,
-    base_url: str | None,
-    images: bool,
-    progress: Progress | None,
-) -> None:
+def build_command(path: Path, images: bool, **options: Any) -> None:
     """Build map.html and map.geojson from places.yaml.
 
     The page is self-contained: it inlines Leaflet (fetched once into the user cache), so it
@@ -53,18 +41,9 @@ def build_command(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", AssetWarning)
-            options = BuildOptions(
-                output=output,
-                cdn=cdn,
-                require_offline=require_offline,
-                geocoder=geocoder,
-                offline=offline,
-                tiles=tiles,
-                base_url=base_url,
-                images=images,
-                progress=progress,
-            )
-            builder = Builder(path, options=options, request=command_request(options))
+            # every other flag is a keyword of BuildOptions, by the same name
+            built = BuildOptions(images=images, **options)
+            builder = Builder(path, options=built, request=command_request(built))
             result = builder.build()
     except MapgenError as exc:
         fail(exc)

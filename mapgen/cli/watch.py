@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from ..core.progress import Progress
 from ..pipeline.options import BuildOptions
 from ..serve.watch import watch
 from .options import command_request, online_options, page_options, story_path
@@ -37,18 +36,7 @@ from .options import command_request, online_options, page_options, story_path
     "--open", "open_browser", is_flag=True, help="Open the map in a browser. Implies --serve."
 )
 def watch_command(
-    path: Path,
-    geocoder: str | None,
-    offline: bool,
-    output: Path | None,
-    cdn: bool,
-    require_offline: bool,
-    tiles: Any,
-    base_url: str | None,
-    serve: bool,
-    port: int | None,
-    open_browser: bool,
-    progress: Progress | None,
+    path: Path, serve: bool, port: int | None, open_browser: bool, **options: Any
 ) -> None:
     """Build, then rebuild whenever places.yaml, an article or the geocode cache changes.
 
@@ -56,22 +44,13 @@ def watch_command(
     the last good map) and leaves the output as it was. Ctrl-C stops.
     """
 
-    options = BuildOptions(
-        output=output,
-        cdn=cdn,
-        require_offline=require_offline,
-        geocoder=geocoder,
-        offline=offline,
-        tiles=tiles,
-        base_url=base_url,
-        progress=progress,
-    )
+    built = BuildOptions(**options)  # every other flag is a keyword of BuildOptions
     code = watch(
         path,
         serve=serve or open_browser or port is not None,
         port=8000 if port is None else port,
         open_browser=open_browser,
-        options=options,
-        request=command_request(options),
+        options=built,
+        request=command_request(built),
     )
     sys.exit(code)
