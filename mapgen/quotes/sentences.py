@@ -123,7 +123,7 @@ def layout(text: str) -> Layout:
             cuts = _outside_quotations(text, first, last, cuts)
         at = first
         for cut in [*cuts, last]:
-            start, end = _trimmed(text, at, cut)
+            start, end = trimmed(text, at, cut)
             if start < end:
                 starts.append(start)
                 ends.append(end)
@@ -161,7 +161,8 @@ def _outside_quotations(text: str, first: int, last: int, cuts: list[int]) -> li
     return kept
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start, end`` moved inward past white space at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..geo.countries import fold
+from .sentences import trimmed
 from .wordlists import CONNECTORS, NOT_NAMES
 
 __all__ = ["Token", "runs", "sentences", "spans", "tokens"]
@@ -75,19 +76,11 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if "\n" not in match.group() and _ABBREVIATION.search(text, near, match.start()):
             continue
         if text[start : match.start()].strip():
-            spans_.append(_trim(text, start, match.start()))
+            spans_.append(trimmed(text, start, match.start()))
         start = match.end()
     if text[start:].strip():
-        spans_.append(_trim(text, start, len(text)))
+        spans_.append(trimmed(text, start, len(text)))
     return spans_
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 @dataclass(slots=True)
