@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -188,15 +189,21 @@ def test_the_cli_says_what_a_first_run_does_on_stderr_and_quiet_says_nothing(tmp
     assert quiet.stdout == shown.stdout and quiet.stderr.splitlines() == [told[2]]
 
 
+def _twelve_articles(folder: Path) -> list[str]:
+    """Twelve one-line articles in ``folder``: more than the ten a pipe is told about."""
+    names = []
+    for k in range(12):
+        name = f"a{k:02}.txt"
+        (folder / name).write_text(f"Talks opened in Pyongyang on day {k}.\n", "utf-8")
+        names.append(name)
+    return names
+
+
 def test_extract_announces_many_articles(tmp_path, monkeypatch):
     """Past ten articles, reading them is announced: one line as it starts (naming the
     first), one when it ends."""
     monkeypatch.chdir(tmp_path)
-    names = []
-    for k in range(12):
-        name = f"a{k:02}.txt"
-        (tmp_path / name).write_text(f"Talks opened in Pyongyang on day {k}.\n", "utf-8")
-        names.append(name)
+    names = _twelve_articles(tmp_path)
     monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.25))
     result = CliRunner().invoke(main, ["extract", *names])
     assert result.exit_code == 0, result.output
@@ -257,11 +264,7 @@ def test_mentions_announces_many_articles_on_stderr_and_quiet_says_nothing(tmp_p
     """``mapgen mentions`` reads articles as ``extract`` does: past ten, a line as it starts
     and one when it ends, on stderr, so the JSON on stdout stays whole; ``--quiet``: none."""
     monkeypatch.chdir(tmp_path)
-    names = []
-    for k in range(12):
-        name = f"a{k:02}.txt"
-        (tmp_path / name).write_text(f"Talks opened in Pyongyang on day {k}.\n", "utf-8")
-        names.append(name)
+    names = _twelve_articles(tmp_path)
     monkeypatch.setattr("mapgen.core.progress.CLOCK", FakeClock(step=0.25))
     result = CliRunner().invoke(main, ["mentions", "--json", *names])
     assert result.exit_code == 0, result.output
