@@ -76,3 +76,64 @@ def test_the_even_odd_test_counts_holes_and_every_polygon():
     multi = {"type": "MultiPolygon", "coordinates": [[square, hole], [far]]}
     assert contains(multi, 21, 21) and contains(multi, 2, 2) and not contains(multi, 5, 5)
     assert ring_contains(square, 5, 5) and not ring_contains(square, -1, 5)
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "code"),
+    [
+        ("RU-LIP", None, "RU-LIP"),  # an ISO 3166-2 code
+        ("ua-14", "UA", "UA-14"),
+        ("Georgia", None, "US-GA"),  # the state: the country is no region
+        ("Crimea", "UA", "UA-43"),  # Ukraine's by its code, Russia's on the ground (NE)
+        ("Crimea", "RU", "UA-43"),
+        ("Punjab", "PK", "PK-PB"),
+    ],
+)
+def test_resolve_region_finds_the_one_region_meant(name, country, code):
+    assert R.resolve_region(name, country).code == code
+
+
+def test_resolve_region_says_why_not():
+    with pytest.raises(R.AmbiguousRegion) as ambiguous:
+        R.resolve_region("Punjab")
+    assert str(ambiguous.value) == (
+        "region 'Punjab' is ambiguous: Punjab (state, IN; IN-PB): add country: IN;"
+        " Punjab (province, PK; PK-PB): add country: PK"
+    )
+    with pytest.raises(R.UnknownRegion, match="did you mean 'Lipetsk'"):
+        R.resolve_region("Lipetsc oblast", "RU")
+    with pytest.raises(R.UnknownRegion, match="Hungary is a country: give country: HU instead"):
+        R.resolve_region("Hungary")
+    with pytest.raises(R.UnknownRegion, match="in FR"):
+        R.resolve_region("Lipetsk", "FR")
+
+
+def test_territories_natural_earth_draws_only_as_regions_have_an_outline():
+    for code, name in (("GF", "French Guiana"), ("GI", "Gibraltar"), ("TV", "Tuvalu")):
+        geometry = R.territory_outline(code, name)
+        assert geometry is not None and geometry["type"] in ("Polygon", "MultiPolygon"), code
+    assert R.territory_outline("AN", "Netherlands Antilles") is None
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "code", "members"),
+    [
+        ("Brittany", "FR", "FR:Bretagne", 4),  # four departments, Natural Earth's first level
+        ("Bretagne", None, "FR:Bretagne", 4),
+        ("Lombardy", None, "IT:Lombardia", 12),  # twelve provinces
+        ("Sicily", "IT", "IT:Sicily", 9),
+    ],
+)
+def test_a_larger_region_is_its_members_dissolved_into_one_outline(name, country, code, members):
+    found = R.resolve_region(name, country)
+    assert found.code == code and found.iso is None
+    assert len(R._GROUPS[code][1]) == members
+    geometry = R.outline(code)
+    # Dissolved: one ring round them all, not each member's ring with the borders between.
+    rings = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    assert sum(len(polygon) for polygon in rings) < members
+    for polygon in rings:
+        for ring in polygon:
+            assert ring[0] == ring[-1] and len(ring) >= 4
+    # Its label point (its largest member's) lies inside.
+    assert ring_contains(rings[0][0], found.lon, found.lat)
