@@ -181,3 +181,46 @@ def test_split_at_antimeridian():
         lons = [lon for lon, _ in piece[0]]
         assert max(lons) - min(lons) <= 1.0 + 1e-9
     assert json.dumps(pieces).count("180") >= 2
+
+
+def test_the_shipped_points_are_the_rule_applied_to_the_shipped_outlines():
+    """Every point in countries.tsv is choose_point(reference, landmass centre): the table
+    cannot drift from the rule or the outlines (rebuild: tools/build_countries.py --points)."""
+    rows = [
+        line.rstrip("\n").split("\t")
+        for line in countries.TABLE_FILE.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#")
+    ]
+    assert len(rows) == 252
+    for alpha2, _, _, _, key, lat, lon, reference, *_ in rows:
+        ref = tuple(map(float, reference.split(","))) if reference != "-" else None
+        centre = countries.landmass_centre(key) if key != "-" else None
+        want = countries.choose_point(ref, centre)
+        got = (float(lat), float(lon)) if lat != "-" else None
+        assert (got is None) == (want is None), alpha2
+        if got is not None:
+            assert got == pytest.approx(want, abs=1e-4), alpha2
+
+
+def test_a_country_is_placed_at_the_centre_of_its_land_when_the_reference_point_is_off():
+    """The Factbook puts the United States in Oklahoma, 200 km from the centre of the 48
+    states (Lebanon, Kansas, 39.83 N 98.58 W), and the Democratic Republic of the Congo on
+    the equator, 350 km north of its middle; Indonesia, an archipelago, and Germany, whose
+    reference point is near its centre, keep theirs."""
+    from mapgen.geo.geodesy import leg_km
+
+    by_code, _ = countries._country_index()
+    us = countries.country_point(by_code["US"])
+    assert leg_km(us, (39.83, -98.58)) < 120
+    assert leg_km(us, (38.0, -97.0)) > 150
+    assert leg_km(countries.country_point(by_code["CD"]), (-2.88, 23.65)) < 25
+    assert countries.country_point(by_code["ID"]) == (-5.0, 120.0)
+    assert countries.country_point(by_code["DE"]) == (51.0, 9.0)
+    assert countries.landmass_centre(by_code["ID"].outline) is None
+
+
+def test_choose_point_keeps_a_reference_near_the_centre():
+    assert countries.choose_point((10.0, 10.0), (10.5, 10.0)) == (10.0, 10.0)  # 55 km
+    assert countries.choose_point((10.0, 10.0), (12.0, 10.0)) == (12.0, 10.0)  # 221 km
+    assert countries.choose_point(None, (12.0, 10.0)) == (12.0, 10.0)
+    assert countries.choose_point((10.0, 10.0), None) == (10.0, 10.0)

