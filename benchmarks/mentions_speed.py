@@ -37,9 +37,7 @@ def wall(args: list[str]) -> tuple[float, float]:
     """Wall time and CPU time (user + system) of one run of ``args``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     began = time.perf_counter()
-    subprocess.run(
-        args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
-    )
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     elapsed = time.perf_counter() - began
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
