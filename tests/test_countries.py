@@ -224,3 +224,22 @@ def test_choose_point_keeps_a_reference_near_the_centre():
     assert countries.choose_point((10.0, 10.0), (12.0, 10.0)) == (12.0, 10.0)  # 221 km
     assert countries.choose_point(None, (12.0, 10.0)) == (12.0, 10.0)
     assert countries.choose_point((10.0, 10.0), None) == (10.0, 10.0)
+
+
+def test_a_point_moved_to_the_centre_lies_in_the_country():
+    """A reader sees the pin for Norway in Norway and Vietnam's in Vietnam (their centroids
+    fall in Sweden and Laos, so they keep their reference points)."""
+    from mapgen.geo.shapes import contains
+
+    by_code, _ = countries._country_index()
+    moved = 0
+    for code, country in by_code.items():
+        if code != country.alpha2 or country.outline is None:
+            continue
+        centre = countries.landmass_centre(country.outline)
+        if centre is not None and country.point == pytest.approx(centre, abs=1e-4):
+            moved += 1
+            assert contains(country_outline(code), centre[1], centre[0]), code
+    assert moved >= 20
+    for code in ("NO", "VN"):
+        assert countries.landmass_centre(by_code[code].outline) is None

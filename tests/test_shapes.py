@@ -58,3 +58,11 @@ def test_an_archipelago_has_no_main_landmass():
     islands = [[square(100 + 5 * i, 0, 2)] for i in range(3)]  # a third each
     assert main_landmass_centre(islands) is None
     assert main_landmass_centre(islands, share=0.3) is not None
+
+
+def test_a_bent_landmass_whose_centroid_falls_outside_it_has_no_centre():
+    """An L whose centroid lies in the crook, off its land (Norway's in Sweden)."""
+    ell = [[0, 0], [10, 0], [10, 1], [1, 1], [1, 10], [0, 10], [0, 0]]
+    _, lat, lon = area_centre([ell])
+    assert not contains({"type": "Polygon", "coordinates": [ell]}, lon, lat)
+    assert main_landmass_centre([[ell]]) is None

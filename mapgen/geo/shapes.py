@@ -84,19 +84,22 @@ def main_landmass_centre(
     polygons: list[list[list[Any]]], share: float = MAIN_LANDMASS_SHARE
 ) -> tuple[float, float] | None:
     """``(lat, lon)`` of the area centroid of the largest of ``polygons`` when it holds at
-    least ``share`` of their area, else None.
+    least ``share`` of their area and the centroid lies on it, else None.
 
     Why: a reader, a reference atlas and the annotated news corpora all put "the United
     States" near Kansas, the geographic centre of its main landmass, where the Factbook
-    point sits 340 km off in Oklahoma; Alaska, Hawaii or France's overseas departments must
-    not drag the point into the sea.  An archipelago has no such centre, and the caller
-    keeps its reference point.
+    point sits 200 km off in Oklahoma; Alaska, Hawaii or France's overseas departments must
+    not drag the point into the sea.  An archipelago has no such centre, nor has a bent
+    country whose centroid falls outside it (Norway's lies in Sweden, Vietnam's in Laos):
+    the caller keeps its reference point.
     """
-    centres = [c for c in (area_centre(p) for p in polygons) if c is not None]
+    centres = [(c, p) for c, p in ((area_centre(p), p) for p in polygons) if c is not None]
     if not centres:
         return None
-    total = sum(c[0] for c in centres)
-    largest = max(centres, key=lambda c: c[0])
-    if largest[0] < share * total:
+    total = sum(c[0] for c, _ in centres)
+    (area, lat, lon), polygon = max(centres, key=lambda t: t[0][0])
+    if area < share * total:
         return None
-    return largest[1], largest[2]
+    if sum(ring_contains(ring, lon, lat) for ring in polygon) % 2 == 0:
+        return None
+    return lat, lon
