@@ -124,6 +124,15 @@ def test_georgia_is_the_country_without_context_or_in_a_story_that_names_it(g):
     )
 
 
+def test_a_country_in_a_list_of_countries_is_the_country(g):
+    """ "Floods hit Guinea, Mali and Niger": Guinea is half the other countries named, not
+    a story set in Guinea, so Mali is not the Mali prefecture of Guinea."""
+    listed = context(countries=["GN", "NE"])
+    assert g.search("Mali", context=listed).best.feature == "country"
+    guinean = context(countries=["GN", "GN", "GN", "GN"], points=[(12.08, -12.3, "GN")])
+    assert g.search("Mali", context=guinean).best.region == "GN-ML"
+
+
 def test_palestine_is_palestine_texas_only_with_strong_context(g):
     assert g.search("Palestine").best.feature == "country"
     assert g.search("Palestine", context=context(countries=["US"])).best.feature == "country"
@@ -205,6 +214,22 @@ def test_a_us_article_names_the_state_of_georgia():
     )
     found = {m.words: m.target for m in find_mentions(text)}
     assert found["Georgia"].feature == "region" and found["Georgia"].region == "US-GA"
+
+
+def test_a_bare_name_may_be_a_region_in_context_but_a_region_stays_one():
+    """Alone, Victoria is Hong Kong (by its alternate name); in an article about Australia
+    that names New South Wales, the state.  Oregon, recognised as the state, stays it in an
+    article about Ohio, which has a town called Oregon."""
+    assert find_mentions("Officials in Victoria said so.")[0].target.country_code == "HK"
+    text = (
+        "Horse flu has spread in Australia. Cases are confirmed in New South Wales, and "
+        "officials in Victoria have banned horse movements."
+    )
+    victoria = {m.words: m.target for m in find_mentions(text)}["Victoria"]
+    assert victoria.feature == "region" and victoria.region == "AU-VIC"
+    ohio = "Cases were found in Ohio, Michigan and Oregon, officials in Ohio said."
+    oregon = {m.words: m.target for m in find_mentions(ohio)}["Oregon"]
+    assert oregon.feature == "region" and oregon.region == "US-OR"
 
 
 # ------------------------------------------------------------------ check: loud doubt

@@ -63,8 +63,10 @@ REGION_RANK_PENALTY = 0.25
 DOUBT_MARGIN = 1.5
 #: A story must have at least this share of its places in a country for one of that
 #: country's regions (or, with a region or neighbours named too, cities) to take the name
-#: of another country: Georgia is the US state in a story set in the United States.
-STRONG_SHARE = 0.5
+#: of another country: Georgia is the US state in a story set in the United States, but
+#: in "floods hit Guinea, Mali and Niger" Mali is the country, not a prefecture of Guinea
+#: (half the other countries named): a list of countries is not a story set in one.
+STRONG_SHARE = 0.75
 #: ... and, for a city, its region named and this much nearness to the story's places.
 STRONG_NEARNESS = 0.5
 
