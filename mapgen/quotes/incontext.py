@@ -20,6 +20,7 @@ from typing import Any, Protocol, TypeVar
 from ..geo.context import StoryContext
 from ..geo.countries import fold
 from ..geo.gazetteer import Gazetteer
+from ..geo.regions import split_type
 
 
 class _Target(Protocol):
@@ -107,12 +108,21 @@ def _merge(context: StoryContext, base: StoryContext) -> None:
     context.points.extend(base.points)
 
 
+def _either(words: str, old: Any, best: Any) -> bool:
+    """Whether the context may turn a city into a region: only for a bare name
+    (``Victoria`` is Hong Kong alone, the Australian state in a story about Australia),
+    never for words that say which (``Lipetsk region``).  Never back: a region recognised
+    as one stays one, as a town of its name in a state the story names is no reason
+    (``Oregon`` is not Oregon, Ohio, in a story about Ohio)."""
+    return old.feature == "city" and best.feature == "region" and split_type(words)[1] is None
+
+
 def _again(matcher: _Matcher, words: str, old: Any, context: StoryContext) -> Any:
     """The target ``words`` has in ``context`` (``old`` with the new place's fields), or
     None to keep ``old``."""
     found = matcher.gazetteer.search(words, context=None if context.empty else context)
     best = found.best
-    if best is None or best.feature != old.feature:
+    if best is None or (best.feature != old.feature and not _either(words, old, best)):
         return None  # recognition decided what kind of place the words name (Lipetsk region)
     return replace(
         old,
