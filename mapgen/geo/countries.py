@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .geodesy import leg_km
-from .shapes import main_landmass_centre
+from .shapes import area_centre, contains, main_landmass_centre
 from .topojson import Topology, split_at_antimeridian
 
 # Letters that NFKD does not decompose into a base letter and a combining mark.
@@ -209,27 +209,56 @@ def country_point(country: Country) -> tuple[float, float] | None:
 #: right, so keeping it costs nothing at that scale and keeps the point the gazetteers
 #: copy, while a reference point further off (the United States', in Oklahoma) gives way.
 REFERENCE_KM = 150.0
+#: A country smaller than this (km², its outline's area) keeps its reference point: at
+#: 1:50m its outline is a few dozen points and its largest piece may be the wrong island
+#: (Pitcairn's outline is uninhabited Henderson Island; Futuna is drawn larger than Wallis).
+MIN_CENTRE_KM2 = 10_000.0
+_EARTH_KM = 6371.0088
 
 
 def choose_point(
-    reference: tuple[float, float] | None, centre: tuple[float, float] | None
+    reference: tuple[float, float] | None,
+    centre: tuple[float, float] | None,
+    *,
+    on_land: bool = True,
 ) -> tuple[float, float] | None:
     """Where to place a country: its reference point (countryinfo's, the CIA World
     Factbook's, which GeoNames and Wikipedia mostly copy) unless it lies more than
     :data:`REFERENCE_KM` from the centre of its main landmass (:func:`landmass_centre`),
-    where readers and the other gazetteers put it: the United States near Kansas, the
-    Democratic Republic of the Congo at its middle, not on the equator 350 km north.
+    where readers and the other gazetteers put it (the United States near Kansas, the
+    Democratic Republic of the Congo at its middle, not on the equator 350 km north), or
+    is not ``on_land`` (Cuba's lies in the sea, Kuwait's in Iraq).
     """
-    if centre is None or (reference is not None and leg_km(reference, centre) <= REFERENCE_KM):
+    if centre is None:
         return reference
-    return centre
+    if reference is None or not on_land or leg_km(reference, centre) > REFERENCE_KM:
+        return centre
+    return reference
 
 
 def landmass_centre(key: str) -> tuple[float, float] | None:
     """The area centroid of the largest piece of the outline ``key``, if that piece is most
-    of the country (:func:`mapgen.geo.shapes.main_landmass_centre`); None for an
-    archipelago."""
-    return main_landmass_centre([[list(ring) for ring in polygon] for polygon in _outline(key)])
+    of the country and the centroid lies on it (:func:`mapgen.geo.shapes.main_landmass_centre`);
+    None for an archipelago, a bent country, or one under :data:`MIN_CENTRE_KM2`."""
+    polygons = [[list(ring) for ring in polygon] for polygon in _outline(key)]
+    areas = (area_centre(polygon) for polygon in polygons)
+    if sum(a[0] for a in areas if a is not None) * _EARTH_KM**2 < MIN_CENTRE_KM2:
+        return None
+    return main_landmass_centre(polygons)
+
+
+def place_country(key: str, reference: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Where the country with outline ``key`` (``-`` for none) and reference point
+    ``reference`` is placed: :func:`choose_point` with its landmass centre, and whether the
+    reference lies on its outline.  What ``tools/build_countries.py`` writes into
+    ``countries.tsv``, and a test checks the table still follows."""
+    if key == "-" or not _outline(key):
+        return reference
+    centre = landmass_centre(key)
+    on_land = reference is not None and contains(
+        {"type": "MultiPolygon", "coordinates": _outline(key)}, reference[1], reference[0]
+    )
+    return choose_point(reference, centre, on_land=on_land)
 
 
 def resolve_country(code_or_name: str) -> tuple[str, str] | None:

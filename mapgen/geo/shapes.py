@@ -66,7 +66,10 @@ def area_centre(polygon: list[list[Any]]) -> tuple[float, float, float] | None:
     Computed in an equal-area projection, so a square degree near the pole weighs what
     its land weighs, not what it spans on a plate carrée map; unlike the mean of unit
     vectors, it does not pull a country as wide as Russia towards the pole.  None for a
-    polygon of no area.
+    polygon of no area.  Like :func:`contains`, it takes the outline as drawn in the
+    lon/lat plane: a polygon must already be split at the antimeridian
+    (:mod:`mapgen.geo.topojson` does) and must not enclose a pole (Antarctica's pieces
+    are split into many and get no main landmass), or the answer is meaningless.
     """
     area = mx = my = 0.0
     for index, ring in enumerate(polygon):
