@@ -126,11 +126,18 @@ def test_georgia_is_the_country_without_context_or_in_a_story_that_names_it(g):
 
 def test_a_country_in_a_list_of_countries_is_the_country(g):
     """ "Floods hit Guinea, Mali and Niger": Guinea is half the other countries named, not
-    a story set in Guinea, so Mali is not the Mali prefecture of Guinea."""
+    a story set in Guinea, so Mali is not the Mali prefecture of Guinea, nor Niger the
+    Nigerian state; nor is Georgia the US state among four countries' leaders."""
     listed = context(countries=["GN", "NE"])
     assert g.search("Mali", context=listed).best.feature == "country"
     guinean = context(countries=["GN", "GN", "GN", "GN"], points=[(12.08, -12.3, "GN")])
     assert g.search("Mali", context=guinean).best.region == "GN-ML"
+    found = {m.words: m.target for m in find_mentions("Floods hit Guinea, Mali and Niger.")}
+    assert (found["Mali"].feature, found["Mali"].country_code) == ("country", "ML")
+    assert (found["Niger"].feature, found["Niger"].country_code) == ("country", "NE")
+    leaders = "Leaders of France, Germany, Russia and the United States met. Georgia asked to join."
+    georgia = {m.words: m.target for m in find_mentions(leaders)}["Georgia"]
+    assert (georgia.feature, georgia.country_code) == ("country", "GE")
 
 
 def test_palestine_is_palestine_texas_only_with_strong_context(g):

@@ -61,12 +61,13 @@ REGION_RANK_PENALTY = 0.25
 #: A runner-up within this of the best (a factor of 32) makes the answer a guess that
 #: ``mapgen check`` lists, though not so close that the build stops.
 DOUBT_MARGIN = 1.5
-#: A story must have at least this share of its places in a country for one of that
-#: country's regions (or, with a region or neighbours named too, cities) to take the name
-#: of another country: Georgia is the US state in a story set in the United States, but
-#: in "floods hit Guinea, Mali and Niger" Mali is the country, not a prefecture of Guinea
-#: (half the other countries named): a list of countries is not a story set in one.
-STRONG_SHARE = 0.75
+#: A story must have more than this share of its places in a country (more there than in
+#: all the other countries it names together) for one of that country's regions (or, with a
+#: region or neighbours named too, cities) to take the name of another country: Georgia is
+#: the US state in a story set in the United States, but in "floods hit Guinea, Mali and
+#: Niger" Mali is the country, not a prefecture of Guinea: a list of countries is not a
+#: story set in one.
+STRONG_SHARE = 0.5
 #: ... and, for a city, its region named and this much nearness to the story's places.
 STRONG_NEARNESS = 0.5
 
@@ -320,7 +321,7 @@ def _takes_country_name(
     if context is None or context.empty or context.share(nation.country_code) > 0:
         return None
     for m in ranked:
-        if m.country_code == nation.country_code or context.share(m.country_code) < STRONG_SHARE:
+        if m.country_code == nation.country_code or context.share(m.country_code) <= STRONG_SHARE:
             continue
         if m.feature == "region":
             return m

@@ -87,13 +87,23 @@ class Article:
     def context(self) -> list[str]:
         """The countries the article's settled mentions are in, in the order it names them
         (a region whose every namesake is in one country counts for that country)."""
-        out: dict[str, None] = {}
+        return list(self.country_counts())
+
+    def country_counts(self, *, namesakes: bool = False) -> dict[str, int]:
+        """:meth:`context`'s countries, each with how many settled mentions it has; with
+        ``namesakes``, a country's name that is also a region's (``Georgia``) counts for
+        the country too."""
+        out: dict[str, int] = {}
         for found in self.found:
             for key in sorted(found):
                 f = found[key]
                 codes = {r.country for r in f.regions}
-                if f.target is not None and f.target.country_code and not f.regions:
-                    out[f.target.country_code] = None
+                named = f.target is not None and f.target.country_code
+                if named and (namesakes or not f.regions):
+                    code = f.target.country_code
                 elif f.target is None and len(codes) == 1 and not f.needs_context:
-                    out[codes.pop()] = None
-        return list(out)
+                    code = next(iter(codes))
+                else:
+                    continue
+                out[code] = out.get(code, 0) + 1
+        return out

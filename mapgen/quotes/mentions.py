@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from ..core.terminal import one_line
 from ..geo.countries import fold
 from ..geo.gazetteer import Gazetteer, Match, distance_km
+from ..geo.ranking import STRONG_SHARE
 from ..geo.regions import Region
 from .article import Article as _Article
 from .article import Found as _Found
@@ -371,8 +372,10 @@ def _scan(article: _Article, n: int, pick) -> None:
 
 def _settle(article: _Article) -> None:
     """Decide what each name that may be several places is, from the article's other
-    places: a region's country named elsewhere, a country's namesake region (Georgia)."""
+    places: a region's country named elsewhere, a country's namesake region (Georgia in an
+    article set in the United States, not Mali in "Guinea, Mali and Niger")."""
     context = article.context()
+    counts = article.country_counts(namesakes=True)
     for found in article.found:
         for key in list(found):
             f = found[key]
@@ -383,8 +386,12 @@ def _settle(article: _Article) -> None:
                 del found[key]
                 continue
             if f.target is not None:  # a country's name, also a region's
-                if near and f.target.country_code not in context:
-                    f.target = region_target(_most_known(near))
+                # the article must be mostly set in the region's country, this name aside
+                others = {c: k for c, k in counts.items() if c != f.target.country_code}
+                total = sum(others.values())
+                mostly = [r for r in near if others.get(r.country, 0) > STRONG_SHARE * total]
+                if mostly and f.target.country_code not in context:
+                    f.target = region_target(_most_known(mostly))
             else:
                 chosen = near or f.regions
                 f.target = region_target(_most_known(chosen), len({r.country for r in chosen}) > 1)
