@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from .geodesy import EARTH_KM
+
 #: A candidate's score rises by up to this much for lying in a country the story names
 #: (times the share of the story's places there): a log10 of population, so 3.0 is what
 #: a thousand times more people would weigh.  The three bonuses were set on the two
@@ -47,7 +49,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def km_from(lats: Any, lons: Any, lat: float, lon: float) -> Any:
+    """Great-circle distances (haversine, km) from the point ``lat, lon`` to each of the
+    points ``lats, lons`` (numpy arrays; all in radians): the one vectorised distance the
+    context's nearness and check's "far from all the others" share."""
+    h = np.sin((lats - lat) / 2) ** 2 + math.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
+    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 @dataclass
@@ -124,12 +134,7 @@ class StoryContext:
             table = np.asarray(self.points, dtype=float)
             self._arrays = (np.radians(table[:, 0]), np.radians(table[:, 1]), table[:, 2])
         plat, plon, w = self._arrays
-        p = math.radians(lat)
-        h = (
-            np.sin((plat - p) / 2) ** 2
-            + math.cos(p) * np.cos(plat) * np.sin((plon - math.radians(lon)) / 2) ** 2
-        )
-        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        km = km_from(plat, plon, math.radians(lat), math.radians(lon))
         return float(np.sum(w * np.exp(-km / NEAR_KM)) / np.sum(w))
 
 

@@ -27,6 +27,7 @@ from itertools import pairwise
 import numpy as np
 
 from ..story.model import GeocodedStory, Pos, location_columns, place_columns
+from .context import km_from
 from .countries import country_outline, resolve_country
 from .shapes import contains, rings
 
@@ -36,8 +37,6 @@ FAR_KM = 3000.0
 MIN_PLACES = 3
 #: A point this close to a country's (simplified) outline counts as inside it.
 EDGE_KM = 50.0
-#: Mean Earth radius, km (as :func:`mapgen.geo.context.distance_km`).
-_EARTH_KM = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -127,11 +126,7 @@ def _far_from_all(lats: list[float], lons: list[float]) -> dict[int, tuple[float
     alone = np.sort(first[counts == 1])
     out: dict[int, tuple[float, int]] = {}
     for i in alone.tolist():
-        h = (
-            np.sin((lat - lat[i]) / 2) ** 2
-            + np.cos(lat[i]) * np.cos(lat) * np.sin((lon - lon[i]) / 2) ** 2
-        )
-        km = 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+        km = km_from(lat, lon, float(lat[i]), float(lon[i]))
         km[i] = np.inf
         nearest = int(np.argmin(km))
         if km[nearest] > FAR_KM:

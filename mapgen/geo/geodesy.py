@@ -16,6 +16,9 @@ from geographiclib.geodesic import Geodesic
 LatLon = tuple[float, float]
 
 _WGS84 = Geodesic.WGS84
+#: Mean Earth radius (km, IUGG), for the spherical sums that need no ellipsoid: haversine
+#: distances and areas on the sphere.
+EARTH_KM = 6371.0088
 #: Longest straight segment drawn: shorter legs are drawn as they are.
 STEP_KM = 50.0
 
