@@ -74,3 +74,10 @@ def test_a_bent_landmass_whose_centroid_falls_outside_it_has_no_centre():
     _, lat, lon = area_centre([ell])
     assert not contains({"type": "Polygon", "coordinates": [ell]}, lon, lat)
     assert main_landmass_centre([[ell]]) is None
+
+
+def test_too_small_an_outline_has_no_centre():
+    island = [square(0, 0, 1)]
+    area = area_centre(island)[0]
+    assert main_landmass_centre([island], min_area=area / 2) is not None
+    assert main_landmass_centre([island], min_area=area * 2) is None

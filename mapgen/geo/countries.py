@@ -6,8 +6,9 @@ Everything comes from mapgen's own data (``mapgen/geo/data``, built by
 ``tools/build_countries.py``), so nothing but mapgen need be installed:
 
 * ``countries.tsv``: the 252 countries and territories GeoNames lists (Kosovo among them):
-  ISO codes, GeoNames id and name, a point (:func:`country_point`), and other spellings (from countryinfo: ``Rossiya``, ``Magyarorszag``).  28 KB, read once, on the
-  first question.
+  ISO codes, GeoNames id and name, a point (:func:`country_point`), and other spellings
+  (from countryinfo: ``Rossiya``, ``Magyarorszag``).  28 KB, read once, on the first
+  question.
 * ``countries-50m.json``: Natural Earth's 1:50m countries as TopoJSON (world-atlas 2.0.2),
   the data the page's basemap draws at 1:110m, so an area's outline is the country the
   reader sees.  Kept as TopoJSON (0.75 MB; its GeoJSON is four times that) and decoded
@@ -31,8 +32,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .geodesy import leg_km
-from .shapes import area_centre, contains, main_landmass_centre
+from .geodesy import EARTH_KM, leg_km
+from .shapes import contains, main_landmass_centre
 from .topojson import Topology, split_at_antimeridian
 
 # Letters that NFKD does not decompose into a base letter and a combining mark.
@@ -200,7 +201,7 @@ def _find_country_name(text: str) -> Country | None:
 
 
 def country_point(country: Country) -> tuple[float, float] | None:
-    """A (lat, lon) for the country, chosen when the table was built (:func:`choose_point`)."""
+    """A (lat, lon) for the country, chosen when the table was built (:func:`place_country`)."""
     return country.point
 
 
@@ -213,7 +214,6 @@ REFERENCE_KM = 150.0
 #: 1:50m its outline is a few dozen points and its largest piece may be the wrong island
 #: (Pitcairn's outline is uninhabited Henderson Island; Futuna is drawn larger than Wallis).
 MIN_CENTRE_KM2 = 10_000.0
-_EARTH_KM = 6371.0088
 
 
 def choose_point(
@@ -240,11 +240,7 @@ def landmass_centre(key: str) -> tuple[float, float] | None:
     """The area centroid of the largest piece of the outline ``key``, if that piece is most
     of the country and the centroid lies on it (:func:`mapgen.geo.shapes.main_landmass_centre`);
     None for an archipelago, a bent country, or one under :data:`MIN_CENTRE_KM2`."""
-    polygons = [[list(ring) for ring in polygon] for polygon in _outline(key)]
-    areas = (area_centre(polygon) for polygon in polygons)
-    if sum(a[0] for a in areas if a is not None) * _EARTH_KM**2 < MIN_CENTRE_KM2:
-        return None
-    return main_landmass_centre(polygons)
+    return main_landmass_centre(_outline(key), min_area=MIN_CENTRE_KM2 / EARTH_KM**2)
 
 
 def place_country(key: str, reference: tuple[float, float] | None) -> tuple[float, float] | None:
@@ -252,13 +248,13 @@ def place_country(key: str, reference: tuple[float, float] | None) -> tuple[floa
     ``reference`` is placed: :func:`choose_point` with its landmass centre, and whether the
     reference lies on its outline.  What ``tools/build_countries.py`` writes into
     ``countries.tsv``, and a test checks the table still follows."""
-    if key == "-" or not _outline(key):
+    polygons = _outline(key) if key != "-" else ()
+    if not polygons:
         return reference
-    centre = landmass_centre(key)
     on_land = reference is not None and contains(
-        {"type": "MultiPolygon", "coordinates": _outline(key)}, reference[1], reference[0]
+        {"type": "MultiPolygon", "coordinates": polygons}, reference[1], reference[0]
     )
-    return choose_point(reference, centre, on_land=on_land)
+    return choose_point(reference, landmass_centre(key), on_land=on_land)
 
 
 def resolve_country(code_or_name: str) -> tuple[str, str] | None:

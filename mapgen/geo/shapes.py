@@ -9,6 +9,7 @@ nothing here needs geopy.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
 
@@ -44,7 +45,7 @@ def contains(geometry: dict[str, Any] | None, lon: float, lat: float) -> bool:
 MAIN_LANDMASS_SHARE = 0.6
 
 
-def _ring_moments(ring: list[Any]) -> tuple[float, float, float]:
+def _ring_moments(ring: Sequence[Any]) -> tuple[float, float, float]:
     """Signed area and first moments of ``ring`` in the cylindrical equal-area plane
     (x = longitude, y = sine of latitude, both in radians): the shoelace formula."""
     area = mx = my = 0.0
@@ -59,7 +60,7 @@ def _ring_moments(ring: list[Any]) -> tuple[float, float, float]:
     return area / 2, mx / 6, my / 6
 
 
-def area_centre(polygon: list[list[Any]]) -> tuple[float, float, float] | None:
+def area_centre(polygon: Sequence[Sequence[Any]]) -> tuple[float, float, float] | None:
     """``(area, lat, lon)`` of a GeoJSON polygon's area centroid (holes taken out), its
     area in steradians.
 
@@ -84,10 +85,13 @@ def area_centre(polygon: list[list[Any]]) -> tuple[float, float, float] | None:
 
 
 def main_landmass_centre(
-    polygons: list[list[list[Any]]], share: float = MAIN_LANDMASS_SHARE
+    polygons: Sequence[Sequence[Sequence[Any]]],
+    share: float = MAIN_LANDMASS_SHARE,
+    min_area: float = 0.0,
 ) -> tuple[float, float] | None:
     """``(lat, lon)`` of the area centroid of the largest of ``polygons`` when it holds at
-    least ``share`` of their area and the centroid lies on it, else None.
+    least ``share`` of their area and the centroid lies on it, else None; None too when
+    their area (steradians) is under ``min_area``.
 
     Why: a reader, a reference atlas and the annotated news corpora all put "the United
     States" near Kansas, the geographic centre of its main landmass, where the Factbook
@@ -101,7 +105,7 @@ def main_landmass_centre(
         return None
     total = sum(c[0] for c, _ in centres)
     (area, lat, lon), polygon = max(centres, key=lambda t: t[0][0])
-    if area < share * total:
+    if total < min_area or area < share * total:
         return None
     if sum(ring_contains(ring, lon, lat) for ring in polygon) % 2 == 0:
         return None
