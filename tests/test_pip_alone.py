@@ -225,15 +225,19 @@ def test_a_fresh_install_builds_a_whole_page_with_no_npm_and_no_network(tmp_path
     ).stdout.strip()
     assert Path(where).resolve().is_relative_to(site.resolve()), where
 
+    def mapgen(*args: str, cwd: Path = tmp_path) -> subprocess.CompletedProcess[str]:
+        """The installed ``mapgen`` command, offline, in ``cwd``."""
+        return subprocess.run(
+            [str(bindir / "mapgen"), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=cwd,
+            check=False,
+        )
+
     story = copy_seed_story(tmp_path / "story")
-    done = subprocess.run(
-        [str(bindir / "mapgen"), "build", str(story / "places.yaml"), "--require-offline"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    done = mapgen("build", str(story / "places.yaml"), "--require-offline")
     assert done.returncode == 0, done.stderr
     assert "warning" not in done.stderr, done.stderr
     assert not (tmp_path / "home" / ".cache" / "mapgen" / "leaflet@1.9.3").exists()
@@ -245,27 +249,13 @@ def test_a_fresh_install_builds_a_whole_page_with_no_npm_and_no_network(tmp_path
     # The other commands of a default install: extract and check read the shipped
     # gazetteer (expanded on this first use), geocode fills a cache with it.
     articles = sorted(str(p.relative_to(story)) for p in (story / "seeds").glob("*.txt"))
-    extracted = subprocess.run(
-        [str(bindir / "mapgen"), "extract", *articles],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=story,
-        check=False,
-    )
+    extracted = mapgen("extract", *articles, cwd=story)
     assert extracted.returncode == 0, extracted.stderr
     assert "kind: capital" in extracted.stdout and "country: KP" in extracted.stdout
     assert list((tmp_path / "home" / ".cache" / "mapgen").glob("gazetteer-*.idx"))
     (story / "geocode-cache.yaml").unlink()
     for command in (["check"], ["geocode"], ["build", "--require-offline"]):
-        done = subprocess.run(
-            [str(bindir / "mapgen"), *command, str(story)],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            check=False,
-        )
+        done = mapgen(*command, str(story))
         assert done.returncode == 0, (command, done.stderr)
         assert "Traceback" not in done.stderr and "warning" not in done.stderr, done.stderr
 
